@@ -1,0 +1,396 @@
+"""Folium maps of the places found in documents: offline, fast with many places, safe with any text.
+
+Design (see also ``geo/render/static/geomap.js``):
+
+* One marker per distinct place (:func:`geo.render.aggregate.aggregate`), styled by feature type and
+  sized by mention count, clustered with Leaflet.markercluster.
+* All place data goes into the page as **one JSON array** (escaped for ``<script>`` by
+  ``jinja2.utils.htmlsafe_json_dumps``); one function in the page builds the markers and, when a
+  popup or tooltip opens, its content with DOM text nodes. Untrusted text is therefore never parsed
+  as HTML. The few strings Leaflet itself insists on treating as HTML (layer-control labels) are
+  escaped with ``markupsafe.escape``; article links are kept only for ``http``/``https`` URLs.
+* Leaflet and plugin assets are inlined from installed packages (:mod:`geo.render.assets`);
+  ``assets="cdn"`` is the opt-in for smaller files that need the internet.
+* A basemap of country shapes is drawn below the tiles, so the map is readable offline; online tiles
+  (OpenStreetMap by default) load over it when there is a network. ``tiles=None`` uses no tiles.
+* Element ids are assigned deterministically, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import os
+from collections import OrderedDict
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
+
+import folium
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import escape
+
+from geo.io import atomic_write_text
+from geo.render.aggregate import FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, PlaceEntry, aggregate
+from geo.render.assets import AssetMode, head_html, own_asset
+from geo.types import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+#: Online base layers offered in the layer control besides the chosen ``tiles``.
+DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery")
+OFFLINE_LABEL = "Offline basemap only"
+
+_TYPE_STYLE: dict[str, dict[str, Any]] = {
+    "country": {"color": "#6a3d9a", "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
+    "province": {"color": "#1f78b4", "weight": 2, "opacity": 0.8, "fillOpacity": 0.05, "dashArray": "4 3"},
+    "city": {"color": "#e31a1c", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+    "physical": {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fillColor": "#a6cee3", "fillOpacity": 0.25},
+    "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+}
+_HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
+
+
+def _json(obj: Any) -> str:
+    """JSON safe to place inside ``<script>`` (library escaping of <, >, &, ')."""
+    return str(htmlsafe_json_dumps(obj, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False, sort_keys=True))
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Keep only absolute http(s) URLs; anything else (javascript:, data:, relative) is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(c) < 0x20 or c.isspace() for c in url):
+        return None
+    return url
+
+
+def _marker_size(mentions: int, max_mentions: int) -> int:
+    """Marker diameter in px: 14 for one mention, growing with log(mentions) up to 34."""
+    if max_mentions <= 1:
+        return 16
+    frac = math.log(max(mentions, 1)) / math.log(max_mentions)
+    return int(round(14 + 20 * frac))
+
+
+def _round_coords(geom: Any, ndigits: int) -> Any:
+    return shapely.transform(geom, lambda xy: xy.round(ndigits))
+
+
+def simplify_geometry(geom: Any, *, detail: int = 400, ndigits: int = 4) -> Any | None:
+    """Simplify for display: tolerance is the geometry's extent / ``detail``; coordinates rounded."""
+    if geom is None or geom.is_empty:
+        return None
+    minx, miny, maxx, maxy = geom.bounds
+    tol = max(maxx - minx, maxy - miny) / detail
+    out = geom.simplify(tol, preserve_topology=True) if tol > 0 else geom
+    out = _round_coords(out, ndigits)
+    return None if out.is_empty else out
+
+
+def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
+    if gazetteer is None or not entry.place.has_geometry:
+        return None
+    try:
+        geom = gazetteer.geometry(entry.place.id)
+    except Exception as exc:  # a broken shape must not sink the whole map
+        log.warning("no geometry for %s (%s): %s", entry.place.name, entry.place.id, exc)
+        return None
+    if geom is None or geom.geom_type in ("Point", "MultiPoint"):
+        return None
+    return simplify_geometry(geom)
+
+
+def _basemap_candidates() -> list[Path]:
+    """Country-shape files the basemap may be drawn from, best first."""
+    out: list[Path] = []
+    env = os.environ.get("GEO_BASEMAP")
+    if env:
+        out.append(Path(env))
+    roots: list[Path] = []
+    try:
+        roots.append(Path(str(resources.files("geo").joinpath("_gazetteer_data"))))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        pass
+    roots.append(Path(__file__).resolve().parents[2] / "gazetteer" / "data")
+    names = ("basemap_countries.geojson", "countries_basemap.geojson", "countries.geojson",
+             "basemap_countries.geojson.gz", "countries.geojson.gz", "countries_110m.geojson",
+             "countries_110m.geojson.gz")
+    for root in roots:
+        for n in names:
+            out.append(root / n)
+    return out
+
+
+def _load_geojson(path: Path) -> dict | None:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        data = json.load(fh)
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        return data
+    return None
+
+
+_BASEMAP_CACHE: dict[str, Any] = {}
+
+
+def basemap_geojson(gazetteer: Any = None, *, detail: int = 600) -> dict | None:
+    """A small FeatureCollection of country outlines for the offline basemap (None when unavailable).
+
+    Taken from the gazetteer (``gazetteer.basemap()`` or its country geometries) when it offers them,
+    else from a shipped country-shape file in the gazetteer data; simplified and rounded to ~1 km.
+    """
+    geoms: list[Any] = []
+    source = None
+    if gazetteer is not None and hasattr(gazetteer, "basemap"):
+        try:
+            fc = gazetteer.basemap()
+            if fc:
+                return fc if isinstance(fc, dict) else None
+        except Exception as exc:  # pragma: no cover - defensive
+            log.warning("gazetteer basemap unavailable: %s", exc)
+    for path in _basemap_candidates():
+        if path.is_file():
+            key = str(path)
+            if key in _BASEMAP_CACHE:
+                return _BASEMAP_CACHE[key]
+            try:
+                data = _load_geojson(path)
+            except (OSError, ValueError) as exc:
+                log.warning("cannot read basemap %s: %s", path, exc)
+                continue
+            if data is None:
+                continue
+            source = key
+            for f in data.get("features", []):
+                try:
+                    geoms.append(shapely.geometry.shape(f["geometry"]))
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    continue
+            break
+    if not geoms:
+        return None
+    feats = []
+    for g in geoms:
+        s = _round_coords(g.simplify(0.05, preserve_topology=True), 2)
+        if not s.is_empty:
+            feats.append({"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(s)})
+    fc = {"type": "FeatureCollection", "features": feats}
+    fc = json.loads(json.dumps(fc))  # tuples -> lists, for stable serialisation
+    if source:
+        _BASEMAP_CACHE[source] = fc
+    return fc
+
+
+class GeoLayer(MacroElement):
+    """Everything geo adds to a folium map: assets in the head, one data object and one build call."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}
+{% macro script(this, kwargs) %}
+    var {{ this.get_name() }} = geoMap({{ this._parent.get_name() }}, {{ this.data_json }}, [
+    {%- for label, layer in this.base_layers %}
+        [{{ label|tojson }}, {{ layer.get_name() }}]{{ "," if not loop.last }}
+    {%- endfor %}
+    ]);
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: dict, base_layers: list[tuple[str, Element]], assets: AssetMode = "inline"):
+        super().__init__()
+        self._name = "GeoLayer"
+        self.data_json = _json(data)
+        self.base_layers = base_layers
+        self.head = head_html(assets, extra_css=own_asset("geomap.css"), extra_js=own_asset("geomap.js"))
+
+
+def _place_subtitle(entry: PlaceEntry) -> str:
+    p = entry.place
+    bits = [b for b in (p.admin1, p.country_code) if b and b != p.name]
+    return ", ".join(bits)
+
+
+def _search_labels(entries: Sequence[PlaceEntry]) -> list[str]:
+    """Unique search labels: the name, qualified by admin1/country (and a number) where names repeat."""
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.place.name] = counts.get(e.place.name, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for e in entries:
+        label = e.place.name
+        if counts[label] > 1:
+            q = _place_subtitle(e)
+            label = f"{label} ({q})" if q else label
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        out.append(label if n == 0 else f"{label} [{n + 1}]")
+    return out
+
+
+def map_data(
+    parsed: Sequence[ParsedDocument],
+    gazetteer: Any = None,
+    *,
+    title: str | None = None,
+    doc_layers_max: int = 10,
+    max_popup_documents: int = 20,
+    max_snippets: int = 3,
+    basemap: bool = True,
+) -> dict:
+    """The data object the page's ``geoMap`` function draws (plain JSON-able values)."""
+    parsed = list(parsed)
+    entries = aggregate(parsed, max_snippets=max_snippets)
+    doc_ids = {id(pd.document): i for i, pd in enumerate(parsed)}
+    docs = []
+    for pd in parsed:
+        d = pd.document
+        name = d.title or (os.path.basename(d.path) if d.path else d.id)
+        docs.append({
+            "t": d.title or "",
+            "f": d.path or (d.id if not d.title else ""),
+            "d": d.date or "",
+            "u": _safe_url(d.url),
+            "l": str(escape(name)),  # Leaflet's layer control treats labels as HTML
+        })
+    present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
+    tindex = {t: i for i, t in enumerate(present)}
+    max_mentions = max((e.mentions for e in entries), default=1)
+    labels = _search_labels(entries)
+    places = []
+    shapes = []
+    lats: list[float] = []
+    lons: list[float] = []
+    for i, e in enumerate(entries):
+        p = e.place
+        docs_arr = []
+        for dm in e.documents[:max_popup_documents]:
+            docs_arr.append([doc_ids[id(dm.document)], dm.mentions, [list(s.parts) for s in dm.snippets],
+                             dm.more_snippets])
+        places.append([
+            round(p.lat, 5), round(p.lon, 5), tindex[e.feature_type], e.mentions, p.name, labels[i],
+            _place_subtitle(e), docs_arr, max(0, len(e.documents) - max_popup_documents),
+            _marker_size(e.mentions, max_mentions),
+        ])
+        lats.append(p.lat)
+        lons.append(p.lon)
+        geom = _geometry_for(gazetteer, e)
+        if geom is not None:
+            shapes.append({"p": i, "g": shapely.geometry.mapping(geom)})
+            minx, miny, maxx, maxy = geom.bounds
+            lats += [miny, maxy]
+            lons += [minx, maxx]
+    types = []
+    for t in present:
+        style = _TYPE_STYLE[t]
+        count = sum(1 for e in entries if e.feature_type == t)
+        types.append({
+            "key": t, "name": FEATURE_TYPE_NAMES[t], "text": FEATURE_TYPE_LABELS[t],
+            "label": str(escape(f"{FEATURE_TYPE_LABELS[t]} ({count})")), "count": count,
+            "shape": style, "hover": {**style, **_HOVER_EXTRA},
+        })
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
+    data = {
+        "places": places, "docs": docs, "types": types, "shapes": shapes, "bounds": bounds,
+        "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max, "offlineLabel": OFFLINE_LABEL,
+        "basemap": basemap_geojson(gazetteer) if basemap else None,
+    }
+    return json.loads(json.dumps(data))  # tuples -> lists: same bytes however it was built
+
+
+def stable_ids(root: Element, prefix: str = "geo") -> None:
+    """Give every element in the tree a deterministic id (folium draws random ones).
+
+    Ids follow the element's path in the tree, so children that rendering appends later (folium's
+    ``addTo`` helpers) do not shift the ids of anything else, and re-rendering gives the same bytes.
+    """
+
+    def walk(el: Element, ident: str) -> None:
+        el._id = ident
+        for k, child in enumerate(list(el._children.values())):
+            walk(child, f"{ident}_{k}")
+
+    walk(root, prefix)
+
+
+def build_map(
+    parsed: Sequence[ParsedDocument],
+    gazetteer: Any = None,
+    *,
+    tiles: str | None = "OpenStreetMap",
+    title: str | None = None,
+    alternative_tiles: Iterable[str] = DEFAULT_ALTERNATIVE_TILES,
+    assets: AssetMode = "inline",
+    basemap: bool = True,
+    doc_layers_max: int = 10,
+    max_popup_documents: int = 20,
+    max_snippets: int = 3,
+    width: str | int = "100%",
+    height: str | int = "100%",
+) -> folium.Map:
+    """A ``folium.Map`` of all places in ``parsed`` (renders in Jupyter; save it with :func:`save_map`).
+
+    ``tiles``: an online tile set drawn over the offline basemap (any folium/xyzservices name or URL
+    template), or None for no online tiles at all. ``alternative_tiles`` are offered in the layer
+    control. ``assets="cdn"`` links Leaflet from CDNs instead of inlining it (smaller files, needs
+    the internet). ``gazetteer`` (optional) supplies river/province/country geometry.
+    """
+    data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
+                    max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=basemap)
+    center = [20.0, 0.0]
+    if data["bounds"]:
+        (s, w), (n, e) = data["bounds"]
+        center = [round((s + n) / 2, 5), round((w + e) / 2, 5)]
+    m = folium.Map(location=center, zoom_start=2, tiles=None, width=width, height=height,
+                   control_scale=True, world_copy_jump=False)
+    # Assets come from our GeoLayer (inline or CDN); keep folium's default links (jQuery, Bootstrap,
+    # Font Awesome, ...) out: none are used, and icon fonts by URL would not load offline anyway.
+    m.default_js = []
+    m.default_css = []
+    if title:
+        m.get_root().title = str(escape(title))
+    base_layers: list[tuple[str, Element]] = []
+    if tiles is not None:
+        names = [tiles] + [t for t in alternative_tiles if t != tiles]
+        for k, name in enumerate(names):
+            try:
+                layer = folium.TileLayer(name, name=name, show=(k == 0), overlay=False, control=False)
+            except ValueError as exc:
+                if k == 0:
+                    raise ValueError(f"unknown tile set {name!r}: {exc}") from None
+                continue
+            layer.add_to(m)
+            base_layers.append((str(escape(name)), layer))
+    GeoLayer(data, base_layers, assets=assets).add_to(m)
+    stable_ids(m.get_root())
+    return m
+
+
+def render_html(m: folium.Map) -> str:
+    """The complete HTML page of ``m``: deterministic element ids, same map gives the same bytes."""
+    root = m.get_root()
+    # Rendering fills the figure's header/html/script parts keyed by element names; start afresh
+    # each time so entries from an earlier render (or earlier ids) cannot pile up.
+    for part in (root.header, root.html, root.script):
+        part._children = OrderedDict((k, v) for k, v in part._children.items() if k == "meta_http")
+    stable_ids(root)
+    return root.render()
+
+
+def save_map(m: folium.Map, path: str | os.PathLike) -> None:
+    """Write the map as one self-contained HTML file, atomically; same map, same bytes."""
+    atomic_write_text(path, render_html(m))
