@@ -1,0 +1,238 @@
+"""A small geocoding server on 127.0.0.1 for tests: the Nominatim search API (and Photon's).
+
+It answers ``GET /search`` (Nominatim: ``format=json``/``jsonv2``, ``addressdetails``,
+``countrycodes``, ``limit``) and ``GET /api`` (Photon, GeoJSON) from a tiny table of places,
+with scripted misbehaviour. ``mode`` is the default behaviour; ``script`` is a queue of modes
+used first, one per request:
+
+``ok``        answer from the table ([] when the name is unknown)
+``empty``     ``[]``
+``hang``      accept, read the request, never answer (until the server stops)
+``429``       HTTP 429 with ``Retry-After: <retry_after>``
+``500``/``502``/``503``/``403``  that HTTP status
+``malformed`` HTTP 200 with a body that is not JSON
+
+Every request is logged in ``requests`` (time, path, query parameters, User-Agent).
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# name -> a Nominatim "format=json" record (trimmed, same field names and types as the real API)
+PLACES: dict[str, dict] = {
+    "kharkiv": {
+        "place_id": 1001, "licence": "test data", "osm_type": "relation", "osm_id": 3051,
+        "lat": "49.9923181", "lon": "36.2310146", "class": "boundary", "type": "administrative",
+        "place_rank": 16, "importance": 0.71, "addresstype": "city", "name": "Kharkiv",
+        "display_name": "Kharkiv, Kharkiv Oblast, Ukraine",
+        "address": {"city": "Kharkiv", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
+        "boundingbox": ["49.88", "50.10", "36.10", "36.45"],
+    },
+    "izium": {
+        "place_id": 1002, "licence": "test data", "osm_type": "node", "osm_id": 337,
+        "lat": "49.2103", "lon": "37.2569", "class": "place", "type": "town",
+        "place_rank": 18, "importance": 0.45, "addresstype": "town", "name": "Izium",
+        "display_name": "Izium, Kharkiv Oblast, Ukraine",
+        "address": {"town": "Izium", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
+        "boundingbox": ["49.18", "49.23", "37.22", "37.30"],
+    },
+    "dnipro river": {
+        "place_id": 1003, "licence": "test data", "osm_type": "relation", "osm_id": 1233,
+        "lat": "46.52", "lon": "32.43", "class": "waterway", "type": "river",
+        "place_rank": 19, "importance": 0.62, "addresstype": "river", "name": "Dnipro",
+        "display_name": "Dnipro, Ukraine",
+        "address": {"river": "Dnipro", "country": "Ukraine", "country_code": "ua"},
+        "boundingbox": ["46.4", "55.9", "30.4", "35.3"],
+    },
+    "paris": {
+        "place_id": 1004, "licence": "test data", "osm_type": "relation", "osm_id": 7444,
+        "lat": "48.8534951", "lon": "2.3483915", "class": "boundary", "type": "administrative",
+        "place_rank": 12, "importance": 0.88, "addresstype": "city", "name": "Paris",
+        "display_name": "Paris, Ile-de-France, France",
+        "address": {"city": "Paris", "state": "Ile-de-France", "country": "France", "country_code": "fr"},
+        "boundingbox": ["48.81", "48.90", "2.22", "2.47"],
+    },
+    "paris texas": {
+        "place_id": 1005, "licence": "test data", "osm_type": "relation", "osm_id": 115357,
+        "lat": "33.6617962", "lon": "-95.555513", "class": "boundary", "type": "administrative",
+        "place_rank": 16, "importance": 0.5, "addresstype": "city", "name": "Paris",
+        "display_name": "Paris, Lamar County, Texas, United States",
+        "address": {"city": "Paris", "state": "Texas", "country": "United States", "country_code": "us"},
+        "boundingbox": ["33.6", "33.7", "-95.6", "-95.5"],
+    },
+}
+
+
+class NominatimServer:
+    """Threaded HTTP server on 127.0.0.1, random port; use as a context manager."""
+
+    def __init__(self, mode: str = "ok", *, retry_after: int = 1) -> None:
+        self.mode = mode
+        self.script: deque[str] = deque()
+        self.retry_after = retry_after
+        self.requests: list[dict] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server API)
+                server._handle(self)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def domain(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.domain}"
+
+    def start(self) -> "NominatimServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "NominatimServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- behaviour ------------------------------------------------------------------------------
+    def _next_mode(self) -> str:
+        with self._lock:
+            return self.script.popleft() if self.script else self.mode
+
+    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(h.path)
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        mode = self._next_mode()
+        with self._lock:
+            self.requests.append({"time": time.monotonic(), "path": parts.path, "params": params,
+                                  "user_agent": h.headers.get("User-Agent", ""), "mode": mode})
+        if mode == "hang":
+            self._stop.wait(120)  # never answer while the test runs
+            return
+        if mode == "429":
+            self._send(h, 429, b'{"error": "Too Many Requests"}', {"Retry-After": str(self.retry_after)})
+            return
+        if mode.isdigit():
+            self._send(h, int(mode), f"<html><body>Error {mode}</body></html>".encode(), ctype="text/html")
+            return
+        if mode == "malformed":
+            self._send(h, 200, b'[{"place_id": 1, "lat": "49.9", "lon": ')  # truncated JSON
+            return
+        if parts.path.rstrip("/").endswith("/search"):
+            body = [] if mode == "empty" else self._nominatim(params)
+        elif parts.path.rstrip("/").endswith("/api"):
+            body = {"type": "FeatureCollection", "features": [] if mode == "empty" else self._photon(params)}
+        else:
+            self._send(h, 404, b'{"error": "not found"}')
+            return
+        self._send(h, 200, json.dumps(body).encode())
+
+    def _matches(self, params: dict) -> list[dict]:
+        q = " ".join(params.get("q", "").replace(",", " ").split()).casefold()
+        rec = PLACES.get(q)
+        if rec is None:
+            return []
+        ccs = [c.strip().lower() for c in params.get("countrycodes", "").split(",") if c.strip()]
+        if ccs and rec["address"]["country_code"] not in ccs:
+            return []
+        return [rec]
+
+    def _nominatim(self, params: dict) -> list[dict]:
+        out = []
+        for rec in self._matches(params):
+            rec = dict(rec)
+            if params.get("addressdetails") not in ("1", "true"):
+                rec.pop("address")
+            if params.get("format") == "jsonv2":
+                rec["category"] = rec.pop("class")
+            out.append(rec)
+        return out[: int(params.get("limit", "10") or 10)]
+
+    def _photon(self, params: dict) -> list[dict]:
+        feats = []
+        for rec in self._matches(params):
+            feats.append({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(rec["lon"]), float(rec["lat"])]},
+                "properties": {
+                    "osm_type": rec["osm_type"][0].upper(), "osm_id": rec["osm_id"],
+                    "osm_key": rec["class"], "osm_value": rec["type"], "type": rec["addresstype"],
+                    "name": rec["name"], "countrycode": rec["address"]["country_code"].upper(),
+                    "state": rec["address"].get("state"), "country": rec["address"]["country"],
+                },
+            })
+        return feats
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None,
+              ctype: str = "application/json; charset=utf-8") -> None:
+        try:
+            h.send_response(status)
+            h.send_header("Content-Type", ctype)
+            h.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                h.send_header(k, v)
+            h.end_headers()
+            h.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class SilentServer:
+    """A socket that listens on 127.0.0.1 but never accepts: connections succeed, answers never come."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __enter__(self) -> "SilentServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens (connection refused)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"
