@@ -160,11 +160,22 @@ def _sniff_binary(head: bytes) -> str | None:
 
 
 def _guess_wide_encoding(data: bytes) -> str | None:
-    """Return utf-16-le/be (or utf-32) when NUL-laden bytes are really BOM-less wide text."""
-    sample = data[: SNIFF_BYTES - (SNIFF_BYTES % 4)]
-    if len(sample) % 4:
-        sample = sample[: len(sample) - len(sample) % 4] or sample
-    for enc in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+    """Return utf-16-le/be or utf-32-le/be when NUL-laden bytes are really BOM-less wide text.
+
+    The byte order is read from where the NULs sit (ASCII-range text in UTF-16-LE has them at
+    odd offsets), then confirmed by decoding a sample into printable text.
+    """
+    sample = data[: SNIFF_BYTES]
+    sample = sample[: len(sample) - len(sample) % 4] or sample
+    half = max(1, len(sample) // 2)
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    if even > 0.4 and odd > 0.4:
+        order = ("utf-32-le", "utf-32-be") if sample[0::4].count(0) < sample[3::4].count(0) else ("utf-32-be", "utf-32-le")
+    elif odd >= even:
+        order = ("utf-16-le", "utf-16-be")
+    else:
+        order = ("utf-16-be", "utf-16-le")
+    for enc in order:
         try:
             text = sample.decode(enc)
         except UnicodeDecodeError:
@@ -215,8 +226,8 @@ def _utf8_mostly(data: bytes) -> tuple[str, int] | None:
 def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     """Decode a whole file's bytes to text; raises ``ValueError`` when no encoding fits.
 
-    Order: BOM, strict UTF-8, ``declared`` (e.g. an HTML ``<meta charset>``), BOM-less
-    UTF-16/32, UTF-8 with a few bad bytes replaced, charset-normalizer.
+    Order: BOM, BOM-less UTF-16/32 (when NULs abound), strict UTF-8, ``declared`` (e.g. an
+    HTML ``<meta charset>``), UTF-8 with a few bad bytes replaced, charset-normalizer.
     """
     bom = _bom(data)
     if bom:
@@ -226,6 +237,13 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
         except UnicodeDecodeError:
             text = data[n:].decode(enc, errors="replace")
             return Decoded(text, enc, text.count("\ufffd"))
+    if b"\x00" in data[:SNIFF_BYTES]:  # NULs are valid UTF-8, so look for wide text first
+        wide = _guess_wide_encoding(data)
+        if wide:
+            try:
+                return Decoded(data.decode(wide), wide)
+            except UnicodeDecodeError:
+                pass
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -239,13 +257,6 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
                 return Decoded(data.decode(codec), codec)
         except (LookupError, UnicodeDecodeError):
             pass
-    if b"\x00" in data[:SNIFF_BYTES]:
-        wide = _guess_wide_encoding(data)
-        if wide:
-            try:
-                return Decoded(data.decode(wide), wide)
-            except UnicodeDecodeError:
-                pass
     mostly = _utf8_mostly(data)
     if mostly:
         return Decoded(mostly[0], "utf-8", mostly[1])
