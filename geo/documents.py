@@ -363,9 +363,9 @@ def iter_path(
 ) -> Iterator[Document]:
     """Yield the documents of one file (lazily, so large files never sit in memory whole).
 
-    A problem with the whole file raises :class:`DocumentError`. A bad line in a JSON Lines
-    file goes to ``on_error`` (with path ``"<path>#<line>"``) when given, and is raised
-    otherwise. Notes that do not stop the file (bytes replaced, a large file split) go to
+    A problem with the whole file raises :class:`DocumentError`. A bad line of a JSON Lines
+    file (or a bad item of a JSON list) goes to ``on_error`` (with path ``"<path>#<n>"``) when
+    given, and is raised otherwise. Notes that do not stop the file (bytes replaced, a large file split) go to
     ``on_warning`` when given, else to the ``geo.documents`` logger.
     """
     name = str(path)
@@ -396,7 +396,7 @@ def iter_path(
             )
         data = _read_all(p, name)
         if suffix == ".json":
-            yield from _json_documents(data, name, warn=warn)
+            yield from _json_documents(data, name, warn=warn, on_error=on_error)
         else:
             yield _html_document(data, name, warn=warn)
         return
@@ -816,7 +816,8 @@ def _article(obj: object, name: str, doc_id: str) -> Document:
     )
 
 
-def _json_documents(data: bytes, name: str, *, warn: Callable[[str, str], None]) -> Iterator[Document]:
+def _json_documents(data: bytes, name: str, *, warn: Callable[[str, str], None],
+                    on_error: Callable[[DocumentError], None] | None = None) -> Iterator[Document]:
     raw = _decode_or_raise(data, name, warn)
     if not raw.strip():
         raise DocumentError(name, "no text (the file holds only whitespace)", kind="empty")
@@ -839,7 +840,9 @@ def _json_documents(data: bytes, name: str, *, warn: Callable[[str, str], None])
         if not docs:
             raise DocumentError(name, f"JSON list holds no article ({problems[0].problem})", kind=problems[0].kind)
         for err in problems:
-            warn(err.path, f"skipped: {err.problem}")
+            if on_error is None:
+                raise err
+            on_error(err)
         yield from docs
     else:
         doc = _article(obj, name, name)

@@ -11,6 +11,7 @@ used first, one per request:
 ``429``       HTTP 429 with ``Retry-After: <retry_after>``
 ``500``/``502``/``503``/``403``  that HTTP status
 ``malformed`` HTTP 200 with a body that is not JSON
+``junk``      HTTP 200 with JSON of the wrong shape (records without coordinates)
 
 Every request is logged in ``requests`` (time, path, query parameters, User-Agent).
 """
@@ -146,6 +147,9 @@ class NominatimServer:
             return
         if mode == "malformed":
             self._send(h, 200, b'[{"place_id": 1, "lat": "49.9", "lon": ')  # truncated JSON
+            return
+        if mode == "junk":
+            self._send(h, 200, b'[{"place_id": 1, "display_name": "Nowhere"}, {"lat": "north", "lon": []}]')
             return
         if parts.path.rstrip("/").endswith("/search"):
             body = [] if mode == "empty" else self._nominatim(params)

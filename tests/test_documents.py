@@ -90,6 +90,11 @@ def test_json_article_and_list(tmp_path):
     docs = read_path(many)
     assert [d.id for d in docs] == [f"{many}#1", f"{many}#2"]
     assert docs[1].date == "20240101" and docs[0].title == "A story from Lviv."
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text('[{"text": "A story from Lviv."}, 7, {"title": "no text"}]')
+    c = Collect()
+    assert [d.id for d in c.run([mixed])] == [f"{mixed}#1"]
+    assert [e.path for e in c.errors] == [f"{mixed}#2", f"{mixed}#3"]
 
 
 def test_jsonl_ids_are_line_numbers_and_bad_lines_are_reported(tmp_path):

@@ -193,6 +193,25 @@ def test_malformed_json_is_a_failure_not_a_crash(server, make, warnings_):
     assert g.geocode("Kharkiv") is not None  # not cached as negative
 
 
+def test_wrongly_shaped_json_is_handled(server, make, warnings_):
+    server.mode = "junk"
+    g = make(server.url)
+    assert g.geocode("Kharkiv") is None  # no exception escapes
+    assert g.available
+
+
+def test_403_trips_at_once_but_cached_answers_are_still_used(server, make, warnings_):
+    g = make(server.url)
+    assert g.geocode("Izium") is not None
+    server.mode = "403"
+    assert g.geocode("Kharkiv") is None
+    assert not g.available
+    assert len(server.requests) == 2
+    assert "access refused" in warnings_[-1] and "user agent" in warnings_[-1]
+    assert g.geocode("izium") is not None  # from the cache, no request
+    assert len(server.requests) == 2
+
+
 def test_timeout_trips_the_breaker_quickly(server, make, warnings_):
     server.mode = "hang"
     g = make(server.url, timeout=0.5)
@@ -278,12 +297,15 @@ def test_offline_disables_the_geocoder(tmp_path):
 def test_env_url_and_config_file(server, tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_CONFIG", str(tmp_path / "missing.toml"))
     monkeypatch.setenv("GEO_GEOCODER_URL", server.url)
-    for var in ("GEO_GEOCODER", "GEO_USER_AGENT", "GEO_OFFLINE"):
+    for var in ("GEO_GEOCODER", "GEO_OFFLINE"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GEO_USER_AGENT", "env-agent/1.0")
     g = make_geocoder(cache_dir=tmp_path / "c1")
     assert g.geocode("Kharkiv") is not None
     g.close()
     assert server.requests[-1]["path"] == "/search"
+    assert server.requests[-1]["user_agent"] == "env-agent/1.0"
+    monkeypatch.delenv("GEO_USER_AGENT")
 
     monkeypatch.delenv("GEO_GEOCODER_URL")
     conf = tmp_path / "config.toml"
