@@ -278,8 +278,12 @@ class Extractor:
                 i += 1
                 continue
             ent = ent_label.get(i)
-            if ent is not None and ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2:
-                # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee")
+            if ent is not None and (ent.label_ == "NORP" or (
+                    ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2)):
+                # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee"):
+                # only a country named inside an organisation counts ("the US Joint Chiefs of Staff")
+                if ent.label_ == "ORG":
+                    yield from self._countries_in(toks, ent.start, ent.end, text, taken)
                 i = ent.end
                 continue
             matched = False
@@ -306,6 +310,20 @@ class Extractor:
             if not matched:
                 i += 1
 
+    def _countries_in(self, toks, a: int, b: int, text: str, taken: bytearray) -> Iterator[_Span]:
+        for x in range(a, b):
+            t = toks[x]
+            if not _capitalised(t.text) or taken[t.idx]:
+                continue
+            for k in (3, 2, 1):
+                if x + k > b:
+                    continue
+                start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
+                known = self._known_name(text[start:end])
+                if known is not None and known[0] >= 0.85 and known[1] == "A":
+                    yield _Span(start, end, "GAZ")
+                    break
+
     def _accept_match(self, toks, i: int, j: int, surface: str, known: tuple[float, str], person_tokens: set[str],
                       lower_words: set[str], ent_label: dict) -> bool:
         importance, fclass = known
@@ -323,7 +341,7 @@ class Extractor:
             return False  # part of a longer capitalised name we do not know
         if len(words) == 1:
             w = words[0]
-            if w in person_tokens:
+            if w in person_tokens or self.gz.demonym(w) is not None:
                 return False
             if w.lower() in STOP_WORDS or w.lower() in lower_words:
                 return False  # a common word that happens to be a place name

@@ -63,6 +63,7 @@ class Weights:
     container: float = 1.2  # "X, Y" / "X in Y": candidate lies in Y
     cue_match: float = 0.6
     cue_miss: float = 0.3
+    bare_admin2: float = 0.3  # "Washington" is rarely Washington County
     coherence: float = 0.35  # near the document's other places
     coherence_km: float = 500.0
     fallback_max_km: float = 3000.0
@@ -105,14 +106,20 @@ class Resolver:
     # -- main entry ------------------------------------------------------------------------------------
     def resolve(self, doc: Document, mentions: Sequence[Mention]) -> list[Resolution]:
         text = doc.text
-        by_name: dict[str, list[Mention]] = defaultdict(list)
+        # One sense per name per document -- unless cue words tell senses apart
+        # ("the city of Deir Ezzor" vs "the province of Deir Ezzor"): group by (name, cue).
+        groups: dict[tuple[str, str | None], list[Mention]] = defaultdict(list)
         demonyms: list[Mention] = []
         for m in mentions:
             if m.label == "DEMONYM":
                 demonyms.append(m)
             else:
-                by_name[m.text].append(m)
-        cands = {name: self.candidates(name) for name in by_name}
+                groups[(m.text, m.cue)].append(m)
+        cues_of: dict[str, set[str]] = defaultdict(set)
+        for name, cue in groups:
+            if cue:
+                cues_of[name].add(cue)
+        cands = {name: self.candidates(name) for name, _ in groups}
 
         ctx = _Context()
         # 1. Context from what is (nearly) unambiguous: demonyms, countries, first-level divisions.
@@ -123,47 +130,49 @@ class Resolver:
                 p = demonym_places[m.text] = self.gz.demonym(m.text)
             if p is not None and p.country_code:
                 ctx.countries[p.country_code] += 0.5
+        counts = Counter(m.text for ms in groups.values() for m in ms)
         for name, cs in cands.items():
-            if not cs:
+            if not cs or cs[0].similarity < 0.999:
                 continue
-            top = cs[0]
-            if top.similarity < 0.999:
-                continue
-            n = len(by_name[name])
+            top, n = cs[0], counts[name]
             if top.place.feature_code in COUNTRY_CODES and top.place.country_code:
                 ctx.countries[top.place.country_code] += n
             elif top.place.feature_code == "ADM1" and top.place.country_code:
-                ctx.admin1[(top.place.country_code, top.place.admin1_code)] += n
                 ctx.countries[top.place.country_code] += 0.5 * n
+                # "New York" may be the city: only an unambiguous province steers other names.
+                if not any(c.place.feature_class == "P" and c.prior >= top.prior - 0.15 for c in cs[1:]):
+                    ctx.admin1[(top.place.country_code, top.place.admin1_code)] += n
 
-        # 2. Containers from "X, Y" / "X in Y" patterns, per name.
+        # 2. Containers from "X, Y" patterns, per name.
         containers: dict[str, list[Place]] = defaultdict(list)
-        for name, ms in by_name.items():
+        for (name, _), ms in groups.items():
             for m in ms:
                 c = self._container_after(text, m)
                 if c is not None:
                     containers[name].append(c)
 
         # 3. Score in two rounds: the second adds coherence with the first round's choices.
-        choice: dict[str, tuple[Candidate | None, float, str]] = {}
+        choice: dict[tuple[str, str | None], tuple[Candidate | None, float, str]] = {}
         for round_ in (0, 1):
             if round_ == 1:
                 ctx.points = []
-                for name, (c, s, _) in choice.items():
+                for key, (c, s, _) in choice.items():
                     if c is not None and c.place.feature_code not in {"CONT"}:
-                        ctx.points.append((c.place.lat, c.place.lon, len(by_name[name])))
-            for name, ms in by_name.items():
+                        ctx.points.append((c.place.lat, c.place.lon, len(groups[key])))
+            for key, ms in groups.items():
+                name, cue = key
                 cs = cands[name]
                 if not cs:
-                    choice[name] = (None, 0.0, "no gazetteer candidate")
+                    choice[key] = (None, 0.0, "no gazetteer candidate")
                     continue
-                cues = {m.cue for m in ms if m.cue}
+                # a mention without a cue takes its name's cue when the document uses only one
+                cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 best, best_s, best_why = None, -math.inf, ""
                 for c in cs:
                     s, why = self._score(c, ctx, cues, containers.get(name, ()), name, round_)
                     if s > best_s:
                         best, best_s, best_why = c, s, why
-                choice[name] = (best, best_s, best_why)
+                choice[key] = (best, best_s, best_why)
 
         # 4. Emit, with the geocoder for names the gazetteer could not place.
         context_places = [c.place for c, _, _ in choice.values() if c is not None]
@@ -175,7 +184,7 @@ class Resolver:
                 out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
                                       "demonym" if p else "unknown demonym"))
                 continue
-            c, s, why = choice[m.text]
+            c, s, why = choice[(m.text, m.cue)]
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why))
                 continue
@@ -209,6 +218,8 @@ class Resolver:
         why = [f"prior {c.prior:.2f}"]
         if c.similarity < 1.0:
             why.append(f"fuzzy {c.similarity:.2f}")
+        if p.feature_code in {"ADM2", "ADM3"} and "county" not in cues and len(name.split()) < len(p.name.split()):
+            s -= w.bare_admin2
         cc = p.country_code
         if cc and cc in ctx.countries and p.feature_code not in COUNTRY_CODES:
             s += w.country
