@@ -1,0 +1,14 @@
+"""The offline gazetteer: an indexed SQLite store of places built once from the shipped data.
+
+    from geo.gazetteer import Gazetteer, normalize
+    gz = Gazetteer.open()            # builds into the user cache dir on first use
+    gz.lookup("Deir ez-Zor")[0].place
+"""
+from __future__ import annotations
+
+from .build import GazetteerBuildError, data_version, importance
+from .names import normalize, variant_key
+from .store import Gazetteer, default_store_path, haversine_km
+
+__all__ = ["Gazetteer", "GazetteerBuildError", "normalize", "variant_key", "data_version", "default_store_path",
+           "haversine_km", "importance"]

