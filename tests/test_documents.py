@@ -423,3 +423,42 @@ def test_ten_thousand_small_files(tmp_path):
     assert len(docs) == 10_000
     assert docs[0].title == "Story 0" and docs[-1].title == "Story 9999"
     assert [Path(e.path).name for e in c.errors] == ["z-broken.txt"]
+
+
+# -- the command line: messages, no traceback, exit status ---------------------------------------
+
+def _geo(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
+    env.pop("GEO_GEOCODER_URL", None)
+    return subprocess.run([sys.executable, "-m", "geo.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.txt").write_bytes(PNG)
+    (src / "photo.png").write_bytes(PNG)
+    (src / "bad.json").write_text('{"a": 1}')
+    (src / "link.txt").symlink_to(src / "missing")
+    (src / "legacy.txt").write_bytes("Grève à Besançon\nLa police a parlé à Lyon – calme.".encode("cp1252"))
+    (src / "page.html").write_text("<title>Tbilisi</title><p>Protests in Tbilisi.</p><script>x='Baku'</script>")
+    (src / "good.txt").write_text(ARTICLE)
+    out = tmp_path / "out.jsonl"
+    r = _geo("extract", str(src), str(tmp_path / "nope.txt"), "--offline", "-o", str(out), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    for name in ("empty.txt", "image.txt", "photo.png", "bad.json", "link.txt", "nope.txt"):
+        assert f"{name}: " in r.stderr, name
+    lines = out.read_text().splitlines()
+    assert len(lines) == 3  # every good document: legacy.txt, page.html, good.txt
+
+    only_bad = _geo("extract", str(src / "empty.txt"), str(src / "image.txt"), "--offline", "-o",
+                    str(tmp_path / "none.jsonl"), cwd=tmp_path)
+    assert only_bad.returncode == 1  # no document could be processed
+    assert "Traceback" not in only_bad.stderr and "empty.txt: empty file" in only_bad.stderr
