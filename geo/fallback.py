@@ -552,7 +552,33 @@ class Geocoder:
                 kwargs["countries"] = ccs
             if self.language:
                 kwargs["language"] = self.language
-        return self._call(query, timeout=self.timeout, **kwargs) or []
+        return self._with_deadline(query, kwargs) or []
+
+    def _with_deadline(self, query: str, kwargs: dict) -> list | None:
+        """Run the (rate-limited) request in a daemon thread and give up after a total deadline.
+
+        The per-request ``timeout`` bounds connecting and each read, but a server that trickles
+        bytes never trips it; the deadline (the rate-limit delay + twice the timeout + 0.5 s)
+        bounds the whole request. An abandoned request finishes or fails on its own thread.
+        """
+        from geopy.exc import GeocoderTimedOut
+
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = self._call(query, timeout=self.timeout, **kwargs)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="geo-geocoder", daemon=True)
+        worker.start()
+        worker.join(self.min_delay + 2 * self.timeout + 0.5)
+        if worker.is_alive():
+            raise GeocoderTimedOut(f"no complete answer within {2 * self.timeout + 0.5:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
 
     def _lookup(self, query: str, ccs: list[str]) -> object:
         from geopy import exc as gx

@@ -11,6 +11,7 @@ used first, one per request:
 ``429``       HTTP 429 with ``Retry-After: <retry_after>``
 ``500``/``502``/``503``/``403``  that HTTP status
 ``malformed`` HTTP 200 with a body that is not JSON
+``trickle``   HTTP 200 headers, then the body one byte every 0.2 s (never trips a read timeout)
 ``junk``      HTTP 200 with JSON of the wrong shape (records without coordinates)
 
 Every request is logged in ``requests`` (time, path, query parameters, User-Agent).
@@ -147,6 +148,19 @@ class NominatimServer:
             return
         if mode == "malformed":
             self._send(h, 200, b'[{"place_id": 1, "lat": "49.9", "lon": ')  # truncated JSON
+            return
+        if mode == "trickle":
+            try:
+                h.send_response(200)
+                h.send_header("Content-Type", "application/json")
+                h.send_header("Content-Length", "100000")
+                h.end_headers()
+                h.wfile.flush()
+                while not self._stop.wait(0.2):
+                    h.wfile.write(b" ")
+                    h.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
             return
         if mode == "junk":
             self._send(h, 200, b'[{"place_id": 1, "display_name": "Nowhere"}, {"lat": "north", "lon": []}]')

@@ -225,6 +225,16 @@ def test_timeout_trips_the_breaker_quickly(server, make, warnings_):
     assert sum("no more online lookups" in w for w in warnings_) == 1
 
 
+def test_a_server_that_trickles_bytes_is_cut_off_by_the_deadline(server, make, warnings_):
+    server.mode = "trickle"
+    g = make(server.url, timeout=0.5)
+    start = time.monotonic()
+    assert [g.geocode(n) for n in ("Kharkiv", "Izium", "Paris")] == [None, None, None]
+    elapsed = time.monotonic() - start
+    assert len(server.requests) == 2 and not g.available
+    assert elapsed < 4.0, elapsed
+
+
 def test_connection_refused_trips_at_once_and_never_raises(make, warnings_):
     g = make(closed_port_url())
     start = time.monotonic()
