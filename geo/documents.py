@@ -15,7 +15,8 @@ bad bytes replaced (with a warning); then charset-normalizer, preferring Windows
 
 Large files: plain-text files over :data:`LARGE_FILE_BYTES` are streamed, never read whole, and
 split at paragraph or line boundaries into parts of at most ``chunk_chars`` characters
-(ids ``"<path>#part<n>"``), so memory stays bounded and nothing is dropped. HTML and JSON files
+(ids ``"<path>#part<n>"``), so memory stays bounded and nothing is dropped; their encoding is
+guessed from the first 64 KB (bytes that do not fit later are replaced, with a warning). HTML and JSON files
 over the limit are refused; JSON Lines files are streamed line by line at any size.
 """
 from __future__ import annotations
@@ -304,7 +305,17 @@ def _normalise_newlines(text: str) -> str:
     return text
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
 def _first_line_title(text: str, *, markdown: bool = False, limit: int = 300) -> str:
+    if markdown:
+        front = _FRONT_MATTER.match(text)
+        if front:  # YAML front matter: its title, else skip it
+            m = re.search(r"^title:[ \t]*(.+?)[ \t]*$", front.group(1), re.M)
+            if m and m.group(1).strip("\"' "):
+                return m.group(1).strip().strip("\"'").strip()[:limit]
+            text = text[front.end():]
     for line in text.split("\n", 200)[:200]:
         line = line.strip()
         if not line:
@@ -635,7 +646,10 @@ def _iter_large_text(
     else:
         skip = 0
         # Guess from the head only (the file is streamed); cut at a line to avoid a split char.
-        sample = head[: head.rfind(b"\n") + 1] or head
+        if b"\x00" in head:  # wide text: keep whole code units
+            sample = head[: len(head) - len(head) % 4]
+        else:
+            sample = head[: head.rfind(b"\n") + 1] or head
         try:
             enc = decode_bytes(sample).encoding
         except ValueError:

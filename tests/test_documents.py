@@ -73,6 +73,14 @@ def test_markdown_title_drops_the_heading_marks(tmp_path):
     assert doc.title == "Floods in Sindh" and doc.text.startswith("# Floods")
 
 
+def test_markdown_front_matter_title(tmp_path):
+    p = tmp_path / "post.md"
+    p.write_text('---\nlayout: post\ntitle: "Quake hits Herat"\n---\n\n# Other heading\n\nText.\n')
+    assert read_path(p)[0].title == "Quake hits Herat"
+    p.write_text("---\nlayout: post\n---\n\n## Quake hits Herat\n\nText.\n")
+    assert read_path(p)[0].title == "Quake hits Herat"
+
+
 def test_file_without_suffix_is_text_when_it_decodes(tmp_path):
     p = tmp_path / "README"
     p.write_text(ARTICLE)
@@ -373,6 +381,17 @@ def test_large_cp1252_file_in_parts(tmp_path):
     p.write_bytes(text.encode("cp1252"))
     docs = Collect().run([p], large_bytes=10_000, chunk_chars=20_000)
     assert "".join(d.text for d in docs) == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_large_wide_file_in_parts(tmp_path, encoding):
+    text = "Überschwemmung in Köln — der Rhein stieg.\n" * 3_000
+    p = tmp_path / "big-wide.txt"
+    p.write_bytes(text.encode(encoding))
+    c = Collect()
+    docs = c.run([p], large_bytes=10_000, chunk_chars=20_000)
+    assert len(docs) > 3 and "".join(d.text for d in docs) == text
+    assert not c.errors and not any("undecodable" in w.problem for w in c.warnings)
 
 
 @pytest.mark.slow
