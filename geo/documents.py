@@ -735,7 +735,6 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def _html_document(data: bytes, name: str, *, warn: Callable[[str, str], None]) -> Document:
-    from bs4 import BeautifulSoup
     from bs4.dammit import EncodingDetector
 
     declared = EncodingDetector.find_declared_encoding(data[:SNIFF_BYTES], is_html=True)

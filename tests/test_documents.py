@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -447,9 +449,6 @@ def test_ten_thousand_small_files(tmp_path):
 # -- the command line: messages, no traceback, exit status ---------------------------------------
 
 def _geo(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
-    import subprocess
-    import sys
-
     repo = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
     env.pop("GEO_GEOCODER_URL", None)
