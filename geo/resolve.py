@@ -47,6 +47,8 @@ CUE_FEATURES: dict[str, tuple[set[str], set[str]]] = {
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX", "PCLH"}
 AREA_CODES = COUNTRY_CODES | {"ADM1", "ADM2", "ADMD", "CONT", "RGN"}
 
+_HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
+                   r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 _IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
 
@@ -67,6 +69,9 @@ class Weights:
     coherence: float = 0.35  # near the document's other places
     coherence_km: float = 500.0
     fallback_max_km: float = 3000.0
+    head_similarity: float = 0.85  # "X Township" placed through "X"
+    fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
+    fuzzy_min_len: int = 6
 
 
 @dataclass
@@ -97,7 +102,14 @@ class Resolver:
         got = self._cands.get(key)
         if got is None:
             name = surface.title() if surface.isupper() and len(surface) > 3 else surface
-            got = self.gz.lookup(name, limit=self.limit, fuzzy=True)
+            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c)]
+            if not got:
+                # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
+                head = _HEAD.sub("", name).strip()
+                if head and head != name:
+                    got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
+                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
+                           if c.place.feature_class in {"P", "A", "H", "L"}]
             if len(self._cands) > 100_000:
                 self._cands.clear()
             self._cands[key] = got
@@ -264,6 +276,11 @@ class Resolver:
         if not plausible(p, context_places, max_km=self.w.fallback_max_km):
             return None
         return p
+
+
+def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
+    """Exact (normalised) matches always; fuzzy ones only when close and the name is long enough."""
+    return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
 
 
 def _inside(p: Place, y: Place) -> bool:

@@ -180,7 +180,9 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE places(
   pid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
   fclass TEXT NOT NULL, fcode TEXT NOT NULL, cc TEXT, a1code TEXT, a1name TEXT, population INTEGER NOT NULL,
-  importance REAL NOT NULL, geonameid INTEGER, has_geom INTEGER NOT NULL DEFAULT 0, source TEXT);
+  importance REAL NOT NULL DEFAULT 0, geonameid INTEGER, has_geom INTEGER NOT NULL DEFAULT 0, source TEXT,
+  rank REAL);
+CREATE UNIQUE INDEX places_id ON places(id);
 CREATE TABLE names(key TEXT NOT NULL, pid INTEGER NOT NULL, prior REAL NOT NULL, kind INTEGER NOT NULL,
   name TEXT NOT NULL, vkey TEXT NOT NULL, PRIMARY KEY(key, pid)) WITHOUT ROWID;
 CREATE TABLE keys(key TEXT PRIMARY KEY, importance REAL NOT NULL, fclass TEXT NOT NULL, bucket TEXT NOT NULL)
@@ -188,11 +190,10 @@ CREATE TABLE keys(key TEXT PRIMARY KEY, importance REAL NOT NULL, fclass TEXT NO
 CREATE TABLE geometry(pid INTEGER PRIMARY KEY, wkb BLOB NOT NULL);
 CREATE VIRTUAL TABLE geom_index USING rtree(pid, minx, maxx, miny, maxy);
 CREATE TABLE demonyms(key TEXT PRIMARY KEY, pid INTEGER NOT NULL, word TEXT NOT NULL) WITHOUT ROWID;
+CREATE TEMP TABLE alts(pid INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL);
 """
 INDEXES = """
-CREATE UNIQUE INDEX places_id ON places(id);
 CREATE INDEX places_gid ON places(geonameid);
-CREATE INDEX places_admin ON places(cc, fcode, a1code);
 CREATE INDEX names_vkey ON names(vkey);
 CREATE INDEX keys_bucket ON keys(bucket);
 """
@@ -296,6 +297,47 @@ def _store_version(path: Path) -> str | None:
         return None
 
 
+_UPSERT = """
+INSERT INTO places(id, name, lat, lon, fclass, fcode, cc, a1code, population, geonameid, source, rank)
+VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, fclass=excluded.fclass,
+  fcode=excluded.fcode, cc=excluded.cc, a1code=excluded.a1code,
+  population=CASE WHEN excluded.population > 0 THEN excluded.population ELSE places.population END,
+  geonameid=excluded.geonameid, source=places.source || '; ' || excluded.source,
+  rank=COALESCE(excluded.rank, places.rank)
+RETURNING pid
+"""
+
+
+class _Writer:
+    """Streams records into the store being built (bounded memory: SQLite holds the data)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def add(self, r: Rec, alt_kind: int = KIND_ALT) -> int:
+        pid = self.con.execute(_UPSERT, (r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None,
+                                         r.population, r.geonameid, r.source, r.rank)).fetchone()[0]
+        if r.alts:
+            self.con.executemany("INSERT INTO alts VALUES (?,?,?)", ((pid, a, alt_kind) for a in r.alts))
+        if r.wkt is not None:
+            self.add_geometry(pid, shapely.from_wkt(r.wkt))
+        return pid
+
+    def add_geometry(self, pid: int, geom) -> None:
+        if geom is None or geom.is_empty:
+            return
+        minx, miny, maxx, maxy = geom.bounds
+        self.con.execute("INSERT OR REPLACE INTO geometry VALUES (?,?)", (pid, shapely.to_wkb(geom)))
+        self.con.execute("DELETE FROM geom_index WHERE pid=?", (pid,))
+        self.con.execute("INSERT INTO geom_index VALUES (?,?,?,?,?)", (pid, minx, maxx, miny, maxy))
+        self.con.execute("UPDATE places SET has_geom=1 WHERE pid=?", (pid,))
+
+    def pid_of_geonameid(self, gid: int) -> int | None:
+        row = self.con.execute("SELECT pid FROM places WHERE id=?", (str(gid),)).fetchone()
+        return row[0] if row else None
+
+
 def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -> None:
     from . import importers
 
@@ -303,138 +345,164 @@ def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -
     data = inputs.data
     places_path = data / "places.tsv.gz"
     size = places_path.stat().st_size
-    recs: dict[str, Rec] = {}
-    with _Progress(progress, "Building gazetteer") as bar:
-        bar.update(0.0, "Reading places")
-        for r in read_shipped_places(places_path, lambda b: bar.update(0.35 * b / size)):
-            recs[r.id] = r
-        for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz"):
-            if pid in recs:
-                recs[pid].wkt = wkt
-        # optional user inputs: GeoNames dumps, alternate names, extras (each validated, errors name file+line)
-        for gpath in inputs.geonames:
-            bar.update(0.36, f"Importing {gpath.name}")
-            importers.import_geonames(gpath, recs)
-        if inputs.alternate_names:
-            bar.update(0.38, f"Importing {inputs.alternate_names.name}")
-            importers.import_alternate_names(inputs.alternate_names, recs)
-        for epath in inputs.extra:
-            bar.update(0.39, f"Importing {epath.name}")
-            importers.import_extra(epath, recs)
-        aliases = read_small_tsv(data / "aliases.tsv")
-        demonyms = read_small_tsv(data / "demonyms.tsv")
+    con = sqlite3.connect(path)
+    try:
+        with _Progress(progress, "Building gazetteer") as bar:
+            _fill(con, inputs, version, bar, size, t0, importers)
+    finally:
+        con.close()
 
-        bar.update(0.4, "Writing places")
-        con = sqlite3.connect(path)
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA page_size=8192")
-        con.execute("PRAGMA cache_size=-400000")
-        con.execute("PRAGMA temp_store=MEMORY")
-        con.executescript(SCHEMA)
-        a1names = {(r.cc, r.a1): r.name for r in recs.values() if r.fcode == "ADM1"}
-        pid_of: dict[str, int] = {}
-        rows = []
-        for i, r in enumerate(recs.values(), start=1):
-            pid_of[r.id] = i
-            imp = importance(r.fclass, r.fcode, r.population, r.rank)
-            rows.append((i, r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None,
-                         a1names.get((r.cc, r.a1)) if r.a1 and r.fcode != "ADM1" else (r.name if r.fcode == "ADM1" else None),
-                         r.population, imp, r.geonameid, 1 if r.wkt else 0, r.source))
-        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        imp_of = {row[0]: row[11] for row in rows}
-        fclass_of = {row[0]: row[5] for row in rows}
-        del rows
 
-        bar.update(0.5, "Indexing names")
-        # city keys per admin unit, to lower the prior of admin units named after a city inside them
-        city_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for r in recs.values():
-            if r.fclass == "P" and r.population >= 10000:
-                ck = city_keys[(r.cc, r.a1)]
-                ck.add(normalize(r.name))
-                ck.update(normalize(a) for a in r.alts if a.isascii())
-        names: dict[tuple[str, int], tuple[float, int, str]] = {}
+def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Progress, size: int, t0: float,
+          importers) -> None:
+    data = inputs.data
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA page_size=8192")
+    con.execute("PRAGMA cache_size=-300000")
+    con.executescript(SCHEMA)
+    con.create_function("importance", 4, importance, deterministic=True)
+    con.create_function("bucket", 1, fuzzy_bucket, deterministic=True)
 
-        def add(name: str, pid: int, kind: int, factor: float = 1.0) -> None:
+    # 1. shipped places (bulk) and their geometry
+    bar.update(0.0, "Reading places")
+    pid_of: dict[str, int] = {}
+    rows = []
+    recs_alts = []
+    for i, r in enumerate(read_shipped_places(data / "places.tsv.gz", lambda b: bar.update(0.25 * b / size)),
+                          start=1):
+        pid_of[r.id] = i
+        rows.append((i, r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None, r.population,
+                     r.geonameid, r.source, r.rank))
+        recs_alts.extend((i, a, KIND_ALT) for a in r.alts)
+    con.executemany("INSERT INTO places(pid, id, name, lat, lon, fclass, fcode, cc, a1code, population, geonameid,"
+                    " source, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    con.executemany("INSERT INTO alts VALUES (?,?,?)", recs_alts)
+    del rows, recs_alts
+    bar.update(0.28, "Reading geometry")
+    geo_items = [(pid_of[pid], wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in pid_of]
+    geoms = shapely.from_wkt(np.array([w for _, w in geo_items], dtype=object))  # object dtype: no giant <U array
+    wkbs = shapely.to_wkb(geoms)
+    bounds = shapely.bounds(geoms)
+    con.executemany("INSERT INTO geometry VALUES (?,?)", ((pid, wkbs[i]) for i, (pid, _) in enumerate(geo_items)))
+    con.executemany("INSERT INTO geom_index VALUES (?,?,?,?,?)",
+                    ((pid, float(bounds[i][0]), float(bounds[i][2]), float(bounds[i][1]), float(bounds[i][3]))
+                     for i, (pid, _) in enumerate(geo_items)))
+    con.executemany("UPDATE places SET has_geom=1 WHERE pid=?", ((pid,) for pid, _ in geo_items))
+    del geo_items, geoms, wkbs, bounds, pid_of
+
+    # 2. optional user inputs, streamed; each validated (errors name the file and line)
+    writer = _Writer(con)
+    for gpath in inputs.geonames:
+        bar.update(0.3, f"Importing {gpath.name}")
+        for r in importers.iter_geonames(gpath):
+            writer.add(r)
+    if inputs.alternate_names:
+        bar.update(0.32, f"Importing {inputs.alternate_names.name}")
+        for gid, name in importers.iter_alternate_names(inputs.alternate_names):
+            pid = writer.pid_of_geonameid(gid)
+            if pid is not None:
+                con.execute("INSERT INTO alts VALUES (?,?,?)", (pid, name, KIND_ALT))
+    for epath in inputs.extra:
+        bar.update(0.34, f"Importing {epath.name}")
+        for r, geom in importers.iter_extra(epath):
+            pid = writer.add(r)
+            writer.add_geometry(pid, geom)
+
+    # 3. priors and admin1 names
+    bar.update(0.36, "Computing priors")
+    con.execute("UPDATE places SET importance = importance(fclass, fcode, population, rank)")
+    con.execute("CREATE INDEX places_admin ON places(cc, fcode, a1code)")
+    con.execute("UPDATE places SET a1name = (SELECT q.name FROM places q WHERE q.cc = places.cc AND q.fcode = 'ADM1' "
+                "AND q.a1code = places.a1code LIMIT 1) WHERE a1code IS NOT NULL AND cc IS NOT NULL")
+
+    # 4. names: main, alternate, derived short admin names, curated aliases
+    bar.update(0.4, "Indexing names")
+    city_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, cc, a1 in con.execute("SELECT name, cc, a1code FROM places WHERE fclass='P' AND population >= 10000"):
+        city_keys[(cc, a1)].add(normalize(name))
+    for name, cc, a1 in con.execute("SELECT a.name, p.cc, p.a1code FROM alts a JOIN places p ON p.pid = a.pid "
+                                    "WHERE p.fclass='P' AND p.population >= 10000"):
+        if name.isascii():
+            city_keys[(cc, a1)].add(normalize(name))
+    total = con.execute("SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM alts)").fetchone()[0]
+    aliases = read_small_tsv(data / "aliases.tsv")
+    alias_rows = []
+    for a in aliases:
+        row = con.execute("SELECT pid FROM places WHERE id=?", (a["place_id"],)).fetchone()
+        if row is None:
+            raise GazetteerBuildError(f"{data / 'aliases.tsv'}: unknown place id {a['place_id']!r}")
+        alias_rows.append((row[0], a["alias"], KIND_ALIAS))
+    con.executemany("INSERT INTO alts VALUES (?,?,?)", alias_rows)
+
+    def name_rows() -> Iterator[tuple]:
+        cur = con.cursor()
+        q = ("SELECT p.pid, p.name, 0, p.importance, p.fclass, p.fcode, p.cc, p.a1code FROM places p "
+             "UNION ALL SELECT a.pid, a.name, a.kind, p.importance, p.fclass, p.fcode, p.cc, p.a1code "
+             "FROM alts a JOIN places p ON p.pid = a.pid")
+        for n, (pid, name, kind, imp, fclass, fcode, cc, a1) in enumerate(cur.execute(q)):
+            if n % 50000 == 0:
+                bar.update(0.4 + 0.4 * n / max(total, 1))
+            admin = fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3")
+            clash = city_keys.get((cc, a1), ()) if admin else ()
             key = normalize(name)
             if not key:
-                return
-            prior = round(imp_of[pid] * KIND_FACTOR[kind] * factor, 4)
-            old = names.get((key, pid))
-            if old is None or prior > old[0]:
-                names[(key, pid)] = (prior, kind, name)
+                continue
+            f = CITY_CLASH_FACTOR if key in clash else 1.0
+            yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name
+            if admin:
+                for short in admin_short_names(name):
+                    f = CITY_CLASH_FACTOR if short in clash else 1.0
+                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4), KIND_DERIVED, name
 
-        n_done, n_total = 0, len(recs)
-        for r in recs.values():
-            pid = pid_of[r.id]
-            admin = r.fclass == "A" and r.fcode in ("ADM1", "ADM2", "ADM3")
-            clash = city_keys.get((r.cc, r.a1), set()) if admin else set()
-            for kind, nm in [(KIND_MAIN, r.name)] + [(KIND_ALT, a) for a in r.alts]:
-                f = CITY_CLASH_FACTOR if admin and normalize(nm) in clash else 1.0
-                add(nm, pid, kind, f)
-                if admin:
-                    for short in admin_short_names(nm):
-                        add(short, pid, KIND_DERIVED, CITY_CLASH_FACTOR if short in clash else 1.0)
-            n_done += 1
-            if n_done % 20000 == 0:
-                bar.update(0.5 + 0.3 * n_done / n_total)
-        for a in aliases:
-            pid = pid_of.get(a["place_id"])
-            if pid is None:
-                raise GazetteerBuildError(f"{data / 'aliases.tsv'}: unknown place id {a['place_id']!r}")
-            add(a["alias"], pid, KIND_ALIAS)
+    best: dict[tuple[str, int], tuple[float, int, str]] = {}
+    batch: list[tuple] = []
 
-        bar.update(0.8, "Writing names")
-        con.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)",
-                        ((k, pid, p, kind, nm, variant_key(nm)) for (k, pid), (p, kind, nm) in sorted(names.items())))
-        best: dict[str, tuple[float, str]] = {}
-        for (k, pid), _ in names.items():
-            imp = imp_of[pid]
-            if k not in best or imp > best[k][0]:
-                best[k] = (imp, fclass_of[pid])
-        con.executemany("INSERT INTO keys VALUES (?,?,?,?)",
-                        ((k, imp, fc, fuzzy_bucket(k)) for k, (imp, fc) in sorted(best.items())))
-        n_names = len(names)
-        del names, best
+    def flush() -> None:
+        con.executemany(
+            "INSERT INTO names VALUES (?,?,?,?,?,?) ON CONFLICT(key, pid) DO UPDATE SET prior=excluded.prior, "
+            "kind=excluded.kind, name=excluded.name, vkey=excluded.vkey WHERE excluded.prior > names.prior",
+            sorted(batch))
+        batch.clear()
 
-        bar.update(0.88, "Writing geometry")
-        geo_items = [(pid_of[r.id], r.wkt) for r in recs.values() if r.wkt]
-        geoms = shapely.from_wkt(np.array([w for _, w in geo_items], dtype=object))  # object dtype: no giant <U array
-        wkbs = shapely.to_wkb(geoms)
-        bounds = shapely.bounds(geoms)
-        con.executemany("INSERT INTO geometry VALUES (?,?)", ((pid, wkbs[i]) for i, (pid, _) in enumerate(geo_items)))
-        con.executemany("INSERT INTO geom_index VALUES (?,?,?,?,?)",
-                        ((pid, *map(float, (bounds[i][0], bounds[i][2], bounds[i][1], bounds[i][3])))
-                         for i, (pid, _) in enumerate(geo_items)))
-        for d in demonyms:
-            pid = pid_of.get(d["place_id"])
-            if pid is None:
-                raise GazetteerBuildError(f"{data / 'demonyms.tsv'}: unknown place id {d['place_id']!r}")
-            con.execute("INSERT OR REPLACE INTO demonyms VALUES (?,?,?)", (normalize(d["word"]), pid, d["word"]))
+    for key, pid, prior, kind, name in name_rows():
+        batch.append((key, pid, prior, kind, name, variant_key(name)))
+        if len(batch) >= 200_000:
+            flush()
+    flush()
+    del best
+    con.execute("DROP TABLE alts")
 
-        bar.update(0.92, "Creating indexes")
-        con.executescript(INDEXES)
-        counts = dict(con.execute("SELECT fclass, COUNT(*) FROM places GROUP BY fclass").fetchall())
-        meta = {
-            "data_version": version,
-            "schema": str(SCHEMA_VERSION),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "build_seconds": f"{time.perf_counter() - t0:.1f}",
-            "places": str(len(recs)),
-            "names": str(n_names),
-            "geometries": str(len(geo_items)),
-            "counts_by_class": repr(counts),
-            "inputs": "; ".join([str(data)] + [str(p) for p in inputs.geonames] +
-                                ([str(inputs.alternate_names)] if inputs.alternate_names else []) +
-                                [str(p) for p in inputs.extra]),
-        }
-        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
-        con.commit()
-        con.execute("ANALYZE")
-        con.commit()
-        con.close()
-        bar.update(1.0, "Gazetteer ready")
+    bar.update(0.82, "Indexing keys")
+    con.execute("INSERT INTO keys SELECT n.key, MAX(p.importance), p.fclass, bucket(n.key) "
+                "FROM names n JOIN places p ON p.pid = n.pid GROUP BY n.key")
+    for d in read_small_tsv(data / "demonyms.tsv"):
+        row = con.execute("SELECT pid FROM places WHERE id=?", (d["place_id"],)).fetchone()
+        if row is None:
+            raise GazetteerBuildError(f"{data / 'demonyms.tsv'}: unknown place id {d['place_id']!r}")
+        con.execute("INSERT OR REPLACE INTO demonyms VALUES (?,?,?)", (normalize(d["word"]), row[0], d["word"]))
+
+    bar.update(0.9, "Creating indexes")
+    con.executescript(INDEXES)
+    counts = dict(con.execute("SELECT fclass, COUNT(*) FROM places GROUP BY fclass").fetchall())
+    meta = {
+        "data_version": version,
+        "schema": str(SCHEMA_VERSION),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": f"{time.perf_counter() - t0:.1f}",
+        "places": str(sum(counts.values())),
+        "names": str(con.execute("SELECT COUNT(*) FROM names").fetchone()[0]),
+        "geometries": str(con.execute("SELECT COUNT(*) FROM geometry").fetchone()[0]),
+        "counts_by_class": repr(counts),
+        "inputs": "; ".join([str(data)] + [str(p) for p in inputs.geonames] +
+                            ([str(inputs.alternate_names)] if inputs.alternate_names else []) +
+                            [str(p) for p in inputs.extra]),
+    }
+    con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    con.commit()
+    con.execute("ANALYZE")
+    con.commit()
+    bar.update(1.0, "Gazetteer ready")
 
 
 def default_inputs() -> BuildInputs:

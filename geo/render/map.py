@@ -23,7 +23,6 @@ import logging
 import math
 import os
 from collections import OrderedDict
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
@@ -113,84 +112,102 @@ def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
     return simplify_geometry(geom)
 
 
-def _basemap_candidates() -> list[Path]:
-    """Country-shape files the basemap may be drawn from, best first."""
-    out: list[Path] = []
-    env = os.environ.get("GEO_BASEMAP")
-    if env:
-        out.append(Path(env))
-    roots: list[Path] = []
-    try:
-        roots.append(Path(str(resources.files("geo").joinpath("_gazetteer_data"))))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    roots.append(Path(__file__).resolve().parents[2] / "gazetteer" / "data")
-    names = ("basemap_countries.geojson", "countries_basemap.geojson", "countries.geojson",
-             "basemap_countries.geojson.gz", "countries.geojson.gz", "countries_110m.geojson",
-             "countries_110m.geojson.gz")
-    for root in roots:
-        for n in names:
-            out.append(root / n)
+BASEMAP_TOLERANCE = 0.1  # degrees (~10 km): a backdrop for reading the map offline, not a survey
+BASEMAP_MIN_AREA = 0.05  # square degrees: smaller islands are dropped (each country keeps its largest part)
+_BASEMAP_MEMO: dict[str, dict] = {}
+
+
+def _country_shapes_from_store(gazetteer: Any) -> list[Any]:
+    """Country polygons through the gazetteer's public API (``countries()`` if offered, else ``country(cc)``)."""
+    if hasattr(gazetteer, "countries"):
+        places = list(gazetteer.countries())
+    else:
+        letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+        places = [p for a in letters for b in letters if (p := gazetteer.country(a + b)) is not None]
+    seen: set[str] = set()
+    out = []
+    for p in places:
+        if p.has_geometry and p.id not in seen:
+            seen.add(p.id)
+            g = gazetteer.geometry(p.id)
+            if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
+                out.append(g)
     return out
 
 
-def _load_geojson(path: Path) -> dict | None:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
-        data = json.load(fh)
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        return data
-    return None
+def _country_shapes_from_files(data: Path) -> list[Any]:
+    """Country polygons read straight from the shipped ``places.tsv.gz`` + ``geometry.tsv.gz``."""
+    import shapely.wkt
+
+    ids: set[str] = set()
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.split("\t", 6)
+            if len(cols) > 5 and cols[4] == "A" and cols[5].startswith("PCL"):
+                ids.add(cols[0])
+    out = []
+    with gzip.open(data / "geometry.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            pid, _, wkt = line.rstrip("\n").partition("\t")
+            if pid in ids:
+                out.append(shapely.wkt.loads(wkt))
+    return out
 
 
-_BASEMAP_CACHE: dict[str, Any] = {}
-
-
-def basemap_geojson(gazetteer: Any = None, *, detail: int = 600) -> dict | None:
-    """A small FeatureCollection of country outlines for the offline basemap (None when unavailable).
-
-    Taken from the gazetteer (``gazetteer.basemap()`` or its country geometries) when it offers them,
-    else from a shipped country-shape file in the gazetteer data; simplified and rounded to ~1 km.
-    """
-    geoms: list[Any] = []
-    source = None
-    if gazetteer is not None and hasattr(gazetteer, "basemap"):
-        try:
-            fc = gazetteer.basemap()
-            if fc:
-                return fc if isinstance(fc, dict) else None
-        except Exception as exc:  # pragma: no cover - defensive
-            log.warning("gazetteer basemap unavailable: %s", exc)
-    for path in _basemap_candidates():
-        if path.is_file():
-            key = str(path)
-            if key in _BASEMAP_CACHE:
-                return _BASEMAP_CACHE[key]
-            try:
-                data = _load_geojson(path)
-            except (OSError, ValueError) as exc:
-                log.warning("cannot read basemap %s: %s", path, exc)
-                continue
-            if data is None:
-                continue
-            source = key
-            for f in data.get("features", []):
-                try:
-                    geoms.append(shapely.geometry.shape(f["geometry"]))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    continue
-            break
-    if not geoms:
-        return None
+def _basemap_from_shapes(shapes: Iterable[Any]) -> dict:
     feats = []
-    for g in geoms:
-        s = _round_coords(g.simplify(0.05, preserve_topology=True), 2)
+    for g in shapes:
+        parts = list(g.geoms) if g.geom_type == "MultiPolygon" else [g]
+        if not parts:
+            continue
+        biggest = max(parts, key=lambda q: q.area)
+        keep = [q for q in parts if q.area >= BASEMAP_MIN_AREA or q is biggest]
+        g2 = shapely.MultiPolygon(keep) if len(keep) > 1 else keep[0]
+        s = _round_coords(g2.simplify(BASEMAP_TOLERANCE, preserve_topology=True), 2)
         if not s.is_empty:
             feats.append({"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(s)})
-    fc = {"type": "FeatureCollection", "features": feats}
-    fc = json.loads(json.dumps(fc))  # tuples -> lists, for stable serialisation
-    if source:
-        _BASEMAP_CACHE[source] = fc
+    return json.loads(json.dumps({"type": "FeatureCollection", "features": feats}))
+
+
+def basemap_geojson(gazetteer: Any = None) -> dict | None:
+    """Simplified country outlines (~360 kB of JSON) drawn under the tiles so maps read offline.
+
+    Drawn from the gazetteer's country geometries (the store, opened without building when
+    ``gazetteer`` is None), or straight from the shipped gazetteer data files when no store exists.
+    Cached in memory and in the user cache dir, keyed by the gazetteer data version.
+    """
+    try:
+        from geo.gazetteer import Gazetteer, GazetteerBuildError, data_version
+        from geo.gazetteer.build import data_dir
+
+        version = data_version()
+    except Exception as exc:  # no gazetteer data at all: maps still work, on tiles only
+        log.warning("no offline basemap: %s", exc)
+        return None
+    if version in _BASEMAP_MEMO:
+        return _BASEMAP_MEMO[version]
+    from platformdirs import user_cache_dir
+
+    cache = Path(user_cache_dir("geo")) / f"basemap-{version}.json"
+    try:
+        fc = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        fc = None
+    if not fc:
+        gz = gazetteer
+        if gz is None:
+            try:
+                gz = Gazetteer.open(build=False, progress=False)
+            except (GazetteerBuildError, OSError, Exception) as exc:  # no store yet: read the files
+                log.info("basemap from shipped files (%s)", exc)
+                gz = None
+        shapes = _country_shapes_from_store(gz) if gz is not None else _country_shapes_from_files(data_dir())
+        fc = _basemap_from_shapes(shapes)
+        try:
+            atomic_write_text(cache, json.dumps(fc, separators=(",", ":")))
+        except OSError as exc:  # read-only cache dir: fine, just slower next time
+            log.info("cannot cache basemap at %s: %s", cache, exc)
+    _BASEMAP_MEMO[version] = fc
     return fc
 
 

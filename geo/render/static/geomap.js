@@ -94,6 +94,10 @@
       return icons[key];
     }
     function tipFn(layer) { return tooltip(layer._geoIdx); }
+    function labelIcon() {  // name the marker for screen readers (and tests), as an attribute value
+      var e = this.getElement();
+      if (e) { e.setAttribute("aria-label", P[this._geoIdx][4]); e.setAttribute("data-place", String(this._geoIdx)); }
+    }
     function popFn(layer) { return popup(layer._geoIdx); }
     var popupOptions = { maxWidth: 380, minWidth: 220, maxHeight: 320, autoPanPadding: [20, 20] };
 
@@ -103,6 +107,7 @@
       var p = P[i];
       var m = L.marker([p[0], p[1]], { icon: icon(p[2], p[9]), searchLabel: p[5], alt: p[4], riseOnHover: true });
       m._geoIdx = i;
+      m.on("add", labelIcon);
       m.bindTooltip(tipFn, { direction: "top", offset: [0, -p[9] / 2] });
       m.bindPopup(popFn, popupOptions);
       markers[i] = m;
@@ -121,6 +126,7 @@
       layer.on("mouseover", function () { layer.setStyle(T[t].hover); layer.bringToFront(); });
       layer.on("mouseout", function () { layer.setStyle(st); });
       shapes.push(layer);
+      typeGroups[t].addLayer(layer);
     });
 
     // Layer control: one overlay per feature type and, for few documents, per document.
