@@ -1,0 +1,140 @@
+"""Generated maps in headless Chromium with the network disabled: they render, work, and stay safe."""
+from __future__ import annotations
+
+import pytest
+
+from geo.render.map import build_map, save_map
+
+from browser_util import browser_fixture, open_map, requires_browser
+from map_samples import gazetteer_for_tests, hostile_corpus, syria_corpus
+
+pytestmark = [pytest.mark.browser, requires_browser]
+browser = browser_fixture()
+
+OPEN_POPUP_JS = """async (name) => {
+  const s = window.geoMapState;
+  const i = s.data.places.findIndex(p => p[4] === name);
+  const m = s.markers[i];
+  await new Promise(res => s.cluster.zoomToShowLayer(m, res));
+  return i;
+}"""
+
+
+@pytest.fixture(scope="module")
+def syria_html(tmp_path_factory):
+    path = tmp_path_factory.mktemp("map") / "syria.html"
+    save_map(build_map(syria_corpus(), gazetteer_for_tests(), title="Syria, June 2017"), path)
+    return path
+
+
+def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
+    with open_map(browser, syria_html) as mp:
+        assert mp.js("L.version") == "1.9.3"
+        assert mp.js("typeof L.markerClusterGroup") == "function"
+        # the offline basemap (country shapes) lies under the (blocked) tiles
+        assert mp.js("document.querySelectorAll('.leaflet-geoBasemap-pane path').length") > 0
+        assert mp.js("getComputedStyle(document.querySelector('.leaflet-geoBasemap-pane')).zIndex") == "150"
+        assert mp.js("document.querySelectorAll('.leaflet-marker-icon').length") > 0
+        # the Euphrates is drawn as an SVG line with a real extent on screen
+        box = mp.js("""() => {
+          const s = window.geoMapState;
+          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          if (!river || !river._map) return null;
+          const path = river.getLayers()[0].getElement();
+          const r = path.getBoundingClientRect();
+          return {d: path.getAttribute('d').length, w: r.width, h: r.height, fill: path.getAttribute('fill')};
+        }""")
+        assert box and box["d"] > 20 and max(box["w"], box["h"]) > 50 and box["fill"] == "none"
+        # a real click on the Damascus marker opens its popup with both articles' snippets
+        mp.js(OPEN_POPUP_JS, "Damascus")
+        mp.page.locator(".leaflet-marker-icon[aria-label='Damascus']").click()
+        popup = mp.page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Officials in Damascus said Syria would respond." in text
+        assert "Damascus denied blocking it." in text
+        assert "Battle for Raqqa" in text and "2017-06-01" in text
+        assert popup.locator("mark").all_inner_texts() == ["Damascus", "Damascus"]
+        assert popup.locator("a").get_attribute("href") == "https://example.org/raqqa"
+        # hovering shows the tooltip with name and count
+        mp.page.mouse.move(0, 0)
+        mp.page.locator(".leaflet-marker-icon[aria-label='Damascus']").hover()
+        mp.page.locator(".leaflet-tooltip").wait_for()
+        assert mp.page.locator(".leaflet-tooltip").inner_text() == "Damascus — 2 mentions"
+        # legend and title
+        assert "Cities / towns (3)" in mp.page.locator(".geo-legend").inner_text()
+        assert mp.page.locator(".geo-title-box").inner_text() == "Syria, June 2017"
+        assert mp.page_errors == [] and mp.console_errors == [] and mp.dialogs == []
+        # nothing but tiles was requested from the network (and it was refused)
+        assert all("tile" in u or "arcgisonline" in u for u in mp.blocked), mp.blocked
+
+
+def test_search_box_finds_a_place_and_opens_its_popup(browser, syria_html):
+    with open_map(browser, syria_html) as mp:
+        search = mp.page.locator(".leaflet-control-search")
+        search.locator(".search-button").click()
+        search.locator("input").press_sequentially("Alep", delay=30)
+        tip = mp.page.locator(".search-tip", has_text="Aleppo")
+        tip.click()
+        popup = mp.page.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=5000)
+        assert "An aid convoy reached Aleppo on Tuesday." in popup.inner_text()
+        assert mp.page_errors == []
+
+
+def test_layer_control_filters_by_type_and_document(browser, syria_html):
+    with open_map(browser, syria_html) as mp:
+        count = "window.geoMapState.cluster.getLayers().length"
+        assert mp.js(count) == 6
+        control = mp.page.locator(".leaflet-control-layers")
+        control.hover()
+        control.get_by_text("Cities / towns (3)").click()
+        assert mp.js(count) == 3  # Damascus, Aleppo, Raqqa hidden
+        control.get_by_text("Cities / towns (3)").click()
+        assert mp.js(count) == 6
+        control.get_by_text("Aid convoy reaches Aleppo").click()  # hide the second article
+        names = mp.js("window.geoMapState.cluster.getLayers().map(m => m.options.alt).sort()")
+        assert names == ["Ar Raqqah", "Damascus", "Euphrates", "Syria"]
+        # base layer switch to the offline basemap only
+        control.get_by_text("Offline basemap only").click()
+        assert mp.js("document.querySelectorAll('.leaflet-tile-container img').length") == 0
+        assert mp.page_errors == []
+
+
+def test_hostile_articles_execute_nothing(browser, tmp_path):
+    path = tmp_path / "hostile.html"
+    save_map(build_map(hostile_corpus(), title="<img src=x onerror=window.__pwned=13>"), path)
+    with open_map(browser, path) as mp:
+        n = mp.js("window.geoMapState.markers.length")
+        seen = []
+        for i in range(n):
+            mp.js("() => { window.geoMapState.map.closePopup(); }")
+            mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
+            name = mp.js("(i) => window.geoMapState.data.places[i][4]", i)
+            mp.js(OPEN_POPUP_JS, name)
+            mp.js("(i) => { const m = window.geoMapState.markers[i]; m.openTooltip(); m.openPopup(); }", i)
+            seen.append(mp.page.locator(".leaflet-popup-content").inner_text())
+            seen.append(mp.page.locator(".leaflet-tooltip").last.inner_text())
+        control = mp.page.locator(".leaflet-control-layers")
+        control.hover()
+        seen.append(control.inner_text())
+        search = mp.page.locator(".leaflet-control-search")
+        search.locator(".search-button").click()
+        search.locator("input").press_sequentially("img", delay=30)
+        mp.page.locator(".search-tip").first.wait_for()
+        seen.append(mp.page.locator(".search-tooltip").inner_text())
+        mp.page.wait_for_timeout(300)
+        joined = "\n".join(seen)
+        # shown as text ...
+        for raw in ('<img src=x onerror="window.__pwned=1;alert(1)">', "</script><script>window.__pwned=2;alert(2)</script>",
+                    "<script>window.__pwned=3;alert(3)</script>Breaking", 'evil/"><img src=x onerror=window.__pwned=5>.txt',
+                    "<svg onload=window.__pwned=7>", "<img src=x onerror=window.__pwned=9>",
+                    "<img src=x onerror=window.__pwned=12>", "</script><script>window.__pwned=11</script>.txt"):
+            assert raw in joined, raw
+        assert mp.page.locator(".geo-title-box").inner_text() == "<img src=x onerror=window.__pwned=13>"
+        # ... and nothing ran or became markup
+        assert mp.js("typeof window.__pwned") == "undefined"
+        assert mp.dialogs == []
+        assert mp.js("document.querySelectorAll('img:not(.leaflet-tile), svg image, script[src], iframe').length") == 0
+        assert mp.js("Array.from(document.querySelectorAll('a[href]')).filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length") == 0
+        assert mp.page_errors == [] and mp.console_errors == []
