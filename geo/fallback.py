@@ -392,12 +392,14 @@ def clear_cache(cache_dir: Path | None = None) -> int:
         return 0
     db = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     try:
-        try:
-            (n,) = db.execute("SELECT COUNT(*) FROM answers").fetchone()
-            db.execute("DELETE FROM answers")
-            db.execute("VACUUM")
-        except sqlite3.Error:
-            n = 0
+        (n,) = db.execute("SELECT COUNT(*) FROM answers").fetchone()
+        db.execute("DELETE FROM answers")
+        db.execute("VACUUM")
+    except sqlite3.Error:  # not a cache we can read: remove the file itself
+        db.close()
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        return 0
     finally:
         db.close()
     return int(n)

@@ -1,7 +1,8 @@
-"""A small geocoding server on 127.0.0.1 for tests: the Nominatim search API (and Photon's).
+"""A small geocoding server on 127.0.0.1 for tests: the Nominatim search API (and Photon's, Pelias').
 
 It answers ``GET /search`` (Nominatim: ``format=json``/``jsonv2``, ``addressdetails``,
-``countrycodes``, ``limit``) and ``GET /api`` (Photon, GeoJSON) from a tiny table of places,
+``countrycodes``, ``limit``), ``GET /api`` (Photon, GeoJSON) and ``GET /v1/search`` (Pelias,
+GeoJSON, ``boundary.country``) from a tiny table of places,
 with scripted misbehaviour. ``mode`` is the default behaviour; ``script`` is a queue of modes
 used first, one per request:
 
@@ -165,7 +166,9 @@ class NominatimServer:
         if mode == "junk":
             self._send(h, 200, b'[{"place_id": 1, "display_name": "Nowhere"}, {"lat": "north", "lon": []}]')
             return
-        if parts.path.rstrip("/").endswith("/search"):
+        if parts.path.rstrip("/").endswith("/v1/search"):
+            body = {"type": "FeatureCollection", "features": [] if mode == "empty" else self._pelias(params)}
+        elif parts.path.rstrip("/").endswith("/search"):
             body = [] if mode == "empty" else self._nominatim(params)
         elif parts.path.rstrip("/").endswith("/api"):
             body = {"type": "FeatureCollection", "features": [] if mode == "empty" else self._photon(params)}
@@ -175,11 +178,12 @@ class NominatimServer:
         self._send(h, 200, json.dumps(body).encode())
 
     def _matches(self, params: dict) -> list[dict]:
-        q = " ".join(params.get("q", "").replace(",", " ").split()).casefold()
+        q = " ".join((params.get("q") or params.get("text") or "").replace(",", " ").split()).casefold()
         rec = PLACES.get(q)
         if rec is None:
             return []
-        ccs = [c.strip().lower() for c in params.get("countrycodes", "").split(",") if c.strip()]
+        codes = params.get("countrycodes") or params.get("boundary.country") or ""
+        ccs = [c.strip().lower() for c in codes.split(",") if c.strip()]
         if ccs and rec["address"]["country_code"] not in ccs:
             return []
         return [rec]
@@ -209,6 +213,18 @@ class NominatimServer:
                 },
             })
         return feats
+
+    def _pelias(self, params: dict) -> list[dict]:
+        layers = {"city": "locality", "town": "locality", "river": "venue"}
+        return [{
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(rec["lon"]), float(rec["lat"])]},
+            "properties": {
+                "gid": f"openstreetmap:{rec['osm_type']}:{rec['osm_id']}", "layer": layers.get(rec["addresstype"], "venue"),
+                "name": rec["name"], "country_code": rec["address"]["country_code"].upper(),
+                "region": rec["address"].get("state"), "confidence": 0.9,
+            },
+        } for rec in self._matches(params)]
 
     @staticmethod
     def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None,

@@ -134,6 +134,16 @@ def test_photon_service_through_the_real_geopy_client(server, make):
     assert (place.feature_class, place.feature_code) == ("P", "PPL")
 
 
+def test_pelias_service_through_the_real_geopy_client(server, make):
+    g = make(server.url, service="pelias")
+    place = g.geocode("Kharkiv", country_codes=["UA"])
+    assert server.requests[0]["path"] == "/v1/search"
+    assert server.requests[0]["params"]["boundary.country"] == "ua"
+    assert place is not None and place.id == "pelias:openstreetmap:relation:3051"
+    assert (place.feature_class, place.feature_code, place.country_code) == ("P", "PPL", "UA")
+    assert place.importance == pytest.approx(0.9)
+
+
 # -- failures ---------------------------------------------------------------------------------
 
 def test_429_then_ok_is_retried_after_retry_after(server, make):
@@ -291,6 +301,8 @@ def test_unusable_cache_file_warns_and_keeps_working(server, make, tmp_path, war
     assert g.geocode("Kharkiv") is not None
     assert len(server.requests) == 1  # still cached for this run, in memory
     assert any("cache" in w and "unusable" in w for w in warnings_)
+    g.close()
+    assert clear_cache(cache) == 0 and not (cache / "answers.sqlite3").exists()  # clearing repairs it
 
 
 # -- configuration ----------------------------------------------------------------------------
