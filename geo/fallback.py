@@ -3,9 +3,11 @@
 Services: public Nominatim (default), Photon, Pelias, or any of them self-hosted by URL.
 Behaviour, per the public services' usage rules and issue 5:
 
-* one request at a time, at least ``min_delay`` seconds apart (geopy's ``RateLimiter``;
-  never below 1 s for the public Nominatim and Photon servers), with an identifying
-  User-Agent (``geo/<version> ...``, overridable);
+* one request at a time, at least ``min_delay`` seconds apart (geopy's ``RateLimiter`` within
+  a process, plus request slots reserved in the shared cache file across processes, so a
+  worker pool or two runs at once keep to the limit together; never below 1 s for the public
+  Nominatim and Photon servers), with an identifying User-Agent (``geo/<version> ...``,
+  overridable);
 * a per-request ``timeout`` (5 s by default) and no hidden transport retries;
 * limited retries with exponential backoff on HTTP 429 (honouring ``Retry-After``, capped)
   and 5xx answers;
@@ -338,6 +340,7 @@ class _Cache:
                 " countries TEXT, language TEXT, place TEXT, created REAL,"
                 " PRIMARY KEY (service, endpoint, query, countries, language))"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS slots (endpoint TEXT PRIMARY KEY, next REAL)")
             self._db = db
         except (OSError, sqlite3.Error) as exc:
             if on_warning:
@@ -376,6 +379,31 @@ class _Cache:
                     self._db.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?)", (*key, payload, now))
                 except sqlite3.Error as exc:
                     log.debug("geocoder cache write failed: %s", exc)
+
+    def reserve(self, endpoint: str, min_delay: float) -> float:
+        """Reserve the next request slot for ``endpoint`` among all processes sharing this cache.
+
+        Returns how long to wait before sending. Slots are ``min_delay`` apart, so several geo
+        processes (a worker pool, two runs at once) together keep to the service's rate limit.
+        """
+        if self._db is None or min_delay <= 0:
+            return 0.0
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    row = self._db.execute("SELECT next FROM slots WHERE endpoint=?", (endpoint,)).fetchone()
+                    now = time.time()
+                    start = now if row is None else min(max(now, row[0]), now + 3600.0)
+                    self._db.execute("INSERT OR REPLACE INTO slots VALUES (?, ?)", (endpoint, start + min_delay))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                log.debug("geocoder slot reservation failed: %s", exc)
+                return 0.0
+        return max(0.0, start - now)
 
     def close(self) -> None:
         with self._lock:
@@ -565,6 +593,10 @@ class Geocoder:
         """
         from geopy.exc import GeocoderTimedOut
 
+        if self._cache is not None:  # the application-wide slot, shared with other processes
+            wait = self._cache.reserve(self.endpoint, self.min_delay)
+            if wait > 0:
+                time.sleep(wait)
         box: dict[str, Any] = {}
 
         def run() -> None:

@@ -285,6 +285,23 @@ def test_rate_limit_spaces_requests(server, make):
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.28
 
 
+def test_rate_limit_holds_across_geocoders_sharing_the_cache(server, make):
+    """Two geocoders (as in two processes) on one cache file keep to one request per slot together."""
+    import threading
+
+    a, b = make(server.url, min_delay=0.3), make(server.url, min_delay=0.3)
+    names = ["Kharkiv", "Izium", "Paris", "Paris texas", "Dnipro river", "Nowhere"]
+    threads = [threading.Thread(target=lambda g=g, ns=ns: [g.geocode(n) for n in ns])
+               for g, ns in ((a, names[:3]), (b, names[3:]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    times = sorted(r["time"] for r in server.requests)
+    assert len(times) == 6
+    assert min(y - x for x, y in zip(times, times[1:])) >= 0.27
+
+
 def test_public_nominatim_is_never_faster_than_one_request_per_second(tmp_path):
     g = make_geocoder(config=Config(), cache_dir=tmp_path, min_delay=0.1)  # builds only: no request
     assert g.endpoint == "https://nominatim.openstreetmap.org"
