@@ -411,7 +411,7 @@ def iter_path(
         else:
             yield _html_document(data, name, warn=warn)
         return
-    if suffix not in TEXT_SUFFIXES and _looks_like_html(head):
+    if suffix not in (".txt", ".md", ".text", ".markdown") and _looks_like_html(head):  # saved pages: .php, none...
         yield _html_document(_read_all(p, name), name, warn=warn)
         return
     if size > large_bytes:

@@ -180,6 +180,9 @@ class Extractor:
                 add(s)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken):
             add(s)
+        diseases = {text[s.start:s.end] for s in spans if s.label != "DATELINE" and _DISEASE_NEXT.match(text[s.end:s.end + 25])}
+        if diseases:
+            spans = [s for s in spans if text[s.start:s.end] not in diseases]
         spans.sort(key=lambda s: s.start)
         sents = sentence_spans(text)
         starts = [s for s, _ in sents]
@@ -300,7 +303,7 @@ class Extractor:
         i = 0
         while i < n:
             t = toks[i]
-            if not _capitalised(t.text) or taken[t.idx]:
+            if not _capitalised(t.text) or taken[t.idx] or t.text in _ARTICLE_WORDS:
                 i += 1
                 continue
             ent = ent_label.get(i)
@@ -365,7 +368,10 @@ class Extractor:
         if nxt is not None and (nxt.text.lower() in NON_PLACE_TAILS) and nxt.text[:1].isupper():
             return False  # "Dublin Road", "Madison Square"
         if prev is not None and prev.text.lower().rstrip(".") in _TITLES:
-            return False  # "Gov. Kentucky"? "Mr. Clinton"
+            return False  # "Mr. Clinton"
+        if (prev is not None and _capitalised(prev.text) and prev.text not in _ARTICLE_WORDS
+                and prev.text.lower() not in STOP_WORDS and i >= 2 and not _boundary(toks[i - 2].text)):
+            return False  # the end of a longer capitalised name ("Prime Minister", "Fort Hood")
         if nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in STOP_WORDS and not nxt.is_punct:
             return False  # part of a longer capitalised name we do not know
         if len(words) == 1:
@@ -399,6 +405,16 @@ class Extractor:
         if m and m.group(1) in CUE_PREFIXES:
             return CUE_PREFIXES[m.group(1)]
         return None
+
+
+_ARTICLE_WORDS = {"The", "A", "An", "THE"}
+# A name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document.
+_DISEASE_NEXT = re.compile(r"^[\s-]*(?:virus|viruses|fever|disease|outbreak|vaccine|strain|epidemic|infection|"
+                           r"haemorrhagic|hemorrhagic|flu|patients?|cases?)\b", re.IGNORECASE)
+
+
+def _boundary(word: str) -> bool:
+    return word in {".", "!", "?", ":", ";", '"', "\u201c", "(", "-", "\u2014"} or "\n" in word
 
 
 def _capitalised(word: str) -> bool:

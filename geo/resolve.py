@@ -57,16 +57,17 @@ _IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
 class Weights:
     """The scoring function's weights, tuned with ``geo eval`` on the dev corpora."""
 
-    prior: float = 1.0
+    prior: float = 2.0
     similarity: float = 1.0
-    country: float = 0.35  # candidate lies in a country the document names
-    country_max: float = 0.25  # ... extra for the document's main country
+    country: float = 0.45  # candidate lies in a country the document names
+    country_max: float = 0.2  # ... extra for the document's main country
     admin1: float = 0.45  # candidate lies in a province/state the document names
-    container: float = 1.2  # "X, Y" / "X in Y": candidate lies in Y
-    cue_match: float = 0.6
+    container: float = 0.6  # "X, Y" / "X in Y": candidate lies in Y
+    cue_match: float = 0.3
     cue_miss: float = 0.3
-    bare_admin2: float = 0.3  # "Washington" is rarely Washington County
-    coherence: float = 0.35  # near the document's other places
+    alias: float = 0.4  # the name matched is not the place's main name
+    bare_admin2: float = 0.15  # "Washington" is rarely Washington County
+    coherence: float = 0.25  # near the document's other places
     coherence_km: float = 500.0
     fallback_max_km: float = 3000.0
     head_similarity: float = 0.85  # "X Township" placed through "X"
@@ -230,6 +231,9 @@ class Resolver:
         why = [f"prior {c.prior:.2f}"]
         if c.similarity < 1.0:
             why.append(f"fuzzy {c.similarity:.2f}")
+        if p.feature_code not in COUNTRY_CODES | {"ADM1"} and c.matched_name != p.name and not _same(c.matched_name, p.name):
+            s -= w.alias  # "Egypt" is an old name of Goodyear, Arizona
+            why.append(f"alias '{c.matched_name}'")
         if p.feature_code in {"ADM2", "ADM3"} and "county" not in cues and len(name.split()) < len(p.name.split()):
             s -= w.bare_admin2
         cc = p.country_code
@@ -281,6 +285,14 @@ class Resolver:
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
     """Exact (normalised) matches always; fuzzy ones only when close and the name is long enough."""
     return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
+
+
+def _same(a: str, b: str) -> bool:
+    """Is ``a`` a form of the main name ``b`` ("New York" of "New York City", "Euphrates River" of "Euphrates")?"""
+    from .gazetteer import normalize
+
+    na, nb = normalize(a), normalize(b)
+    return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
 
 
 def _inside(p: Place, y: Place) -> bool:

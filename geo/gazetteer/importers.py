@@ -115,7 +115,7 @@ def iter_geonames(path: Path) -> Iterator[Rec]:
             alts = [a for a in ([f[2]] + f[3].split(",")) if keep_alternate(a, pop) and a != f[1]]
             n += 1
             yield Rec(id=f[0], name=f[1], lat=lat, lon=lon, fclass=fclass, fcode=fcode or fclass, cc=f[8],
-                      a1=f[10] if f[10] not in ("", "00") or fcode.startswith("PCL") else f[10], population=pop,
+                      a1=f[10], population=pop,
                       geonameid=int(f[0]), alts=alts, source=f"GeoNames dump {path.name}")
         if n == 0:
             raise GazetteerBuildError(f"{display}: no GeoNames rows found (empty file?)")
