@@ -141,6 +141,14 @@ def test_html_visible_text_and_title_only(tmp_path):
         assert hidden not in doc.text, hidden
 
 
+def test_saved_page_without_html_suffix_is_read_as_html(tmp_path):
+    p = tmp_path / "index"
+    p.write_text("<!DOCTYPE html>\n<html><head><title>Aleppo</title><script>var a='Homs'</script></head>"
+                 "<body><p>Shelling in Aleppo.</p></body></html>")
+    (doc,) = read_path(p)
+    assert (doc.title, doc.text) == ("Aleppo", "Shelling in Aleppo.")
+
+
 def test_html_charset_declared_in_meta(tmp_path):
     p = tmp_path / "old.htm"
     p.write_bytes('<html><head><meta charset="windows-1252"><title>Zürich</title></head>'

@@ -282,7 +282,8 @@ def test_rate_limit_spaces_requests(server, make):
         g.geocode(name)
     times = [r["time"] for r in server.requests]
     assert len(times) == 3
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.28
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.2  # 0.3 s less scheduling jitter
+    assert times[-1] - times[0] >= 2 * 0.3 - 0.05
 
 
 def test_rate_limit_holds_across_geocoders_sharing_the_cache(server, make):
@@ -299,7 +300,9 @@ def test_rate_limit_holds_across_geocoders_sharing_the_cache(server, make):
         t.join()
     times = sorted(r["time"] for r in server.requests)
     assert len(times) == 6
-    assert min(y - x for x, y in zip(times, times[1:])) >= 0.27
+    # slots are 0.3 s apart; arrival times carry some scheduling jitter on a loaded machine
+    assert min(y - x for x, y in zip(times, times[1:])) >= 0.2
+    assert times[-1] - times[0] >= 5 * 0.3 - 0.1
 
 
 def test_public_nominatim_is_never_faster_than_one_request_per_second(tmp_path):
