@@ -220,7 +220,8 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
     pcli = {r["country_code"]: r for r in read_tsv(src / "geonames_points/geonames_countries_PCLI.tsv")}
     approx = {r["country_code"]: r for r in read_tsv(src / "geonames_points/APPROX_countries_nonPCLI_owm.tsv")}
     nonpcli_codes = {"PS": "PCLS", "HK": "PCLS", "MO": "PCLS", "TW": "PCLI", "XK": "PCLI", "EH": "TERR",
-                     "AQ": "CONT", "CS": "PCLH", "AN": "PCLH", "CK": "PCLF", "NU": "PCLF"}
+                     "AQ": "CONT", "CS": "PCLH", "AN": "PCLH", "CK": "PCLF", "NU": "PCLF",
+                     "MH": "PCLF", "FM": "PCLF", "PW": "PCLF"}
     country_recs: dict[str, dict] = {}
     for cc, ci in sorted(cinfo.items()):
         ne_row = ne_by_cc.get(cc)
@@ -436,20 +437,38 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         used_ids[base] += 1
         return base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
 
-    rivers: dict[tuple, list] = defaultdict(list)
+    # Segments are grouped by name (Turkish upper courses renamed to the English river name), lake
+    # centrelines join the river of the same name, and same-named rivers far apart stay separate.
+    same_river = {"Firat": "Euphrates", "Dicle": "Tigris"}
+    by_name: dict[str, list] = defaultdict(list)
     for f in ne_json(src, "ne_10m_rivers_lake_centerlines"):
         p = f["properties"]
         name = p.get("name_en") or p.get("name")
-        if not name or p["featurecla"] != "River" or not f["geometry"]:
+        if not name or not f["geometry"]:
             continue
-        rivers[(clean_display(name), p.get("rivernum"))].append((p, shape(f["geometry"])))
-    for (name, _), segs in sorted(rivers.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
-        geom = simplify(unary_union([g for _, g in segs]), TOL_PHYSICAL)
+        name = clean_display(name)
+        by_name[same_river.get(name, name)].append((p, shape(f["geometry"]), name))
+    rivers: list[tuple[str, list]] = []
+    for name, segs in sorted(by_name.items()):
+        if not any(p["featurecla"] == "River" for p, _, _ in segs):
+            continue
+        clusters: list[list] = []
+        for seg in segs:
+            near = [c for c in clusters if any(seg[1].distance(o[1]) < 5.0 for o in c)]
+            merged_cluster = [seg] + [x for c in near for x in c]
+            clusters = [c for c in clusters if not any(c is n for n in near)] + [merged_cluster]
+        for c in clusters:
+            if any(p["featurecla"] == "River" for p, _, _ in c):
+                rivers.append((name, c))
+    for name, segs in rivers:
+        geom = simplify(unary_union([g for _, g, _ in segs]), TOL_PHYSICAL)
         lat, lon = rep_point(geom)
-        p0 = min((p for p, _ in segs), key=lambda p: p.get("scalerank") or 99)
+        p0 = min((p for p, _, _ in segs), key=lambda p: p.get("scalerank") or 99)
         rec = place(ne_id("river", name), name, lat, lon, "H", "STM", country_of(lat, lon), "", 0,
                     ne_rank(p0.get("scalerank")), src="Natural Earth 10m rivers (v4); point on the longest part")
-        alts = [p0.get("name"), p0.get("name_alt")] + ([f"{name} River", f"River {name}"] if "river" not in name.lower() else [])
+        alts = [p0.get("name"), p0.get("name_alt")] + [n for _, _, n in segs if n != name]
+        if "river" not in name.lower():
+            alts += [f"{name} River", f"River {name}"]
         add_alts(rec, [a for a in alts if a])
         merge_gn(rec, geom)
         col.add(rec, geom)
