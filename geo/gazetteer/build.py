@@ -38,7 +38,13 @@ class GazetteerBuildError(Exception):
 
 
 def data_dir() -> Path:
-    """The shipped data: ``geo/_gazetteer_data`` in an installed wheel, else the repo's ``gazetteer/data``."""
+    """The shipped data: ``$GEO_GAZETTEER_DATA`` if set, ``geo/_gazetteer_data`` in an installed wheel,
+    else the repository's ``gazetteer/data``."""
+    env = os.environ.get("GEO_GAZETTEER_DATA")
+    if env:
+        if not (Path(env) / "VERSION").is_file():
+            raise GazetteerBuildError(f"{env}: GEO_GAZETTEER_DATA has no VERSION file")
+        return Path(env)
     try:
         pkg = resources.files("geo") / "_gazetteer_data"
         if pkg.is_dir() and (pkg / "VERSION").is_file():

@@ -60,12 +60,16 @@ class Gazetteer:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, build: bool = True, progress: bool = True) -> "Gazetteer":
-        """Open the store, building it first if it is missing or its data version differs."""
-        version = data_version()
+    def open(cls, path: str | os.PathLike | None = None, *, build: bool = True, progress: bool = True,
+             data: str | os.PathLike | None = None) -> "Gazetteer":
+        """Open the store, building it first if it is missing or its data version differs.
+
+        ``data`` is the shipped-data directory (default: see ``build.data_dir``)."""
+        data_path = Path(data) if data is not None else data_dir()
+        version = data_version(data_path)
         target = Path(path) if path is not None else default_store_path(version)
         if build and cls._needs_build(target, version):
-            build_store(target, BuildInputs(data=data_dir()), progress=progress, version=version, if_missing=True)
+            build_store(target, BuildInputs(data=data_path), progress=progress, version=version, if_missing=True)
         if not target.exists():
             raise GazetteerBuildError(f"{target}: gazetteer store not found (run `geo gazetteer build`)")
         return cls(target)
@@ -96,6 +100,13 @@ class Gazetteer:
             self._places.clear()
             self._connect()
         return self._con  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict:
+        """Pickle as the store path; the receiving process opens its own connection."""
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(Path(state["path"]))
 
     def close(self) -> None:
         if self._con is not None:
