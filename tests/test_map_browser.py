@@ -138,3 +138,13 @@ def test_hostile_articles_execute_nothing(browser, tmp_path):
         assert mp.js("document.querySelectorAll('img:not(.leaflet-tile), svg image, script[src], iframe').length") == 0
         assert mp.js("Array.from(document.querySelectorAll('a[href]')).filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length") == 0
         assert mp.page_errors == [] and mp.console_errors == []
+
+
+def test_basemap_only_map_makes_no_request(browser, tmp_path):
+    path = tmp_path / "notiles.html"
+    save_map(build_map(syria_corpus(), tiles=None), path)
+    with open_map(browser, path) as mp:
+        assert mp.js("document.querySelectorAll('.leaflet-geoBasemap-pane path').length") > 0
+        assert mp.js("document.querySelectorAll('.leaflet-tile').length") == 0
+        assert mp.js("window.geoMapState.cluster.getLayers().length") == 6
+        assert mp.blocked == [] and mp.page_errors == [] and mp.console_errors == []

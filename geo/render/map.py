@@ -325,6 +325,7 @@ def map_data(
         "places": places, "docs": docs, "types": types, "shapes": shapes, "bounds": bounds,
         "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max, "offlineLabel": OFFLINE_LABEL,
         "basemap": basemap_geojson(gazetteer) if basemap else None,
+        "shapeKinds": sorted({"line" if "Line" in sh["g"]["type"] else "area" for sh in shapes}),
     }
     return json.loads(json.dumps(data))  # tuples -> lists: same bytes however it was built
 

@@ -25,6 +25,7 @@
   window.geoMap = function (map, D, baseLayers) {
     var P = D.places, T = D.types, DOCS = D.docs;
     map.getContainer().classList.add("geo-map");
+    if (map.options.maxZoom === undefined) { map.options.maxZoom = 18; }  // no tile layer sets one
 
     // Offline basemap: country shapes in a pane below the tiles, always there.
     map.createPane("geoBasemap");
@@ -196,14 +197,18 @@
         row.appendChild(document.createTextNode(t.text + " (" + t.count + ")"));
         box.appendChild(row);
       });
-      if (D.shapes && D.shapes.length) {
+      var kinds = D.shapeKinds || [];
+      if (kinds.indexOf("line") >= 0) {
         var r1 = el("div", "geo-legend-row");
         r1.appendChild(el("span", "geo-legend-line"));
-        r1.appendChild(document.createTextNode("River / water feature"));
+        r1.appendChild(document.createTextNode("River (line)"));
+        box.appendChild(r1);
+      }
+      if (kinds.indexOf("area") >= 0) {
         var r2 = el("div", "geo-legend-row");
         r2.appendChild(el("span", "geo-legend-area"));
-        r2.appendChild(document.createTextNode("Province / country outline"));
-        box.appendChild(r1); box.appendChild(r2);
+        r2.appendChild(document.createTextNode("Country / province / area outline"));
+        box.appendChild(r2);
       }
       box.appendChild(el("div", "geo-legend-note", "Marker size: number of mentions; numbered circles group nearby places."));
       return box;
