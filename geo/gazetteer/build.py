@@ -21,9 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-import numpy as np
-import shapely
-
 from .names import normalize, variant_key
 
 SCHEMA_VERSION = 1
@@ -322,6 +319,8 @@ class _Writer:
         self.con = con
 
     def add(self, r: Rec, alt_kind: int = KIND_ALT) -> int:
+        import shapely
+
         pid = self.con.execute(_UPSERT, (r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None,
                                          r.population, r.geonameid, r.source, r.rank)).fetchone()[0]
         if r.alts:
@@ -331,6 +330,8 @@ class _Writer:
         return pid
 
     def add_geometry(self, pid: int, geom) -> None:
+        import shapely
+
         if geom is None or geom.is_empty:
             return
         minx, miny, maxx, maxy = geom.bounds
@@ -361,6 +362,8 @@ def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -
 
 def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Progress, size: int, t0: float,
           importers) -> None:
+    import numpy as np
+    import shapely
     data = inputs.data
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")

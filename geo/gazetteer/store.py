@@ -8,8 +8,6 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from rapidfuzz import fuzz, process
-
 from geo.types import Candidate, Place
 
 from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket)
@@ -173,6 +171,8 @@ class Gazetteer:
         return self._fuzzy(key, country, limit)
 
     def _fuzzy(self, key: str, country: str | None, limit: int) -> list[Candidate]:
+        from rapidfuzz import fuzz, process
+
         scored: dict[int, tuple[float, Candidate]] = {}
 
         def consider(rows, sim_of) -> None:
