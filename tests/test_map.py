@@ -181,3 +181,14 @@ def test_offline_basemap_of_country_shapes_is_small():
     assert any(g.contains(shapely.geometry.Point(36.29, 33.51)) for g in world)  # Damascus is on land
     assert not any(g.contains(shapely.geometry.Point(-30.0, 30.0)) for g in world)  # mid-Atlantic is sea
     assert map_data(syria_corpus(), basemap=False)["basemap"] is None
+
+
+def test_document_layer_labels_are_distinct_and_bad_coordinates_skipped():
+    from dataclasses import replace
+    docs = [parsed(f"d{i}", "Rain in Aleppo.", [("Aleppo", ALEPPO)], title="Daily report") for i in range(3)]
+    bad = replace(ALEPPO, id="nan", lat=float("nan"))
+    docs.append(parsed("d9", "Rain in Aleppo.", [("Aleppo", bad)], title="Other"))
+    data = map_data(docs)
+    assert [d["l"] for d in data["docs"]] == ["Daily report", "Daily report (2)", "Daily report (3)", "Other"]
+    assert [p[4] for p in data["places"]] == ["Aleppo"]
+    json.dumps(data, allow_nan=False)

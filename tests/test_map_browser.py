@@ -45,6 +45,37 @@ def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
           return {d: path.getAttribute('d').length, w: r.width, h: r.height, fill: path.getAttribute('fill')};
         }""")
         assert box and box["d"] > 20 and max(box["w"], box["h"]) > 50 and box["fill"] == "none"
+        # shapes are highlighted on hover
+        widths = mp.js("""() => {
+          const s = window.geoMapState;
+          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          const path = river.getLayers()[0].getElement();
+          const before = path.getAttribute('stroke-width');
+          river.fire('mouseover');
+          const during = path.getAttribute('stroke-width');
+          river.fire('mouseout');
+          return [before, during, path.getAttribute('stroke-width')];
+        }""")
+        assert widths[0] == widths[2] and float(widths[1]) > float(widths[0])
+        # a real pointer on the river line: tooltip, then its popup on click
+        x, y = mp.js("""() => {
+          const s = window.geoMapState;
+          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          const path = river.getLayers()[0].getElement();
+          const pt = path.getPointAtLength(path.getTotalLength() * 0.3), m = path.getScreenCTM();
+          return [pt.x * m.a + m.e, pt.y * m.d + m.f];
+        }""")
+        mp.page.mouse.move(x, y)
+        mp.page.locator(".leaflet-tooltip", has_text="Euphrates").wait_for(timeout=3000)
+        mp.page.mouse.click(x, y)
+        assert "The Euphrates river, which runs through Raqqa, was low" in \
+            mp.page.locator(".leaflet-popup-content").inner_text()
+        mp.js("() => { window.geoMapState.map.closePopup(); }")
+        mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
+        # the view is fitted to the content: every marker is inside the visible bounds
+        assert mp.js("""() => { const s = window.geoMapState, b = s.map.getBounds();
+                        return s.markers.every(m => b.contains(m.getLatLng())); }""")
+        assert mp.js("window.geoMapState.map.getZoom()") >= 4
         # a real click on the Damascus marker opens its popup with both articles' snippets
         mp.js(OPEN_POPUP_JS, "Damascus")
         mp.page.locator(".leaflet-marker-icon[aria-label='Damascus']").click()
@@ -59,8 +90,9 @@ def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
         # hovering shows the tooltip with name and count
         mp.page.mouse.move(0, 0)
         mp.page.locator(".leaflet-marker-icon[aria-label='Damascus']").hover()
-        mp.page.locator(".leaflet-tooltip").wait_for()
-        assert mp.page.locator(".leaflet-tooltip").inner_text() == "Damascus — 2 mentions"
+        tip = mp.page.locator(".leaflet-tooltip", has_text="Damascus")
+        tip.wait_for()
+        assert tip.inner_text() == "Damascus — 2 mentions"
         # legend and title
         assert "Cities / towns (3)" in mp.page.locator(".geo-legend").inner_text()
         assert mp.page.locator(".geo-title-box").inner_text() == "Syria, June 2017"

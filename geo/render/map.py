@@ -271,12 +271,17 @@ def map_data(
 ) -> dict:
     """The data object the page's ``geoMap`` function draws (plain JSON-able values)."""
     parsed = list(parsed)
-    entries = aggregate(parsed, max_snippets=max_snippets)
+    entries = [e for e in aggregate(parsed, max_snippets=max_snippets)
+               if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90]
     doc_ids = {id(pd.document): i for i, pd in enumerate(parsed)}
     docs = []
+    used_labels: dict[str, int] = {}
     for pd in parsed:
         d = pd.document
-        name = d.title or (os.path.basename(d.path) if d.path else d.id)
+        name = d.title or (os.path.basename(d.path) if d.path else d.id) or "(untitled)"
+        used_labels[name] = used_labels.get(name, 0) + 1
+        if used_labels[name] > 1:  # the layer control needs distinct labels
+            name = f"{name} ({used_labels[name]})"
         docs.append({
             "t": d.title or "",
             "f": d.path or (d.id if not d.title else ""),

@@ -122,6 +122,7 @@
       var t = P[s.p][2], st = T[t].shape;
       var layer = L.geoJSON(s.g, { style: function () { return st; } });
       layer._geoIdx = s.p;
+      layer.eachLayer(function (part) { part._geoIdx = s.p; });  // popups/tooltips get the part hovered
       layer.bindTooltip(tipFn, { sticky: true });
       layer.bindPopup(popFn, popupOptions);
       layer.on("mouseover", function () { layer.setStyle(T[t].hover); layer.bringToFront(); });
