@@ -113,6 +113,21 @@ def rep_point(geom) -> tuple[float, float]:
     return p.y, p.x
 
 
+_ADMIN_STYLE = re.compile(r"(?i)^(muh?[aā]faz|wil[aā]yat|state of|provincia|province of|departamento|mintaqat|"
+                          r"mu[hḩ][aā]fa|ostan-e|ostān-e|respublika)|(respublika|oblast'|avtonomn|kray$|krai$)")
+
+
+def admin1_display(gn_name: str, codes_name: str, unit_type: str, city_keys: set[str]) -> str:
+    """A readable English display name for an admin1 unit: GeoNames' admin1CodesASCII name where the
+    ADM1 feature's own name is a transliterated official form ("Muhafazat al Anbar", "State of Queensland");
+    with the unit type appended when it would read like a city inside it ("Hama Governorate")."""
+    if not codes_name or (gn_name.isascii() and not _ADMIN_STYLE.search(gn_name)):
+        return gn_name
+    if normalize(codes_name) in city_keys:
+        return f"{codes_name} {unit_type}".strip() if unit_type else gn_name
+    return codes_name
+
+
 class Collector:
     def __init__(self) -> None:
         self.places: dict[str, dict] = {}
@@ -358,8 +373,21 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         add_alts(rec, alts, keep_nonlatin=pop >= BIG_CITY)
         col.add(rec)
     log(f"  cities: {len(cities)}, alternate names dropped as codes/romanisations: {n_alt_dropped}")
+    city_names: dict[str, set[str]] = defaultdict(set)
+    for c in cities.values():
+        if int(c["population"] or 0) >= 10000:
+            city_names[f"{c['countrycode']}.{c['admin1code']}"].add(normalize(c["name"]))
+    renamed = 0
     for code, rec in a1_recs.items():
         rec["pop"] = a1_pop.get(code, 0)
+        nice = admin1_display(rec["name"], a1_ascii.get(code, ["", ""])[1],
+                              (loc_by_gid.get(rec["id"]) or loc_by_code.get(code) or [""] * 5)[4],
+                              city_names.get(code, set()))
+        if nice != rec["name"]:
+            rec["alts"].insert(0, rec["name"])
+            rec["name"] = nice
+            renamed += 1
+    log(f"  admin1 display names taken from admin1CodesASCII: {renamed}")
 
     # ---- admin1 polygons (QGIS world_map, majority vote of cities500 points)
     log("admin1 polygons")

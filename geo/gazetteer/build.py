@@ -110,15 +110,34 @@ _ADMIN_AFFIX = re.compile(
     r"territory|division|canton|governorate|city|municipal district)$")
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an) (?=\w{3,})")
+_PHYSICAL_SUFFIX = {
+    "DSRT": re.compile(r"\s+desert$"), "MTS": re.compile(r"\s+(?:mountains|range)$"),
+    "PLAT": re.compile(r"\s+plateau$"), "STM": re.compile(r"\s+river$"),
+}
+
+
 def admin_short_names(name: str) -> list[str]:
-    """'Deir ez-Zor Governorate' -> ['Deir ez-Zor']; 'Muhafazat Hims' -> ['Hims']."""
+    """Normalised short forms: 'Deir ez-Zor Governorate' -> ['deir ez zor']; 'Muhafazat al Anbar' ->
+    ['al anbar', 'anbar']."""
     out = []
     key = normalize(name)
     short = _ADMIN_AFFIX.sub("", key).strip()
     while short and short != key:
         out.append(short)
         key, short = short, _ADMIN_AFFIX.sub("", short).strip()
+    if out and _LEADING_ARTICLE.match(out[-1]):
+        out.append(_LEADING_ARTICLE.sub("", out[-1]))
     return out
+
+
+def physical_short_names(fcode: str, name: str) -> list[str]:
+    """'Negev Desert' -> ['negev']; 'Zagros Mountains' -> ['zagros'] (at least 4 letters left)."""
+    rx = _PHYSICAL_SUFFIX.get(fcode)
+    if rx is None:
+        return []
+    short = rx.sub("", normalize(name))
+    return [short] if short != normalize(name) and len(short) >= 4 else []
 
 
 # ---------------------------------------------------------------- records
@@ -463,6 +482,9 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
                 for short in admin_short_names(name):
                     f = CITY_CLASH_FACTOR if short in clash else 1.0
                     yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4), KIND_DERIVED, name
+            elif fclass in ("T", "H") and kind != KIND_ALIAS:
+                for short in physical_short_names(fcode, name):
+                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
 
     best: dict[tuple[str, int], tuple[float, int, str]] = {}
     batch: list[tuple] = []
