@@ -59,7 +59,13 @@ def _pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: str 
     from .fallback import make_geocoder
     from .pipeline import Pipeline
 
-    geocoder = make_geocoder(offline=offline, service=geocoder_service, url=geocoder_url, on_warning=warn)
+    from .config import ConfigError
+    from .fallback import GeocoderConfigError
+
+    try:
+        geocoder = make_geocoder(offline=offline, service=geocoder_service, url=geocoder_url, on_warning=warn)
+    except (ConfigError, GeocoderConfigError) as e:
+        raise click.UsageError(str(e)) from None
     try:
         return Pipeline(model=model, geocoder=geocoder, progress=not State.quiet)
     except OSError as e:  # spaCy model not installed
@@ -73,7 +79,7 @@ def _documents(paths: tuple[str, ...], counts: dict):
         counts["bad"] += 1
         warn(str(e))
 
-    for doc in iter_documents(paths, on_error=on_error, progress=not State.quiet):
+    for doc in iter_documents(paths, on_error=on_error, on_warning=lambda e: warn(str(e)), progress=not State.quiet):
         counts["docs"] += 1
         yield doc
 
@@ -233,6 +239,20 @@ def eval_cmd(corpus, as_json, n_errors, limit, count_demonyms, **opts):
         click.echo(json.dumps(report, indent=1))
     else:
         click.echo(evaluate.format_report(report))
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The geocoder's on-disk answer cache."""
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Forget every cached geocoder answer."""
+    from .fallback import clear_cache
+
+    n = clear_cache()
+    say(f"cleared {n} cached geocoder answers")
 
 
 def _register_gazetteer() -> None:

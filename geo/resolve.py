@@ -57,17 +57,19 @@ _IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
 class Weights:
     """The scoring function's weights, tuned with ``geo eval`` on the dev corpora."""
 
-    prior: float = 2.0
+    prior: float = 1.5
     similarity: float = 1.0
     country: float = 0.45  # candidate lies in a country the document names
-    country_max: float = 0.2  # ... extra for the document's main country
-    admin1: float = 0.45  # candidate lies in a province/state the document names
-    container: float = 0.6  # "X, Y" / "X in Y": candidate lies in Y
-    cue_match: float = 0.3
+    country_max: float = 0.0  # ... extra for the document's main country
+    admin1: float = 0.25  # candidate lies in a province/state the document names
+    container: float = 0.3  # "X, Y" / "X in Y": candidate lies in Y
+    cue_match: float = 0.15
     cue_miss: float = 0.3
-    alias: float = 0.4  # the name matched is not the place's main name
-    bare_admin2: float = 0.15  # "Washington" is rarely Washington County
-    coherence: float = 0.25  # near the document's other places
+    alias: float = 0.8  # the name matched is not the place's main name
+    bare_admin2: float = 0.1  # "Washington" is rarely Washington County
+    coherence: float = 0.33
+    contains: float = 1.6  # a province/country candidate that contains the other places
+    admin1_others: float = 0.4  # in the same province as the other places  # near the document's other places
     coherence_km: float = 500.0
     fallback_max_km: float = 3000.0
     head_similarity: float = 0.85  # "X Township" placed through "X"
@@ -79,11 +81,46 @@ class Weights:
 class _Context:
     countries: Counter = field(default_factory=Counter)
     admin1: Counter = field(default_factory=Counter)  # (cc, admin1_code)
-    points: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, weight
 
     @property
     def main_country(self) -> str | None:
         return self.countries.most_common(1)[0][0] if self.countries else None
+
+
+@dataclass
+class _Others:
+    """Round-one choices of a document's names, to score each name against the others."""
+
+    per_name: dict[str, list[Place]]
+    points: list[tuple[float, float, float]] = field(default_factory=list)
+    admin1: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    total: float = 0.0
+
+    @classmethod
+    def from_choices(cls, choice: dict, groups: dict) -> "_Others":
+        per_name: dict[str, list[Place]] = defaultdict(list)
+        for key, (c, _s, _why) in choice.items():
+            if c is not None:
+                per_name[key[0]].extend([c.place] * len(groups[key]))
+        return cls(per_name)
+
+    def without(self, name: str) -> "_Others":
+        o = _Others(self.per_name)
+        for n, places in self.per_name.items():
+            if n == name:
+                continue
+            for p in places:
+                fc = p.feature_code
+                if fc in COUNTRY_CODES or fc in {"CONT", "RGN"}:
+                    continue
+                o.points.append((p.lat, p.lon, 1.0))
+                o.total += 1.0
+                if p.country_code:
+                    o.countries[p.country_code] += 1
+                    if p.admin1_code:
+                        o.admin1[(p.country_code, p.admin1_code)] += 1
+        return o
 
 
 class Resolver:
@@ -95,6 +132,7 @@ class Resolver:
         self.geocoder = geocoder
         self.w = weights or Weights()
         self.limit = limit
+        self.rounds = 3
         self._cands: dict[str, list[Candidate]] = {}
 
     # -- candidates ---------------------------------------------------------------------------------
@@ -164,14 +202,11 @@ class Resolver:
                 if c is not None:
                     containers[name].append(c)
 
-        # 3. Score in two rounds: the second adds coherence with the first round's choices.
+        # 3. Score in two rounds. The second adds what the first round chose for the *other* names:
+        #    geographic coherence, provinces containing them, and the provinces/countries they lie in.
         choice: dict[tuple[str, str | None], tuple[Candidate | None, float, str]] = {}
-        for round_ in (0, 1):
-            if round_ == 1:
-                ctx.points = []
-                for key, (c, s, _) in choice.items():
-                    if c is not None and c.place.feature_code not in {"CONT"}:
-                        ctx.points.append((c.place.lat, c.place.lon, len(groups[key])))
+        for round_ in range(self.rounds):
+            others = _Others.from_choices(choice, groups) if round_ else None
             for key, ms in groups.items():
                 name, cue = key
                 cs = cands[name]
@@ -182,7 +217,8 @@ class Resolver:
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 best, best_s, best_why = None, -math.inf, ""
                 for c in cs:
-                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name, round_)
+                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name,
+                                         others.without(name) if others else None)
                     if s > best_s:
                         best, best_s, best_why = c, s, why
                 choice[key] = (best, best_s, best_why)
@@ -224,7 +260,7 @@ class Resolver:
         return None
 
     def _score(self, c: Candidate, ctx: _Context, cues: set[str], containers: Sequence[Place], name: str,
-               round_: int) -> tuple[float, str]:
+               others: "_Others | None") -> tuple[float, str]:
         w = self.w
         p = c.place
         s = w.prior * c.prior + w.similarity * (c.similarity - 1.0)
@@ -257,18 +293,28 @@ class Resolver:
                 why.append(f"cue '{'/'.join(sorted(cues))}'")
             else:
                 s -= w.cue_miss
-        if round_ == 1 and ctx.points and p.feature_code not in COUNTRY_CODES | {"CONT"}:
-            near = sum(wt for lat, lon, wt in ctx.points if _km(lat, lon, p.lat, p.lon) < w.coherence_km
-                       and not (abs(lat - p.lat) < 1e-6 and abs(lon - p.lon) < 1e-6))
-            total = sum(wt for _, _, wt in ctx.points)
-            if total and near:
-                s += w.coherence * near / total
-                why.append("near the other places")
+        if others is not None and others.total:
+            fc = p.feature_code
+            if fc not in COUNTRY_CODES | {"CONT", "RGN"}:
+                near = sum(wt for lat, lon, wt in others.points if _km(lat, lon, p.lat, p.lon) < w.coherence_km)
+                if near:
+                    s += w.coherence * near / others.total
+                    why.append("near the other places")
+            inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
+            if fc == "ADM1" and inside_admin1:
+                s += w.contains * inside_admin1
+                why.append("contains other places in the text")
+            elif fc in COUNTRY_CODES and others.countries.get(cc):
+                s += w.contains * 0.5 * others.countries[cc] / others.total
+                why.append("contains other places in the text")
+            elif fc not in COUNTRY_CODES and fc != "ADM1" and inside_admin1:
+                s += w.admin1_others * inside_admin1
+                why.append("in the same province as other places")
         return s, ", ".join(why)
 
     def _geocode(self, name: str, ctx: _Context, context_places: Sequence[Place]) -> Place | None:
-        if self.geocoder is None or not getattr(self.geocoder, "available", False):
-            return None
+        if self.geocoder is None:
+            return None  # (an unavailable geocoder still answers from its cache)
         from .fallback import plausible
 
         codes = [cc for cc, _ in ctx.countries.most_common(3)] or None
