@@ -422,7 +422,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
     gn_phys: dict[str, list[dict]] = defaultdict(list)
     for line in open(src / "geonames/no-country.txt", encoding="utf-8"):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 19 or f[6] not in ("H", "L", "T"):
+        if len(f) < 19 or f[6] not in ("H", "L", "T") or not f[7]:
             continue
         pop = int(f[14] or 0)
         base = 0.5 if f[7] in ("RGN", "SEA", "GULF", "OCN", "STRT", "CONT", "RGNL") else 0.3
@@ -694,6 +694,9 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
                 raise SystemExit(f"curated/{name}: unknown target {target!r} in {r}")
             lines.append(f"{r[first]}\t{pid}\t{r['source']}\n")
         (out / name).write_text("".join(lines), encoding="utf-8")
+    # the attribution travels with the data (it is force-included in the wheel as geo/_gazetteer_data)
+    (out / "ATTRIBUTION.md").write_text((curated.parent / "ATTRIBUTION.md").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
     h = hashlib.sha256()
     for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv"):
         h.update((out / name).read_bytes())
