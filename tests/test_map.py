@@ -125,7 +125,7 @@ def test_map_data_content():
     assert places["Damascus"][9] > places["Aleppo"][9]  # size grows with mentions
     docs = data["docs"]
     assert docs[0] == {"t": "Battle for Raqqa", "f": "news/raqqa.txt", "d": "2017-06-01",
-                       "u": "https://example.org/raqqa", "l": "Battle for Raqqa"}
+                       "u": "https://example.org/raqqa", "l": "Article: Battle for Raqqa"}
     assert data["docLayers"] is True
     (s, w), (n, e) = data["bounds"]
     assert s <= 33.4692 and n >= 36.20124 and w <= 36.29128 and e >= 44.0
@@ -162,14 +162,14 @@ def test_simplify_geometry_keeps_shape_type():
 
 def test_hostile_text_stays_data():
     html = render_html(build_map(hostile_corpus(), title="<script>alert('t')</script>"))
-    tail = html.split("var geo_layer")[1]  # the data call
-    for needle in ("<script>window", "<img src=x", "</script><script>", "<svg onload", "<b onmouseover"):
-        assert needle not in tail
-    assert html.count("<script") == html.count("</script>")
+    for needle in ("<script>window", "<img src=x", "</script><script>", "<svg onload", "<b onmouseover", "<script>alert"):
+        assert needle not in html
+    assert html.count("<script") == html.count("</script>") == 7  # 3 libraries, ours, folium switches, data, main
+    assert '<script type="application/json" id="geo_layer_geo_0_' in html
     assert "<title>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;</title>" in html
     data = map_data(hostile_corpus())
     assert [d["u"] for d in data["docs"]] == [None, None]  # javascript: links dropped
-    assert data["docs"][1]["l"] == "&lt;img src=x onerror=window.__pwned=9&gt;"  # HTML-escaped layer label
+    assert data["docs"][1]["l"] == "Article: &lt;img src=x onerror=window.__pwned=9&gt;"  # HTML-escaped layer label
 
 
 def test_offline_basemap_of_country_shapes_is_small():
@@ -189,6 +189,6 @@ def test_document_layer_labels_are_distinct_and_bad_coordinates_skipped():
     bad = replace(ALEPPO, id="nan", lat=float("nan"))
     docs.append(parsed("d9", "Rain in Aleppo.", [("Aleppo", bad)], title="Other"))
     data = map_data(docs)
-    assert [d["l"] for d in data["docs"]] == ["Daily report", "Daily report (2)", "Daily report (3)", "Other"]
+    assert [d["l"] for d in data["docs"]] == ["Article: " + t for t in ("Daily report", "Daily report (2)", "Daily report (3)", "Other")]
     assert [p[4] for p in data["places"]] == ["Aleppo"]
     json.dumps(data, allow_nan=False)

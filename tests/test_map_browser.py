@@ -124,7 +124,7 @@ def test_layer_control_filters_by_type_and_document(browser, syria_html):
         assert mp.js(count) == 3  # Damascus, Aleppo, Raqqa hidden
         control.get_by_text("Cities / towns (3)").click()
         assert mp.js(count) == 6
-        control.get_by_text("Aid convoy reaches Aleppo").click()  # hide the second article
+        control.get_by_text("Article: Aid convoy reaches Aleppo").click()  # hide the second article
         names = mp.js("window.geoMapState.cluster.getLayers().map(m => m.options.alt).sort()")
         assert names == ["Ar Raqqah", "Damascus", "Euphrates", "Syria"]
         # base layer switch to the offline basemap only

@@ -4,8 +4,9 @@ Design (see also ``geo/render/static/geomap.js``):
 
 * One marker per distinct place (:func:`geo.render.aggregate.aggregate`), styled by feature type and
   sized by mention count, clustered with Leaflet.markercluster.
-* All place data goes into the page as **one JSON array** (escaped for ``<script>`` by
-  ``jinja2.utils.htmlsafe_json_dumps``); one function in the page builds the markers and, when a
+* All place data goes into the page as **one JSON document** in a ``<script type="application/json">``
+  element (escaped by ``jinja2.utils.htmlsafe_json_dumps``, so no ``</script>`` can occur; parsed
+  with ``JSON.parse``, never run as code); one function in the page builds the markers and, when a
   popup or tooltip opens, its content with DOM text nodes. Untrusted text is therefore never parsed
   as HTML. The few strings Leaflet itself insists on treating as HTML (layer-control labels) are
   escaped with ``markupsafe.escape``; article links are kept only for ``http``/``https`` URLs.
@@ -217,8 +218,12 @@ class GeoLayer(MacroElement):
     _template = Template(
         """
 {% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}
+{% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}_data">{{ this.data_json }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
-    var {{ this.get_name() }} = geoMap({{ this._parent.get_name() }}, {{ this.data_json }}, [
+    var {{ this.get_name() }} = geoMap({{ this._parent.get_name() }},
+        JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent), [
     {%- for label, layer in this.base_layers %}
         [{{ label|tojson }}, {{ layer.get_name() }}]{{ "," if not loop.last }}
     {%- endfor %}
@@ -287,7 +292,7 @@ def map_data(
             "f": d.path or (d.id if not d.title else ""),
             "d": d.date or "",
             "u": _safe_url(d.url),
-            "l": str(escape(name)),  # Leaflet's layer control treats labels as HTML
+            "l": str(escape(f"Article: {name}")),  # Leaflet's layer control treats labels as HTML
         })
     present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
     tindex = {t: i for i, t in enumerate(present)}

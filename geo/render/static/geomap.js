@@ -102,7 +102,9 @@
     function popFn(layer) { return popup(layer._geoIdx); }
     var popupOptions = { maxWidth: 380, minWidth: 220, maxHeight: 320, autoPanPadding: [20, 20] };
 
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
+    var cluster = L.markerClusterGroup({
+      chunkedLoading: true, chunkInterval: 1000, showCoverageOnHover: false, maxClusterRadius: 45
+    });
     var markers = new Array(P.length);
     for (var i = 0; i < P.length; i++) {
       var p = P[i];
