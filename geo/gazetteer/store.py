@@ -17,7 +17,8 @@ ENV_PATH = "GEO_GAZETTEER_PATH"
 _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
               "p.importance, p.geonameid, p.has_geom"
 _COUNTRY_CODES = ("PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH")
-FUZZY_CUTOFF = 80.0  # rapidfuzz WRatio (0..100) below which a near spelling is not a candidate
+FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0..100) below which a near spelling is not a candidate
+WEAK_EXACT_PRIOR = 0.3  # exact matches whose best prior is below this also get fuzzy candidates appended
 
 
 def default_store_path(version: str | None = None) -> Path:
@@ -160,15 +161,19 @@ class Gazetteer:
         return bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
 
     def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
-        """Ranked candidates: exact matches first; if there are none and ``fuzzy``, transliteration
-        variants and near spellings (rapidfuzz) with a similarity below 1.0, ranked by similarity x prior."""
+        """Ranked candidates: exact matches (similarity 1.0) by prior; then, if there are none (or only
+        obscure ones) and ``fuzzy``, transliteration variants and near spellings (rapidfuzz) with a
+        similarity below 1.0, ranked by similarity**3 x (0.5 + 0.5 prior)."""
         key = normalize(name)
         if not key:
             return []
         found = self._exact_key(key, country)
-        if found or not fuzzy:
+        if not fuzzy or (found and found[0].prior >= WEAK_EXACT_PRIOR):
             return found[:limit]
-        return self._fuzzy(key, country, limit)
+        # no exact match, or only obscure ones (a hamlet named "Mosoul"): add near spellings after them
+        seen = {c.place.id for c in found}
+        more = [c for c in self._fuzzy(key, country, limit) if c.place.id not in seen]
+        return (found + more)[:limit]
 
     def _fuzzy(self, key: str, country: str | None, limit: int) -> list[Candidate]:
         from rapidfuzz import fuzz, process
@@ -183,7 +188,7 @@ class Gazetteer:
                 place = self._place(r[2:])
                 if country and place.country_code != country.upper():
                     continue
-                score = sim * (0.5 + 0.5 * r[1])
+                score = sim ** 3 * (0.5 + 0.5 * r[1])  # spelling evidence first, prior second
                 pid = r[2]
                 if pid not in scored or score > scored[pid][0]:
                     scored[pid] = (score, Candidate(place=place, matched_name=r[0], similarity=sim, prior=r[1]))
@@ -194,7 +199,7 @@ class Gazetteer:
             rows = self._db.execute(
                 f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
                 f"WHERE n.vkey = ? ORDER BY n.prior DESC LIMIT 200", (vkey,)).fetchall()
-            consider(rows, lambda nm: min(0.99, 0.5 + 0.5 * fuzz.ratio(key, normalize(nm)) / 100.0))
+            consider(rows, lambda nm: min(0.99, 0.6 + 0.39 * fuzz.ratio(key, normalize(nm)) / 100.0))
         # 2. near spellings among keys in the same first-letter/length band
         choices: list[str] = []
         for b in {fuzzy_bucket(key), fuzzy_bucket(key + "xx"), fuzzy_bucket(key[:-2] or key)}:
