@@ -57,6 +57,18 @@ NON_PLACE_TAILS = {
     "party", "group", "bank", "fund", "foundation", "institute", "society", "service", "services", "news",
     "times", "post", "journal", "day", "week", "month", "year", "cup", "league", "game", "games",
 }
+# Words that are place names somewhere but, alone and capitalised, almost always mean something else.
+GENERIC_WORDS = {
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central", "northern",
+    "southern", "eastern", "western", "midwest", "first", "second", "third", "federal", "national", "united",
+    "union", "liberal", "free", "real", "green", "metro", "region", "district", "city", "county", "state",
+    "street", "valley", "bay", "gulf", "river", "rivers", "lake", "island", "park", "hall", "paper", "leader",
+    "man", "act", "god", "jesus", "christ", "church", "bible", "lot", "march", "may", "june", "july", "august",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
+    "republic", "kingdom", "empire", "capitol", "downtown", "uptown", "midtown", "harbor", "harbour",
+    "mission", "hope", "unity", "liberty", "paradise", "eden",
+    "commerce", "industry", "enterprise", "progress", "reform", "justice", "temple", "zion", "canaan", "goshen",
+}
 _TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
            "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
            "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
@@ -121,11 +133,12 @@ class Extractor:
     """spaCy NER + gazetteer matcher + filters -> Mentions."""
 
     def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None" = None, *, model: str = DEFAULT_MODEL,
-                 batch_size: int = 32, demonyms: bool = True):
+                 batch_size: int = 32, demonyms: bool = True, keep_unknown_words: bool = False):
         self.gz = gazetteer
         self.nlp = nlp if nlp is not None else load_nlp(model)
         self.batch_size = batch_size
         self.demonyms = demonyms
+        self.keep_unknown_words = keep_unknown_words
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
@@ -252,7 +265,7 @@ class Extractor:
     def _entity_span(self, label: str, text: str, start: int, end: int, person_tokens: set[str],
                      lower_words: set[str]) -> _Span | None:
         start, end = self._clean(text, start, end)
-        if end <= start:
+        if end <= start or text[start:end].lower() in GENERIC_WORDS:
             return None
         surface = text[start:end]
         m = _DIRECTION.match(surface)
@@ -285,9 +298,12 @@ class Extractor:
         return _Span(start, end, label)
 
     def _plausible_unknown(self, surface: str) -> bool:
-        """A GPE/LOC the gazetteer does not know: keep it for the geocoder if it looks like a name."""
+        """A GPE/LOC the gazetteer does not know: keep it (for the geocoder) if it looks like a place name.
+
+        A single unknown word ("Hamas", "Obama" tagged GPE) is kept only when a geocoder can try it.
+        """
         words = surface.split()
-        if len(words) > 5:
+        if len(words) > 5 or (len(words) == 1 and not self.keep_unknown_words):
             return False
         return all(w[:1].isupper() or w.lower() in {"of", "de", "la", "el", "al", "and", "upon", "on"} for w in words)
 
@@ -376,7 +392,7 @@ class Extractor:
             return False  # part of a longer capitalised name we do not know
         if len(words) == 1:
             w = words[0]
-            if w in person_tokens or self.gz.demonym(w) is not None:
+            if w in person_tokens or w.lower() in GENERIC_WORDS or self.gz.demonym(w) is not None:
                 return False
             if w.lower() in STOP_WORDS or w.lower() in lower_words:
                 return False  # a common word that happens to be a place name

@@ -28,7 +28,9 @@ class Pipeline:
             gazetteer = Gazetteer.open(progress=progress)
         self.gazetteer = gazetteer
         self.geocoder = geocoder
-        self.extractor = Extractor(gazetteer, load_nlp(model), batch_size=batch_size, demonyms=demonyms)
+        # Unknown one-word names are worth extracting only when a geocoder can try to place them.
+        self.extractor = Extractor(gazetteer, load_nlp(model), batch_size=batch_size, demonyms=demonyms,
+                                   keep_unknown_words=geocoder is not None)
         self.resolver = Resolver(gazetteer, geocoder, weights=weights)
 
     def parse(self, docs: Iterable[Document]) -> Iterator[ParsedDocument]:

@@ -60,7 +60,7 @@ def lookup(name: str, country: str | None, limit: int, as_json: bool, no_fuzzy: 
         t.add_row(str(i), p.name, f"{p.feature_class}.{p.feature_code}", p.country_code or "", p.admin1 or "",
                   f"{p.lat:.4f}", f"{p.lon:.4f}", f"{p.population:,}" if p.population else "", c.matched_name,
                   f"{c.similarity:.2f}", f"{c.prior:.3f}", p.id)
-    Console().print(t)
+    Console(width=None if sys.stdout.isatty() else 160).print(t)
 
 
 @gazetteer.command(help="Sources, counts per feature class, size, data version and store location.")

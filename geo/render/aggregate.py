@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from geo.types import Document, Mention, ParsedDocument, Place
 
@@ -216,6 +217,22 @@ def aggregate(
         entries.append(PlaceEntry(place, total, tuple(doc_entries), ordered_names))
     entries.sort(key=lambda e: (-e.mentions, e.place.name, e.place.id))
     return entries
+
+
+def safe_url(url: str | None) -> str | None:
+    """Keep only absolute http(s) URLs; anything else (javascript:, data:, relative) is dropped."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ord(c) < 0x20 or c.isspace() for c in url):
+        return None
+    return url
 
 
 def bounds(entries: Sequence[PlaceEntry]) -> tuple[tuple[float, float], tuple[float, float]] | None:

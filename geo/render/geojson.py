@@ -4,6 +4,8 @@ Properties are kept flat where GIS tools expect it (QGIS, kepler.gl read them as
 ``name``, ``type`` (country/province/city/physical/other), ``feature_class``, ``feature_code``,
 ``country``, ``admin1``, ``mentions``, ``documents`` (ids/paths), ``titles``, ``snippets`` (text);
 ``articles`` carries the same per document in detail, with the highlighted spans of each snippet.
+Article URLs are kept only when they are absolute http(s) URLs (as in the map), so no consumer that
+turns properties into links can be handed a ``javascript:`` one.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import os
 from typing import Any, Sequence
 
 from geo.io import atomic_write_text
-from geo.render.aggregate import aggregate
+from geo.render.aggregate import aggregate, safe_url
 from geo.types import ParsedDocument
 
 
@@ -37,7 +39,7 @@ def to_geojson(parsed: Sequence[ParsedDocument], *, max_snippets: int = 5) -> di
                 "path": d.path,
                 "title": d.title or None,
                 "date": d.date,
-                "url": d.url,
+                "url": safe_url(d.url),
                 "mentions": dm.mentions,
                 "snippets": [{"text": s.text, "highlights": [list(sp) for sp in s.spans]} for s in dm.snippets],
             })

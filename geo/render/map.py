@@ -26,7 +26,6 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
-from urllib.parse import urlsplit
 
 import folium
 import shapely
@@ -36,7 +35,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
 from geo.io import atomic_write_text
-from geo.render.aggregate import FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, PlaceEntry, aggregate
+from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, PlaceEntry, aggregate,
+                                  safe_url)
 from geo.render.assets import AssetMode, head_html, own_asset
 from geo.types import ParsedDocument
 
@@ -59,22 +59,6 @@ _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
 def _json(obj: Any) -> str:
     """JSON safe to place inside ``<script>`` (library escaping of <, >, &, ')."""
     return str(htmlsafe_json_dumps(obj, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False, sort_keys=True))
-
-
-def _safe_url(url: str | None) -> str | None:
-    """Keep only absolute http(s) URLs; anything else (javascript:, data:, relative) is dropped."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ord(c) < 0x20 or c.isspace() for c in url):
-        return None
-    return url
 
 
 def _marker_size(mentions: int, max_mentions: int) -> int:
@@ -291,7 +275,7 @@ def map_data(
             "t": d.title or "",
             "f": d.path or (d.id if not d.title else ""),
             "d": d.date or "",
-            "u": _safe_url(d.url),
+            "u": safe_url(d.url),
             "l": str(escape(f"Article: {name}")),  # Leaflet's layer control treats labels as HTML
         })
     present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
@@ -389,8 +373,9 @@ def build_map(
     # Font Awesome, ...) out: none are used, and icon fonts by URL would not load offline anyway.
     m.default_js = []
     m.default_css = []
-    if title:
-        m.get_root().title = str(escape(title))
+    n_docs, n_places = len(data["docs"]), len(data["places"])
+    page_title = title or f"Map of {n_places} place{'s' * (n_places != 1)} in {n_docs} article{'s' * (n_docs != 1)}"
+    m.get_root().title = str(escape(page_title))
     base_layers: list[tuple[str, Element]] = []
     if tiles is not None:
         names = [tiles] + [t for t in alternative_tiles if t != tiles]
