@@ -56,7 +56,10 @@ def test_write_geojson_utf8_atomic_deterministic(tmp_path):
 def test_hostile_text_is_plain_data():
     fc = to_geojson(hostile_corpus())
     text = json.dumps(fc, ensure_ascii=False)
-    assert "javascript:window.__pwned=4" in text  # kept verbatim as data (GeoJSON is not HTML)
+    assert "<script>window.__pwned=3;alert(3)</script>Breaking" in text  # titles kept verbatim: data, not HTML
+    assert "javascript:" not in text.lower().replace("<a href=javascript:alert(8)>", "")  # no javascript: URL
+    urls = {a["url"] for f in fc["features"] for a in f["properties"]["articles"]}
+    assert urls == {None}
     names = {f["properties"]["name"] for f in fc["features"]}
     assert names == {"Ar Raqqah", "Damascus", "Aleppo", "Iraq", "Syria", "<img src=x onerror=window.__pwned=12>"}
 

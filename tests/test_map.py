@@ -192,3 +192,24 @@ def test_document_layer_labels_are_distinct_and_bad_coordinates_skipped():
     assert [d["l"] for d in data["docs"]] == ["Article: " + t for t in ("Daily report", "Daily report (2)", "Daily report (3)", "Other")]
     assert [p[4] for p in data["places"]] == ["Aleppo"]
     json.dumps(data, allow_nan=False)
+
+
+@pytest.mark.parametrize("url,kept", [
+    ("https://example.org/a?b=1#c", True), ("http://example.org", True), ("javascript:alert(1)", False),
+    (" JaVaScRiPt:alert(1)", False), ("java\nscript:alert(1)", False), ("data:text/html,<script>1</script>", False),
+    ("vbscript:x", False), ("//example.org/a", False), ("/local/file.html", False), ("https://exa mple.org", False),
+    ("https:alert(1)", False), (None, False), ("", False),
+])
+def test_safe_url(url, kept):
+    from geo.render.aggregate import safe_url
+    assert (safe_url(url) is not None) is kept
+
+
+def test_unknown_tiles_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown tile set 'nonsense'"):
+        build_map(syria_corpus(), tiles="nonsense")
+
+
+def test_custom_tile_url_template_gets_an_attribution():
+    html = render_html(build_map(syria_corpus(), tiles="https://tiles.example.org/{z}/{x}/{y}.png"))
+    assert '"https://tiles.example.org/{z}/{x}/{y}.png"' in html and "Tiles: tiles.example.org" in html

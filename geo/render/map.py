@@ -26,6 +26,7 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
 
 import folium
 import shapely
@@ -380,11 +381,17 @@ def build_map(
     if tiles is not None:
         names = [tiles] + [t for t in alternative_tiles if t != tiles]
         for k, name in enumerate(names):
+            attr = None
+            if "{z}" in name:  # a custom URL template: credit its host
+                attr = str(escape(f"Tiles: {urlsplit(name).netloc or name}"))
             try:
-                layer = folium.TileLayer(name, name=name, show=(k == 0), overlay=False, control=False)
-            except ValueError as exc:
+                layer = folium.TileLayer(name, name=name, attr=attr, show=(k == 0), overlay=False, control=False)
+            except ValueError:
                 if k == 0:
-                    raise ValueError(f"unknown tile set {name!r}: {exc}") from None
+                    raise ValueError(
+                        f"unknown tile set {name!r}: use a tile provider name such as 'OpenStreetMap', "
+                        f"'OpenTopoMap' or 'Esri.WorldImagery', a URL template with {{z}}/{{x}}/{{y}}, "
+                        f"or None for the offline basemap only") from None
                 continue
             layer.add_to(m)
             base_layers.append((str(escape(name)), layer))
