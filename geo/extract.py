@@ -69,6 +69,17 @@ GENERIC_WORDS = {
     "mission", "hope", "unity", "liberty", "paradise", "eden",
     "commerce", "industry", "enterprise", "progress", "reform", "justice", "temple", "zion", "canaan", "goshen",
 }
+# A place name followed by these is the place that runs the institution: "Gainesville Police",
+# "Dublin City Council", "Paris Public Library".
+INSTITUTION_WORDS = {
+    "city", "council", "police", "fire", "sheriff", "sheriff's", "school", "schools", "high", "library", "public",
+    "department", "board", "commission", "commissioners", "hospital", "mayor", "chamber", "utilities",
+    "environmental", "historical", "metropolitan", "government", "municipal", "community", "regional", "area",
+    "township", "village", "town", "county", "state", "water", "transit", "housing", "planning", "clerk",
+    "courthouse", "jail", "detention", "zoning", "parks", "recreation", "health", "emergency", "airport",
+    "university", "college", "elementary", "middle", "district", "memorial", "general", "medical", "daily",
+    "times", "herald", "tribune", "gazette", "journal", "news", "post", "register", "chronicle", "star",
+}
 _TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
            "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
            "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
@@ -367,8 +378,15 @@ class Extractor:
                 if x + k > b:
                     continue
                 start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
-                known = self._known_name(text[start:end])
-                if known is not None and known[0] >= self.in_org_importance and known[1] == "A":
+                surface = text[start:end]
+                known = self._known_name(surface)
+                if known is None:
+                    continue
+                nxt = toks[x + k].text if x + k < len(toks) else ""
+                if (known[0] >= self.in_org_importance and known[1] == "A") or (
+                        x == a and nxt.lower() in INSTITUTION_WORDS and known[0] >= 0.1
+                        and surface.lower() not in GENERIC_WORDS and not surface.endswith(" City")):
+                    # "the Texas Forest Service"; "Dublin City Council", "Laurel County Clerk"
                     yield _Span(start, end, "GAZ")
                     break
 
@@ -388,8 +406,9 @@ class Extractor:
         if (prev is not None and _capitalised(prev.text) and prev.text not in _ARTICLE_WORDS
                 and prev.text.lower() not in STOP_WORDS and i >= 2 and not _boundary(toks[i - 2].text)):
             return False  # the end of a longer capitalised name ("Prime Minister", "Fort Hood")
-        if nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in STOP_WORDS and not nxt.is_punct:
-            return False  # part of a longer capitalised name we do not know
+        if (nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in STOP_WORDS and not nxt.is_punct
+                and nxt.text.lower() not in INSTITUTION_WORDS):
+            return False  # part of a longer capitalised name we do not know ("Huntsville Fire" is fine)
         if len(words) == 1:
             w = words[0]
             if w in person_tokens or w.lower() in GENERIC_WORDS or self.gz.demonym(w) is not None:
