@@ -43,8 +43,8 @@ def browser_fixture():
 
 @contextmanager
 def open_map(browser: Any, html: Path, *, width: int = 1200, height: int = 800,
-             timeout_ms: int = 20000) -> Iterator[MapPage]:
-    """Open ``html`` from disk, every non-file request aborted, and wait for the markers."""
+             timeout_ms: int = 20000, wait: bool = True) -> Iterator[MapPage]:
+    """Open ``html`` from disk, every non-file request aborted, and (``wait``) wait for the markers."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     mp = MapPage(page)
@@ -64,7 +64,8 @@ def open_map(browser: Any, html: Path, *, width: int = 1200, height: int = 800,
     mp.blocked = block_network(page)
     try:
         page.goto(Path(html).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
-        page.wait_for_function(WAIT_FOR_MAP_JS, timeout=timeout_ms)
+        if wait:
+            page.wait_for_function(WAIT_FOR_MAP_JS, timeout=timeout_ms, polling=50)
         yield mp
     finally:
         context.close()

@@ -213,3 +213,23 @@ def test_unknown_tiles_is_a_clear_error():
 def test_custom_tile_url_template_gets_an_attribution():
     html = render_html(build_map(syria_corpus(), tiles="https://tiles.example.org/{z}/{x}/{y}.png"))
     assert '"https://tiles.example.org/{z}/{x}/{y}.png"' in html and "Tiles: tiles.example.org" in html
+
+
+@pytest.mark.slow
+def test_same_bytes_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    code = ("import sys; sys.path.insert(0, 'tests'); from map_samples import syria_corpus, gazetteer_for_tests; "
+            "from geo.render.map import build_map, save_map; "
+            "save_map(build_map(syria_corpus(), gazetteer_for_tests(), title='T'), sys.argv[1])")
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{seed}.html"
+        subprocess.run([sys.executable, "-c", code, str(out)], cwd=repo, check=True, timeout=300,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

@@ -180,3 +180,20 @@ def test_basemap_only_map_makes_no_request(browser, tmp_path):
         assert mp.js("document.querySelectorAll('.leaflet-tile').length") == 0
         assert mp.js("window.geoMapState.cluster.getLayers().length") == 6
         assert mp.blocked == [] and mp.page_errors == [] and mp.console_errors == []
+
+
+def test_jupyter_representation_renders_offline(browser, tmp_path):
+    """What a notebook shows for ``geo.map(...)``: folium's iframe, working without a network."""
+    m = build_map(syria_corpus(), title="In a notebook")
+    page_path = tmp_path / "notebook.html"
+    page_path.write_text(f"<!DOCTYPE html><html><body><div style='width:900px'>{m._repr_html_()}</div></body></html>",
+                         encoding="utf-8")
+    with open_map(browser, page_path, wait=False) as mp:
+        mp.page.wait_for_function("document.querySelector('iframe') !== null")
+        frame = mp.page.frame_locator("iframe").first
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=20000)
+        inner = mp.page.frames[1]
+        assert inner.evaluate("window.geoMapState.markers.length") == 6
+        assert inner.evaluate("L.version") == "1.9.3"
+        assert frame.locator(".geo-title-box").inner_text() == "In a notebook"
+        assert mp.page_errors == [] and mp.console_errors == [] and mp.dialogs == []
