@@ -333,3 +333,22 @@ def test_cli_missing_file(tmp_path, data, monkeypatch):
     r = CliRunner().invoke(gazetteer_cli, ["build", "--path", str(tmp_path / "x.sqlite"),
                                            "--geonames", str(tmp_path / "nope.zip")])
     assert r.exit_code != 0 and "nope.zip" in r.output and "Traceback" not in r.output
+
+
+def test_unwritable_store_location_is_a_clear_error(tmp_path, data):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(GazetteerBuildError, match="cannot build the gazetteer store here"):
+        Gazetteer.open(blocker / "sub" / "gz.sqlite", progress=False, data=data)
+
+
+def test_stale_stores_are_removed_from_the_cache_dir(tmp_path, data, monkeypatch):
+    monkeypatch.delenv("GEO_GAZETTEER_PATH", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with Gazetteer.open(progress=False, data=data) as gz:
+        first = gz.path
+    assert first.parent == tmp_path / "cache" / "geo" and first.name == "gazetteer-test.1-s1.sqlite"
+    (data / "VERSION").write_text("test.2\n")
+    with Gazetteer.open(progress=False, data=data) as gz:
+        assert gz.path.name == "gazetteer-test.2-s1.sqlite"
+    assert not first.exists()

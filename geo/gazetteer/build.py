@@ -286,25 +286,44 @@ def build_store(target: Path, inputs: BuildInputs, *, progress: bool = False, ve
                 if_missing: bool = False) -> Path:
     """Build the store at ``target`` atomically. With ``if_missing``, do nothing if another process built it."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     version = version or data_version(inputs.data)
-    with _build_lock(target):
-        if if_missing and target.exists() and _store_version(target) == version:
-            return target
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
-        os.close(fd)
-        try:
-            _build_into(Path(tmp), inputs, version, progress)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            for p in (tmp, tmp + "-journal"):
-                try:
-                    os.unlink(p)
-                except FileNotFoundError:
-                    pass
-            raise
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _build_lock(target):
+            if if_missing and target.exists() and _store_version(target) == version:
+                return target
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
+            os.close(fd)
+            try:
+                _build_into(Path(tmp), inputs, version, progress)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+            except BaseException:
+                for p in (tmp, tmp + "-journal"):
+                    try:
+                        os.unlink(p)
+                    except FileNotFoundError:
+                        pass
+                raise
+    except (OSError, sqlite3.Error) as e:  # unwritable cache dir, disk full, ...
+        raise GazetteerBuildError(f"{target}: cannot build the gazetteer store here ({e}); "
+                                  f"set GEO_GAZETTEER_PATH to a writable file path") from None
     return target
+
+
+def remove_stale_stores(current: Path) -> list[Path]:
+    """Delete other versions' stores (``gazetteer-*.sqlite``) beside ``current``; returns what was removed.
+    Processes that still have an old store open keep reading it (POSIX unlink semantics)."""
+    removed = []
+    for p in current.parent.glob("gazetteer-*.sqlite*"):
+        if p.name in (current.name, current.name + ".lock"):
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
+    return removed
 
 
 def _store_version(path: Path) -> str | None:

@@ -10,7 +10,8 @@ from typing import Iterator
 
 from geo.types import Candidate, Place
 
-from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket)
+from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket,
+                    remove_stale_stores)
 from .names import normalize, variant_key
 
 ENV_PATH = "GEO_GAZETTEER_PATH"
@@ -69,6 +70,8 @@ class Gazetteer:
         target = Path(path) if path is not None else default_store_path(version)
         if build and cls._needs_build(target, version):
             build_store(target, BuildInputs(data=data_path), progress=progress, version=version, if_missing=True)
+            if path is None and not os.environ.get(ENV_PATH):
+                remove_stale_stores(target)  # old data versions in the cache dir
         if not target.exists():
             raise GazetteerBuildError(f"{target}: gazetteer store not found (run `geo gazetteer build`)")
         return cls(target)
