@@ -233,3 +233,12 @@ def test_same_bytes_across_processes(tmp_path):
                        env={**os.environ, "PYTHONHASHSEED": seed})
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_search_labels_tell_same_named_places_apart():
+    from geo.types import Place as P
+    md = P("4352728", "Damascus", 39.28844, -77.20387, "P", "PPL", "US", "MD", "Maryland", 15257)
+    docs = [parsed("a", "Rain in Damascus.", [("Damascus", DAMASCUS)]),
+            parsed("b", "Snow in Damascus.", [("Damascus", md)]), parsed("c", "Sun in Aleppo.", [("Aleppo", ALEPPO)])]
+    labels = {p[5] or p[4] for p in map_data(docs)["places"]}
+    assert labels == {"Damascus (SY)", "Damascus (Maryland, US)", "Aleppo"}

@@ -294,7 +294,8 @@ def map_data(
             docs_arr.append([doc_ids[id(dm.document)], dm.mentions, [list(s.parts) for s in dm.snippets],
                              dm.more_snippets])
         places.append([
-            round(p.lat, 5), round(p.lon, 5), tindex[e.feature_type], e.mentions, p.name, labels[i],
+            round(p.lat, 5), round(p.lon, 5), tindex[e.feature_type], e.mentions, p.name,
+            labels[i] if labels[i] != p.name else 0,  # search label, 0 when it is the name
             _place_subtitle(e), docs_arr, max(0, len(e.documents) - max_popup_documents),
             _marker_size(e.mentions, max_mentions),
         ])

@@ -109,7 +109,7 @@
     var markers = new Array(P.length);
     for (var i = 0; i < P.length; i++) {
       var p = P[i];
-      var m = L.marker([p[0], p[1]], { icon: icon(p[2], p[9]), searchLabel: p[5], alt: p[4], riseOnHover: true });
+      var m = L.marker([p[0], p[1]], { icon: icon(p[2], p[9]), searchLabel: p[5] || p[4], alt: p[4], riseOnHover: true });
       m._geoIdx = i;
       m.on("add", labelIcon);
       m.bindTooltip(tipFn, { direction: "top", offset: [0, -p[9] / 2] });
