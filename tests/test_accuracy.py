@@ -1,0 +1,66 @@
+"""Regression guard for accuracy (issue 4): a fixed subset of the dev corpora, scored with the same
+code as `geo eval`, must stay a little below the figures measured when the thresholds were set
+(LGL first 100 articles: F1 0.697, Acc@161 0.852; GeoVirus first 60: F1 0.876, Acc@161 0.840)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo import evaluate
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+pytestmark = pytest.mark.skipif(not (CORPORA / "lgl.xml").exists(), reason="dev corpora (../shared/corpora) not present")
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    import geo
+
+    return geo.pipeline()
+
+
+@pytest.mark.parametrize("corpus, limit, min_f1, min_acc", [
+    ("lgl.xml", 100, 0.67, 0.82),
+    ("GeoVirus.xml", 60, 0.85, 0.81),
+])
+def test_dev_subset_accuracy(pipe, corpus, limit, min_f1, min_acc):
+    report = evaluate.run(CORPORA / corpus, pipeline=pipe, limit=limit)
+    assert report["articles"] == limit
+    assert report["recognition_exact"]["f1"] >= min_f1, report["recognition_exact"]
+    assert report["resolution"]["acc161"] >= min_acc, report["resolution"]
+
+
+def test_metrics_on_known_values():
+    # AUC: all-zero errors -> 0; all at the maximum error -> 1
+    assert evaluate.auc([0.0, 0.0, 0.0]) == 0.0
+    assert evaluate.auc([evaluate.MAX_ERROR_KM] * 3) == pytest.approx(1.0, abs=1e-4)
+    # haversine: one degree of latitude is about 111 km
+    assert evaluate.haversine_km(0, 0, 1, 0) == pytest.approx(111.2, abs=0.2)
+
+
+def test_geovirus_offsets_are_one_based_and_lgl_exact():
+    for name in ("lgl.xml", "GeoVirus.xml"):
+        arts = evaluate.read_corpus(CORPORA / name)
+        bad = [(a.id, t) for a in arts for t in a.toponyms if a.text[t.start:t.end] != t.phrase]
+        assert len(bad) <= 0.01 * sum(len(a.toponyms) for a in arts), bad[:5]
+
+
+def test_scoring_counts_exact_spans_and_unresolved_as_max_error():
+    from geo.types import Document, Mention, ParsedDocument, Place, Resolution
+
+    text = "Rain in Oslo and Bergen."
+    art = evaluate.GoldArticle("d", text, (
+        evaluate.GoldToponym(8, 12, "Oslo", 59.91, 10.75), evaluate.GoldToponym(17, 23, "Bergen", 60.39, 5.32)))
+    oslo = Place("1", "Oslo", 59.91, 10.75, "P", "PPLC")
+    pd = ParsedDocument(Document("d", text), (
+        Resolution(Mention("d", "Oslo", 8, 12, "GPE"), oslo, 1.0, "gazetteer"),
+        Resolution(Mention("d", "Bergen", 17, 23, "GPE"), None),
+        Resolution(Mention("d", "Rain", 0, 4, "GPE"), None)))
+    s = evaluate.Scores()
+    evaluate.score_document(s, art, pd)
+    d = s.as_dict()
+    assert d["recognition_exact"] == {"precision": round(2 / 3, 4), "recall": 1.0, "f1": 0.8}
+    assert d["resolution"]["acc161"] == 0.5 and d["resolution"]["n"] == 2
+    assert max(s.errors) == evaluate.MAX_ERROR_KM
