@@ -133,6 +133,7 @@ class Collector:
         self.places: dict[str, dict] = {}
         self.geoms: dict[str, object] = {}
         self.country_ids: dict[str, str] = {}
+        self.admin1_ids: dict[str, str] = {}
 
     def add(self, rec: dict, geom=None) -> dict:
         pid = rec["id"]
@@ -379,6 +380,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
             city_names[f"{c['countrycode']}.{c['admin1code']}"].add(normalize(c["name"]))
     renamed = 0
     for code, rec in a1_recs.items():
+        col.admin1_ids[code] = rec["id"]
         rec["pop"] = a1_pop.get(code, 0)
         nice = admin1_display(rec["name"], a1_ascii.get(code, ["", ""])[1],
                               (loc_by_gid.get(rec["id"]) or loc_by_code.get(code) or [""] * 5)[4],
@@ -689,7 +691,12 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
         lines = [f"{first}\tplace_id\tsource\n"]
         for r in read_tsv(curated / name):
             target = r["target"]
-            pid = col.country_ids.get(target, target) if re.fullmatch(r"[A-Z]{2}", target) else target
+            if re.fullmatch(r"[A-Z]{2}", target):
+                pid = col.country_ids.get(target, target)
+            elif re.fullmatch(r"[A-Z]{2}\.[A-Z0-9]+", target):
+                pid = col.admin1_ids.get(target, target)
+            else:
+                pid = target
             if pid not in ids:
                 raise SystemExit(f"curated/{name}: unknown target {target!r} in {r}")
             lines.append(f"{r[first]}\t{pid}\t{r['source']}\n")

@@ -253,3 +253,18 @@ def test_every_un_member_resolves_by_common_name(gazetteer, name):
     # GeoNames codes the three states in free association with the US as PCLF
     assert top.feature_code in ("PCLI", "PCLF") and top.country_code == UN_MEMBERS[name], (name, top)
     assert top.geonameid is not None and top.has_geometry
+
+
+@pytest.mark.parametrize("abbr, admin1", [("W.Va.", "WV"), ("W. Va.", "WV"), ("S.C.", "SC"), ("Calif.", "CA"),
+                                          ("N.Y", "NY"), ("Ind.", "IN"), ("Ky.", "KY"), ("Ont.", "08")])
+def test_news_state_abbreviations(gazetteer, abbr, admin1):
+    top = gazetteer.lookup(abbr, limit=3)[0].place
+    assert top.feature_code == "ADM1" and top.admin1_code == admin1
+
+
+@pytest.mark.parametrize("name, cc", [("South Ossetia", "GE"), ("Abkhazia", "GE"), ("Transnistria", "MD"),
+                                      ("Nagorno-Karabakh", "AZ"), ("Darfur", "SD"), ("Sinai", "EG"),
+                                      ("West Bank", "PS"), ("Kerch Strait", None)])
+def test_contested_and_curated_regions(gazetteer, name, cc):
+    top = gazetteer.lookup(name, limit=3)[0].place
+    assert top.country_code == cc, top

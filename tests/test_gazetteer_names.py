@@ -15,6 +15,8 @@ from geo.gazetteer.build import admin_short_names, importance
     ("Côte d’Ivoire", "cote d'ivoire"),
     ("U.S.", "US"),
     ("U.S.A.", "usa"),
+    ("N.Y", "N.Y."),
+    ("W. Va.", "W.Va."),
     ("Washington, D.C.", "Washington DC"),
     ("St. Louis", "Saint Louis"),
     ("Ste. Genevieve", "Sainte Genevieve"),

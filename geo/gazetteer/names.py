@@ -17,7 +17,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u02bf\u02be\u00b4]")
-_ACRONYM = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,})")
+_ACRONYM = re.compile(r"(?<![a-z0-9])((?:[a-z]\.)+[a-z](?![a-z0-9])\.?)")  # u.s. / u.s / d.c.
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 _TOKEN_MAP = {
