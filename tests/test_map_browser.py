@@ -6,7 +6,7 @@ import pytest
 from geo.render.map import build_map, save_map
 
 from browser_util import browser_fixture, open_map, requires_browser
-from map_samples import gazetteer_for_tests, hostile_corpus, syria_corpus
+from map_samples import gazetteer_for_tests, hostile_corpus, parsed, syria_corpus
 
 pytestmark = [pytest.mark.browser, requires_browser]
 browser = browser_fixture()
@@ -197,3 +197,12 @@ def test_jupyter_representation_renders_offline(browser, tmp_path):
         assert inner.evaluate("L.version") == "1.9.3"
         assert frame.locator(".geo-title-box").inner_text() == "In a notebook"
         assert mp.page_errors == [] and mp.console_errors == [] and mp.dialogs == []
+
+
+def test_map_without_places_still_opens(browser, tmp_path):
+    path = tmp_path / "empty.html"
+    save_map(build_map([parsed("d", "Nothing to see here.", [])], tiles=None), path)
+    with open_map(browser, path) as mp:
+        assert mp.js("window.geoMapState.markers.length") == 0
+        assert mp.js("document.querySelectorAll('.leaflet-geoBasemap-pane path').length") > 0
+        assert mp.page_errors == [] and mp.console_errors == []
