@@ -242,3 +242,11 @@ def test_search_labels_tell_same_named_places_apart():
             parsed("b", "Snow in Damascus.", [("Damascus", md)]), parsed("c", "Sun in Aleppo.", [("Aleppo", ALEPPO)])]
     labels = {p[5] or p[4] for p in map_data(docs)["places"]}
     assert labels == {"Damascus (SY)", "Damascus (Maryland, US)", "Aleppo"}
+
+
+def test_duplicate_resolutions_of_one_span_count_once():
+    from geo.types import ParsedDocument
+    pd = parsed("d", "Rain in Aleppo.", [("Aleppo", ALEPPO)])
+    twice = ParsedDocument(pd.document, pd.resolutions * 2)
+    (e,) = aggregate([twice])
+    assert e.mentions == 1 and len(e.documents[0].snippets) == 1

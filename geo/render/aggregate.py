@@ -195,7 +195,11 @@ def aggregate(
             text = doc.text or ""
             groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
             count = 0
+            seen_spans: set[tuple[int, int]] = set()
             for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+                if (m.start, m.end) in seen_spans:  # the same span reported twice counts once
+                    continue
+                seen_spans.add((m.start, m.end))
                 count += 1
                 surface = text[m.start:m.end] if 0 <= m.start < m.end <= len(text) else m.text
                 names[surface] = names.get(surface, 0) + 1
