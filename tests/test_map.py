@@ -123,6 +123,7 @@ def test_map_data_content():
     lat, lon, t, mentions, name = places["Damascus"][:5]
     assert (lat, lon, types[t], mentions) == (33.5102, 36.29128, "city", 2)
     assert places["Damascus"][9] > places["Aleppo"][9]  # size grows with mentions
+    assert places["Ar Raqqah"][10] == ["Raqqa"] and places["Damascus"][10] == []  # names used in the texts
     docs = data["docs"]
     assert docs[0] == {"t": "Battle for Raqqa", "f": "news/raqqa.txt", "d": "2017-06-01",
                        "u": "https://example.org/raqqa", "l": "Article: Battle for Raqqa"}

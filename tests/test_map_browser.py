@@ -111,6 +111,11 @@ def test_search_box_finds_a_place_and_opens_its_popup(browser, syria_html):
         popup = mp.page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=5000)
         assert "An aid convoy reached Aleppo on Tuesday." in popup.inner_text()
+        mp.js("() => { window.geoMapState.map.closePopup(); }")
+        mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
+        mp.js(OPEN_POPUP_JS, "Ar Raqqah")
+        mp.js("() => { const s = window.geoMapState; s.markers[s.data.places.findIndex(p => p[4] === 'Ar Raqqah')].openPopup(); }")
+        assert "Mentioned as: Raqqa" in mp.page.locator(".leaflet-popup-content").inner_text()
         assert mp.page_errors == []
 
 

@@ -298,6 +298,7 @@ def map_data(
             labels[i] if labels[i] != p.name else 0,  # search label, 0 when it is the name
             _place_subtitle(e), docs_arr, max(0, len(e.documents) - max_popup_documents),
             _marker_size(e.mentions, max_mentions),
+            [n for n in e.names if n != p.name][:5],  # other names the texts used for it
         ])
         lats.append(p.lat)
         lons.append(p.lon)

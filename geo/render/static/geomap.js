@@ -58,6 +58,7 @@
       var ndocs = p[7].length + p[8];
       box.appendChild(el("div", "geo-sub", subtitle(i) + " \u00b7 " + plural(p[3], "mention") +
         " in " + plural(ndocs, "article")));
+      if (p[10] && p[10].length) { box.appendChild(el("div", "geo-sub", "Mentioned as: " + p[10].join(", "))); }
       for (var j = 0; j < p[7].length; j++) {
         var dm = p[7][j], doc = DOCS[dm[0]], art = el("div", "geo-article");
         var head = el("div", "geo-title");
