@@ -47,3 +47,13 @@ def test_save_png_checks_its_arguments(tmp_path, syria_html):
         save_png(tmp_path / "missing.html", tmp_path / "x.png")
     with pytest.raises(ValueError, match="out of range"):
         save_png(syria_html, tmp_path / "x.png", width=5, height=5)
+
+
+@requires_browser
+def test_save_png_of_a_page_that_is_not_a_map(tmp_path):
+    from geo.render.png import MapRenderError
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>hello</body></html>", encoding="utf-8")
+    with pytest.raises(MapRenderError, match="did not finish drawing"):
+        save_png(page, tmp_path / "x.png", timeout=2)
+    assert not (tmp_path / "x.png").exists()

@@ -21,6 +21,10 @@ class BrowserUnavailable(RuntimeError):
     """No headless browser (or no playwright) to render with."""
 
 
+class MapRenderError(RuntimeError):
+    """The browser opened the file but the map never finished drawing."""
+
+
 def find_browser() -> str | None:
     """Path of a Chromium to drive: ``$GEO_CHROMIUM``, else the first of chromium/chrome on PATH."""
     env = os.environ.get("GEO_CHROMIUM")
@@ -117,8 +121,15 @@ def save_png(
         page = browser.new_page(viewport={"width": width, "height": height})
         if offline:
             block_network(page)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
-        page.wait_for_function(WAIT_FOR_MAP_JS, timeout=timeout * 1000)
+        try:
+            page.wait_for_function(WAIT_FOR_MAP_JS, timeout=timeout * 1000, polling=100)
+        except PlaywrightTimeout:
+            raise MapRenderError(
+                f"{html}: the map did not finish drawing within {timeout:g} s (not a geo map, or one "
+                f"whose Leaflet is linked from a CDN and cannot load here)") from None
         page.add_style_tag(content=".leaflet-control-search,.leaflet-control-layers{display:none!important}")
         try:
             page.wait_for_function(WAIT_FOR_TILES_JS, timeout=tile_wait * 1000)
