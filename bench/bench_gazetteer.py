@@ -105,10 +105,50 @@ def measure_lookups(path: Path) -> dict:
     }
 
 
+def measure_corpora(path: Path, corpora: Path) -> dict:
+    """Gazetteer-only figures on the dev corpora (no document context, prior ranking only): is the gold
+    place among the candidates, and is the top candidate right?"""
+    import xml.etree.ElementTree as ET
+
+    from geo.gazetteer import Gazetteer, haversine_km
+
+    gz = Gazetteer.open(path, progress=False)
+    out: dict = {}
+    lgl = corpora / "lgl.xml"
+    if lgl.is_file():
+        n = in_store = top1 = top10 = 0
+        for t in ET.parse(lgl).getroot().iter("toponym"):
+            g = t.find("gaztag")
+            if g is None or not g.get("geonameid"):
+                continue
+            n += 1
+            gid = g.get("geonameid")
+            in_store += gz.get(gid) is not None
+            ids = [c.place.id for c in gz.lookup(t.find("phrase").text, limit=10)]
+            top1 += ids[:1] == [gid]
+            top10 += gid in ids
+        out.update(lgl_toponyms=n, lgl_gold_id_in_store=round(in_store / n, 3),
+                   lgl_gold_in_top10=round(top10 / n, 3), lgl_top1_prior_only=round(top1 / n, 3))
+    gv = corpora / "GeoVirus.xml"
+    if gv.is_file():
+        n = top1 = top10 = 0
+        for loc in ET.parse(gv).getroot().iter("location"):
+            n += 1
+            lat, lon = float(loc.find("lat").text), float(loc.find("lon").text)
+            d = [haversine_km(lat, lon, c.place.lat, c.place.lon) for c in gz.lookup(loc.find("name").text, limit=10)]
+            top1 += bool(d) and d[0] <= 161
+            top10 += bool(d) and min(d) <= 161
+        out.update(geovirus_toponyms=n, geovirus_top1_prior_only_acc161=round(top1 / n, 3),
+                   geovirus_some_top10_within_161km=round(top10 / n, 3))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--skip-build", action="store_true", help="use the existing cache store, do not build one")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--corpora", type=Path, default=None,
+                    help="folder with lgl.xml / GeoVirus.xml: also report gazetteer-only candidate figures")
     a = ap.parse_args()
     figures: dict = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as d:
@@ -122,6 +162,8 @@ def main() -> int:
         figures["store_mb"] = round(path.stat().st_size / 1e6, 1)
         figures.update(measure_open(path))
         figures.update(measure_lookups(path))
+        if a.corpora:
+            figures.update(measure_corpora(path, a.corpora))
     data = REPO / "gazetteer" / "data"
     figures["shipped_data_mb"] = round(sum(p.stat().st_size for p in data.iterdir()) / 1e6, 1)
     targets = {"open_ms_median": 100, "exact_us_median": 50, "fuzzy_ms_median": 2, "first_build_s": 60,

@@ -112,6 +112,13 @@ def test_ambiguous_names_keep_both_senses_near_the_top(gazetteer):
     assert gazetteer.lookup("Georgia")[0].place.country_code == "GE"
 
 
+@pytest.mark.parametrize("name, cc, code", [("Maryland", "US", "ADM1"), ("Victoria", "AU", "ADM1"),
+                                            ("Mexico", "MX", "PCLI"), ("NSW", "AU", "ADM1"), ("Kiev", "UA", "PPLC")])
+def test_main_names_outrank_borrowed_alternate_names(gazetteer, name, cc, code):
+    top = gazetteer.lookup(name, limit=3)[0].place
+    assert (top.country_code, top.feature_code) == (cc, code), top
+
+
 def test_us_counties_are_admin2(gazetteer):
     cands = gazetteer.lookup("Orange County", limit=5)
     assert cands[0].place.feature_code == "ADM2"

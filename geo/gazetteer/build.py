@@ -100,6 +100,8 @@ def importance(fclass: str, fcode: str, population: int, rank: float | None = No
 # name kinds and their factor on the prior
 KIND_MAIN, KIND_ALT, KIND_ALIAS, KIND_DERIVED = 0, 1, 2, 3
 KIND_FACTOR = {KIND_MAIN: 1.0, KIND_ALT: 0.97, KIND_ALIAS: 1.0, KIND_DERIVED: 0.95}
+SHADOWED_FACTOR = 0.8  # an alternate name that is another notable place's main name
+SHADOW_MIN_IMPORTANCE = 0.3
 CITY_CLASH_FACTOR = 0.75  # an admin unit named like a city inside it: news usually means the city
 
 _ADMIN_AFFIX = re.compile(
@@ -469,8 +471,8 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
     for name, cc, a1 in con.execute("SELECT name, cc, a1code FROM places WHERE fclass='P' AND population >= 10000"):
         city_keys[(cc, a1)].add(normalize(name))
     for name, cc, a1 in con.execute("SELECT a.name, p.cc, p.a1code FROM alts a JOIN places p ON p.pid = a.pid "
-                                    "WHERE p.fclass='P' AND p.population >= 10000"):
-        if name.isascii():
+                                    "WHERE p.fclass='P' AND p.population >= 100000"):
+        if name.isascii():  # alternate names count only for big cities ("Raqqa" of Ar Raqqah)
             city_keys[(cc, a1)].add(normalize(name))
     total = con.execute("SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM alts)").fetchone()[0]
     aliases = read_small_tsv(data / "aliases.tsv")
@@ -522,6 +524,14 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
     flush()
     del best
     con.execute("DROP TABLE alts")
+    # A name belongs first to the places it is the main name of: alternate and derived names that are
+    # also the main name of another notable place get a lower prior ("Victoria" is not Hong Kong,
+    # "Santa Ana" not Taguig, "Mexico" the country before Mexico City).
+    con.execute("CREATE TEMP TABLE main_keys AS SELECT DISTINCT n.key FROM names n JOIN places p ON p.pid = n.pid "
+                "WHERE n.kind = 0 AND p.importance >= ?", (SHADOW_MIN_IMPORTANCE,))
+    con.execute(f"UPDATE names SET prior = round(prior * {SHADOWED_FACTOR}, 4) WHERE kind IN (1, 3) "
+                f"AND key IN (SELECT key FROM main_keys)")
+    con.execute("DROP TABLE main_keys")
 
     bar.update(0.82, "Indexing keys")
     con.execute("INSERT INTO keys SELECT n.key, MAX(p.importance), p.fclass, bucket(n.key) "
