@@ -211,3 +211,16 @@ def test_map_without_places_still_opens(browser, tmp_path):
         assert mp.js("window.geoMapState.markers.length") == 0
         assert mp.js("document.querySelectorAll('.leaflet-geoBasemap-pane path').length") > 0
         assert mp.page_errors == [] and mp.console_errors == []
+
+
+def test_right_to_left_snippets(browser, tmp_path):
+    from map_samples import DAMASCUS
+    path = tmp_path / "rtl.html"
+    save_map(build_map([parsed("ar", "وصلت المساعدات إلى دمشق يوم الثلاثاء.", [("دمشق", DAMASCUS)], title="دمشق")],
+                       tiles=None), path)
+    with open_map(browser, path) as mp:
+        mp.js("() => { window.geoMapState.markers[0].openPopup(); }")
+        li = mp.page.locator(".geo-snippet")
+        assert li.locator("mark").inner_text() == "دمشق"
+        assert li.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert mp.page_errors == []

@@ -15,6 +15,7 @@
 
   function snippetNode(parts) {
     var li = el("li", "geo-snippet");
+    li.dir = "auto";  // right-to-left scripts (Arabic, Hebrew) read the right way
     for (var k = 0; k < parts.length; k++) {
       if (k % 2) { li.appendChild(el("mark", null, parts[k])); }
       else if (parts[k]) { li.appendChild(document.createTextNode(parts[k])); }
@@ -62,6 +63,7 @@
       for (var j = 0; j < p[7].length; j++) {
         var dm = p[7][j], doc = DOCS[dm[0]], art = el("div", "geo-article");
         var head = el("div", "geo-title");
+        head.dir = "auto";
         if (doc.u) {
           var a = el("a", null, doc.t || doc.f || "(untitled)");
           a.href = doc.u; a.target = "_blank"; a.rel = "noopener noreferrer";
