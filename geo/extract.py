@@ -232,7 +232,7 @@ class Extractor:
             if not place or len(place) < 3:
                 continue
             surface = place.title() if place.isupper() else place
-            if self._known_name(surface) is not None:
+            if surface.lower() not in GENERIC_WORDS and self._known_name(surface) is not None:
                 yield _Span(start, end, "DATELINE")
             region = m.group("region")
             if region and self._known_name(region.title() if region.isupper() else region) is not None:
@@ -294,6 +294,8 @@ class Extractor:
             return None  # PERSON / ORG: the gazetteer matcher decides on single known names
         tail = words[-1].lower().strip(".") if words else ""
         known = self._known_name(surface)
+        if len(words) == 1 and surface in person_tokens and (known is None or known[0] < 0.6):
+            return None  # "Obama" after "Barack Obama"; "Lincoln" after "Abraham Lincoln"
         if tail in NON_PLACE_TAILS and known is None:
             return None
         if known is None:
@@ -370,7 +372,8 @@ class Extractor:
                 i += 1
 
     def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray) -> Iterator[_Span]:
-        for x in range(a, b):
+        first = a + 1 if toks[a].text.lower() in {"the", "a", "an"} else a
+        for x in range(first, b):
             t = toks[x]
             if not _capitalised(t.text) or taken[t.idx]:
                 continue
@@ -380,11 +383,11 @@ class Extractor:
                 start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
                 surface = text[start:end]
                 known = self._known_name(surface)
-                if known is None:
+                if known is None or surface.lower() in GENERIC_WORDS:
                     continue
                 nxt = toks[x + k].text if x + k < len(toks) else ""
                 if (known[0] >= self.in_org_importance and known[1] == "A") or (
-                        x == a and nxt.lower() in INSTITUTION_WORDS and known[0] >= 0.1
+                        x == first and nxt.lower() in INSTITUTION_WORDS and known[0] >= 0.1
                         and surface.lower() not in GENERIC_WORDS and not surface.endswith(" City")):
                     # "the Texas Forest Service"; "Dublin City Council", "Laurel County Clerk"
                     yield _Span(start, end, "GAZ")
