@@ -17,7 +17,7 @@ Outputs (deterministic: gzip mtime 0, sorted rows):
                     seas, regions and curated areas
   aliases.tsv       curated short forms ("U.S.", "UAE", "DRC") -> place id
   demonyms.tsv      curated adjectivals/demonyms -> place id
-  VERSION           data version (date + content hash), read by the store builder
+  VERSION           data version (content hash), read by the store builder
 """
 from __future__ import annotations
 
@@ -30,11 +30,9 @@ import json
 import math
 import re
 import sqlite3
-import struct
 import sys
 import zipfile
 from collections import Counter, defaultdict
-from datetime import date
 from pathlib import Path
 
 import shapely
@@ -604,7 +602,10 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         if recipe.startswith("union:"):
             gs = [col.geoms.get(i) for i in recipe[6:].split("+")]
             geom = unary_union([g for g in gs if g is not None]) if any(g is not None for g in gs) else None
-        if r["lat"]:
+        if r["lat"].startswith("iso3166-2:"):  # a subdivision point from the iso3166-2 package
+            code = r["lat"].split(":", 1)[1]
+            lat, lon = iso_pts[code[:2]][code]["latLng"]
+        elif r["lat"]:
             lat, lon = float(r["lat"]), float(r["lon"])
         elif geom is not None:
             lat, lon = rep_point(geom)
@@ -707,7 +708,7 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
     h = hashlib.sha256()
     for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv"):
         h.update((out / name).read_bytes())
-    version = f"{date.today():%Y%m%d}.{h.hexdigest()[:10]}"
+    version = h.hexdigest()[:12]  # content-addressed: the same inputs give the same version
     (out / "VERSION").write_text(version + "\n", encoding="utf-8")
     counts = Counter(r["fcl"] for r in col.places.values())
     log(f"wrote {len(col.places)} places ({dict(sorted(counts.items()))}), {len(col.geoms)} geometries, version {version}")

@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 import multiprocessing
-import os
 import zipfile
 from pathlib import Path
 

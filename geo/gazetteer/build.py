@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from .names import normalize, variant_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # bump when the store layout, name keys or priors change: every store rebuilds
 csv.field_size_limit(2**31 - 1)
 
 
