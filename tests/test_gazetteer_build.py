@@ -351,3 +351,9 @@ def test_stale_stores_are_removed_from_the_cache_dir(tmp_path, data, monkeypatch
     with Gazetteer.open(progress=False, data=data) as gz:
         assert gz.path.name == "gazetteer-test.2-s1.sqlite"
     assert not first.exists()
+
+
+def test_progress_bar_goes_to_stderr(tmp_path, data, capfd):
+    build_store(tmp_path / "p.sqlite", BuildInputs(data=data), progress=True)
+    out, err = capfd.readouterr()
+    assert out == "" and "Gazetteer ready" in err

@@ -250,10 +250,12 @@ class _Progress:
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+            # on stderr: stdout may carry the command's output (JSON, CSV)
             self._progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
-                                      TimeElapsedColumn(), transient=False)
+                                      TimeElapsedColumn(), transient=False, console=Console(stderr=True))
             self._progress.__enter__()
             self._task = self._progress.add_task(self.description, total=100)
         return self
