@@ -383,7 +383,7 @@ class Extractor:
                 start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
                 surface = text[start:end]
                 known = self._known_name(surface)
-                if known is None or surface.lower() in GENERIC_WORDS:
+                if known is None or surface.lower() in GENERIC_WORDS or _opaque_acronym(surface):
                     continue
                 nxt = toks[x + k].text if x + k < len(toks) else ""
                 if (known[0] >= self.in_org_importance and known[1] == "A") or (
@@ -418,7 +418,7 @@ class Extractor:
                 return False
             if w.lower() in STOP_WORDS or w.lower() in lower_words:
                 return False  # a common word that happens to be a place name
-            if surface.isupper() and len(surface) <= 3 and surface not in {"US", "UK", "UAE", "USA", "DRC"}:
+            if _opaque_acronym(surface):
                 return False
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
@@ -449,6 +449,15 @@ _ARTICLE_WORDS = {"The", "A", "An", "THE"}
 # A name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document.
 _DISEASE_NEXT = re.compile(r"^[\s-]*(?:virus|viruses|fever|disease|outbreak|vaccine|strain|epidemic|infection|"
                            r"haemorrhagic|hemorrhagic|flu|patients?|cases?)\b", re.IGNORECASE)
+
+
+_PLACE_ACRONYMS = {"US", "UK", "UAE", "USA", "DRC", "NYC", "KSA", "PRC", "ROK", "DPRK", "EU"}
+
+
+def _opaque_acronym(surface: str) -> bool:
+    """"UN", "IS", "SDF": short all-capital words are organisations far more often than places."""
+    bare = surface.replace(".", "")
+    return bare.isupper() and len(bare) <= 4 and bare not in _PLACE_ACRONYMS
 
 
 def _boundary(word: str) -> bool:
