@@ -259,3 +259,25 @@ def test_basemap_can_be_drawn_from_the_shipped_files_without_a_store():
     fc = _basemap_from_shapes(_country_shapes_from_files(data_dir()))
     assert len(fc["features"]) > 200
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])
+
+
+def test_shapes_stay_within_the_vertex_budget(gz):
+    import string
+    import time
+
+    import shapely.geometry
+    countries = [p for a in string.ascii_uppercase for b in string.ascii_uppercase
+                 if (p := gz.country(a + b)) is not None and p.has_geometry]
+    assert len(countries) > 200
+    text = " ".join(f"News from {p.name}." for p in countries) + " Syria again. Syria again."
+    doc = parsed("world", text, [(p.name, p) for p in countries])
+    t0 = time.perf_counter()
+    data = map_data([doc], gz)
+    assert time.perf_counter() - t0 < 10
+    coords = sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in data["shapes"])
+    assert coords <= 60_000
+    assert len(data["shapes"]) >= 0.9 * len(countries)  # coarser, but (nearly) all still drawn
+    small = map_data([doc], gz, shape_budget=5_000)
+    assert sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in small["shapes"]) <= 5_000
+    kept = [small["places"][s["p"]][4] for s in small["shapes"]]
+    assert "Syria" in kept and len(kept) < len(data["shapes"])  # most mentioned first, the rest left out

@@ -55,6 +55,8 @@ _TYPE_STYLE: dict[str, dict[str, Any]] = {
     "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
+#: Vertices of all river/province/country shapes together (~16 bytes each in the page: ~1 MB).
+SHAPE_VERTEX_BUDGET = 60_000
 
 
 def _json(obj: Any) -> str:
@@ -86,6 +88,7 @@ def simplify_geometry(geom: Any, *, detail: int = 400, ndigits: int = 4) -> Any 
 
 
 def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
+    """The raw gazetteer geometry of a place (lines/areas only), or None."""
     if gazetteer is None or not entry.place.has_geometry:
         return None
     try:
@@ -93,9 +96,39 @@ def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
     except Exception as exc:  # a broken shape must not sink the whole map
         log.warning("no geometry for %s (%s): %s", entry.place.name, entry.place.id, exc)
         return None
-    if geom is None or geom.geom_type in ("Point", "MultiPoint"):
+    if geom is None or geom.is_empty or geom.geom_type in ("Point", "MultiPoint"):
         return None
-    return simplify_geometry(geom)
+    return geom
+
+
+def shapes_within_budget(geoms: list[tuple[int, Any]], budget: int = SHAPE_VERTEX_BUDGET,
+                         detail: int = 400, min_detail: int = 40) -> list[tuple[int, Any]]:
+    """Simplify ``(index, geometry)`` pairs (most important first) to at most ``budget`` vertices in all.
+
+    Each shape is simplified relative to its own extent (``detail`` steps across it); when the total
+    is over budget the detail is lowered for all, down to ``min_detail``, and then the least
+    important shapes are left out (their markers stay). Keeps big maps small whatever they mention.
+    """
+    while True:
+        out = []
+        for idx, g in geoms:
+            sg = simplify_geometry(g, detail=detail)
+            if sg is not None:
+                out.append((idx, sg))
+        total = sum(shapely.get_num_coordinates(g) for _, g in out)
+        if total <= budget or detail <= min_detail:
+            break
+        detail = max(min_detail, int(detail * budget / total * 0.95))
+    kept, used = [], 0
+    for idx, g in out:
+        n = shapely.get_num_coordinates(g)
+        if used + n > budget:
+            continue
+        kept.append((idx, g))
+        used += n
+    if len(kept) < len(out):
+        log.info("map: %d of %d shapes left out to keep the file small", len(out) - len(kept), len(out))
+    return kept
 
 
 BASEMAP_TOLERANCE = 0.1  # degrees (~10 km): a backdrop for reading the map offline, not a survey
@@ -258,6 +291,7 @@ def map_data(
     max_popup_documents: int = 20,
     max_snippets: int = 3,
     basemap: bool = True,
+    shape_budget: int = SHAPE_VERTEX_BUDGET,
 ) -> dict:
     """The data object the page's ``geoMap`` function draws (plain JSON-able values)."""
     parsed = list(parsed)
@@ -285,6 +319,7 @@ def map_data(
     labels = _search_labels(entries)
     places = []
     shapes = []
+    raw_geoms: list[tuple[int, Any]] = []
     lats: list[float] = []
     lons: list[float] = []
     for i, e in enumerate(entries):
@@ -304,10 +339,12 @@ def map_data(
         lons.append(p.lon)
         geom = _geometry_for(gazetteer, e)
         if geom is not None:
-            shapes.append({"p": i, "g": shapely.geometry.mapping(geom)})
-            minx, miny, maxx, maxy = geom.bounds
-            lats += [miny, maxy]
-            lons += [minx, maxx]
+            raw_geoms.append((i, geom))
+    for i, geom in shapes_within_budget(raw_geoms, shape_budget):
+        shapes.append({"p": i, "g": shapely.geometry.mapping(geom)})
+        minx, miny, maxx, maxy = geom.bounds
+        lats += [miny, maxy]
+        lons += [minx, maxx]
     types = []
     for t in present:
         style = _TYPE_STYLE[t]
@@ -356,16 +393,19 @@ def build_map(
     max_snippets: int = 3,
     width: str | int = "100%",
     height: str | int = "100%",
+    shape_budget: int = SHAPE_VERTEX_BUDGET,
 ) -> folium.Map:
     """A ``folium.Map`` of all places in ``parsed`` (renders in Jupyter; save it with :func:`save_map`).
 
     ``tiles``: an online tile set drawn over the offline basemap (any folium/xyzservices name or URL
     template), or None for no online tiles at all. ``alternative_tiles`` are offered in the layer
     control. ``assets="cdn"`` links Leaflet from CDNs instead of inlining it (smaller files, needs
-    the internet). ``gazetteer`` (optional) supplies river/province/country geometry.
+    the internet). ``gazetteer`` (optional) supplies river/province/country geometry, simplified to
+    ``shape_budget`` vertices in all.
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
-                    max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=basemap)
+                    max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=basemap,
+                    shape_budget=shape_budget)
     center = [20.0, 0.0]
     if data["bounds"]:
         (s, w), (n, e) = data["bounds"]
