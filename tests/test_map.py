@@ -275,7 +275,7 @@ def test_shapes_stay_within_the_vertex_budget(gz):
     data = map_data([doc], gz)
     assert time.perf_counter() - t0 < 10
     coords = sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in data["shapes"])
-    assert coords <= 60_000
+    assert coords <= 40_000
     assert len(data["shapes"]) >= 0.9 * len(countries)  # coarser, but (nearly) all still drawn
     small = map_data([doc], gz, shape_budget=5_000)
     assert sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in small["shapes"]) <= 5_000

@@ -55,8 +55,8 @@ _TYPE_STYLE: dict[str, dict[str, Any]] = {
     "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
-#: Vertices of all river/province/country shapes together (~16 bytes each in the page: ~1 MB).
-SHAPE_VERTEX_BUDGET = 60_000
+#: Vertices of all river/province/country shapes together (~18 bytes each in the page: ~0.7 MB).
+SHAPE_VERTEX_BUDGET = 40_000
 
 
 def _json(obj: Any) -> str:
