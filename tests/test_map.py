@@ -281,3 +281,17 @@ def test_shapes_stay_within_the_vertex_budget(gz):
     assert sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in small["shapes"]) <= 5_000
     kept = [small["places"][s["p"]][4] for s in small["shapes"]]
     assert "Syria" in kept and len(kept) < len(data["shapes"])  # most mentioned first, the rest left out
+
+
+def test_elements_added_by_hand_survive_and_renders_do_not_pile_up(tmp_path):
+    m = build_map(syria_corpus(), title="T")
+    m.get_root().header.add_child(folium.Element("<style>.my-report{color:red}</style>"))
+    folium.Marker([10, 10], tooltip="added by hand").add_to(m)
+    m._repr_html_()
+    first = render_html(m)
+    m.save(str(tmp_path / "folium_save.html"))
+    second = render_html(m)
+    assert first == second
+    assert first.count(".my-report{color:red}") == 1
+    assert first.count("addTo(map_geo_0)") == second.count("addTo(map_geo_0)")
+    assert "added by hand" in first

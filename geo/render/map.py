@@ -23,7 +23,7 @@ import json
 import logging
 import math
 import os
-from collections import OrderedDict
+import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
@@ -438,19 +438,41 @@ def build_map(
             layer.add_to(m)
             base_layers.append((str(escape(name)), layer))
     GeoLayer(data, base_layers, assets=assets).add_to(m)
-    stable_ids(m.get_root())
+    # Render once so folium's render-time children exist, and give everything stable ids: any later
+    # render (save_map, or folium's own m.save / notebook display) then yields the same bytes.
+    render_html(m)
     return m
 
 
+_ADD_TO = re.compile(r"\s*[A-Za-z_$][\w$]*\.addTo\([A-Za-z_$][\w$]*\);\s*")
+
+
+def _render_parts(root: Element) -> tuple[Element, Element, Element]:
+    return root.header, root.html, root.script
+
+
 def render_html(m: folium.Map) -> str:
-    """The complete HTML page of ``m``: deterministic element ids, same map gives the same bytes."""
+    """The complete HTML page of ``m``: deterministic element ids, same map gives the same bytes.
+
+    Rendering fills the figure's header/html/script parts with entries keyed by element names. The
+    entries an earlier render produced are dropped first (they are produced again), so re-renders
+    cannot pile up duplicates; anything a user added to those parts by hand is kept.
+    """
     root = m.get_root()
-    # Rendering fills the figure's header/html/script parts keyed by element names; start afresh
-    # each time so entries from an earlier render (or earlier ids) cannot pile up.
-    for part in (root.header, root.html, root.script):
-        part._children = OrderedDict((k, v) for k, v in part._children.items() if k == "meta_http")
+    parts = _render_parts(root)
+    for part, keys in zip(parts, getattr(root, "_geo_rendered", ((), (), ()))):
+        for key in keys:
+            part._children.pop(key, None)
+    # folium's layers make a fresh ``x.addTo(map)`` helper (random id) on every render; drop the ones
+    # a render outside this function (m.save, notebook display) left behind
+    for key, value in list(root.script._children.items()):
+        if key.startswith("macro_element_") and _ADD_TO.fullmatch(value.render()):
+            root.script._children.pop(key)
+    before = [set(part._children) for part in parts]
     stable_ids(root)
-    return root.render()
+    html = root.render()
+    root._geo_rendered = tuple(tuple(k for k in part._children if k not in b) for part, b in zip(parts, before))
+    return html
 
 
 def save_map(m: folium.Map, path: str | os.PathLike) -> None:
