@@ -275,3 +275,10 @@ def test_news_state_abbreviations(gazetteer, abbr, admin1):
 def test_contested_and_curated_regions(gazetteer, name, cc):
     top = gazetteer.lookup(name, limit=3)[0].place
     assert top.country_code == cc, top
+
+
+@pytest.mark.parametrize("name, pid", [("Idlib province", "169387"), ("Kherson region", "706442"),
+                                       ("Deir ez-Zor province", "170792"), ("Raqqa governorate", "172957"),
+                                       ("Donetsk oblast", "709716")])
+def test_admin1_with_type_word(gazetteer, name, pid):
+    assert gazetteer.lookup(name, limit=1)[0].place.id == pid

@@ -21,9 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .names import normalize, variant_key
+from .names import is_latin, normalize, variant_key
 
-SCHEMA_VERSION = 1  # bump when the store layout, name keys or priors change: every store rebuilds
+SCHEMA_VERSION = 2  # bump when the store layout, name keys or priors change: every store rebuilds
 csv.field_size_limit(2**31 - 1)
 
 
@@ -100,6 +100,7 @@ def importance(fclass: str, fcode: str, population: int, rank: float | None = No
 # name kinds and their factor on the prior
 KIND_MAIN, KIND_ALT, KIND_ALIAS, KIND_DERIVED = 0, 1, 2, 3
 KIND_FACTOR = {KIND_MAIN: 1.0, KIND_ALT: 0.97, KIND_ALIAS: 1.0, KIND_DERIVED: 0.95}
+ADMIN1_TYPE_WORDS = ("province", "region", "governorate", "oblast", "state")
 SHADOWED_FACTOR = 0.8  # an alternate name that is another notable place's main name
 SHADOW_MIN_IMPORTANCE = 0.3
 CITY_CLASH_FACTOR = 0.75  # an admin unit named like a city inside it: news usually means the city
@@ -502,9 +503,15 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
             f = CITY_CLASH_FACTOR if key in clash else 1.0
             yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name
             if admin:
-                for short in admin_short_names(name):
+                shorts = admin_short_names(name)
+                for short in shorts:
                     f = CITY_CLASH_FACTOR if short in clash else 1.0
                     yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4), KIND_DERIVED, name
+                if fcode == "ADM1" and is_latin(name):
+                    # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
+                    for short in {key, *shorts}:
+                        for word in ADMIN1_TYPE_WORDS:
+                            yield f"{short} {word}", pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
             elif fclass in ("T", "H") and kind != KIND_ALIAS:
                 for short in physical_short_names(fcode, name):
                     yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
@@ -520,7 +527,7 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
         batch.clear()
 
     for key, pid, prior, kind, name in name_rows():
-        batch.append((key, pid, prior, kind, name, variant_key(name)))
+        batch.append((key, pid, prior, kind, name, variant_key(key if kind == KIND_DERIVED else name)))
         if len(batch) >= 200_000:
             flush()
     flush()
