@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 from urllib.parse import urlsplit
 
 from geo.types import Document, Mention, ParsedDocument, Place
@@ -237,12 +237,3 @@ def safe_url(url: str | None) -> str | None:
     if any(ord(c) < 0x20 or c.isspace() for c in url):
         return None
     return url
-
-
-def bounds(entries: Sequence[PlaceEntry]) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """((south, west), (north, east)) around the entries' points, or None when there are none."""
-    if not entries:
-        return None
-    lats = [e.place.lat for e in entries]
-    lons = [e.place.lon for e in entries]
-    return (min(lats), min(lons)), (max(lats), max(lons))
