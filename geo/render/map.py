@@ -57,6 +57,8 @@ _TYPE_STYLE: dict[str, dict[str, Any]] = {
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
 #: Vertices of all river/province/country shapes together (~18 bytes each in the page: ~0.7 MB).
 SHAPE_VERTEX_BUDGET = 40_000
+#: Shapes fetched at most (for the most mentioned places); beyond this they could only be specks.
+MAX_SHAPES = 2_000
 
 
 def _json(obj: Any) -> str:
@@ -337,7 +339,7 @@ def map_data(
         ])
         lats.append(p.lat)
         lons.append(p.lon)
-        geom = _geometry_for(gazetteer, e)
+        geom = _geometry_for(gazetteer, e) if len(raw_geoms) < MAX_SHAPES else None
         if geom is not None:
             raw_geoms.append((i, geom))
     for i, geom in shapes_within_budget(raw_geoms, shape_budget):
