@@ -137,8 +137,7 @@ def popup_check(browser, html: Path) -> str:
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     page.goto(html.resolve().as_uri())
     page.wait_for_function("window.geoMapState && document.querySelector('.marker-cluster')", polling=50)
-    page.evaluate("""() => new Promise(res => { const s = window.geoMapState, m = s.markers[s.markers.length - 1];
-        s.cluster.zoomToShowLayer(m, () => { m.openPopup(); res(); }); })""")
+    page.evaluate("() => window.geoMapState.open(window.geoMapState.markers.length - 1)")
     text = page.locator(".leaflet-popup-content").inner_text()
     ctx.close()
     return text

@@ -114,7 +114,7 @@ def test_search_box_finds_a_place_and_opens_its_popup(browser, syria_html):
         mp.js("() => { window.geoMapState.map.closePopup(); }")
         mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
         mp.js(OPEN_POPUP_JS, "Ar Raqqah")
-        mp.js("() => { const s = window.geoMapState; s.markers[s.data.places.findIndex(p => p[4] === 'Ar Raqqah')].openPopup(); }")
+        mp.js("() => { const s = window.geoMapState; return s.open(s.data.places.findIndex(p => p[4] === 'Ar Raqqah')); }")
         assert "Mentioned as: Raqqa" in mp.page.locator(".leaflet-popup-content").inner_text()
         assert mp.page_errors == []
 
@@ -149,7 +149,7 @@ def test_hostile_articles_execute_nothing(browser, tmp_path):
             mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
             name = mp.js("(i) => window.geoMapState.data.places[i][4]", i)
             mp.js(OPEN_POPUP_JS, name)
-            mp.js("(i) => { const m = window.geoMapState.markers[i]; m.openTooltip(); m.openPopup(); }", i)
+            mp.js("(i) => { const s = window.geoMapState, m = s.bind(s.markers[i]); m.openTooltip(); m.openPopup(); }", i)
             seen.append(mp.page.locator(".leaflet-popup-content").inner_text())
             seen.append(mp.page.locator(".leaflet-tooltip").last.inner_text())
         control = mp.page.locator(".leaflet-control-layers")
@@ -219,8 +219,27 @@ def test_right_to_left_snippets(browser, tmp_path):
     save_map(build_map([parsed("ar", "وصلت المساعدات إلى دمشق يوم الثلاثاء.", [("دمشق", DAMASCUS)], title="دمشق")],
                        tiles=None), path)
     with open_map(browser, path) as mp:
-        mp.js("() => { window.geoMapState.markers[0].openPopup(); }")
+        mp.js("() => window.geoMapState.open(0)")
         li = mp.page.locator(".geo-snippet")
         assert li.locator("mark").inner_text() == "دمشق"
         assert li.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert mp.page_errors == []
+
+
+def test_marker_popup_by_click_toggle_and_keyboard(browser, syria_html):
+    with open_map(browser, syria_html) as mp:
+        mp.js(OPEN_POPUP_JS, "Aleppo")
+        icon = mp.page.locator(".leaflet-marker-icon[aria-label='Aleppo']")
+        popups = "document.querySelectorAll('.leaflet-popup').length"
+        icon.click()
+        mp.page.locator(".leaflet-popup-content", has_text="An aid convoy reached Aleppo").wait_for()
+        icon.click(force=True)  # a second click closes it again (Leaflet's own toggle)
+        mp.page.wait_for_function(f"{popups} === 0", polling=50)
+        # keyboard: focus the Damascus marker (not yet opened) and press Enter
+        mp.js(OPEN_POPUP_JS, "Damascus")
+        mp.page.wait_for_function(f"{popups} === 0", polling=50)
+        dam = mp.page.locator(".leaflet-marker-icon[aria-label='Damascus']")
+        dam.focus()
+        mp.page.keyboard.press("Enter")
+        mp.page.locator(".leaflet-popup-content", has_text="Officials in Damascus").wait_for(timeout=3000)
         assert mp.page_errors == []

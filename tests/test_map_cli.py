@@ -43,8 +43,7 @@ def test_geo_map_html_is_safe_and_complete(browser, outputs):
         assert {"Damascus", "Aleppo", "Syria"} <= set(names)
         assert mp.js("window.geoMapState.shapes.length") > 0
         i = names.index("Damascus")
-        mp.js("""(i) => new Promise(res => { const s = window.geoMapState, m = s.markers[i];
-                 s.cluster.zoomToShowLayer(m, () => { m.openPopup(); res(); }); })""", i)
+        mp.js("(i) => window.geoMapState.open(i)", i)
         text = mp.page.locator(".leaflet-popup-content").inner_text()
         assert "Officials in Damascus said Syria would respond." in text
         assert HOSTILE_NAME in text or "<script>window.__pwned=2" in text

@@ -41,8 +41,7 @@ def test_ten_thousand_places_paint_and_keep_their_snippets(browser, big_map):
     with open_map(browser, path, timeout_ms=30000) as mp:
         assert mp.js("window.geoMapState.markers.length") == 10_000
         mp.page.wait_for_function("document.querySelector('.marker-cluster')", polling=50)
-        mp.js("""() => new Promise(res => { const s = window.geoMapState, m = s.markers[1234];
-                 s.cluster.zoomToShowLayer(m, () => { m.openPopup(); res(); }); })""")
+        mp.js("() => window.geoMapState.open(1234)")
         popup = mp.page.locator(".leaflet-popup-content")
         name = mp.js("window.geoMapState.data.places[1234][4]")
         assert name in popup.locator("mark").first.inner_text()

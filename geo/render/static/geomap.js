@@ -115,10 +115,27 @@
       var m = L.marker([p[0], p[1]], { icon: icon(p[2], p[9]), searchLabel: p[5] || p[4], alt: p[4], riseOnHover: true });
       m._geoIdx = i;
       m.on("add", labelIcon);
-      m.bindTooltip(tipFn, { direction: "top", offset: [0, -p[9] / 2] });
-      m.bindPopup(popFn, popupOptions);
       markers[i] = m;
     }
+    // Tooltips and popups are bound when a marker is first hovered, clicked (or reached by keyboard
+    // or search), not for all markers up front: tens of thousands of places stay quick to open.
+    function bind(m) {
+      if (!m._geoBound) {
+        m._geoBound = true;
+        m.bindTooltip(tipFn, { direction: "top", offset: [0, -P[m._geoIdx][9] / 2] });
+        m.bindPopup(popFn, popupOptions);
+      }
+      return m;
+    }
+    cluster.on("mouseover", function (e) {
+      if (!e.layer._geoBound) { bind(e.layer).openTooltip(); }
+    });
+    cluster.on("click", function (e) {  // once bound, Leaflet's own handlers toggle the popup
+      if (!e.layer._geoBound) { bind(e.layer).openPopup(); }
+    });
+    cluster.on("keypress", function (e) {  // Enter on a focused marker (keyboard users)
+      if (!e.layer._geoBound && e.originalEvent.keyCode === 13) { bind(e.layer).openPopup(); }
+    });
     map.addLayer(cluster);
 
     // Shapes from the gazetteer: rivers as lines, provinces/countries as outlines.
@@ -185,7 +202,7 @@
         buildTip: function (text) { return el("li", null, text); },
         moveToLocation: function (latlng, title, m) {
           var mk = latlng.layer;
-          if (mk && cluster.hasLayer(mk)) { cluster.zoomToShowLayer(mk, function () { mk.openPopup(); }); }
+          if (mk && cluster.hasLayer(mk)) { cluster.zoomToShowLayer(mk, function () { bind(mk).openPopup(); }); }
           else { m.setView(latlng, 8); }
         }
       }));
@@ -231,7 +248,15 @@
     if (D.bounds) { map.fitBounds(D.bounds, { padding: [30, 30], maxZoom: 9, animate: false }); }
 
     cluster.addLayers(markers);
-    window.geoMapState = { map: map, cluster: cluster, markers: markers, shapes: shapes, data: D };
+    window.geoMapState = {
+      map: map, cluster: cluster, markers: markers, shapes: shapes, data: D, bind: bind,
+      open: function (i) {  // show place i (zooming into its cluster) with its popup open
+        return new Promise(function (resolve) {
+          var mk = bind(markers[i]);
+          cluster.zoomToShowLayer(mk, function () { mk.openPopup(); resolve(i); });
+        });
+      }
+    };
     return window.geoMapState;
   };
 })();
