@@ -33,7 +33,7 @@
     map.getPane("geoBasemap").style.zIndex = 150;
     map.getPane("geoBasemap").style.pointerEvents = "none";
     if (D.basemap) {
-      map.attributionControl.addAttribution("Offline basemap: Natural Earth");
+      if (map.attributionControl) { map.attributionControl.addAttribution("Offline basemap: Natural Earth"); }
       L.geoJSON(D.basemap, {
         pane: "geoBasemap", interactive: false,
         renderer: L.svg({ pane: "geoBasemap" }),
