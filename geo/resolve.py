@@ -57,19 +57,21 @@ _IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
 class Weights:
     """The scoring function's weights, tuned with ``geo eval`` on the dev corpora."""
 
-    prior: float = 1.5
+    prior: float = 2.0
     similarity: float = 1.0
     country: float = 0.45  # candidate lies in a country the document names
     country_max: float = 0.0  # ... extra for the document's main country
-    admin1: float = 0.25  # candidate lies in a province/state the document names
-    container: float = 0.3  # "X, Y" / "X in Y": candidate lies in Y
+    admin1: float = 0.2  # candidate lies in a province/state the document names
+    container: float = 0.15  # "X, Y" / "X in Y": candidate lies in Y
     cue_match: float = 0.15
-    cue_miss: float = 0.3
-    alias: float = 0.8  # the name matched is not the place's main name
+    cue_miss: float = 0.1
+    alias: float = 1.0  # the name matched is not the place's main name
     bare_admin2: float = 0.1  # "Washington" is rarely Washington County
     coherence: float = 0.33
-    contains: float = 1.6  # a province/country candidate that contains the other places
-    admin1_others: float = 0.4  # in the same province as the other places  # near the document's other places
+    contains: float = 2.5
+    support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
+    support_km: float = 60.0  # a province/country candidate that contains the other places
+    admin1_others: float = 0.6  # in the same province as the other places  # near the document's other places
     coherence_km: float = 500.0
     fallback_max_km: float = 3000.0
     head_similarity: float = 0.85  # "X Township" placed through "X"
@@ -171,6 +173,7 @@ class Resolver:
             if cue:
                 cues_of[name].add(cue)
         cands = {name: self.candidates(name) for name, _ in groups}
+        support = _support(cands, self.w.support_km) if self.w.support else {}
 
         ctx = _Context()
         # 1. Context from what is (nearly) unambiguous: demonyms, countries, first-level divisions.
@@ -219,6 +222,10 @@ class Resolver:
                 for c in cs:
                     s, why = self._score(c, ctx, cues, containers.get(name, ()), name,
                                          others.without(name) if others else None)
+                    sup = support.get((name, c.place.id))
+                    if sup:
+                        s += self.w.support * sup
+                        why += ", near a namesake of another place in the text"
                     if s > best_s:
                         best, best_s, best_why = c, s, why
                 choice[key] = (best, best_s, best_why)
@@ -326,6 +333,39 @@ class Resolver:
         if not plausible(p, context_places, max_km=self.w.fallback_max_km):
             return None
         return p
+
+
+def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
+    """For each (name, candidate): the share of the document's other names that have *some* candidate
+    within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee)."""
+    import numpy as np
+
+    names = [n for n, cs in cands.items() if cs]
+    if len(names) < 2:
+        return {}
+    rows = [(k, c.place.id, c.place.lat, c.place.lon) for k, n in enumerate(names) for c in cands[n]
+            if c.place.feature_code not in COUNTRY_CODES | {"CONT", "RGN", "OCN", "SEA"}]
+    if not rows:
+        return {}
+    idx = np.array([r[0] for r in rows])
+    lat = np.radians(np.array([r[2] for r in rows], dtype=float))
+    lon = np.radians(np.array([r[3] for r in rows], dtype=float))
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    near = (2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))) < radius_km
+    ids = [r[1] for r in rows]
+    same_place = np.array(ids)[:, None] == np.array(ids)[None, :]
+    near &= ~same_place
+    # per candidate, which other names have a near candidate
+    hit = np.zeros((len(rows), len(names)), dtype=bool)
+    for k in range(len(names)):
+        cols = idx == k
+        if cols.any():
+            hit[:, k] = near[:, cols].any(axis=1)
+    hit[np.arange(len(rows)), idx] = False
+    share = hit.sum(axis=1) / (len(names) - 1)
+    return {(names[r[0]], r[1]): float(v) for r, v in zip(rows, share) if v > 0}
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
