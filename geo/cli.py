@@ -119,8 +119,10 @@ def main() -> None:
 @click.option("--tiles", default="OpenStreetMap", show_default=True,
               help="Online tiles drawn over the offline basemap ('none' for the basemap only).")
 @click.option("--title", default=None, help="Map title.")
+@click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
+              help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, **opts):
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
     from .render.map import build_map, save_map
 
@@ -136,7 +138,11 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, **opts):
     if not parsed:
         err.print("[red]error:[/] no document could be processed")
         sys.exit(1)
-    m = build_map(parsed, pipe.gazetteer, tiles=None if tiles.lower() == "none" else tiles, title=title)
+    try:
+        m = build_map(parsed, pipe.gazetteer, tiles=None if tiles.lower() == "none" else tiles, title=title,
+                      assets=assets)
+    except ValueError as e:  # an unknown tile provider
+        raise click.BadParameter(str(e), param_hint="--tiles") from None
     out = Path(outdir) / "index.html"
     save_map(m, out)
     if geojson:

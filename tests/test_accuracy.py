@@ -1,6 +1,6 @@
 """Regression guard for accuracy (issue 4): a fixed subset of the dev corpora, scored with the same
 code as `geo eval`, must stay a little below the figures measured when the thresholds were set
-(LGL first 100 articles: F1 0.697, Acc@161 0.852; GeoVirus first 60: F1 0.876, Acc@161 0.840)."""
+(LGL first 100 articles: F1 0.737, Acc@161 0.866; GeoVirus first 60: F1 0.870, Acc@161 0.864)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +22,8 @@ def pipe():
 
 
 @pytest.mark.parametrize("corpus, limit, min_f1, min_acc", [
-    ("lgl.xml", 100, 0.67, 0.82),
-    ("GeoVirus.xml", 60, 0.85, 0.81),
+    ("lgl.xml", 100, 0.72, 0.85),
+    ("GeoVirus.xml", 60, 0.85, 0.84),
 ])
 def test_dev_subset_accuracy(pipe, corpus, limit, min_f1, min_acc):
     report = evaluate.run(CORPORA / corpus, pipeline=pipe, limit=limit)
