@@ -25,7 +25,8 @@ PLACES = [
     "دمشق", "حلب", "ירושלים", "Москва", "Київ", "東京", "北京", "서울", "Αθήνα", "मुंबई",
 ]
 CUED = ["the {} River", "province of {}", "{} County", "the city of {}", "{} Province", "Lake {}", "North {}",
-        "{}, Syria", "{}, Ga.", "{} in Syria", "{}'s", "{}’s", "Mr. {}", "{} virus", "{} Street", "the {} Forest Service"]
+        "{}, Syria", "{}, Ga.", "{} in Syria", "{}'s", "{}’s", "Mr. {}", "{} virus", "{} Street",
+        "the {} Forest Service"]
 DATELINES = ["BEIRUT (Reuters) -", "WASHINGTON, D.C. —", "OSLO -", "DAMASCUS:", "Aleppo, Syria --",
              "NEW YORK (AP) –", "GAINESVILLE, Ga. -", "ALEPPO, Syria (AFP) — ", "  TIRANA -", "SÃO PAULO -"]
 DEMONYMS = ["Syrian", "Russian", "American", "Lebanese", "Norwegian"]
