@@ -6,7 +6,7 @@
     >>> m = geo.map(["seeds/"])          # a folium.Map; m.save("map.html") or display it in Jupyter
 
 Offline by default in the Python API: pass ``geocoder=geo.fallback.make_geocoder()`` to a
-``Pipeline`` to use the online fallback.
+``geo.pipeline.Pipeline`` to use the online fallback. ``geo.default_pipeline()`` is the shared one.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from .types import Candidate, Document, Mention, ParsedDocument, Place, Resolution
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "map", "pipeline", "Document", "Mention", "Place", "Candidate", "Resolution",
+__all__ = ["parse", "parse_many", "map", "default_pipeline", "Document", "Mention", "Place", "Candidate", "Resolution",
            "ParsedDocument", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _PIPELINE: "Pipeline | None" = None
 
 
-def pipeline() -> "Pipeline":
+def default_pipeline() -> "Pipeline":
     """The process-wide default pipeline (offline, default model), created on first use."""
     global _PIPELINE
     if _PIPELINE is None:
@@ -46,12 +46,12 @@ def _as_document(item: "str | Document", i: int = 0, title: str | None = None) -
 
 def parse(text: "str | Document", *, title: str | None = None) -> ParsedDocument:
     """Extract and resolve the places in one text (or Document)."""
-    return pipeline().parse_one(_as_document(text, title=title))
+    return default_pipeline().parse_one(_as_document(text, title=title))
 
 
 def parse_many(items: Iterable["str | Document"]) -> Iterable[ParsedDocument]:
     """Parse many texts or Documents, streaming (one spaCy batch at a time)."""
-    return pipeline().parse(_as_document(x, i) for i, x in enumerate(items))
+    return default_pipeline().parse(_as_document(x, i) for i, x in enumerate(items))
 
 
 def map(items: "Sequence[str | Document | ParsedDocument]", **options) -> "folium.Map":  # noqa: A001
@@ -72,5 +72,5 @@ def map(items: "Sequence[str | Document | ParsedDocument]", **options) -> "foliu
     if paths:
         docs.extend(iter_documents(paths))
     if docs:
-        parsed.extend(pipeline().parse(docs))
-    return build_map(parsed, pipeline().gazetteer, **options)
+        parsed.extend(default_pipeline().parse(docs))
+    return build_map(parsed, default_pipeline().gazetteer, **options)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not (CORPORA / "lgl.xml").exists(), reason="dev 
 def pipe():
     import geo
 
-    return geo.pipeline()
+    return geo.default_pipeline()
 
 
 @pytest.mark.parametrize("corpus, limit, min_f1, min_acc", [
@@ -30,6 +30,13 @@ def test_dev_subset_accuracy(pipe, corpus, limit, min_f1, min_acc):
     assert report["articles"] == limit
     assert report["recognition_exact"]["f1"] >= min_f1, report["recognition_exact"]
     assert report["resolution"]["acc161"] >= min_acc, report["resolution"]
+
+
+def test_api_default_pipeline_is_shared():
+    import geo
+
+    assert geo.default_pipeline() is geo.default_pipeline()
+    assert geo.parse("Rain fell on Oslo.").resolved[0].place.name == "Oslo"
 
 
 def test_metrics_on_known_values():
