@@ -794,6 +794,7 @@ def html_to_text(markup: str) -> tuple[str, str]:
 # Internals: JSON and JSON Lines
 
 _TEXT_KEYS = ("text", "body", "content")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _TITLE_KEYS = ("title", "headline")
 _EXPECTED = "expected an article object with a \"text\" field (and optionally title, url, date)"
 
@@ -811,11 +812,15 @@ def _article(obj: object, name: str, doc_id: str) -> Document:
     if not text.strip():
         raise DocumentError(doc_id, "empty \"text\" field", kind="empty")
 
+    # JSON can spell characters no text file holds: lone surrogates ("\ud800") cannot be encoded as
+    # UTF-8 anywhere downstream, so they become U+FFFD (same length: offsets are unchanged).
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+
     def opt(*keys: str) -> str | None:
         for k in keys:
             v = obj.get(k)
             if v is not None and not isinstance(v, (dict, list)):
-                return str(v)
+                return _LONE_SURROGATE.sub("\ufffd", str(v))
         return None
 
     title = opt(*_TITLE_KEYS)

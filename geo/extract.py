@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -79,6 +79,9 @@ INSTITUTION_WORDS = {
     "courthouse", "jail", "detention", "zoning", "parks", "recreation", "health", "emergency", "airport",
     "university", "college", "elementary", "middle", "district", "memorial", "general", "medical", "daily",
     "times", "herald", "tribune", "gazette", "journal", "news", "post", "register", "chronicle", "star",
+    "international", "mayor", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "councilman",
+    "councilwoman", "alderman", "superintendent", "chief", "officials", "residents", "native", "convention",
+    "visitors", "veterans", "science", "museum", "arts", "zoo", "symphony", "orchestra", "theatre", "theater",
 }
 _TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
            "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
@@ -150,6 +153,7 @@ class Extractor:
         self.batch_size = batch_size
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
+        self.max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
@@ -159,9 +163,28 @@ class Extractor:
         return next(iter(self.extract_many([doc])))[1]
 
     def extract_many(self, docs: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
-        stream = ((d.text, d) for d in docs)
-        for sdoc, doc in self.nlp.pipe(stream, batch_size=self.batch_size, as_tuples=True):
-            yield doc, self._mentions(doc, sdoc)
+        """Stream documents through ``nlp.pipe``. Long texts go through in chunks cut at paragraph or
+        sentence breaks (spaCy refuses texts over ``nlp.max_length``), with offsets mapped back."""
+
+        def pieces():
+            for d in docs:
+                chunks = list(_chunks(d.text, self.max_chunk))
+                for k, (off, chunk) in enumerate(chunks):
+                    # spaCy cannot hash lone surrogates: same-length stand-in, offsets unchanged
+                    yield _SURROGATE.sub("\ufffd", chunk), (d, off, k == len(chunks) - 1)
+
+        mentions: list[Mention] = []
+        for sdoc, (doc, off, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
+            found = self._mentions(doc, sdoc)
+            if off:
+                found = [_shift(m, off) for m in found]
+            if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
+                found = [m if doc.text[m.start:m.end] == m.text else replace(m, text=doc.text[m.start:m.end])
+                         for m in found]
+            mentions.extend(found)
+            if last:
+                yield doc, mentions
+                mentions = []
 
     # -- gazetteer knowledge, memoised per surface form ---------------------------------------------
     def _known_name(self, surface: str) -> tuple[float, str] | None:
@@ -182,7 +205,7 @@ class Extractor:
 
     # -- the work -----------------------------------------------------------------------------------
     def _mentions(self, doc: Document, sdoc: "Doc") -> list[Mention]:
-        text = doc.text
+        text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
         lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
         person_tokens: set[str] = set()
         for ent in sdoc.ents:
@@ -343,8 +366,8 @@ class Extractor:
                     ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2)):
                 # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee"):
                 # only a country named inside an organisation counts ("the US Joint Chiefs of Staff")
-                if ent.label_ == "ORG":
-                    yield from self._places_in_org(toks, ent.start, ent.end, text, taken)
+                yield from self._places_in_org(toks, ent.start, ent.end, text, taken,
+                                               countries=ent.label_ == "ORG")
                 i = ent.end
                 continue
             matched = False
@@ -371,7 +394,11 @@ class Extractor:
             if not matched:
                 i += 1
 
-    def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray) -> Iterator[_Span]:
+    def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray, *,
+                       countries: bool = True) -> Iterator[_Span]:
+        """Places named inside a multi-word name: a country or province anywhere in an organisation's
+        name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
+        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
         first = a + 1 if toks[a].text.lower() in {"the", "a", "an"} else a
         for x in range(first, b):
             t = toks[x]
@@ -386,7 +413,7 @@ class Extractor:
                 if known is None or surface.lower() in GENERIC_WORDS or _opaque_acronym(surface):
                     continue
                 nxt = toks[x + k].text if x + k < len(toks) else ""
-                if (known[0] >= self.in_org_importance and known[1] == "A") or (
+                if (countries and known[0] >= self.in_org_importance and known[1] == "A") or (
                         x == first and nxt.lower() in INSTITUTION_WORDS and known[0] >= 0.1
                         and surface.lower() not in GENERIC_WORDS and not surface.endswith(" City")):
                     # "the Texas Forest Service"; "Dublin City Council", "Laurel County Clerk"
@@ -407,7 +434,8 @@ class Extractor:
         if prev is not None and prev.text.lower().rstrip(".") in _TITLES:
             return False  # "Mr. Clinton"
         if (prev is not None and _capitalised(prev.text) and prev.text not in _ARTICLE_WORDS
-                and prev.text.lower() not in STOP_WORDS and i >= 2 and not _boundary(toks[i - 2].text)):
+                and prev.text.lower() not in STOP_WORDS and prev.text.lower() not in GENERIC_WORDS
+                and i >= 2 and not _boundary(toks[i - 2].text)):
             return False  # the end of a longer capitalised name ("Prime Minister", "Fort Hood")
         if (nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in STOP_WORDS and not nxt.is_punct
                 and nxt.text.lower() not in INSTITUTION_WORDS):
@@ -446,6 +474,29 @@ class Extractor:
 
 
 _ARTICLE_WORDS = {"The", "A", "An", "THE"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s+"), re.compile(r"\s+"))
+
+
+def _chunks(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pieces of at most ``size`` characters, cut at the best break available."""
+    start, n = 0, len(text)
+    while n - start > size:
+        window = text[start:start + size]
+        cut = 0
+        for pat in _BREAKS:
+            ends = [m.end() for m in pat.finditer(window, size // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or size
+        yield start, text[start:start + cut]
+        start += cut
+    yield start, text[start:]
+
+
+def _shift(m: Mention, off: int) -> Mention:
+    return replace(m, start=m.start + off, end=m.end + off, sent_start=m.sent_start + off, sent_end=m.sent_end + off)
 # A name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document.
 _DISEASE_NEXT = re.compile(r"^[\s-]*(?:virus|viruses|fever|disease|outbreak|vaccine|strain|epidemic|infection|"
                            r"haemorrhagic|hemorrhagic|flu|patients?|cases?)\b", re.IGNORECASE)

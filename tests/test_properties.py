@@ -193,7 +193,7 @@ def test_any_text_in_a_file_reads_parses_and_exports(pipe, tmp_path_factory, tex
         check_jsonl(pd, list(export.jsonl_lines([pd])))
 
 
-# -- bugs found by these tests: regression tests, and strict xfails until the bug is fixed ---------------
+# -- bugs found by these tests, fixed since: regression tests ---------------------------------------------
 
 def test_public_parse_works_after_geo_pipeline_is_imported():
     """Regression: the submodule geo.pipeline once replaced the function of that name, so geo.parse() raised
@@ -206,16 +206,11 @@ def test_public_parse_works_after_geo_pipeline_is_imported():
     assert [r.place.name for r in pd.resolved + pd2.resolved] == ["Aleppo", "Syria", "Oslo"]
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError,
-                   reason="BUG geo/extract.py: a str with a lone surrogate reaches spaCy's tokenizer "
-                          "(UnicodeEncodeError: surrogates not allowed)")
 def test_text_with_lone_surrogate_parses(pipe):
     doc = document_from_text("Aleppo \ud800 Syria \udc80")
     check_parsed(doc, pipe.parse_one(doc))
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="BUG geo/extract.py: texts over spaCy's nlp.max_length (1,000,000 chars) raise E088")
 def test_text_longer_than_spacy_max_length_parses(pipe):
     text = "\n" * 1_000_000 + "Fighting in Aleppo, Syria."
     doc = document_from_text(text)
@@ -225,8 +220,6 @@ def test_text_longer_than_spacy_max_length_parses(pipe):
     assert pd.resolutions[0].mention.start == 1_000_012
 
 
-@pytest.mark.xfail(strict=True, reason="BUG geo/documents.py + geo/extract.py: a 1 MB .txt article (under the "
-                                       "8 MiB chunking limit) crashes `geo extract` with spaCy's E088 traceback")
 def test_cli_extract_of_one_megabyte_article(gazetteer, tmp_path):
     f = tmp_path / "long.txt"
     f.write_text("Long read\n" + " " * 1_000_000 + "\nFighting in Aleppo, Syria.\n", encoding="utf-8")
@@ -239,9 +232,6 @@ def test_cli_extract_of_one_megabyte_article(gazetteer, tmp_path):
     assert [m["text"] for m in rec["mentions"]] == ["Aleppo", "Syria"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG geo/documents.py (or geo/extract.py): a JSON article whose text has an "
-                                       "escaped lone surrogate (\\ud800) crashes `geo extract` with a traceback "
-                                       "(UnicodeEncodeError in spaCy's tokenizer) and loses every other document")
 def test_cli_extract_json_article_with_escaped_lone_surrogate(gazetteer, tmp_path):
     f = tmp_path / "articles.jsonl"
     f.write_text('{"text": "Fighting in Aleppo, Syria \\ud800 today."}\n{"text": "Envoys met in Oslo."}\n',

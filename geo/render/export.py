@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Iterable, Iterator
 
 from ..types import ParsedDocument, Resolution
@@ -48,9 +49,24 @@ def document_record(pd: ParsedDocument) -> dict:
     }
 
 
+# Line separators that some JSONL readers (Python's str.splitlines, JavaScript) treat as line breaks.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def jsonl_line(record: dict) -> str:
+    """One JSON object on one line, UTF-8 text kept readable, Unicode line separators escaped."""
+    line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    line = _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", line)  # lone surrogates (API input) stay escaped
+    for ch, esc in _LINE_BREAKERS.items():
+        if ch in line:
+            line = line.replace(ch, esc)
+    return line + "\n"
+
+
 def jsonl_lines(parsed: Iterable[ParsedDocument]) -> Iterator[str]:
     for pd in parsed:
-        yield json.dumps(document_record(pd), ensure_ascii=False, sort_keys=False) + "\n"
+        yield jsonl_line(document_record(pd))
 
 
 CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS
