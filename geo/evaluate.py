@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .gazetteer.store import haversine_km  # noqa: F401  (re-exported for eval users)
 from .types import ParsedDocument, Resolution
 
 MAX_ERROR_KM = 20039.0
@@ -81,12 +82,6 @@ def read_corpus(path: str | Path) -> list[GoldArticle]:
         articles.append(GoldArticle(art.get("docid") or str(i), text, tuple(tops)))
     return articles
 
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def auc(errors_km: Sequence[float]) -> float:

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from .gazetteer.store import haversine_km
 from .types import Candidate, Document, Mention, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -303,7 +304,7 @@ class Resolver:
         if others is not None and others.total:
             fc = p.feature_code
             if fc not in COUNTRY_CODES | {"CONT", "RGN"}:
-                near = sum(wt for lat, lon, wt in others.points if _km(lat, lon, p.lat, p.lon) < w.coherence_km)
+                near = sum(wt for lat, lon, wt in others.points if haversine_km(lat, lon, p.lat, p.lon) < w.coherence_km)
                 if near:
                     s += w.coherence * near / others.total
                     why.append("near the other places")
@@ -395,11 +396,6 @@ def _cue_ok(cue: str, p: Place) -> bool:
     classes, codes = CUE_FEATURES.get(cue, (set(), set()))
     return p.feature_class in classes or p.feature_code in codes
 
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _squash(s: float) -> float:
