@@ -220,9 +220,12 @@ class Resolver:
                 # a mention without a cue takes its name's cue when the document uses only one
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 best, best_s, best_why = None, -math.inf, ""
+                other = others.without(name) if others else None
+                # "Kharkiv": the city and its province both contain the story's other places; the
+                # province gets no credit for that over its own namesake city (cue words decide).
+                seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
                 for c in cs:
-                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name,
-                                         others.without(name) if others else None)
+                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name, other, seats)
                     sup = support.get((name, c.place.id))
                     if sup:
                         s += self.w.support * sup
@@ -268,7 +271,7 @@ class Resolver:
         return None
 
     def _score(self, c: Candidate, ctx: _Context, cues: set[str], containers: Sequence[Place], name: str,
-               others: "_Others | None") -> tuple[float, str]:
+               others: "_Others | None", seats: set = frozenset()) -> tuple[float, str]:
         w = self.w
         p = c.place
         s = w.prior * c.prior + w.similarity * (c.similarity - 1.0)
@@ -309,7 +312,7 @@ class Resolver:
                     s += w.coherence * near / others.total
                     why.append("near the other places")
             inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
-            if fc == "ADM1" and inside_admin1:
+            if fc == "ADM1" and inside_admin1 and (cc, p.admin1_code) not in seats:
                 s += w.contains * inside_admin1
                 why.append("contains other places in the text")
             elif fc in COUNTRY_CODES and others.countries.get(cc):

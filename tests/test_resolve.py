@@ -87,11 +87,13 @@ def online_pipe(gazetteer, tmp_path):
 def test_names_the_gazetteer_lacks_go_to_the_geocoder(online_pipe):
     pipe, srv = online_pipe
     pd = pipe.parse_one(Document("t", "Shelling hit Kharkiv and the town of Zzyzxgrad in Ukraine."))
-    srv.requests.clear()
     by = {r.mention.text: r for r in pd.resolutions}
-    assert by["Kharkiv"].source == "gazetteer"  # known offline: never sent
-    # an unknown name was asked for (and the test table does not know it): left unresolved, no crash
-    assert all("Kharkiv" not in str(q) for q in srv.requests)
+    assert by["Kharkiv"].source == "gazetteer" and by["Kharkiv"].place.feature_class == "P"
+    asked = [r["params"]["q"] for r in srv.requests]
+    assert "Zzyzxgrad" in asked and "Kharkiv" not in asked  # only what the gazetteer cannot place is sent
+    # the story's countries narrow the search
+    assert any(r["params"].get("countrycodes") == "ua" for r in srv.requests)
+    assert by["Zzyzxgrad"].place is None and by["Zzyzxgrad"].source is None  # unknown to the service too
 
 
 def test_geocoder_answer_far_from_the_story_is_rejected(gazetteer, tmp_path, monkeypatch):
