@@ -50,7 +50,7 @@ CUE_PREFIXES = {  # "<cue> of X"
 NON_PLACE_TAILS = {
     "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway",
     "hwy", "route", "way", "court", "ct", "place", "pl", "terrace", "circle", "parkway", "pkwy", "trail",
-    "hall", "center", "centre", "school", "university", "college", "hospital", "church", "jail", "prison",
+    "hall", "center", "centre", "school", "sheriff", "university", "college", "hospital", "church", "jail", "prison",
     "department", "office", "station", "airport", "stadium", "arena", "mall", "market", "hotel", "library",
     "museum", "building", "tower", "bridge", "house", "club", "company", "inc", "corp", "association",
     "committee", "council", "assembly", "forces", "army", "police", "court", "board", "agency", "ministry",
@@ -83,6 +83,7 @@ INSTITUTION_WORDS = {
     "councilwoman", "alderman", "superintendent", "chief", "officials", "residents", "native", "convention",
     "visitors", "veterans", "science", "museum", "arts", "zoo", "symphony", "orchestra", "theatre", "theater",
 }
+_TRIMMABLE = set()  # filled below: institution words, non-place tails and directions
 _TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
            "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
            "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
@@ -319,8 +320,19 @@ class Extractor:
             return None
         if label not in TOPONYM_LABELS:
             return None  # PERSON / ORG: the gazetteer matcher decides on single known names
-        tail = words[-1].lower().strip(".") if words else ""
         known = self._known_name(surface)
+        if known is None and len(words) > 1:
+            # "Alachua County Sheriff", "Columbus East": the place that heads an unknown name
+            k = len(words)
+            while k > 1 and words[k - 1].lower().strip(".") in _TRIMMABLE:
+                k -= 1
+                head = " ".join(words[:k])
+                if self._known_name(head) is not None:
+                    end = start + len(head) if text[start:start + len(head)] == head else end
+                    if end == start + len(head):
+                        surface, words, known = head, words[:k], self._known_name(head)
+                    break
+        tail = words[-1].lower().strip(".") if words else ""
         if len(words) == 1 and surface in person_tokens and (known is None or known[0] < 0.6):
             return None  # "Obama" after "Barack Obama"; "Lincoln" after "Abraham Lincoln"
         if tail in NON_PLACE_TAILS and known is None:
@@ -517,6 +529,9 @@ def _opaque_acronym(surface: str) -> bool:
 
 def _boundary(word: str) -> bool:
     return word in {".", "!", "?", ":", ";", '"', "\u201c", "(", "-", "\u2014"} or "\n" in word
+
+
+_TRIMMABLE.update(INSTITUTION_WORDS)
 
 
 def _capitalised(word: str) -> bool:
