@@ -77,7 +77,7 @@ INSTITUTION_WORDS = {
     "environmental", "historical", "metropolitan", "government", "municipal", "community", "regional", "area",
     "township", "village", "town", "county", "state", "water", "transit", "housing", "planning", "clerk",
     "courthouse", "jail", "detention", "zoning", "parks", "recreation", "health", "emergency", "airport",
-    "university", "college", "elementary", "middle", "district", "memorial", "general", "medical", "daily",
+    "university", "college", "elementary", "middle", "district", "daily", "fair", "fairgrounds", "fiscal",
     "times", "herald", "tribune", "gazette", "journal", "news", "post", "register", "chronicle", "star",
     "international", "mayor", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "councilman",
     "councilwoman", "alderman", "superintendent", "chief", "officials", "residents", "native", "convention",
@@ -401,6 +401,9 @@ class Extractor:
                 known = self._known_name(norm_surface)
                 if known is None:
                     continue
+                if k == 1 and j < n and toks[j].text.lower() in {"county", "parish", "township", "borough"} and \
+                        self._known_name(f"{norm_surface} {toks[j].text}") is not None:
+                    break  # "Laurel County Fiscal Court": the county, not a town called Laurel
                 if not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
                     continue
                 yield _Span(start, end, "GAZ")
@@ -468,9 +471,11 @@ class Extractor:
             ent = ent_label.get(i)
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
                 return importance >= 0.35
+            if ent is not None and ent.label_ == "LANGUAGE":
+                return importance >= 0.5  # "in Aleppo" mis-tagged, but "English language learners"
             if sentence_initial:
                 return importance >= 0.5
-            return importance >= 0.2
+            return importance >= 0.3
         return True
 
     @staticmethod
@@ -523,8 +528,9 @@ _PLACE_ACRONYMS = {"US", "UK", "UAE", "USA", "DRC", "NYC", "KSA", "PRC", "ROK", 
 
 def _opaque_acronym(surface: str) -> bool:
     """"UN", "IS", "SDF": short all-capital words are organisations far more often than places."""
-    bare = surface.replace(".", "")
-    return bare.isupper() and len(bare) <= 4 and bare not in _PLACE_ACRONYMS
+    if "." in surface:  # dotted abbreviations ("S.C.", "D.C.", "U.S.") are the way news writes places
+        return False
+    return surface.isupper() and len(surface) <= 4 and surface not in _PLACE_ACRONYMS
 
 
 def _boundary(word: str) -> bool:
