@@ -6,7 +6,9 @@ each candidate is then scored with the document's context:
 
 * countries and provinces the article names (and the demonyms it uses) steer smaller places:
   "Alexandria" in a Louisiana story is Alexandria, Louisiana;
-* "X, Y" and "X in Y" patterns put X inside Y ("Gainesville, Ga.", "Deir Ezzor in Syria");
+* "X, Y" puts X inside Y ("Gainesville, Ga.", "Paris, Texas");
+* a province or country containing the document's other places is preferred ("Georgia" with Atlanta),
+  and so are candidates with a namesake of another name nearby ("Paris" near a "Henry County");
 * cue words select the feature type ("the X River", "province of X", "X County", "city of X");
 * geographic coherence: a candidate near the document's other places is preferred;
 * one sense per name per document.
@@ -58,26 +60,25 @@ _IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
 class Weights:
     """The scoring function's weights, tuned with ``geo eval`` on the dev corpora."""
 
-    prior: float = 2.0
-    similarity: float = 1.0
+    prior: float = 2.0  # times the gazetteer's prior (population, feature type, capital status)
+    similarity: float = 1.0  # times (similarity - 1): fuzzy matches pay for the distance
     country: float = 0.45  # candidate lies in a country the document names
-    country_max: float = 0.0  # ... extra for the document's main country
     admin1: float = 0.2  # candidate lies in a province/state the document names
-    container: float = 0.15  # "X, Y" / "X in Y": candidate lies in Y
-    cue_match: float = 0.3
-    cue_miss: float = 0.5
-    alias: float = 1.0  # the name matched is not the place's main name
+    container: float = 0.15  # "X, Y": candidate lies in Y
+    cue_match: float = 0.3  # the feature type the cue words ask for ("province of X")
+    cue_miss: float = 0.5  # ... and a candidate of another type
+    alias: float = 1.0  # the name matched is not (a form of) the place's main name
     bare_admin2: float = 0.1  # "Washington" is rarely Washington County
-    coherence: float = 0.33
-    contains: float = 2.5
-    support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
-    support_km: float = 60.0  # a province/country candidate that contains the other places
-    admin1_others: float = 0.6  # in the same province as the other places  # near the document's other places
+    coherence: float = 0.33  # share of the document's other places within coherence_km
     coherence_km: float = 500.0
-    fallback_max_km: float = 3000.0
+    contains: float = 2.5  # a province/country that contains the other places (times their share)
+    admin1_others: float = 0.6  # in the same province as the other places (times their share)
+    support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
+    support_km: float = 60.0
+    fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
-    fuzzy_min_len: int = 6
+    fuzzy_min_len: int = 6  # nor for names shorter than this
 
 
 @dataclass
@@ -85,9 +86,6 @@ class _Context:
     countries: Counter = field(default_factory=Counter)
     admin1: Counter = field(default_factory=Counter)  # (cc, admin1_code)
 
-    @property
-    def main_country(self) -> str | None:
-        return self.countries.most_common(1)[0][0] if self.countries else None
 
 
 @dataclass
@@ -144,7 +142,7 @@ class Resolver:
         got = self._cands.get(key)
         if got is None:
             name = surface.title() if surface.isupper() and len(surface) > 3 else surface
-            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c)]
+            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
             if not got:
                 # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
                 head = _HEAD.sub("", name).strip()
@@ -286,8 +284,6 @@ class Resolver:
         cc = p.country_code
         if cc and cc in ctx.countries and p.feature_code not in COUNTRY_CODES:
             s += w.country
-            if cc == ctx.main_country:
-                s += w.country_max
             why.append(f"in {cc}, named in the text")
         if cc and (cc, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1":
             s += w.admin1
