@@ -434,16 +434,15 @@ class Extractor:
                 nxt = toks[x + k].text if x + k < len(toks) else ""
                 if (countries and known[0] >= self.in_org_importance and known[1] == "A") or (
                         x == first and nxt.lower() in INSTITUTION_WORDS and known[0] >= 0.1
-                        and surface.lower() not in GENERIC_WORDS and not surface.endswith(" City")):
+                        and not surface.endswith(" City")):
                     # "the Texas Forest Service"; "Dublin City Council", "Laurel County Clerk"
                     yield _Span(start, end, "GAZ")
                     break
 
     def _accept_match(self, toks, i: int, j: int, surface: str, known: tuple[float, str], person_tokens: set[str],
                       lower_words: set[str], ent_label: dict) -> bool:
-        importance, fclass = known
+        importance = known[0]
         words = surface.split()
-        first = toks[i]
         prev = toks[i - 1] if i > 0 else None
         nxt = toks[j] if j < len(toks) else None
         if words[-1].lower().strip(".") in NON_PLACE_TAILS:
@@ -480,10 +479,12 @@ class Extractor:
 
     @staticmethod
     def _context_cue(text: str, start: int, end: int) -> str | None:
+        """The feature type asked for around a name: "X River", "X county", "province of X"."""
         after = text[end:end + 20].lstrip()
         m = re.match(r"([A-Za-z]+)", after)
-        if m and m.group(1).lower() in CUE_SUFFIXES and (after[:1].isupper() or m.group(1).lower() in {"river", "province", "county", "governorate", "city"}):
-            return CUE_SUFFIXES[m.group(1).lower()]
+        word = m.group(1).lower() if m else ""
+        if word in CUE_SUFFIXES and (after[:1].isupper() or word in _LOWERCASE_CUES):
+            return CUE_SUFFIXES[word]
         surface_tail = text[start:end].split()[-1].lower()
         if surface_tail in CUE_SUFFIXES:
             return CUE_SUFFIXES[surface_tail]
@@ -495,6 +496,7 @@ class Extractor:
 
 
 _ARTICLE_WORDS = {"The", "A", "An", "THE"}
+_LOWERCASE_CUES = {"river", "province", "county", "governorate", "city"}  # "the Euphrates river", "Deir Ezzor city"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s+"), re.compile(r"\s+"))
 
