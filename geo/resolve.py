@@ -6,7 +6,7 @@ each candidate is then scored with the document's context:
 
 * countries and provinces the article names (and the demonyms it uses) steer smaller places:
   "Alexandria" in a Louisiana story is Alexandria, Louisiana;
-* "X, Y" puts X inside Y ("Gainesville, Ga.", "Paris, Texas");
+* "X, Y" and "X in Y" put X inside Y ("Gainesville, Ga.", "Paris, Texas", "Alexandria in Virginia");
 * a province or country containing the document's other places is preferred ("Georgia" with Atlanta),
   and so are candidates with a namesake of another name nearby ("Paris" near a "Henry County");
 * cue words select the feature type ("the X River", "province of X", "X County", "city of X");
@@ -53,7 +53,7 @@ AREA_CODES = COUNTRY_CODES | {"ADM1", "ADM2", "ADMD", "CONT", "RGN"}
 _HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
                    r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
-_IN_BEFORE = re.compile(r"\b(?:in|of|near|outside|from)\s+(?:the\s+)?$")
+_IN_AFTER = re.compile(r"^\s+in\s+(?:the\s+)?([A-Z][\w.'-]*(?:\s[A-Z][\w.'-]+){0,2})")
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Weights:
     similarity: float = 1.0  # times (similarity - 1): fuzzy matches pay for the distance
     country: float = 0.45  # candidate lies in a country the document names
     admin1: float = 0.2  # candidate lies in a province/state the document names
-    container: float = 0.15  # "X, Y": candidate lies in Y
+    container: float = 0.15  # "X, Y" / "X in Y": candidate lies in Y
     cue_match: float = 0.3  # the feature type the cue words ask for ("province of X")
     cue_miss: float = 0.5  # ... and a candidate of another type
     alias: float = 1.0  # the name matched is not (a form of) the place's main name
@@ -257,15 +257,24 @@ class Resolver:
 
     # -- pieces ------------------------------------------------------------------------------------------
     def _container_after(self, text: str, m: Mention) -> Place | None:
-        """Y in "X, Y": a province or country named right after the mention."""
-        mt = _AFTER_COMMA.match(text[m.end:m.end + 40])
-        if not mt:
+        """Y in "X, Y" or "X in Y": a province or country named right after the mention."""
+        after = text[m.end:m.end + 50]
+        mt = _AFTER_COMMA.match(after)
+        if mt:
+            y = mt.group(1).rstrip(",")
+            for cand_name in (y, y.split()[0]) if " " in y else (y,):
+                for c in self.gz.exact(cand_name)[:5]:
+                    if c.place.feature_code in AREA_CODES and c.place.feature_code not in {"CONT", "RGN", "ADM2"}:
+                        return c.place
             return None
-        y = mt.group(1).rstrip(",")
-        for cand_name in (y, y.split()[0]) if " " in y else (y,):
-            for c in self.gz.exact(cand_name)[:5]:
-                if c.place.feature_code in AREA_CODES and c.place.feature_code not in {"CONT", "RGN", "ADM2"}:
-                    return c.place
+        mt = _IN_AFTER.match(after)
+        if mt:  # "Deir Ezzor in Syria": only when Y's best sense is a country or province
+            y = mt.group(1).rstrip(".,")
+            for cand_name in dict.fromkeys((y, " ".join(y.split()[:2]), y.split()[0])):
+                cs = self.gz.exact(cand_name)
+                if cs:
+                    top = cs[0].place
+                    return top if top.feature_code in COUNTRY_CODES | {"ADM1"} else None
         return None
 
     def _score(self, c: Candidate, ctx: _Context, cues: set[str], containers: Sequence[Place], name: str,
@@ -291,7 +300,7 @@ class Resolver:
         for y in containers:
             if _inside(p, y):
                 s += w.container
-                why.append(f"'{name}, {y.name}'")
+                why.append(f"inside {y.name}, named right after it")
                 break
         if cues:
             ok = any(_cue_ok(cue, p) for cue in cues)

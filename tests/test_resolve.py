@@ -36,6 +36,14 @@ def test_x_comma_y_places_x_inside_y(pipe):
     assert got["PARIS"].country_code == "FR"
 
 
+def test_x_in_y_places_x_inside_y(pipe):
+    got, pd = places(pipe, "Officials said Alexandria in Virginia was flooded.")
+    assert got["Alexandria"].country_code == "US" and got["Alexandria"].admin1_code == "VA"
+    assert "inside Virginia" in next(r.why for r in pd.resolutions if r.mention.text == "Alexandria")
+    got, _ = places(pipe, "He left Paris in March.")  # "in March" is no container
+    assert got["Paris"].country_code == "FR"
+
+
 def test_georgia_follows_its_neighbours(pipe):
     got, _ = places(pipe, "Drought eased across north Georgia as rain fell on Atlanta and Lake Lanier.")
     assert got["Georgia"].feature_code == "ADM1" and got["Georgia"].country_code == "US"
