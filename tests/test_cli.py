@@ -98,3 +98,16 @@ def test_eval_rejects_a_file_that_is_not_a_corpus(tmp_path):
     bad.write_text("<html><body>nope", encoding="utf-8")
     proc = geo("eval", str(bad), "--offline", "-q")
     assert proc.returncode == 1 and "bad.xml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = ["Shelling hit Aleppo and Idlib in Syria.", "Envoys met in Oslo and Tirana.",
+             "Floods reached Alexandria, Louisiana.", "The Euphrates rose near Raqqa."] * 10
+    for i, t in enumerate(texts):
+        (corpus / f"{i:03d}.txt").write_text(f"Headline {i}\n\n{t}\n", encoding="utf-8")
+    one = geo("extract", str(corpus), "--offline", "-q")
+    two = geo("extract", str(corpus), "--offline", "-q", "-j", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 40
