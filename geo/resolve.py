@@ -76,6 +76,7 @@ class Weights:
     support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
     support_km: float = 60.0
     fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
+    lone_word_importance: float = 0.7  # a one-word name only the matcher found, with no context: major places only
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
     fuzzy_min_len: int = 6  # nor for names shorter than this
@@ -101,7 +102,7 @@ class _Others:
     @classmethod
     def from_choices(cls, choice: dict, groups: dict) -> "_Others":
         per_name: dict[str, list[Place]] = defaultdict(list)
-        for key, (c, _s, _why) in choice.items():
+        for key, (c, *_rest) in choice.items():
             if c is not None:
                 per_name[key[0]].extend([c.place] * len(groups[key]))
         return cls(per_name)
@@ -213,27 +214,28 @@ class Resolver:
                 name, cue = key
                 cs = cands[name]
                 if not cs:
-                    choice[key] = (None, 0.0, "no gazetteer candidate")
+                    choice[key] = (None, 0.0, "no gazetteer candidate", False)
                     continue
                 # a mention without a cue takes its name's cue when the document uses only one
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
-                best, best_s, best_why = None, -math.inf, ""
+                best, best_s, best_why, best_backed = None, -math.inf, "", False
                 other = others.without(name) if others else None
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
                 seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
                 for c in cs:
-                    s, why = self._score(c, ctx, cues, containers.get(name, ()), name, other, seats)
+                    s, why, backed = self._score(c, ctx, cues, containers.get(name, ()), name, other, seats)
                     sup = support.get((name, c.place.id))
                     if sup:
                         s += self.w.support * sup
                         why += ", near a namesake of another place in the text"
+                        backed = True
                     if s > best_s:
-                        best, best_s, best_why = c, s, why
-                choice[key] = (best, best_s, best_why)
+                        best, best_s, best_why, best_backed = c, s, why, backed
+                choice[key] = (best, best_s, best_why, best_backed)
 
         # 4. Emit, with the geocoder for names the gazetteer could not place.
-        context_places = [c.place for c, _, _ in choice.values() if c is not None]
+        context_places = [c.place for c, *_rest in choice.values() if c is not None]
         fallback: dict[str, Place | None] = {}
         out: list[Resolution] = []
         for m in mentions:
@@ -242,7 +244,10 @@ class Resolver:
                 out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
                                       "demonym" if p else "unknown demonym"))
                 continue
-            c, s, why = choice[(m.text, m.cue)]
+            c, s, why, backed = choice[(m.text, m.cue)]
+            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
+                    and c.place.importance < self.w.lone_word_importance):
+                continue  # a lone capitalised word that names only a minor place, and nothing backs it
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why))
                 continue
@@ -278,11 +283,13 @@ class Resolver:
         return None
 
     def _score(self, c: Candidate, ctx: _Context, cues: set[str], containers: Sequence[Place], name: str,
-               others: "_Others | None", seats: set = frozenset()) -> tuple[float, str]:
+               others: "_Others | None", seats: set = frozenset()) -> tuple[float, str, bool]:
+        """Score one candidate; also say whether anything in the document (not just the prior) backs it."""
         w = self.w
         p = c.place
         s = w.prior * c.prior + w.similarity * (c.similarity - 1.0)
         why = [f"prior {c.prior:.2f}"]
+        evidence = 0
         if c.similarity < 1.0:
             why.append(f"fuzzy {c.similarity:.2f}")
         if p.feature_code not in COUNTRY_CODES | {"ADM1"} and c.matched_name != p.name and not _same(c.matched_name, p.name):
@@ -294,19 +301,23 @@ class Resolver:
         if cc and cc in ctx.countries and p.feature_code not in COUNTRY_CODES:
             s += w.country
             why.append(f"in {cc}, named in the text")
+            evidence += 1
         if cc and (cc, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1":
             s += w.admin1
             why.append(f"in {p.admin1 or p.admin1_code}, named in the text")
+            evidence += 1
         for y in containers:
             if _inside(p, y):
                 s += w.container
                 why.append(f"inside {y.name}, named right after it")
+                evidence += 1
                 break
         if cues:
             ok = any(_cue_ok(cue, p) for cue in cues)
             if ok:
                 s += w.cue_match
                 why.append(f"cue '{'/'.join(sorted(cues))}'")
+                evidence += 1
             else:
                 s -= w.cue_miss
         if others is not None and others.total:
@@ -316,17 +327,21 @@ class Resolver:
                 if near:
                     s += w.coherence * near / others.total
                     why.append("near the other places")
+                    evidence += 1
             inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
             if fc == "ADM1" and inside_admin1 and (cc, p.admin1_code) not in seats:
                 s += w.contains * inside_admin1
                 why.append("contains other places in the text")
+                evidence += 1
             elif fc in COUNTRY_CODES and others.countries.get(cc):
                 s += w.contains * 0.5 * others.countries[cc] / others.total
                 why.append("contains other places in the text")
+                evidence += 1
             elif fc not in COUNTRY_CODES and fc != "ADM1" and inside_admin1:
                 s += w.admin1_others * inside_admin1
                 why.append("in the same province as other places")
-        return s, ", ".join(why)
+                evidence += 1
+        return s, ", ".join(why), evidence > 0
 
     def _geocode(self, name: str, ctx: _Context, context_places: Sequence[Place]) -> Place | None:
         if self.geocoder is None:

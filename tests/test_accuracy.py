@@ -1,6 +1,6 @@
 """Regression guard for accuracy (issue 4): a fixed subset of the dev corpora, scored with the same
 code as `geo eval`, must stay a little below the figures measured when the thresholds were set
-(LGL first 100 articles: F1 0.737, Acc@161 0.866; GeoVirus first 60: F1 0.870, Acc@161 0.864)."""
+(LGL first 100 articles: F1 0.746, Acc@161 0.866; GeoVirus first 60: F1 0.890, Acc@161 0.863)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +23,7 @@ def pipe():
 
 @pytest.mark.parametrize("corpus, limit, min_f1, min_acc", [
     ("lgl.xml", 100, 0.72, 0.85),
-    ("GeoVirus.xml", 60, 0.85, 0.84),
+    ("GeoVirus.xml", 60, 0.87, 0.84),
 ])
 def test_dev_subset_accuracy(pipe, corpus, limit, min_f1, min_acc):
     report = evaluate.run(CORPORA / corpus, pipeline=pipe, limit=limit)
