@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from .gazetteer.store import haversine_km  # noqa: F401  (re-exported for eval users)
 from .types import ParsedDocument, Resolution

@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from .gazetteer.store import haversine_km
@@ -397,6 +398,7 @@ def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6)
     return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
 
 
+@lru_cache(maxsize=65536)
 def _same(a: str, b: str) -> bool:
     """Is ``a`` a form of the main name ``b`` ("New York" of "New York City", "Euphrates River" of "Euphrates")?"""
     from .gazetteer import normalize
