@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .types import Candidate, Document, Mention, ParsedDocument, Place, Resolution
+from .types import Alternative, Candidate, Document, Mention, ParsedDocument, Place, Resolution
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "map", "default_pipeline", "Document", "Mention", "Place", "Candidate", "Resolution",
+__all__ = ["parse", "parse_many", "map", "default_pipeline", "Document", "Mention", "Place", "Candidate", "Resolution", "Alternative",
            "ParsedDocument", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover

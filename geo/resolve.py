@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from .gazetteer.store import haversine_km
-from .types import Candidate, Document, Mention, Place, Resolution
+from .types import Alternative, Candidate, Document, Mention, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fallback import Geocoder
@@ -209,6 +209,7 @@ class Resolver:
         # 3. Score in two rounds. The second adds what the first round chose for the *other* names:
         #    geographic coherence, provinces containing them, and the provinces/countries they lie in.
         choice: dict[tuple[str, str | None], tuple[Candidate | None, float, str]] = {}
+        runners: dict[tuple[str, str | None], tuple[Alternative, ...]] = {}
         for round_ in range(self.rounds):
             others = _Others.from_choices(choice, groups) if round_ else None
             for key, ms in groups.items():
@@ -220,6 +221,7 @@ class Resolver:
                 # a mention without a cue takes its name's cue when the document uses only one
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 best, best_s, best_why, best_backed = None, -math.inf, "", False
+                scored: list[tuple[float, Candidate]] = []
                 other = others.without(name) if others else None
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
@@ -231,9 +233,11 @@ class Resolver:
                         s += self.w.support * sup
                         why += ", near a namesake of another place in the text"
                         backed = True
+                    scored.append((s, c))
                     if s > best_s:
                         best, best_s, best_why, best_backed = c, s, why, backed
                 choice[key] = (best, best_s, best_why, best_backed)
+                runners[key] = _runners_up(scored, best)
 
         # 4. Emit, with the geocoder for names the gazetteer could not place.
         context_places = [c.place for c, *_rest in choice.values() if c is not None]
@@ -250,7 +254,7 @@ class Resolver:
                     and c.place.importance < self.w.lone_word_importance):
                 continue  # a lone capitalised word that names only a minor place, and nothing backs it
             if c is not None:
-                out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why))
+                out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
             if m.text not in fallback:
                 fallback[m.text] = self._geocode(m.text, ctx, context_places)
@@ -421,6 +425,20 @@ def _cue_ok(cue: str, p: Place) -> bool:
     classes, codes = CUE_FEATURES.get(cue, (set(), set()))
     return p.feature_class in classes or p.feature_code in codes
 
+
+
+def _runners_up(scored: list[tuple[float, Candidate]], best: Candidate | None, k: int = 3) -> tuple[Alternative, ...]:
+    """The best ``k`` other places (one entry per place), best first, scores squashed like the winner's."""
+    out: list[Alternative] = []
+    seen = {best.place.id} if best is not None else set()
+    for s, c in sorted(scored, key=lambda sc: (-sc[0], sc[1].place.id)):
+        if c.place.id in seen:
+            continue
+        seen.add(c.place.id)
+        out.append(Alternative(c.place, round(_squash(s), 4)))
+        if len(out) >= k:
+            break
+    return tuple(out)
 
 
 def _squash(s: float) -> float:

@@ -64,12 +64,22 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A runner-up candidate for a mention: the place and its score on the same scale as the winner's."""
+
+    place: Place
+    score: float
+
+
+@dataclass(frozen=True)
 class Resolution:
     mention: Mention
     place: Place | None
     score: float = 0.0
     source: str | None = None  # "gazetteer" | "geocoder" | None
     why: str = ""
+    # the best other candidates, best first (at most a few): lets a reader spot a doubtful placement
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
