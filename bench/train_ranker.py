@@ -1,0 +1,235 @@
+"""Train the resolver's ranker on the dev corpora's gold (LGL + GeoVirus) and write geo/resolve/ranker.json.
+
+    pip install -e '.[train]'          # scikit-learn
+    python bench/train_ranker.py [--folds 5] [--iterations 3] [--C 1.0] [--cache /tmp/geo-ranker]
+    python bench/train_ranker.py --evaluate-only     # figures of the shipped model (no training)
+
+1. Extraction (spaCy, the slow part) runs once per corpus and is cached (pickled mentions) in --cache.
+2. Each gold toponym recognised with its exact span becomes a query: its name's candidates and their
+   feature vectors (geo/resolve/features.py) as the resolver computes them in its last round. The
+   positive candidate is the gold GeoNames id (LGL) or else the candidate nearest the gold
+   coordinates, if within 161 km; a query without one is left out.
+3. Pairwise logistic regression (scikit-learn, standardised features, no intercept): for every query,
+   x_gold - x_other is a positive example and x_other - x_gold a negative one. The coefficients score
+   candidates; a temperature fitted on the queries calibrates the softmax over a name's candidates.
+4. The "other names" features depend on the model's own choices, so training iterates: features
+   from the current model, fit, repeat (starting from the shipped model).
+5. Cross-validation by document (GroupKFold): each fold's model resolves its held-out documents
+   end to end (the real Resolver), and Acc@161 / F1 are scored with geo.evaluate's code.
+
+Tune only on these dev corpora (others are held out).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import pickle
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from geo import evaluate  # noqa: E402
+from geo.gazetteer.store import haversine_km  # noqa: E402
+from geo.resolve import FEATURES, LinearRanker, Resolver  # noqa: E402
+from geo.resolve.ranker import FORMAT, MODEL_PATH  # noqa: E402
+from geo.types import Document, ParsedDocument  # noqa: E402
+
+CORPORA_DIR = ROOT.parent / "shared" / "corpora"
+CORPORA = {"lgl": CORPORA_DIR / "lgl.xml", "GeoVirus": CORPORA_DIR / "GeoVirus.xml"}
+
+
+def load_data(cache: Path, gz) -> dict:
+    """{corpus: [(GoldArticle, Document, mentions)]}, extracting once and caching the mentions."""
+    cache.mkdir(parents=True, exist_ok=True)
+    data = {}
+    ex = None
+    for name, path in CORPORA.items():
+        arts = evaluate.read_corpus(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        f = cache / f"{name}-{digest}.mentions.pkl"
+        if f.exists():
+            extracted = pickle.loads(f.read_bytes())
+        else:
+            from geo.extract import Extractor, load_nlp
+
+            ex = ex or Extractor(gz, load_nlp())
+            t = time.time()
+            extracted = list(ex.extract_many([Document(a.id, a.text) for a in arts]))
+            tmp = f.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(extracted))
+            tmp.replace(f)
+            print(f"extracted {name} in {time.time() - t:.0f}s", flush=True)
+        data[name] = [(a, d, ms) for a, (d, ms) in zip(arts, extracted)]
+    return data
+
+
+def score(resolver: Resolver, items) -> dict:
+    """Recognition F1 and Acc@161 exactly as ``geo eval`` scores them."""
+    s = evaluate.Scores()
+    for a, d, ms in items:
+        evaluate.score_document(s, a, ParsedDocument(d, tuple(resolver.resolve(d, ms))))
+    r = s.as_dict()
+    return {"f1": r["recognition_exact"]["f1"], "acc161": r["resolution"]["acc161"], "n": r["resolution"]["n"]}
+
+
+def queries(resolver: Resolver, items, tag: str) -> list[tuple[str, np.ndarray, int]]:
+    """(group, X, positive index) per gold toponym recognised with its exact span."""
+    out = []
+    for a, d, ms in items:
+        gold = {(g.start, g.end): g for g in a.toponyms if g.lat is not None}
+        groups, rankings, *_ = resolver.rank(d, ms)
+        for key, mentions in groups.items():
+            r = rankings[key]
+            if r.best < 0 or len(r.candidates) < 2:
+                continue  # nothing to learn from one candidate
+            for m in mentions:
+                g = gold.get((m.start, m.end))
+                if g is None:
+                    continue
+                pos = -1
+                if g.geonameid is not None:
+                    pos = next((i for i, c in enumerate(r.candidates) if c.place.geonameid == g.geonameid), -1)
+                if pos < 0:
+                    dist = [haversine_km(g.lat, g.lon, c.place.lat, c.place.lon) for c in r.candidates]
+                    k = int(np.argmin(dist))
+                    pos = k if dist[k] <= evaluate.ACC_KM else -1
+                if pos >= 0:
+                    out.append((f"{tag}:{a.id}", r.X, pos))
+    return out
+
+
+def fit(qs, C: float = 1.0, version: str = "dev", meta: dict | None = None) -> LinearRanker:
+    from scipy.optimize import minimize_scalar
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    allX = np.vstack([X for _, X, _ in qs])
+    scaler = StandardScaler().fit(allX)
+    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
+    diffs, ys = [], []
+    for _, X, pos in qs:
+        Z = (X - scaler.mean_) / scale
+        d = Z[pos] - np.delete(Z, pos, axis=0)
+        d = d[np.any(d != 0, axis=1)]  # identical twins (same place twice) teach nothing
+        if len(d):
+            diffs += [d, -d]
+            ys += [np.ones(len(d)), np.zeros(len(d))]
+    D, y = np.vstack(diffs), np.concatenate(ys)
+    # each query weighs the same, however many candidates it has
+    weights = np.concatenate([np.full(len(dd), 1.0 / len(dd)) for dd in diffs])
+    lr = LogisticRegression(C=C, fit_intercept=False, max_iter=2000).fit(D, y, sample_weight=weights)
+    coef = lr.coef_[0]
+
+    def nll(t):
+        tot = 0.0
+        for _, X, pos in qs:
+            s = ((X - scaler.mean_) / scale) @ coef / t
+            s -= s.max()
+            tot -= s[pos] - math.log(np.exp(s).sum())
+        return tot
+
+    t = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x
+    return LinearRanker(FEATURES, tuple(map(float, coef)), tuple(map(float, scaler.mean_)), tuple(map(float, scale)),
+                        float(t), version, meta or {})
+
+
+def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None) -> LinearRanker:
+    """Iterate: features from the current model's choices, fit, repeat. ``docs``: a set of
+    "corpus:id" to train on (default all)."""
+    model = base
+    for _ in range(iterations):
+        r = Resolver(gz, ranker=model)
+        qs = [q for name, items in data.items() for q in queries(r, items, name)]
+        if docs is not None:
+            qs = [q for q in qs if q[0] in docs]
+        model = fit(qs, C)
+    return model
+
+
+def data_hash(data) -> str:
+    h = hashlib.sha256()
+    for name in sorted(data):
+        h.update(CORPORA[name].read_bytes())
+    return h.hexdigest()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/geo-ranker"))
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--iterations", type=int, default=3)
+    ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--evaluate-only", action="store_true")
+    ap.add_argument("--output", type=Path, default=MODEL_PATH)
+    ap.add_argument("--corpora", type=Path, default=CORPORA_DIR, help="folder with lgl.xml and GeoVirus.xml")
+    args = ap.parse_args()
+    for name in CORPORA:
+        CORPORA[name] = args.corpora / CORPORA[name].name
+
+    from geo.gazetteer import Gazetteer
+
+    gz = Gazetteer.open(progress=False)
+    data = load_data(args.cache, gz)
+    base = LinearRanker.load()
+    if args.evaluate_only:
+        r = Resolver(gz, ranker=base)
+        print(json.dumps({name: score(r, items) for name, items in data.items()}, indent=1))
+        return
+
+    t0 = time.time()
+    cv = {}
+    if not args.no_cv:
+        from sklearn.model_selection import GroupKFold
+
+        docs = [(name, f"{name}:{a.id}") for name, items in data.items() for a, _, _ in items]
+        folds = GroupKFold(n_splits=args.folds).split(docs, groups=[g for _, g in docs])
+        held: dict[str, list] = {name: [] for name in data}
+        index = {f"{name}:{a.id}": (name, it) for name, items in data.items() for it in items for a in [it[0]]}
+        for k, (tr, te) in enumerate(folds):
+            model = train(gz, data, base, args.iterations, args.C, docs={docs[i][1] for i in tr})
+            r = Resolver(gz, ranker=model)
+            for i in te:
+                name, it = index[docs[i][1]]
+                a, d, ms = it
+                held[name].append((a, ParsedDocument(d, tuple(r.resolve(d, ms)))))
+            print(f"fold {k + 1}/{args.folds} done ({time.time() - t0:.0f}s)", flush=True)
+        for name, pairs in held.items():
+            s = evaluate.Scores()
+            for a, pd in pairs:
+                evaluate.score_document(s, a, pd)
+            rep = s.as_dict()
+            cv[name] = {"f1": rep["recognition_exact"]["f1"], "acc161": rep["resolution"]["acc161"]}
+        print("cv (by document):", json.dumps(cv), flush=True)
+
+    model = train(gz, data, base, args.iterations, args.C)
+    insample = {name: score(Resolver(gz, ranker=model), items) for name, items in data.items()}
+    print("in-sample:", json.dumps(insample), flush=True)
+    import sklearn
+
+    n_queries = sum(len(queries(Resolver(gz, ranker=model), items, name)) for name, items in data.items())
+    version = time.strftime("%Y%m%d") + "-" + data_hash(data)[:8]
+    meta = {"trained_on": {name: CORPORA[name].name for name in data}, "training_data_sha256": data_hash(data),
+            "queries": n_queries, "model": "pairwise logistic regression (scikit-learn "
+            f"{sklearn.__version__}), C={args.C}, {args.iterations} iterations",
+            "cv_by_document": cv, "folds": args.folds, "in_sample": insample}
+    model = LinearRanker(model.features, model.coef, model.mean, model.scale, model.temperature, version, meta)
+    d = model.to_dict()
+    assert d["format"] == FORMAT
+    tmp = args.output.with_suffix(".tmp")
+    tmp.write_text(json.dumps(d, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(args.output)
+    print(f"wrote {args.output} (version {version})")
+    for f, c in sorted(zip(model.features, model.coef), key=lambda fc: -abs(fc[1])):
+        print(f"  {f:<18} {c:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""Resolve: choose the place each mention refers to.
+
+How "Washington" or "Alexandria" is disambiguated, by module:
+
+* ``context.py``  -- what the document says about where it is: countries and provinces it names
+  (and its demonyms), "X, Y" / "X in Y" containers, the other names' choices (coherence,
+  containment), and spatial support between names;
+* ``features.py`` -- each candidate's evidence as a named feature vector (prior, similarity, alias,
+  country/admin1 named, container, cue match/miss, coherence, contains, support, feature type...);
+* ``ranker.py``   -- the trained linear ranker (``ranker.json``: coefficients, scaler, version,
+  training-data hash) that scores a feature vector; softmax over a name's candidates gives the
+  mention's score, the largest terms its ``why``; retrain with ``bench/train_ranker.py``;
+* ``resolver.py`` -- :class:`Resolver`: candidates from the gazetteer, ranking in rounds, one sense
+  per name, the geocoder fallback, and the Resolutions.
+"""
+from __future__ import annotations
+
+from .features import FEATURES
+from .ranker import LinearRanker, RankerError
+from .resolver import Ranking, Resolver, Weights
+
+__all__ = ["FEATURES", "LinearRanker", "Ranking", "RankerError", "Resolver", "Weights"]

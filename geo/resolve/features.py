@@ -1,0 +1,195 @@
+"""The evidence for each candidate of a name, as a named feature vector.
+
+Every candidate place of a name gets one row of :data:`FEATURES` (the ranker in ``ranker.py`` turns
+a row into a score). The features, in order:
+
+============== ==================================================================================
+prior          the gazetteer's prior (population, feature type, capital status, name kind)
+similarity     similarity - 1: fuzzy matches pay for the distance (0 for exact matches)
+exact          the name matched exactly (normalised)
+alias          the name matched is not a form of the place's main name ("Egypt", Arizona)
+bare_admin2    a county named without "County" ("Washington" is rarely Washington County)
+country_named  the candidate lies in a country the document names (or a demonym points at)
+admin1_named   ... in a province/state the document names
+container      "X, Y" / "X in Y": the candidate lies in Y
+cue_match      the feature type the cue words ask for ("the province of X", "X River")
+cue_miss       ... and a candidate of another type
+coherence      share of the document's other places within ``coherence_km``
+contains_admin1   a province containing the other places (share), unless one of the name's own
+                  candidates is a city in it ("Kharkiv": the city, not its oblast)
+contains_country  a country containing the other places (half their share)
+admin1_others  in the same province as the other places (share)
+support        share of the other *names* with some candidate within ``support_km``
+type_*         one-hot feature type: country, admin1, admin2, capital, city, water, land, huge
+               (continents, oceans), other
+log_population log10(1 + population) / 7
+importance     the place's importance (0..1)
+top_prior      the candidate has the name's highest prior
+prior_gap      the name's highest prior minus this candidate's
+============== ==================================================================================
+
+``coherence``, ``contains_*`` and ``admin1_others`` read what the previous round chose for the
+document's other names (see ``context.Others``); in the first round they are 0.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from ..features import COUNTRY_CODES, cue_matches
+from ..types import Candidate, Place
+from .context import Context, Others, inside
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+TYPES = ("country", "admin1", "admin2", "capital", "city", "water", "land", "huge", "other")
+
+FEATURES: tuple[str, ...] = (
+    "prior", "similarity", "exact", "alias", "bare_admin2",
+    "country_named", "admin1_named", "container", "cue_match", "cue_miss",
+    "coherence", "contains_admin1", "contains_country", "admin1_others", "support",
+    *(f"type_{t}" for t in TYPES),
+    "log_population", "importance", "top_prior", "prior_gap",
+)
+INDEX = {f: i for i, f in enumerate(FEATURES)}
+
+#: Evidence from the text itself (not the gazetteer's prior): a candidate with any of these is "backed".
+EVIDENCE: tuple[str, ...] = ("country_named", "admin1_named", "container", "cue_match", "coherence",
+                             "contains_admin1", "contains_country", "admin1_others", "support")
+_EVIDENCE_IDX = tuple(INDEX[f] for f in EVIDENCE)
+_NO_COHERENCE = COUNTRY_CODES | {"CONT", "RGN"}
+
+
+def place_type(p: Place) -> str:
+    """The one-hot type of a candidate (``type_*`` features)."""
+    fc, cls = p.feature_code or "", p.feature_class or ""
+    if fc in {"CONT", "OCN"}:
+        return "huge"
+    if fc in COUNTRY_CODES:
+        return "country"
+    if fc == "ADM1":
+        return "admin1"
+    if cls == "A":
+        return "admin2"
+    if fc == "PPLC":
+        return "capital"
+    if cls == "P":
+        return "city"
+    if cls == "H":
+        return "water"
+    if cls in {"L", "T"}:
+        return "land"
+    return "other"
+
+
+def is_alias(c: Candidate) -> bool:
+    """The name matched is not (a form of) the place's main name; countries and provinces are exempt
+    (their short forms and abbreviations are aliases)."""
+    p = c.place
+    return (p.feature_code not in COUNTRY_CODES | {"ADM1"} and c.matched_name != p.name
+            and not same_name(c.matched_name, p.name))
+
+
+@lru_cache(maxsize=65536)
+def same_name(a: str, b: str) -> bool:
+    """Is ``a`` a form of the main name ``b`` ("New York" of "New York City", "Euphrates River" of "Euphrates")?"""
+    from ..gazetteer import normalize
+
+    na, nb = normalize(a), normalize(b)
+    return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
+
+
+def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Context,
+                  containers: Sequence[Place] = (), others: Others | None = None, seats: set = frozenset(),
+                  support: dict | None = None, coherence_km: float = 500.0) -> "np.ndarray":
+    """One row of :data:`FEATURES` per candidate of ``name`` (in the candidates' order)."""
+    import numpy as np
+
+    X = np.zeros((len(cs), len(FEATURES)))
+    if not cs:
+        return X
+    top = max(c.prior for c in cs)
+    top_i = max(range(len(cs)), key=lambda i: (cs[i].prior, -i))
+    n_words = len(name.split())
+    I = INDEX
+    for i, c in enumerate(cs):
+        p, row = c.place, X[i]
+        fc, cc = p.feature_code, p.country_code
+        row[I["prior"]] = c.prior
+        row[I["similarity"]] = c.similarity - 1.0
+        row[I["exact"]] = c.similarity >= 0.999
+        row[I["alias"]] = is_alias(c)
+        row[I["bare_admin2"]] = fc in {"ADM2", "ADM3"} and "county" not in cues and n_words < len(p.name.split())
+        row[I["country_named"]] = bool(cc) and cc in ctx.countries and fc not in COUNTRY_CODES
+        row[I["admin1_named"]] = bool(cc) and (cc, p.admin1_code) in ctx.admin1 and fc != "ADM1"
+        row[I["container"]] = any(inside(p, y) for y in containers)
+        if cues:
+            ok = any(cue_matches(cue, p.feature_class, fc) for cue in cues)
+            row[I["cue_match" if ok else "cue_miss"]] = 1.0
+        if others is not None and others.total:
+            if fc not in _NO_COHERENCE:
+                row[I["coherence"]] = others.near_share(p, coherence_km)
+            inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
+            if fc == "ADM1":
+                if (cc, p.admin1_code) not in seats:
+                    row[I["contains_admin1"]] = inside_admin1
+            elif fc in COUNTRY_CODES:
+                row[I["contains_country"]] = 0.5 * others.countries.get(cc, 0) / others.total
+            else:
+                row[I["admin1_others"]] = inside_admin1
+        if support:
+            row[I["support"]] = support.get((name, p.id), 0.0)
+        row[I[f"type_{place_type(p)}"]] = 1.0
+        row[I["log_population"]] = math.log10(1 + max(p.population or 0, 0)) / 7.0
+        row[I["importance"]] = p.importance or 0.0
+        row[I["prior_gap"]] = top - c.prior
+    X[top_i, I["top_prior"]] = 1.0
+    return X
+
+
+def backed(row: "np.ndarray") -> bool:
+    """Does anything in the document (not just the gazetteer's prior) back this candidate?"""
+    return any(row[i] > 0 for i in _EVIDENCE_IDX)
+
+
+def label(feature: str, c: Candidate, row: "np.ndarray", *, cues: set[str] = frozenset(),
+          containers: Sequence[Place] = ()) -> str:
+    """A short human reading of one feature of one candidate, for ``Resolution.why``."""
+    p = c.place
+    v = row[INDEX[feature]]
+    if feature == "prior":
+        return f"prior {c.prior:.2f}"
+    if feature == "similarity":
+        return f"fuzzy {c.similarity:.2f}"
+    if feature == "alias":
+        return f"alias '{c.matched_name}'"
+    if feature == "country_named":
+        return f"in {p.country_code}, named in the text"
+    if feature == "admin1_named":
+        return f"in {p.admin1 or p.admin1_code}, named in the text"
+    if feature == "container":
+        y = next((y for y in containers if inside(p, y)), None)
+        return f"inside {y.name}, named right after it" if y else "inside the place named right after it"
+    if feature in ("cue_match", "cue_miss"):
+        return f"cue '{'/'.join(sorted(cues))}'" + ("" if feature == "cue_match" else " (other type)")
+    if feature == "coherence":
+        return f"near the other places ({v:.0%})"
+    if feature in ("contains_admin1", "contains_country"):
+        return "contains other places in the text"
+    if feature == "admin1_others":
+        return "in the same province as other places"
+    if feature == "support":
+        return "near a namesake of another place in the text"
+    if feature.startswith("type_"):
+        return feature[5:]
+    if feature == "log_population":
+        return f"population {p.population:,}"
+    if feature == "importance":
+        return f"importance {p.importance:.2f}"
+    if feature == "top_prior":
+        return "the name's most prominent place"
+    if feature == "prior_gap":
+        return f"{v:.2f} below the name's most prominent place"
+    return feature.replace("_", " ")

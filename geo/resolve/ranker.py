@@ -1,0 +1,119 @@
+"""The ranker: a linear function of the standardised features, trained on the dev corpora's gold.
+
+The model is ``ranker.json`` next to this file (coefficients, feature names, scaler, temperature,
+version and a hash of the training data) -- data, not a pickle. ``bench/train_ranker.py`` retrains
+it (scikit-learn, the ``train`` extra); inference here is a dot product in numpy.
+
+A name's candidates are scored ``s = coef . (x - mean) / scale``; the softmax of ``s / temperature``
+over the name's candidates is each candidate's probability (the mention's ``score``), and the terms
+of the dot product are the feature contributions ``why`` lists.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from .features import FEATURES
+
+MODEL_PATH = Path(__file__).with_name("ranker.json")
+FORMAT = "geo-linear-ranker/1"
+
+
+class RankerError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LinearRanker:
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    temperature: float = 1.0
+    version: str = "0"
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        n = len(self.features)
+        if not (len(self.coef) == len(self.mean) == len(self.scale) == n):
+            raise RankerError("ranker: coef, mean, scale and features differ in length")
+        if tuple(self.features) != FEATURES:
+            missing = sorted(set(FEATURES) - set(self.features))
+            extra = sorted(set(self.features) - set(FEATURES))
+            raise RankerError(f"ranker: the model's features do not match the resolver's "
+                              f"(missing {missing}, unknown {extra}); retrain with bench/train_ranker.py")
+        if any(s <= 0 for s in self.scale) or self.temperature <= 0:
+            raise RankerError("ranker: scale and temperature must be positive")
+        import numpy as np
+
+        object.__setattr__(self, "_w", np.asarray(self.coef, dtype=float) / np.asarray(self.scale, dtype=float))
+        object.__setattr__(self, "_b", float(np.dot(self._w, np.asarray(self.mean, dtype=float))))
+
+    # -- persistence ------------------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, d: dict) -> "LinearRanker":
+        if d.get("format") != FORMAT:
+            raise RankerError(f"ranker: unknown model format {d.get('format')!r} (expected {FORMAT!r})")
+        try:
+            return cls(tuple(d["features"]), tuple(map(float, d["coef"])), tuple(map(float, d["mean"])),
+                       tuple(map(float, d["scale"])), float(d.get("temperature", 1.0)), str(d["version"]),
+                       dict(d.get("meta", {})))
+        except (KeyError, TypeError) as e:
+            raise RankerError(f"ranker: malformed model ({e})") from None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "LinearRanker":
+        if path is None:
+            return _default()
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as e:
+            raise RankerError(f"{path}: cannot read the ranker model ({e})") from None
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT, "version": self.version, "features": list(self.features),
+                "coef": [round(c, 6) for c in self.coef], "mean": [round(m, 6) for m in self.mean],
+                "scale": [round(s, 6) for s in self.scale], "temperature": round(self.temperature, 6),
+                "meta": self.meta}
+
+    # -- inference --------------------------------------------------------------------------------------
+    def scores(self, X) -> "np.ndarray":  # noqa: F821
+        """The raw score of each row of ``X`` (candidates x features)."""
+        return X @ self._w - self._b
+
+    def probabilities(self, s) -> "np.ndarray":  # noqa: F821
+        """Softmax of raw scores over one name's candidates."""
+        import numpy as np
+
+        z = (np.asarray(s, dtype=float) - np.max(s)) / self.temperature
+        e = np.exp(z)
+        return e / e.sum()
+
+    def contributions(self, row) -> list[tuple[str, float]]:
+        """Each feature's term in the score of ``row`` (relative to an average candidate), largest first."""
+        terms = (row - self.mean) * self._w
+        return sorted(zip(self.features, map(float, terms)), key=lambda ft: -abs(ft[1]))
+
+
+@lru_cache(maxsize=1)
+def _default() -> LinearRanker:
+    return LinearRanker.load(MODEL_PATH)
+
+
+def explain(ranker: LinearRanker, row, describe, k: int = 4, present: Sequence[str] = ()) -> str:
+    """``why``: the ``k`` largest contributions among the features the candidate has (non-zero),
+    e.g. "prior 0.73 +1.2, in US, named in the text +0.8"; ``describe(feature)`` words one feature."""
+    idx = {f: i for i, f in enumerate(ranker.features)}
+    parts = []
+    for f, v in ranker.contributions(row):
+        if row[idx[f]] == 0 and f not in present:
+            continue
+        if abs(v) < 0.05 and f != "prior":
+            continue
+        parts.append(f"{describe(f)} {v:+.1f}")
+        if len(parts) >= k:
+            break
+    return ", ".join(parts) if parts else "prior only"

@@ -1,0 +1,244 @@
+"""The resolver: candidates for every name, ranked with the document's context, in rounds.
+
+For every distinct name in a document the gazetteer gives candidates (with a prior from population,
+feature type and capital status). Each round computes every candidate's feature vector
+(``features.py``: context from ``context.py``) and scores it with the trained ranker (``ranker.py``);
+the second and later rounds add what the previous round chose for the *other* names (coherence,
+provinces and countries containing them). One sense per name (and cue) per document.
+
+Names the gazetteer lacks go to the geocoder fallback (if one is given), whose answers are checked
+against the document's other places. Every Resolution carries a score (the ranker's probability
+over the name's candidates), a short ``why`` (the largest feature contributions) and the
+runner-up candidates.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+from ..types import Alternative, Candidate, Document, Mention, Place, Resolution
+from . import features as F
+from .context import Context, Others, container_after, support as support_shares
+from .ranker import LinearRanker, explain
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from ..fallback import Geocoder
+    from ..gazetteer import Gazetteer
+
+_HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
+                   r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
+
+
+@dataclass
+class Weights:
+    """The resolver's fixed settings (how candidates are *scored* is learned: see ``ranker.py``)."""
+
+    coherence_km: float = 500.0  # "near the other places" means within this distance
+    support_km: float = 60.0  # a namesake of another name this close supports a candidate
+    fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
+    lone_word_importance: float = 0.7  # a one-word name only the matcher found, with no context: major places only
+    head_similarity: float = 0.85  # "X Township" placed through "X"
+    fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
+    fuzzy_min_len: int = 6  # nor for names shorter than this
+
+
+@dataclass
+class Ranking:
+    """One name's candidates after the last round: features, raw scores, probabilities, the choice."""
+
+    name: str
+    cues: set
+    candidates: list[Candidate]
+    X: "np.ndarray"
+    scores: "np.ndarray"
+    probs: "np.ndarray"
+    best: int  # index into candidates, -1 if none
+    containers: Sequence[Place] = ()
+
+    @property
+    def chosen(self) -> Candidate | None:
+        return self.candidates[self.best] if self.best >= 0 else None
+
+    @property
+    def backed(self) -> bool:
+        return self.best >= 0 and F.backed(self.X[self.best])
+
+
+class Resolver:
+    """Rank gazetteer candidates with document context; geocoder fallback for the rest."""
+
+    def __init__(self, gazetteer: "Gazetteer", geocoder: "Geocoder | None" = None, *, weights: Weights | None = None,
+                 ranker: LinearRanker | None = None, limit: int = 40):
+        self.gz = gazetteer
+        self.geocoder = geocoder
+        self.w = weights or Weights()
+        self.ranker = ranker or LinearRanker.load()
+        self.limit = limit
+        self.rounds = 3
+        self._cands: dict[str, list[Candidate]] = {}
+
+    # -- candidates ---------------------------------------------------------------------------------
+    def candidates(self, surface: str) -> list[Candidate]:
+        key = surface
+        got = self._cands.get(key)
+        if got is None:
+            name = surface.title() if surface.isupper() and len(surface) > 3 else surface
+            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
+            if not got:
+                # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
+                head = _HEAD.sub("", name).strip()
+                if head and head != name:
+                    got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
+                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
+                           if c.place.feature_class in {"P", "A", "H", "L"}]
+            if len(self._cands) > 100_000:
+                self._cands.clear()
+            self._cands[key] = got
+        return got
+
+    # -- ranking -------------------------------------------------------------------------------------
+    def rank(self, doc: Document, mentions: Sequence[Mention]):
+        """Rank every name's candidates: ``(groups, rankings, demonym_places, ctx)``, where groups maps
+        (name, cue) to its mentions and rankings maps (name, cue) to its :class:`Ranking`."""
+        import numpy as np
+
+        text = doc.text
+        # One sense per name per document -- unless cue words tell senses apart
+        # ("the city of Deir Ezzor" vs "the province of Deir Ezzor"): group by (name, cue).
+        groups: dict[tuple[str, str | None], list[Mention]] = defaultdict(list)
+        demonyms: list[Mention] = []
+        for m in mentions:
+            if m.label == "DEMONYM":
+                demonyms.append(m)
+            else:
+                groups[(m.text, m.cue)].append(m)
+        cues_of: dict[str, set[str]] = defaultdict(set)
+        for name, cue in groups:
+            if cue:
+                cues_of[name].add(cue)
+        cands = {name: self.candidates(name) for name, _ in groups}
+        support = support_shares(cands, self.w.support_km)
+
+        # 1. Context from what is (nearly) unambiguous: demonyms, countries, first-level divisions.
+        demonym_places: dict[str, Place | None] = {}
+        for m in demonyms:
+            if m.text not in demonym_places:
+                demonym_places[m.text] = self.gz.demonym(m.text)
+        counts = Counter(m.text for ms in groups.values() for m in ms)
+        ctx = Context.build(cands, counts, (demonym_places[m.text] for m in demonyms))
+
+        # 2. Containers from "X, Y" / "X in Y" patterns, per name.
+        containers: dict[str, list[Place]] = defaultdict(list)
+        for (name, _), ms in groups.items():
+            for m in ms:
+                c = container_after(self.gz, text, m)
+                if c is not None:
+                    containers[name].append(c)
+
+        # 3. Score in rounds. Later rounds add what the previous one chose for the *other* names:
+        #    geographic coherence, provinces containing them, and the provinces/countries they lie in.
+        rankings: dict[tuple[str, str | None], Ranking] = {}
+        for round_ in range(self.rounds):
+            others = Others.from_choices({k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()},
+                                         groups) if round_ else None
+            for key in groups:
+                name, cue = key
+                cs = cands[name]
+                # a mention without a cue takes its name's cue when the document uses only one
+                cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
+                # "Kharkiv": the city and its province both contain the story's other places; the
+                # province gets no credit for that over its own namesake city (cue words decide).
+                seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
+                X = F.name_features(cs, name=name, cues=cues, ctx=ctx, containers=containers.get(name, ()),
+                                    others=others.without(name) if others else None, seats=seats,
+                                    support=support, coherence_km=self.w.coherence_km)
+                s = self.ranker.scores(X) if cs else np.zeros(0)
+                best = int(np.argmax(s)) if cs else -1
+                rankings[key] = Ranking(name, cues, cs, X, s, self.ranker.probabilities(s) if cs else s, best,
+                                        containers.get(name, ()))
+        return groups, rankings, demonym_places, ctx
+
+    def why(self, r: Ranking, i: int | None = None) -> str:
+        """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
+        i = r.best if i is None else i
+        c, row = r.candidates[i], r.X[i]
+        return explain(self.ranker, row, lambda f: F.label(f, c, row, cues=r.cues, containers=r.containers))
+
+    # -- main entry ------------------------------------------------------------------------------------
+    def resolve(self, doc: Document, mentions: Sequence[Mention]) -> list[Resolution]:
+        groups, rankings, demonym_places, ctx = self.rank(doc, mentions)
+        choice: dict[tuple[str, str | None], tuple[Candidate | None, float, str, bool]] = {}
+        runners: dict[tuple[str, str | None], tuple[Alternative, ...]] = {}
+        for key, r in rankings.items():
+            if r.best < 0:
+                choice[key] = (None, 0.0, "no gazetteer candidate", False)
+                continue
+            choice[key] = (r.chosen, float(r.probs[r.best]), self.why(r), r.backed)
+            runners[key] = _runners_up(r)
+
+        # 4. Emit, with the geocoder for names the gazetteer could not place.
+        context_places = [c.place for c, *_rest in choice.values() if c is not None]
+        fallback: dict[str, Place | None] = {}
+        out: list[Resolution] = []
+        for m in mentions:
+            if m.label == "DEMONYM":
+                p = demonym_places.get(m.text)
+                out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
+                                      "demonym" if p else "unknown demonym"))
+                continue
+            c, s, why, backed = choice[(m.text, m.cue)]
+            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
+                    and c.place.importance < self.w.lone_word_importance):
+                continue  # a lone capitalised word that names only a minor place, and nothing backs it
+            if c is not None:
+                out.append(Resolution(m, c.place, round(s, 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
+                continue
+            if m.text not in fallback:
+                fallback[m.text] = self._geocode(m.text, ctx, context_places)
+            p = fallback[m.text]
+            if p is not None:
+                out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
+            else:
+                out.append(Resolution(m, None, 0.0, None, why or "not found"))
+        return out
+
+    # -- pieces ------------------------------------------------------------------------------------------
+    def _geocode(self, name: str, ctx: Context, context_places: Sequence[Place]) -> Place | None:
+        if self.geocoder is None:
+            return None  # (an unavailable geocoder still answers from its cache)
+        from ..fallback import plausible
+
+        codes = [cc for cc, _ in ctx.countries.most_common(3)] or None
+        p = self.geocoder.geocode(name, country_codes=codes)
+        if p is None and codes:
+            p = self.geocoder.geocode(name)
+        if p is None:
+            return None
+        if not plausible(p, context_places, max_km=self.w.fallback_max_km):
+            return None
+        return p
+
+
+def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
+    """Exact (normalised) matches always; fuzzy ones only when close and the name is long enough."""
+    return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
+
+
+def _runners_up(r: Ranking, k: int = 3) -> tuple[Alternative, ...]:
+    """The best ``k`` other places (one entry per place), best first, with their probabilities."""
+    out: list[Alternative] = []
+    seen = {r.chosen.place.id} if r.chosen is not None else set()
+    order = sorted(range(len(r.candidates)), key=lambda i: (-r.scores[i], r.candidates[i].place.id))
+    for i in order:
+        c = r.candidates[i]
+        if c.place.id in seen:
+            continue
+        seen.add(c.place.id)
+        out.append(Alternative(c.place, round(float(r.probs[i]), 4)))
+        if len(out) >= k:
+            break
+    return tuple(out)
