@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
@@ -70,6 +71,38 @@ def load_data(cache: Path, gz) -> dict:
     return data
 
 
+def load_stories(cache: Path, gz) -> list:
+    """The training stories of bench/ranker_stories.py, extracted (and cached)."""
+    from ranker_stories import STORIES
+
+    digest = hashlib.sha256(repr(STORIES).encode()).hexdigest()[:16]
+    f = cache / f"stories-{digest}.mentions.pkl"
+    if f.exists():
+        extracted = pickle.loads(f.read_bytes())
+    else:
+        from geo.extract import Extractor, load_nlp
+
+        ex = Extractor(gz, load_nlp())
+        extracted = list(ex.extract_many([Document(f"story-{i}", t) for i, (t, _) in enumerate(STORIES)]))
+        f.write_bytes(pickle.dumps(extracted))
+    return [(gold, d, ms) for (_, gold), (d, ms) in zip(STORIES, extracted)]
+
+
+def story_queries(resolver: Resolver, stories, weight: float) -> list:
+    from ranker_stories import gold_index
+
+    out = []
+    for gold, d, ms in stories:
+        groups, rankings, *_ = resolver.rank(d, ms)
+        for key, mentions in groups.items():
+            r = rankings[key]
+            if key[0] in gold and len(r.candidates) > 1:
+                pos = gold_index(r.candidates, gold[key[0]])
+                if pos >= 0:
+                    out += [(f"story:{d.id}", r.X, pos, weight)] * len(mentions)
+    return out
+
+
 def score(resolver: Resolver, items) -> dict:
     """Recognition F1 and Acc@161 exactly as ``geo eval`` scores them."""
     s = evaluate.Scores()
@@ -79,8 +112,8 @@ def score(resolver: Resolver, items) -> dict:
     return {"f1": r["recognition_exact"]["f1"], "acc161": r["resolution"]["acc161"], "n": r["resolution"]["n"]}
 
 
-def queries(resolver: Resolver, items, tag: str) -> list[tuple[str, np.ndarray, int]]:
-    """(group, X, positive index) per gold toponym recognised with its exact span."""
+def queries(resolver: Resolver, items, tag: str) -> list[tuple[str, np.ndarray, int, float]]:
+    """(group, X, positive index, weight) per gold toponym recognised with its exact span."""
     out = []
     for a, d, ms in items:
         gold = {(g.start, g.end): g for g in a.toponyms if g.lat is not None}
@@ -101,46 +134,49 @@ def queries(resolver: Resolver, items, tag: str) -> list[tuple[str, np.ndarray, 
                     k = int(np.argmin(dist))
                     pos = k if dist[k] <= evaluate.ACC_KM else -1
                 if pos >= 0:
-                    out.append((f"{tag}:{a.id}", r.X, pos))
+                    out.append((f"{tag}:{a.id}", r.X, pos, 1.0))
     return out
 
 
-def fit(qs, C: float = 1.0, version: str = "dev", meta: dict | None = None) -> LinearRanker:
+def fit(qs, C: float = 1.0, features=FEATURES, version: str = "dev", meta: dict | None = None) -> LinearRanker:
     from scipy.optimize import minimize_scalar
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    allX = np.vstack([X for _, X, _ in qs])
+    cols = [FEATURES.index(f) for f in features]
+    qs = [(g, X[:, cols], pos, w) for g, X, pos, w in qs]
+    allX = np.vstack([X for _, X, _, _ in qs])
     scaler = StandardScaler().fit(allX)
     scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
-    diffs, ys = [], []
-    for _, X, pos in qs:
+    diffs, ys, weights = [], [], []
+    for _, X, pos, qw in qs:
         Z = (X - scaler.mean_) / scale
         d = Z[pos] - np.delete(Z, pos, axis=0)
         d = d[np.any(d != 0, axis=1)]  # identical twins (same place twice) teach nothing
         if len(d):
             diffs += [d, -d]
             ys += [np.ones(len(d)), np.zeros(len(d))]
-    D, y = np.vstack(diffs), np.concatenate(ys)
-    # each query weighs the same, however many candidates it has
-    weights = np.concatenate([np.full(len(dd), 1.0 / len(dd)) for dd in diffs])
+            # each query weighs the same (times its weight), however many candidates it has
+            weights += [np.full(len(d), qw / len(d))] * 2
+    D, y, weights = np.vstack(diffs), np.concatenate(ys), np.concatenate(weights)
     lr = LogisticRegression(C=C, fit_intercept=False, max_iter=2000).fit(D, y, sample_weight=weights)
     coef = lr.coef_[0]
 
     def nll(t):
         tot = 0.0
-        for _, X, pos in qs:
+        for _, X, pos, qw in qs:
             s = ((X - scaler.mean_) / scale) @ coef / t
             s -= s.max()
-            tot -= s[pos] - math.log(np.exp(s).sum())
+            tot -= qw * (s[pos] - math.log(np.exp(s).sum()))
         return tot
 
     t = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x
-    return LinearRanker(FEATURES, tuple(map(float, coef)), tuple(map(float, scaler.mean_)), tuple(map(float, scale)),
+    return LinearRanker(tuple(features), tuple(map(float, coef)), tuple(map(float, scaler.mean_)), tuple(map(float, scale)),
                         float(t), version, meta or {})
 
 
-def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None) -> LinearRanker:
+def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None, features=FEATURES,
+          stories=(), story_weight: float = 1.0) -> LinearRanker:
     """Iterate: features from the current model's choices, fit, repeat. ``docs``: a set of
     "corpus:id" to train on (default all)."""
     model = base
@@ -149,7 +185,8 @@ def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None) ->
         qs = [q for name, items in data.items() for q in queries(r, items, name)]
         if docs is not None:
             qs = [q for q in qs if q[0] in docs]
-        model = fit(qs, C)
+        qs += story_queries(r, stories, story_weight)
+        model = fit(qs, C, features)
     return model
 
 
@@ -167,6 +204,9 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--story-weight", type=float, default=3.0,
+                    help="weight of each query from bench/ranker_stories.py (0: leave them out)")
+    ap.add_argument("--drop", default="", help="comma-separated features the model leaves out")
     ap.add_argument("--evaluate-only", action="store_true")
     ap.add_argument("--output", type=Path, default=MODEL_PATH)
     ap.add_argument("--corpora", type=Path, default=CORPORA_DIR, help="folder with lgl.xml and GeoVirus.xml")
@@ -184,6 +224,11 @@ def main() -> None:
         print(json.dumps({name: score(r, items) for name, items in data.items()}, indent=1))
         return
 
+    stories = load_stories(args.cache, gz) if args.story_weight > 0 else []
+    drop = {f for f in args.drop.split(",") if f}
+    if drop - set(FEATURES):
+        ap.error(f"unknown features: {sorted(drop - set(FEATURES))}")
+    feats = tuple(f for f in FEATURES if f not in drop)
     t0 = time.time()
     cv = {}
     if not args.no_cv:
@@ -194,7 +239,8 @@ def main() -> None:
         held: dict[str, list] = {name: [] for name in data}
         index = {f"{name}:{a.id}": (name, it) for name, items in data.items() for it in items for a in [it[0]]}
         for k, (tr, te) in enumerate(folds):
-            model = train(gz, data, base, args.iterations, args.C, docs={docs[i][1] for i in tr})
+            model = train(gz, data, base, args.iterations, args.C, docs={docs[i][1] for i in tr}, features=feats,
+                          stories=stories, story_weight=args.story_weight)
             r = Resolver(gz, ranker=model)
             for i in te:
                 name, it = index[docs[i][1]]
@@ -209,14 +255,16 @@ def main() -> None:
             cv[name] = {"f1": rep["recognition_exact"]["f1"], "acc161": rep["resolution"]["acc161"]}
         print("cv (by document):", json.dumps(cv), flush=True)
 
-    model = train(gz, data, base, args.iterations, args.C)
+    model = train(gz, data, base, args.iterations, args.C, features=feats, stories=stories,
+                  story_weight=args.story_weight)
     insample = {name: score(Resolver(gz, ranker=model), items) for name, items in data.items()}
     print("in-sample:", json.dumps(insample), flush=True)
     import sklearn
 
     n_queries = sum(len(queries(Resolver(gz, ranker=model), items, name)) for name, items in data.items())
     version = time.strftime("%Y%m%d") + "-" + data_hash(data)[:8]
-    meta = {"trained_on": {name: CORPORA[name].name for name in data}, "training_data_sha256": data_hash(data),
+    meta = {"trained_on": {name: CORPORA[name].name for name in data},
+            "stories": f"bench/ranker_stories.py ({len(stories)} stories, weight {args.story_weight})", "training_data_sha256": data_hash(data),
             "queries": n_queries, "model": "pairwise logistic regression (scikit-learn "
             f"{sklearn.__version__}), C={args.C}, {args.iterations} iterations",
             "cv_by_document": cv, "folds": args.folds, "in_sample": insample}

@@ -20,10 +20,13 @@ contains_admin1   a province containing the other places (share), unless one of 
 contains_country  a country containing the other places (half their share)
 admin1_others  in the same province as the other places (share)
 support        share of the other *names* with some candidate within ``support_km``
+area_contains_none  a country or province none of the document's other places lies in
+far_from_others     a place none of the document's other places is near
 type_*         one-hot feature type: country, admin1, admin2, capital, city, water, land, huge
                (continents, oceans), other
-log_population log10(1 + population) / 7
-importance     the place's importance (0..1)
+importance     the place's importance (0..1: population, feature type, capital status)
+log_population_area   log10(1 + population) / 7 of an administrative area (class A)
+log_population_point  ... of any other place (cities, physical features)
 top_prior      the candidate has the name's highest prior
 prior_gap      the name's highest prior minus this candidate's
 ============== ==================================================================================
@@ -50,8 +53,9 @@ FEATURES: tuple[str, ...] = (
     "prior", "similarity", "exact", "alias", "bare_admin2",
     "country_named", "admin1_named", "container", "cue_match", "cue_miss",
     "coherence", "contains_admin1", "contains_country", "admin1_others", "support",
+    "area_contains_none", "far_from_others",
     *(f"type_{t}" for t in TYPES),
-    "log_population", "importance", "top_prior", "prior_gap",
+    "importance", "log_population_area", "log_population_point", "top_prior", "prior_gap",
 )
 INDEX = {f: i for i, f in enumerate(FEATURES)}
 
@@ -130,20 +134,25 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
             row[I["cue_match" if ok else "cue_miss"]] = 1.0
         if others is not None and others.total:
             if fc not in _NO_COHERENCE:
-                row[I["coherence"]] = others.near_share(p, coherence_km)
+                row[I["coherence"]] = near = others.near_share(p, coherence_km)
+                row[I["far_from_others"]] = near == 0
             inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
             if fc == "ADM1":
                 if (cc, p.admin1_code) not in seats:
                     row[I["contains_admin1"]] = inside_admin1
+                row[I["area_contains_none"]] = inside_admin1 == 0
             elif fc in COUNTRY_CODES:
                 row[I["contains_country"]] = 0.5 * others.countries.get(cc, 0) / others.total
+                row[I["area_contains_none"]] = not others.countries.get(cc)
             else:
                 row[I["admin1_others"]] = inside_admin1
         if support:
             row[I["support"]] = support.get((name, p.id), 0.0)
         row[I[f"type_{place_type(p)}"]] = 1.0
-        row[I["log_population"]] = math.log10(1 + max(p.population or 0, 0)) / 7.0
+        # an area's population is not a city's: prominence is compared within each kind
+        pop = math.log10(1 + max(p.population or 0, 0)) / 7.0
         row[I["importance"]] = p.importance or 0.0
+        row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
         row[I["prior_gap"]] = top - c.prior
     X[top_i, I["top_prior"]] = 1.0
     return X
@@ -180,14 +189,18 @@ def label(feature: str, c: Candidate, row: "np.ndarray", *, cues: set[str] = fro
         return "contains other places in the text"
     if feature == "admin1_others":
         return "in the same province as other places"
+    if feature == "area_contains_none":
+        return "contains none of the other places"
+    if feature == "far_from_others":
+        return "far from the other places"
     if feature == "support":
         return "near a namesake of another place in the text"
     if feature.startswith("type_"):
         return feature[5:]
-    if feature == "log_population":
-        return f"population {p.population:,}"
     if feature == "importance":
         return f"importance {p.importance:.2f}"
+    if feature.startswith("log_population"):
+        return f"population {p.population:,}"
     if feature == "top_prior":
         return "the name's most prominent place"
     if feature == "prior_gap":

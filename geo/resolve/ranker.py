@@ -40,17 +40,24 @@ class LinearRanker:
         n = len(self.features)
         if not (len(self.coef) == len(self.mean) == len(self.scale) == n):
             raise RankerError("ranker: coef, mean, scale and features differ in length")
-        if tuple(self.features) != FEATURES:
-            missing = sorted(set(FEATURES) - set(self.features))
-            extra = sorted(set(self.features) - set(FEATURES))
-            raise RankerError(f"ranker: the model's features do not match the resolver's "
-                              f"(missing {missing}, unknown {extra}); retrain with bench/train_ranker.py")
+        extra = sorted(set(self.features) - set(FEATURES))
+        if extra or len(set(self.features)) != n:
+            raise RankerError(f"ranker: the model uses features the resolver does not compute ({extra}) "
+                              f"or names one twice; retrain with bench/train_ranker.py")
         if any(s <= 0 for s in self.scale) or self.temperature <= 0:
             raise RankerError("ranker: scale and temperature must be positive")
         import numpy as np
 
-        object.__setattr__(self, "_w", np.asarray(self.coef, dtype=float) / np.asarray(self.scale, dtype=float))
-        object.__setattr__(self, "_b", float(np.dot(self._w, np.asarray(self.mean, dtype=float))))
+        # the model may use a subset of FEATURES: the others weigh nothing
+        pos = {f: i for i, f in enumerate(FEATURES)}
+        w = np.zeros(len(FEATURES))
+        mean = np.zeros(len(FEATURES))
+        for f, c, m, sc in zip(self.features, self.coef, self.mean, self.scale):
+            w[pos[f]] = c / sc
+            mean[pos[f]] = m
+        object.__setattr__(self, "_w", w)
+        object.__setattr__(self, "_mean", mean)
+        object.__setattr__(self, "_b", float(np.dot(w, mean)))
 
     # -- persistence ------------------------------------------------------------------------------------
     @classmethod
@@ -94,8 +101,8 @@ class LinearRanker:
 
     def contributions(self, row) -> list[tuple[str, float]]:
         """Each feature's term in the score of ``row`` (relative to an average candidate), largest first."""
-        terms = (row - self.mean) * self._w
-        return sorted(zip(self.features, map(float, terms)), key=lambda ft: -abs(ft[1]))
+        terms = (row - self._mean) * self._w
+        return sorted(((f, float(t)) for f, t, w in zip(FEATURES, terms, self._w) if w), key=lambda ft: -abs(ft[1]))
 
 
 @lru_cache(maxsize=1)
@@ -103,15 +110,15 @@ def _default() -> LinearRanker:
     return LinearRanker.load(MODEL_PATH)
 
 
-def explain(ranker: LinearRanker, row, describe, k: int = 4, present: Sequence[str] = ()) -> str:
+def explain(ranker: LinearRanker, row, describe, k: int = 4, present: Sequence[str] = ("prior",)) -> str:
     """``why``: the ``k`` largest contributions among the features the candidate has (non-zero),
     e.g. "prior 0.73 +1.2, in US, named in the text +0.8"; ``describe(feature)`` words one feature."""
-    idx = {f: i for i, f in enumerate(ranker.features)}
+    idx = {f: i for i, f in enumerate(FEATURES)}
     parts = []
     for f, v in ranker.contributions(row):
         if row[idx[f]] == 0 and f not in present:
             continue
-        if abs(v) < 0.05 and f != "prior":
+        if abs(v) < 0.05:
             continue
         parts.append(f"{describe(f)} {v:+.1f}")
         if len(parts) >= k:
