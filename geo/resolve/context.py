@@ -130,7 +130,9 @@ class Others:
             return 0.0
         import numpy as np
 
-        pts = np.radians(np.asarray(self.points, dtype=float))
+        pts = self.__dict__.get("_radians")
+        if pts is None:
+            pts = self.__dict__["_radians"] = np.radians(np.asarray(self.points, dtype=float))
         lat1, lon1 = np.radians(p.lat), np.radians(p.lon)
         a = (np.sin((pts[:, 0] - lat1) / 2) ** 2
              + np.cos(lat1) * np.cos(pts[:, 0]) * np.sin((pts[:, 1] - lon1) / 2) ** 2)
