@@ -138,19 +138,13 @@ def queries(resolver: Resolver, items, tag: str) -> list[tuple[str, np.ndarray, 
     return out
 
 
-def fit(qs, C: float = 1.0, features=FEATURES, version: str = "dev", meta: dict | None = None) -> LinearRanker:
-    from scipy.optimize import minimize_scalar
+def _pairwise(qs, mean, scale, C: float) -> np.ndarray:
+    """scikit-learn LogisticRegression on x_gold - x_other (and the reverse), no intercept."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
-    cols = [FEATURES.index(f) for f in features]
-    qs = [(g, X[:, cols], pos, w) for g, X, pos, w in qs]
-    allX = np.vstack([X for _, X, _, _ in qs])
-    scaler = StandardScaler().fit(allX)
-    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
     diffs, ys, weights = [], [], []
     for _, X, pos, qw in qs:
-        Z = (X - scaler.mean_) / scale
+        Z = (X - mean) / scale
         d = Z[pos] - np.delete(Z, pos, axis=0)
         d = d[np.any(d != 0, axis=1)]  # identical twins (same place twice) teach nothing
         if len(d):
@@ -159,8 +153,50 @@ def fit(qs, C: float = 1.0, features=FEATURES, version: str = "dev", meta: dict 
             # each query weighs the same (times its weight), however many candidates it has
             weights += [np.full(len(d), qw / len(d))] * 2
     D, y, weights = np.vstack(diffs), np.concatenate(ys), np.concatenate(weights)
-    lr = LogisticRegression(C=C, fit_intercept=False, max_iter=2000).fit(D, y, sample_weight=weights)
-    coef = lr.coef_[0]
+    return LogisticRegression(C=C, fit_intercept=False, max_iter=2000).fit(D, y, sample_weight=weights).coef_[0]
+
+
+def _listwise(qs, mean, scale, l2: float) -> np.ndarray:
+    """Conditional logit: maximise the softmax probability of the gold candidate among its mention's
+    candidates (L2-regularised, L-BFGS from scipy). Unlike the pairwise loss, the hard competitor
+    (Washington state for Washington, D.C.) is not diluted among thirty easy ones."""
+    from scipy.optimize import minimize
+
+    Z = np.vstack([(X - mean) / scale for _, X, _, _ in qs])
+    sizes = np.array([len(X) for _, X, _, _ in qs])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    qid = np.repeat(np.arange(len(qs)), sizes)
+    pos = starts + np.array([p for _, _, p, _ in qs])
+    wq = np.array([w for _, _, _, w in qs], dtype=float)
+    wq /= wq.sum()
+
+    def f(beta):
+        s = Z @ beta
+        m = np.maximum.reduceat(s, starts)
+        e = np.exp(s - m[qid])
+        tot = np.add.reduceat(e, starts)
+        lse = np.log(tot) + m
+        p = e / tot[qid]
+        loss = float(wq @ (lse - s[pos])) + 0.5 * l2 * float(beta @ beta)
+        grad = Z.T @ (p * wq[qid]) - Z[pos].T @ wq + l2 * beta
+        return loss, grad
+
+    return minimize(f, np.zeros(Z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 2000}).x
+
+
+def fit(qs, C: float = 1.0, features=FEATURES, loss: str = "pairwise") -> LinearRanker:
+    from scipy.optimize import minimize_scalar
+    from sklearn.preprocessing import StandardScaler
+
+    cols = [FEATURES.index(f) for f in features]
+    qs = [(g, X[:, cols], pos, w) for g, X, pos, w in qs]
+    allX = np.vstack([X for _, X, _, _ in qs])
+    scaler = StandardScaler().fit(allX)
+    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
+    if loss == "listwise":
+        coef = _listwise(qs, scaler.mean_, scale, l2=1.0 / (C * 1000.0))
+    else:
+        coef = _pairwise(qs, scaler.mean_, scale, C)
 
     def nll(t):
         tot = 0.0
@@ -172,11 +208,11 @@ def fit(qs, C: float = 1.0, features=FEATURES, version: str = "dev", meta: dict 
 
     t = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x
     return LinearRanker(tuple(features), tuple(map(float, coef)), tuple(map(float, scaler.mean_)), tuple(map(float, scale)),
-                        float(t), version, meta or {})
+                        float(t), "dev", {})
 
 
 def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None, features=FEATURES,
-          stories=(), story_weight: float = 1.0) -> LinearRanker:
+          stories=(), story_weight: float = 1.0, loss: str = "pairwise") -> LinearRanker:
     """Iterate: features from the current model's choices, fit, repeat. ``docs``: a set of
     "corpus:id" to train on (default all)."""
     model = base
@@ -186,7 +222,7 @@ def train(gz, data, base: LinearRanker, iterations: int, C: float, docs=None, fe
         if docs is not None:
             qs = [q for q in qs if q[0] in docs]
         qs += story_queries(r, stories, story_weight)
-        model = fit(qs, C, features)
+        model = fit(qs, C, features, loss)
     return model
 
 
@@ -204,6 +240,9 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--loss", choices=["listwise", "pairwise"], default="pairwise",
+                    help="listwise: conditional logit over a mention's candidates (scipy); pairwise: "
+                         "scikit-learn LogisticRegression on gold-minus-other differences")
     ap.add_argument("--story-weight", type=float, default=3.0,
                     help="weight of each query from bench/ranker_stories.py (0: leave them out)")
     ap.add_argument("--drop", default="", help="comma-separated features the model leaves out")
@@ -240,7 +279,7 @@ def main() -> None:
         index = {f"{name}:{a.id}": (name, it) for name, items in data.items() for it in items for a in [it[0]]}
         for k, (tr, te) in enumerate(folds):
             model = train(gz, data, base, args.iterations, args.C, docs={docs[i][1] for i in tr}, features=feats,
-                          stories=stories, story_weight=args.story_weight)
+                          stories=stories, story_weight=args.story_weight, loss=args.loss)
             r = Resolver(gz, ranker=model)
             for i in te:
                 name, it = index[docs[i][1]]
@@ -256,7 +295,7 @@ def main() -> None:
         print("cv (by document):", json.dumps(cv), flush=True)
 
     model = train(gz, data, base, args.iterations, args.C, features=feats, stories=stories,
-                  story_weight=args.story_weight)
+                  story_weight=args.story_weight, loss=args.loss)
     insample = {name: score(Resolver(gz, ranker=model), items) for name, items in data.items()}
     print("in-sample:", json.dumps(insample), flush=True)
     import sklearn
@@ -265,8 +304,11 @@ def main() -> None:
     version = time.strftime("%Y%m%d") + "-" + data_hash(data)[:8]
     meta = {"trained_on": {name: CORPORA[name].name for name in data},
             "stories": f"bench/ranker_stories.py ({len(stories)} stories, weight {args.story_weight})", "training_data_sha256": data_hash(data),
-            "queries": n_queries, "model": "pairwise logistic regression (scikit-learn "
-            f"{sklearn.__version__}), C={args.C}, {args.iterations} iterations",
+            "queries": n_queries,
+            "model": (f"{args.loss} " + ("conditional logit (scipy L-BFGS)" if args.loss == "listwise" else
+                      f"logistic regression (scikit-learn {sklearn.__version__})")
+                      + f", standardised features (scikit-learn StandardScaler), C={args.C}, "
+                      f"{args.iterations} iterations"),
             "cv_by_document": cv, "folds": args.folds, "in_sample": insample}
     model = LinearRanker(model.features, model.coef, model.mean, model.scale, model.temperature, version, meta)
     d = model.to_dict()

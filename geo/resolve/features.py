@@ -25,6 +25,7 @@ far_from_others     a place none of the document's other places is near
 type_*         one-hot feature type: country, admin1, admin2, capital, city, water, land, huge
                (continents, oceans), other
 importance     the place's importance (0..1: population, feature type, capital status)
+capital_with_province_namesake  a national capital among whose namesakes is a province ("Washington")
 log_population_area   log10(1 + population) / 7 of an administrative area (class A)
 log_population_point  ... of any other place (cities, physical features)
 top_prior      the candidate has the name's highest prior
@@ -54,7 +55,7 @@ FEATURES: tuple[str, ...] = (
     "country_named", "admin1_named", "container", "cue_match", "cue_miss",
     "coherence", "contains_admin1", "contains_country", "admin1_others", "support",
     "area_contains_none", "far_from_others",
-    *(f"type_{t}" for t in TYPES),
+    *(f"type_{t}" for t in TYPES), "capital_with_province_namesake",
     "importance", "log_population_area", "log_population_point", "top_prior", "prior_gap",
 )
 INDEX = {f: i for i, f in enumerate(FEATURES)}
@@ -155,6 +156,12 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
         row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
         row[I["prior_gap"]] = top - c.prior
     X[top_i, I["top_prior"]] = 1.0
+    # "Washington": a national capital named like one of the name's provinces -- news means the capital
+    # unless the province's places are around (the province's containment features say so)
+    if any(c.place.feature_code == "ADM1" for c in cs):
+        for i, c in enumerate(cs):
+            if c.place.feature_code == "PPLC":
+                X[i, I["capital_with_province_namesake"]] = 1.0
     return X
 
 
@@ -201,6 +208,8 @@ def label(feature: str, c: Candidate, row: "np.ndarray", *, cues: set[str] = fro
         return f"importance {p.importance:.2f}"
     if feature.startswith("log_population"):
         return f"population {p.population:,}"
+    if feature == "capital_with_province_namesake":
+        return "the capital, not the province of the same name"
     if feature == "top_prior":
         return "the name's most prominent place"
     if feature == "prior_gap":
