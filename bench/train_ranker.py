@@ -4,6 +4,8 @@
     python bench/train_ranker.py [--folds 5] [--iterations 3] [--C 1.0] [--cache /tmp/geo-ranker]
     python bench/train_ranker.py --evaluate-only     # figures of the shipped model (no training)
 
+Writes geo/resolve/ranker-trained.json (copy it over ranker.json to make it the resolver's default).
+
 1. Extraction (spaCy, the slow part) runs once per corpus and is cached (pickled mentions) in --cache.
 2. Each gold toponym recognised with its exact span becomes a query: its name's candidates and their
    feature vectors (geo/resolve/features.py) as the resolver computes them in its last round. The
@@ -39,7 +41,7 @@ import numpy as np  # noqa: E402
 from geo import evaluate  # noqa: E402
 from geo.gazetteer.store import haversine_km  # noqa: E402
 from geo.resolve import FEATURES, LinearRanker, Resolver  # noqa: E402
-from geo.resolve.ranker import FORMAT, MODEL_PATH  # noqa: E402
+from geo.resolve.ranker import FORMAT, TRAINED_PATH  # noqa: E402
 from geo.types import Document, ParsedDocument  # noqa: E402
 
 CORPORA_DIR = ROOT.parent / "shared" / "corpora"
@@ -240,6 +242,8 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--model", default="trained", help="start from (and --evaluate-only) this model: 'trained' "
+                    "(default), or a path; the default model is geo/resolve/ranker.json")
     ap.add_argument("--loss", choices=["listwise", "pairwise"], default="pairwise",
                     help="listwise: conditional logit over a mention's candidates (scipy); pairwise: "
                          "scikit-learn LogisticRegression on gold-minus-other differences")
@@ -247,7 +251,7 @@ def main() -> None:
                     help="weight of each query from bench/ranker_stories.py (0: leave them out)")
     ap.add_argument("--drop", default="", help="comma-separated features the model leaves out")
     ap.add_argument("--evaluate-only", action="store_true")
-    ap.add_argument("--output", type=Path, default=MODEL_PATH)
+    ap.add_argument("--output", type=Path, default=TRAINED_PATH)
     ap.add_argument("--corpora", type=Path, default=CORPORA_DIR, help="folder with lgl.xml and GeoVirus.xml")
     args = ap.parse_args()
     for name in CORPORA:
@@ -257,7 +261,7 @@ def main() -> None:
 
     gz = Gazetteer.open(progress=False)
     data = load_data(args.cache, gz)
-    base = LinearRanker.load()
+    base = LinearRanker.load(args.model)
     if args.evaluate_only:
         r = Resolver(gz, ranker=base)
         print(json.dumps({name: score(r, items) for name, items in data.items()}, indent=1))

@@ -1,8 +1,11 @@
 """The ranker: a linear function of the standardised features, trained on the dev corpora's gold.
 
-The model is ``ranker.json`` next to this file (coefficients, feature names, scaler, temperature,
-version and a hash of the training data) -- data, not a pickle. ``bench/train_ranker.py`` retrains
-it (scikit-learn, the ``train`` extra); inference here is a dot product in numpy.
+Models are JSON next to this file (coefficients, feature names, scaler, temperature, version and, for
+trained ones, a hash of the training data) -- data, not a pickle. ``ranker.json`` is the default: the
+former hand-tuned weights as a linear model. ``ranker-trained.json`` is the model
+``bench/train_ranker.py`` trains on the dev corpora (scikit-learn, the ``train`` extra); load it with
+``LinearRanker.load("trained")``. It is not the default yet: it sends "Washington" and "New York" in
+world news to the states (docs/ranker.md). Inference is a dot product in numpy.
 
 A name's candidates are scored ``s = coef . (x - mean) / scale``; the softmax of ``s / temperature``
 over the name's candidates is each candidate's probability (the mention's ``score``), and the terms
@@ -18,7 +21,8 @@ from typing import Sequence
 
 from .features import FEATURES
 
-MODEL_PATH = Path(__file__).with_name("ranker.json")
+MODEL_PATH = Path(__file__).with_name("ranker.json")  # the default model
+TRAINED_PATH = Path(__file__).with_name("ranker-trained.json")  # bench/train_ranker.py's output
 FORMAT = "geo-linear-ranker/1"
 
 
@@ -75,6 +79,8 @@ class LinearRanker:
     def load(cls, path: str | Path | None = None) -> "LinearRanker":
         if path is None:
             return _default()
+        if path == "trained":
+            path = TRAINED_PATH
         try:
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as e:
@@ -110,7 +116,7 @@ def _default() -> LinearRanker:
     return LinearRanker.load(MODEL_PATH)
 
 
-def explain(ranker: LinearRanker, row, describe, k: int = 4, present: Sequence[str] = ("prior",)) -> str:
+def explain(ranker: LinearRanker, row, describe, k: int = 6, present: Sequence[str] = ("prior",)) -> str:
     """``why``: the ``k`` largest contributions among the features the candidate has (non-zero),
     e.g. "prior 0.73 +1.2, in US, named in the text +0.8"; ``describe(feature)`` words one feature."""
     idx = {f: i for i, f in enumerate(FEATURES)}
