@@ -7,9 +7,11 @@ How "Washington" or "Alexandria" is disambiguated, by module:
   containment), and spatial support between names;
 * ``features.py`` -- each candidate's evidence as a named feature vector (prior, similarity, alias,
   country/admin1 named, container, cue match/miss, coherence, contains, support, feature type...);
-* ``ranker.py``   -- the trained linear ranker (``ranker.json``: coefficients, scaler, version,
-  training-data hash) that scores a feature vector; softmax over a name's candidates gives the
-  mention's score, the largest terms its ``why``; retrain with ``bench/train_ranker.py``;
+* ``ranker.py``   -- the linear ranker that scores a feature vector (models as JSON: coefficients,
+  scaler, version, training-data hash); softmax over a name's candidates gives the mention's score,
+  the largest terms its ``why``. ``ranker.json`` (default) holds the former hand-tuned weights,
+  ``ranker-trained.json`` the model ``bench/train_ranker.py`` trains on the dev corpora
+  (``LinearRanker.load("trained")``; see docs/ranker.md for why it is not the default yet);
 * ``resolver.py`` -- :class:`Resolver`: candidates from the gazetteer, ranking in rounds, one sense
   per name, the geocoder fallback, and the Resolutions.
 """
