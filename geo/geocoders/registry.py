@@ -1,6 +1,6 @@
 """Providers by name. Adding one is a class (see :mod:`.base`) plus one line in ``PROVIDERS``.
 
-Entries are ``"module:Class"`` strings so that naming and validating a service (the config file,
+Entries are classes or ``"module:Class"`` strings; geo's own are strings so that naming and validating a service (the config file,
 ``--geocoder``) imports neither the provider nor geopy.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from .base import GeocoderConfigError
 
-PROVIDERS: dict[str, str] = {
+PROVIDERS: dict[str, "str | type"] = {
     "nominatim": "geo.geocoders.nominatim:NominatimGeocoder",
     "photon": "geo.geocoders.photon:PhotonGeocoder",
     "pelias": "geo.geocoders.pelias:PeliasGeocoder",
@@ -35,7 +35,7 @@ def public_hosts() -> dict[str, str]:
 
 def register(name: str, target: str | type) -> None:
     """Add (or replace) a provider: ``target`` is a class or a ``"module:Class"`` string."""
-    PROVIDERS[name.strip().lower()] = target if isinstance(target, str) else f"{target.__module__}:{target.__qualname__}"
+    PROVIDERS[name.strip().lower()] = target
 
 
 def provider_class(name: str) -> type:
@@ -46,6 +46,8 @@ def provider_class(name: str) -> type:
         *first, last = PROVIDERS
         choices = f"{', '.join(first)} or {last}" if first else last
         raise GeocoderConfigError(f"unknown geocoder {name!r} (choose {choices})")
+    if not isinstance(target, str):
+        return target
     module, _, attr = target.partition(":")
     return getattr(import_module(module), attr)
 
