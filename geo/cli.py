@@ -1,7 +1,8 @@
 """The ``geo`` command: argument parsing and reporting only; the work is in geo.pipeline.
 
 Exit status: 0 when at least one document was processed (bad files are reported and skipped),
-1 when no document could be processed, 2 for usage errors.
+1 when no document could be processed or an output could not be made (e.g. ``--png`` without a
+browser), 2 for usage errors, 130 when interrupted (Ctrl-C; no output is then left half-replaced).
 """
 from __future__ import annotations
 
@@ -59,11 +60,9 @@ def common_options(f):
 
 
 def _pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None, model: str):
-    from .fallback import make_geocoder
-    from .pipeline import Pipeline
-
     from .config import ConfigError
-    from .fallback import GeocoderConfigError
+    from .geocoders import GeocoderConfigError, make_geocoder
+    from .pipeline import Pipeline
 
     try:
         geocoder = make_geocoder(offline=offline, service=geocoder_service, url=geocoder_url, on_warning=warn)
@@ -105,7 +104,22 @@ Examples:
 """
 
 
-@click.group(help="Turn news articles into maps of the places they report.\n" + EXAMPLES,
+class _Group(click.Group):
+    """Ctrl-C exits 130 (the shell convention for SIGINT) with one line, not click's "Aborted!" and 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            import logging
+
+            # playwright's event loop (--png) reports the interrupted task when it is collected
+            logging.getLogger("asyncio").disabled = True
+            err.print("[red]interrupted[/] (each output file is either complete and new or left as it was)")
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Group, help="Turn news articles into maps of the places they report.\n" + EXAMPLES,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="geo")
 def main() -> None:
@@ -116,9 +130,10 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", default="maps", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write index.html into.")
-@click.option("--png", type=click.Path(dir_okay=False), help="Also save a static PNG of the map (headless Chromium).")
+@click.option("--png", type=click.Path(dir_okay=False),
+              help="Also save a static PNG of the map (FILE.png; needs playwright: pip install 'geo[png]', and Chromium).")
 @click.option("--size", default="1200x800", show_default=True, help="PNG size, WIDTHxHEIGHT.")
-@click.option("--geojson", type=click.Path(dir_okay=False), help="Also write the places as RFC 7946 GeoJSON.")
+@click.option("--geojson", type=click.Path(dir_okay=False), help="Also write the places as RFC 7946 GeoJSON (FILE.geojson or .json).")
 @click.option("--tiles", default="OpenStreetMap", show_default=True,
               help="Online tiles drawn over the offline basemap ('none' for the basemap only).")
 @click.option("--title", default=None, help="Map title.")
@@ -126,10 +141,30 @@ def main() -> None:
               help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
 @common_options
 def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
-    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
+    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
+
+    The HTML and the --geojson / --png files are replaced together once all of them are made: a
+    failure or Ctrl-C leaves every one of them as it was.
+    """
+    from .io import OutputSet
     from .render.map import build_map, save_map
 
     t0 = time.perf_counter()
+    if geojson and Path(geojson).suffix.lower() not in (".geojson", ".json"):
+        raise click.BadParameter(f"{geojson}: GeoJSON is written to a .geojson or .json file", param_hint="--geojson")
+    if png:
+        from .render.png import browser_problem, check_png_path
+
+        try:
+            check_png_path(png)
+            w, h = (int(x) for x in size.lower().split("x"))
+        except ValueError as e:
+            if "PNG" in str(e):
+                raise click.BadParameter(str(e), param_hint="--png") from None
+            raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
+        problem = browser_problem()  # before the long part, not after it
+        if problem:
+            raise click.ClickException(f"--png {png}: cannot render images: {problem}")
     pipe = _pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
     parsed = []
@@ -147,22 +182,21 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
     except ValueError as e:  # an unknown tile provider
         raise click.BadParameter(str(e), param_hint="--tiles") from None
     out = Path(outdir) / "index.html"
-    save_map(m, out)
-    if geojson:
-        from .render.geojson import write_geojson
+    with OutputSet() as outputs:  # all replaced at the end, or none
+        html_tmp = outputs.stage(out)
+        save_map(m, html_tmp)
+        if geojson:
+            from .render.geojson import write_geojson
 
-        write_geojson(parsed, geojson)
-    if png:
-        from .render.png import save_png
+            write_geojson(parsed, outputs.stage(geojson))
+        if png:
+            from .render.png import save_png
 
-        try:
-            w, h = (int(x) for x in size.lower().split("x"))
-        except ValueError:
-            raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
-        try:
-            save_png(out, png, width=w, height=h)
-        except Exception as e:  # no browser, or it failed: the HTML map is already written
-            warn(f"{png}: could not render PNG: {e}")
+            try:
+                save_png(html_tmp, outputs.stage(png), width=w, height=h)
+            except Exception as e:  # the browser failed: nothing is replaced
+                raise click.ClickException(f"{png}: could not render the PNG ({e}); no output was written "
+                                           f"(run again without --png for the HTML map)") from None
     mentions = [r for pd in parsed for r in pd.resolutions]
     places = {r.place.id for r in mentions if r.place is not None}
     unresolved = sorted({r.mention.text for r in mentions if r.place is None})
@@ -172,9 +206,33 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
         say(f"unresolved: {escape(', '.join(unresolved))}")
 
 
+FORMATS = {"jsonl": (".jsonl", ".ndjson"), "geojson": (".geojson", ".json"), "csv": (".csv",)}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format of ``geo extract``: --format, else the -o file's extension; a mismatch is a usage error."""
+    if not output:
+        return fmt or "jsonl"
+    suffix = Path(output).suffix.lower()
+    implied = next((name for name, suffixes in FORMATS.items() if suffix in suffixes), None)
+    if fmt is None:
+        if implied is None:
+            raise click.BadParameter(
+                f"{output}: cannot tell the format from the extension {suffix or '(none)'!r}; name the file "
+                "*.jsonl, *.geojson or *.csv, or give --format", param_hint="-o/--output")
+        return implied
+    if implied is not None and implied != fmt:
+        raise click.BadParameter(f"{output}: a {suffix} file does not hold {fmt}; use a "
+                                 f"{' or '.join(FORMATS[fmt])} file name or --format {implied}",
+                                 param_hint="-o/--output")
+    return fmt
+
+
 @main.command("extract", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="jsonl, geojson or csv; default: from the -o file's extension (.jsonl/.ndjson, .geojson/.json, "
+                   ".csv), else jsonl.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 @common_options
 def extract_cmd(paths, fmt, output, **opts):
@@ -182,6 +240,7 @@ def extract_cmd(paths, fmt, output, **opts):
     from .io import atomic_open
     from .render import export
 
+    fmt = output_format(fmt, output)
     pipe = _pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
     stream = pipe.parse(_documents(paths, counts), jobs=State.jobs)
@@ -258,7 +317,7 @@ def cache_group() -> None:
 @cache_group.command("clear")
 def cache_clear() -> None:
     """Forget every cached geocoder answer."""
-    from .fallback import clear_cache
+    from .geocoders import clear_cache
 
     n = clear_cache()
     say(f"cleared {n} cached geocoder answers")
