@@ -21,12 +21,12 @@ from typing import Any, Callable, Sequence
 
 from geo.types import Place
 
-from .base import DEFAULT_TIMEOUT, Geocoder, GeocoderConfigError, GeocoderWrapper, default_cache_dir, normalize_query
+from .base import DEFAULT_TIMEOUT, Geocoder, GeocoderWrapper, default_cache_dir, normalize_query
 from .breaker import CircuitBreaker
 from .cache import CACHE_FILE, AnswerCache, CachedGeocoder
 from .deadline import DeadlineGeocoder
 from .ratelimit import RateLimitedGeocoder, SharedSlots
-from .registry import get_geocoder, names
+from .registry import get_geocoder, provider_class
 from .retry import RetryingGeocoder
 
 log = logging.getLogger(__name__)
@@ -140,9 +140,7 @@ def make_geocoder(
     if config.offline:
         return None
     service = (service or config.geocoder or "nominatim").strip().lower()
-    if service not in names():
-        *first, last = names()
-        raise GeocoderConfigError(f"unknown geocoder {service!r} (choose {', '.join(first)} or {last})")
+    provider_class(service)  # GeocoderConfigError for an unknown name, before anything else
     timeout = float(timeout if timeout is not None else config.timeout or DEFAULT_TIMEOUT)
     provider = get_geocoder(service, url=url or config.geocoder_url, timeout=timeout, language=language,
                             user_agent=user_agent or config.user_agent)
