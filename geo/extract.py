@@ -101,17 +101,50 @@ class _Span:
 class Extractor:
     """spaCy NER + gazetteer matcher + filters -> Mentions."""
 
-    def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None" = None, *, model: str = DEFAULT_MODEL,
+    def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None | bool" = None, *, model: str = DEFAULT_MODEL,
                  batch_size: int = 32, demonyms: bool = True, keep_unknown_words: bool = False):
+        """``nlp``: the spaCy pipeline for :meth:`extract_many` (default: ``load_nlp(model)``, loaded on
+        first use); the rules themselves (:meth:`find`) need only a Doc with entities."""
         self.gz = gazetteer
-        self.nlp = nlp if nlp is not None else load_nlp(model)
+        self._nlp = nlp if nlp is not None and nlp is not False else None
+        self.model = model
         self.batch_size = batch_size
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
-        self.max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
+        self._component = None
+        self._max_chunk: int | None = None
+
+    @property
+    def nlp(self) -> "Language":
+        if self._nlp is None:
+            self._nlp = load_nlp(self.model)
+        return self._nlp
+
+    @property
+    def max_chunk(self) -> int:
+        """Longest piece of text given to spaCy at once (long texts are cut at paragraph breaks)."""
+        if self._max_chunk is None:
+            self._max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
+        return self._max_chunk
+
+    @max_chunk.setter
+    def max_chunk(self, n: int) -> None:
+        self._max_chunk = n
+
+    @property
+    def component(self):
+        """The ``geo_toponyms`` spaCy component running these rules (what :meth:`extract_many` applies
+        to each Doc after NER)."""
+        if self._component is None:
+            from .components import GeoToponyms
+
+            c = GeoToponyms(gazetteer=self.gz, demonyms=self.demonyms, keep_unknown_words=self.keep_unknown_words)
+            c._extractor = self
+            self._component = c
+        return self._component
 
     # -- public -----------------------------------------------------------------------------------
     def extract(self, doc: Document) -> list[Mention]:
@@ -123,14 +156,18 @@ class Extractor:
 
         def pieces():
             for d in docs:
-                chunks = list(_chunks(d.text, self.max_chunk))
+                chunks = list(_chunks(d.text, max_chunk))
                 for k, (off, chunk) in enumerate(chunks):
                     # spaCy cannot hash lone surrogates: same-length stand-in, offsets unchanged
                     yield _SURROGATE.sub("\ufffd", chunk), (d, off, k == len(chunks) - 1)
 
+        from .components import mentions_of
+
+        component = self.component
         mentions: list[Mention] = []
+        max_chunk = self.max_chunk
         for sdoc, (doc, off, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
-            found = self._mentions(doc, sdoc)
+            found = mentions_of(component(sdoc), doc.id)
             if off:
                 found = [_shift(m, off) for m in found]
             if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
@@ -159,7 +196,11 @@ class Extractor:
         return res
 
     # -- the work -----------------------------------------------------------------------------------
-    def _mentions(self, doc: Document, sdoc: "Doc") -> list[Mention]:
+    def find(self, sdoc: "Doc", doc_id: str = "") -> list[Mention]:
+        """The place names in a spaCy Doc that has entities, as Mentions (offsets into ``sdoc.text``)."""
+        return self._mentions(doc_id, sdoc)
+
+    def _mentions(self, doc_id: str, sdoc: "Doc") -> list[Mention]:
         text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
         lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
         person_tokens: set[str] = set()
@@ -198,7 +239,7 @@ class Extractor:
             if ss > s.start:
                 ss = s.start
             cue = s.cue or self._context_cue(text, s.start, s.end)
-            out.append(Mention(doc.id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
+            out.append(Mention(doc_id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
         return out
 
     def _datelines(self, text: str) -> Iterator[_Span]:
