@@ -257,8 +257,51 @@ class GeoResolver(_Lazy):
 
     def resolve(self, document: Document, mentions: Sequence[Mention]) -> list[Resolution]:
         """Resolve a whole document's mentions (what geo's Pipeline calls, also for long texts that
-        spaCy sees in several pieces)."""
-        return self.resolver.resolve(document, mentions)
+        spaCy sees in several pieces).
+
+        Title mentions (``field == "title"``) are resolved together with the body's, so that the
+        headline and the story give each other context. A one-word name from spaCy's NER that the
+        gazetteer does not know by that name ("Hamas" tagged GPE) is reported only when the geocoder
+        places it or a close spelling names a major place: extraction is the same with and without a
+        geocoder, and the output differs only where a geocoder answers.
+        """
+        titled = [m for m in mentions if m.field != "text"]
+        if not titled:
+            out = self.resolver.resolve(document, mentions)
+        else:
+            # one text for the resolver: the body, a break no pattern reads across, then the headline
+            off = len(document.text) + len(_TITLE_BREAK)
+            joined = dataclasses.replace(document, text=document.text + _TITLE_BREAK + document.title)
+            originals = {}
+            shifted = []
+            for m in mentions:
+                if m.field != "text":
+                    t = dataclasses.replace(m, start=m.start + off, end=m.end + off, sent_start=m.sent_start + off,
+                                            sent_end=m.sent_end + off, field="text")
+                    originals[id(t)] = m
+                    m = t
+                shifted.append(m)
+            out = [dataclasses.replace(r, mention=originals[id(r.mention)]) if id(r.mention) in originals else r
+                   for r in self.resolver.resolve(joined, shifted)]
+        return [r for r in out if not self._unplaced_lone_word(r)]
+
+    def _unplaced_lone_word(self, r: Resolution) -> bool:
+        """A one-word NER name the gazetteer does not know by that name, kept by extraction for the
+        geocoder: dropped unless the geocoder placed it, or a close spelling names a major place
+        ("Mediterranean", "Mauritious"; not "Hartmann" -> Hartman, a village)."""
+        m = r.mention
+        if r.source == "geocoder" or m.label not in _NER_LABELS or " " in m.text.strip():
+            return False
+        from .extract import CUE_SUFFIXES
+
+        if m.text.lower() in CUE_SUFFIXES:
+            return False
+        cands = self.resolver.candidates(m.text)
+        if r.place is None:
+            return not cands
+        if any(c.similarity >= 0.999 for c in cands):
+            return False  # known by this very name
+        return r.place.importance < self.resolver.w.lone_word_importance
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.get(_MENTIONS) is None:
@@ -282,6 +325,10 @@ class GeoResolver(_Lazy):
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
             yield self(doc)
+
+
+_TITLE_BREAK = "\n.\n"
+_NER_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def resolution_dict(r: Resolution) -> dict[str, Any]:

@@ -157,21 +157,31 @@ class Extractor:
         def pieces():
             for d in docs:
                 chunks = list(_chunks(d.text, max_chunk))
+                # the headline is text too -- unless the text already carries it (a .txt file's first
+                # line, an HTML page's <h1>): its places are not counted twice
+                title = d.title if d.title and d.title.strip() and len(d.title) <= max_chunk else ""
+                if title and title.strip() in d.text:
+                    title = ""
                 for k, (off, chunk) in enumerate(chunks):
                     # spaCy cannot hash lone surrogates: same-length stand-in, offsets unchanged
-                    yield _SURROGATE.sub("\ufffd", chunk), (d, off, k == len(chunks) - 1)
+                    yield _SURROGATE.sub("\ufffd", chunk), (d, off, "text", k == len(chunks) - 1 and not title)
+                if title:  # its mentions index Document.title (field "title")
+                    yield _SURROGATE.sub("\ufffd", d.title), (d, 0, "title", True)
 
         from .components import mentions_of
 
         component = self.component
         mentions: list[Mention] = []
         max_chunk = self.max_chunk
-        for sdoc, (doc, off, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
+        for sdoc, (doc, off, field, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
             found = mentions_of(component(sdoc), doc.id)
             if off:
                 found = [_shift(m, off) for m in found]
+            source = doc.text if field == "text" else doc.title
+            if field != "text":
+                found = [replace(m, field=field) for m in found]
             if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
-                found = [m if doc.text[m.start:m.end] == m.text else replace(m, text=doc.text[m.start:m.end])
+                found = [m if source[m.start:m.end] == m.text else replace(m, text=source[m.start:m.end])
                          for m in found]
             mentions.extend(found)
             if last:
@@ -315,6 +325,9 @@ class Extractor:
             return None
         if label not in TOPONYM_LABELS:
             return None  # PERSON / ORG: the gazetteer matcher decides on single known names
+        if (label == "GPE" and self.demonyms and len(words) == 1 and self._known_name(surface) is None
+                and self.gz.demonym(surface) is not None):
+            return _Span(start, end, "DEMONYM")  # "Ukrainian" tagged GPE
         known = self._known_name(surface)
         if known is None and len(words) > 1:
             # "Alachua County Sheriff", "Columbus East": the place that heads an unknown name

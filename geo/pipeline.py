@@ -31,9 +31,10 @@ class Pipeline:
             gazetteer = Gazetteer.open(progress=progress)
         self.gazetteer = gazetteer
         self.geocoder = geocoder
-        # Unknown one-word names are worth extracting only when a geocoder can try to place them.
+        # The same mentions with and without a geocoder: one-word names the gazetteer does not know are
+        # extracted either way, and geo_resolver drops those that no geocoder places.
         self.extractor = Extractor(gazetteer, load_nlp(model), batch_size=batch_size, demonyms=demonyms,
-                                   keep_unknown_words=geocoder is not None)
+                                   keep_unknown_words=True)
         # the spaCy components: extract_many runs NER, then geo_toponyms on each Doc
         self.toponyms: GeoToponyms = self.extractor.component
         self.geo_resolver = GeoResolver(gazetteer=gazetteer, geocoder_object=geocoder, weights=weights)

@@ -113,3 +113,93 @@ def test_multiprocess_pipe(nlp):
     one = [[(s.text, s._.geo_place.id) for s in d.spans["geo"]] for d in nlp.pipe(texts)]
     two = [[(s.text, s._.geo_place.id) for s in d.spans["geo"]] for d in nlp.pipe(texts, n_process=2)]
     assert one == two and one[1] == [("Oslo", one[1][0][1]), ("Bergen", one[1][1][1])]
+
+
+# -- titles are text (issue 13.5) -------------------------------------------------------------------------
+
+def test_title_places_are_extracted_with_title_offsets(gazetteer):
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    title = "Fighting near Deir Ezzor as Syrian troops advance"
+    pd = pipe.parse_one(Document("a", "Shelling went on overnight, residents said.", title=title))
+    got = [(r.mention.field, r.mention.text, r.place.name if r.place else None) for r in pd.resolutions]
+    assert ("title", "Deir Ezzor", "Deir ez-Zor") in got and ("title", "Syrian", "Syria") in got
+    for r in pd.resolutions:
+        assert r.mention.field == "title" and title[r.mention.start:r.mention.end] == r.mention.text
+        assert r.mention.sent_start <= r.mention.start < r.mention.end <= r.mention.sent_end <= len(title)
+
+
+def test_title_and_body_give_each_other_context(gazetteer):
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    pd = pipe.parse_one(Document("a", "Officials in Paris said the storm had passed.", title="Storm hits Texas"))
+    by = {(r.mention.field, r.mention.text): r for r in pd.resolutions}
+    assert by[("title", "Texas")].place.feature_code == "ADM1"
+    assert by[("text", "Paris")].place.country_code == "US"  # Paris, Texas: the headline says where
+
+
+def test_a_title_repeated_in_the_text_is_not_counted_twice(gazetteer):
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    text = "Floods in Mozambique\n\nRain fell on Beira for a week."
+    pd = pipe.parse_one(Document("a", text, title="Floods in Mozambique"))
+    assert [(r.mention.field, r.mention.text) for r in pd.resolutions] == [("text", "Mozambique"), ("text", "Beira")]
+
+
+def test_geo_parse_scans_the_title():
+    import geo
+
+    pd = geo.parse("No place is named here.", title="Quake shakes Lima")
+    (r,) = pd.resolved
+    assert (r.mention.field, r.mention.text, r.place.country_code) == ("title", "Lima", "PE")
+
+
+def test_title_mentions_in_jsonl_map_snippets_and_not_in_eval(gazetteer, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from geo.evaluate import GoldArticle, GoldToponym, Scores, score_document
+    from geo.render.aggregate import aggregate
+
+    art = tmp_path / "a.json"
+    art.write_text(json.dumps({"title": "Protests spread to Nairobi", "text": "Crowds gathered on Monday."}))
+    out = subprocess.run([sys.executable, "-m", "geo.cli", "extract", str(art), "--offline", "-q"],
+                         capture_output=True, text=True, check=True).stdout
+    (rec,) = [json.loads(line) for line in out.splitlines()]
+    (m,) = rec["mentions"]
+    assert m["field"] == "title" and rec["title"][m["start"]:m["end"]] == "Nairobi" and m["country_code"] == "KE"
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    pd = pipe.parse_one(Document("a", "On Monday crowds gathered in Mombasa.", title="Protests spread to Nairobi"))
+    (entry,) = [e for e in aggregate([pd]) if e.place.name == "Nairobi"]
+    (sn,) = entry.documents[0].snippets
+    assert sn.text == "Protests spread to Nairobi"
+    # eval scores the body only: a gold toponym at the title mention's offsets is not matched by it
+    tm = next(r.mention for r in pd.resolutions if r.mention.field == "title")
+    sc = Scores()
+    score_document(sc, GoldArticle("a", pd.document.text, (GoldToponym(tm.start, tm.end, "Nairobi"),)), pd)
+    assert sc.tp_exact == 0 and sc.predicted == 1  # Mombasa, from the body
+
+
+# -- offline and online give the same mentions (issue 13.7) ------------------------------------------------
+
+def test_same_mentions_offline_and_with_a_geocoder_that_knows_nothing(gazetteer, tmp_path):
+    from nominatim_server import NominatimServer
+
+    from geo.config import Config
+    from geo.fallback import make_geocoder
+
+    texts = ["Boats crossed the Mediterranean on Sunday. Ukrainian officials met in Istanbul, while Hamas "
+             "said Gaza was calm. Zzyzxgrad and the Qwertyvale Valley were shelled.",
+             "CHARLESTON, W.Va. - Jim McMillon of Blorptown won first prize at the Kanawha County fair."]
+    offline = Pipeline(gazetteer=gazetteer, progress=False)
+    with NominatimServer() as srv:
+        geocoder = make_geocoder(url=srv.url, cache_dir=tmp_path / "cache", config=Config(), backoff=0.05)
+        online = Pipeline(gazetteer=gazetteer, geocoder=geocoder, progress=False)
+        docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
+        on = list(online.parse(docs))
+        geocoder.close()
+    off = list(offline.parse(docs))
+    assert srv.requests  # the geocoder was asked (and knew nothing)
+    assert [pd.resolutions for pd in on] == [pd.resolutions for pd in off]
+    names = {r.mention.text: r for r in off[0].resolutions}
+    assert names["Mediterranean"].place.feature_code == "SEA"
+    assert names["Ukrainian"].mention.label == "DEMONYM" and names["Ukrainian"].place.country_code == "UA"
+    assert "Zzyzxgrad" not in names  # a lone unknown word nobody could place is not reported
