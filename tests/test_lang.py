@@ -77,7 +77,7 @@ def test_the_extractor_reads_the_data():
 
 
 @pytest.mark.slow
-def test_wheel_ships_language_data(tmp_path):
+def test_wheel_ships_language_data_and_declares_the_spacy_factories(tmp_path):
     repo = LANG_DIR.parents[1]
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(repo)],
                        capture_output=True, text=True)
@@ -87,3 +87,23 @@ def test_wheel_ships_language_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for p in (LANG_DIR / "en").glob("*.txt"):
         assert f"geo/lang/en/{p.name}" in names
+    # spacy.load() of a saved pipeline finds geo's components through these entry points
+    (ep,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    text = zipfile.ZipFile(wheel).read(ep).decode()
+    assert "[spacy_factories]" in text and "geo_toponyms = geo.components:make_toponyms" in text
+    assert "geo_resolver = geo.components:make_resolver" in text
+    # and it does: a saved pipeline loads in a fresh process that never imports geo.components itself
+    import os
+
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    code = ("import spacy, sys; nlp = spacy.blank('en'); nlp.add_pipe('geo_toponyms', config={'demonyms': False}); "
+            "nlp.to_disk(sys.argv[1])")
+    env = dict(os.environ, PYTHONPATH=str(target))
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], env=env, cwd=tmp_path, check=True)
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); c = nlp.get_pipe('geo_toponyms'); "
+            "print(type(c).__module__, c.demonyms)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], env=env, cwd=tmp_path, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["geo.components", "False"]
