@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .lang import alternation
+from .lang import load as load_language
 from .types import Document, Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,65 +34,17 @@ TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
 _NOT_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP", "EVENT", "LAW",
                      "WORK_OF_ART", "PRODUCT"}  # (LANGUAGE is left to the matcher: "in Aleppo" gets tagged so)
 
-# Feature-type cue words around a name: "the X River", "province of X", "X County".
-CUE_SUFFIXES = {
-    "river": "river", "creek": "river", "canal": "river",
-    "county": "county", "parish": "county", "district": "district",
-    "province": "province", "governorate": "province", "state": "state", "region": "region",
-    "city": "city", "town": "city", "village": "city", "township": "city",
-    "lake": "lake", "sea": "sea", "gulf": "sea", "bay": "sea", "strait": "sea", "ocean": "sea",
-    "island": "island", "islands": "island", "mountains": "mountain", "mountain": "mountain", "desert": "region",
-    "valley": "region", "peninsula": "region",
-}
-CUE_PREFIXES = {  # "<cue> of X"
-    "province": "province", "governorate": "province", "state": "state", "city": "city", "town": "city",
-    "village": "city", "county": "county", "region": "region", "republic": "country", "kingdom": "country",
-}
-# Names ending in these are streets, buildings and organisations, not places we can map.
-NON_PLACE_TAILS = {
-    "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway",
-    "hwy", "route", "way", "court", "ct", "place", "pl", "terrace", "circle", "parkway", "pkwy", "trail",
-    "hall", "center", "centre", "school", "sheriff", "university", "college", "hospital", "church", "jail", "prison",
-    "department", "office", "station", "airport", "stadium", "arena", "mall", "market", "hotel", "library",
-    "museum", "building", "tower", "bridge", "house", "club", "company", "inc", "corp", "association",
-    "committee", "council", "assembly", "forces", "army", "police", "court", "board", "agency", "ministry",
-    "party", "group", "bank", "fund", "foundation", "institute", "society", "service", "services", "news",
-    "times", "post", "journal", "day", "week", "month", "year", "cup", "league", "game", "games",
-}
-# Words that are place names somewhere but, alone and capitalised, almost always mean something else.
-GENERIC_WORDS = {
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central", "northern",
-    "southern", "eastern", "western", "midwest", "first", "second", "third", "federal", "national", "united",
-    "union", "liberal", "free", "real", "green", "metro", "region", "district", "city", "county", "state",
-    "street", "valley", "bay", "gulf", "river", "rivers", "lake", "island", "park", "hall", "paper", "leader",
-    "man", "act", "god", "jesus", "christ", "church", "bible", "lot", "march", "may", "june", "july", "august",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
-    "republic", "kingdom", "empire", "capitol", "downtown", "uptown", "midtown", "harbor", "harbour",
-    "mission", "hope", "unity", "liberty", "paradise", "eden",
-    "commerce", "industry", "enterprise", "progress", "reform", "justice", "temple", "zion", "canaan", "goshen",
-}
-# A place name followed by these is the place that runs the institution: "Gainesville Police",
-# "Dublin City Council", "Paris Public Library".
-INSTITUTION_WORDS = {
-    "city", "council", "police", "fire", "sheriff", "sheriff's", "school", "schools", "high", "library", "public",
-    "department", "board", "commission", "commissioners", "hospital", "mayor", "chamber", "utilities",
-    "environmental", "historical", "metropolitan", "government", "municipal", "community", "regional", "area",
-    "township", "village", "town", "county", "state", "water", "transit", "housing", "planning", "clerk",
-    "courthouse", "jail", "detention", "zoning", "parks", "recreation", "health", "emergency", "airport",
-    "university", "college", "elementary", "middle", "district", "daily", "fair", "fairgrounds", "fiscal",
-    "times", "herald", "tribune", "gazette", "journal", "news", "post", "register", "chronicle", "star",
-    "international", "mayor", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "councilman",
-    "councilwoman", "alderman", "superintendent", "chief", "officials", "residents", "native", "convention",
-    "visitors", "veterans", "science", "museum", "arts", "zoo", "symphony", "orchestra", "theatre", "theater",
-}
-_TRIMMABLE = set()  # filled below: institution words, non-place tails and directions
-_TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
-           "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
-           "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
-           "queen", "prince", "princess", "lord", "lady", "sir", "saint"}
-_DIRECTION = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|Northwest|"
-                        r"Southeast|Southwest|Upstate|Downstate|Downtown|Greater|Metro)\s+")
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+# The English word lists and cue tables are data, in geo/lang/en/*.txt (one commented list per file).
+_EN = load_language("en")
+CUE_SUFFIXES = _EN.cue_suffixes  # "the X River", "X County": word -> cue kind (geo.features.CUE_FEATURES)
+CUE_PREFIXES = _EN.cue_prefixes  # "<cue> of X"
+NON_PLACE_TAILS = _EN.non_place_tails  # streets, buildings and organisations, not places we can map
+GENERIC_WORDS = _EN.generic_words  # place names somewhere, but alone and capitalised something else
+INSTITUTION_WORDS = _EN.institution_words  # "Gainesville Police", "Dublin City Council"
+_TRIMMABLE = INSTITUTION_WORDS  # trimmed off an unknown name to find the place heading it
+_TITLES = _EN.titles  # "Mr. Clinton"
+_DIRECTION = re.compile(rf"^(?:{alternation(w.capitalize() for w in _EN.directions)})\s+")
+_LEADING = re.compile(rf"^(?:{alternation(f(w) for w in _EN.leading_words for f in (str.lower, str.title, str.upper))})\s+")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019])$|[\s.,;:!?\"'\u2019\u201d)\]]+$")
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.'\- ]{1,40}?)"
@@ -147,17 +101,50 @@ class _Span:
 class Extractor:
     """spaCy NER + gazetteer matcher + filters -> Mentions."""
 
-    def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None" = None, *, model: str = DEFAULT_MODEL,
+    def __init__(self, gazetteer: "Gazetteer", nlp: "Language | None | bool" = None, *, model: str = DEFAULT_MODEL,
                  batch_size: int = 32, demonyms: bool = True, keep_unknown_words: bool = False):
+        """``nlp``: the spaCy pipeline for :meth:`extract_many` (default: ``load_nlp(model)``, loaded on
+        first use); the rules themselves (:meth:`find`) need only a Doc with entities."""
         self.gz = gazetteer
-        self.nlp = nlp if nlp is not None else load_nlp(model)
+        self._nlp = nlp if nlp is not None and nlp is not False else None
+        self.model = model
         self.batch_size = batch_size
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
-        self.max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
+        self._component = None
+        self._max_chunk: int | None = None
+
+    @property
+    def nlp(self) -> "Language":
+        if self._nlp is None:
+            self._nlp = load_nlp(self.model)
+        return self._nlp
+
+    @property
+    def max_chunk(self) -> int:
+        """Longest piece of text given to spaCy at once (long texts are cut at paragraph breaks)."""
+        if self._max_chunk is None:
+            self._max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
+        return self._max_chunk
+
+    @max_chunk.setter
+    def max_chunk(self, n: int) -> None:
+        self._max_chunk = n
+
+    @property
+    def component(self):
+        """The ``geo_toponyms`` spaCy component running these rules (what :meth:`extract_many` applies
+        to each Doc after NER)."""
+        if self._component is None:
+            from .components import GeoToponyms
+
+            c = GeoToponyms(gazetteer=self.gz, demonyms=self.demonyms, keep_unknown_words=self.keep_unknown_words)
+            c._extractor = self
+            self._component = c
+        return self._component
 
     # -- public -----------------------------------------------------------------------------------
     def extract(self, doc: Document) -> list[Mention]:
@@ -169,18 +156,32 @@ class Extractor:
 
         def pieces():
             for d in docs:
-                chunks = list(_chunks(d.text, self.max_chunk))
+                chunks = list(_chunks(d.text, max_chunk))
+                # the headline is text too -- unless the text already carries it (a .txt file's first
+                # line, an HTML page's <h1>): its places are not counted twice
+                title = d.title if d.title and d.title.strip() and len(d.title) <= max_chunk else ""
+                if title and title.strip() in d.text:
+                    title = ""
                 for k, (off, chunk) in enumerate(chunks):
                     # spaCy cannot hash lone surrogates: same-length stand-in, offsets unchanged
-                    yield _SURROGATE.sub("\ufffd", chunk), (d, off, k == len(chunks) - 1)
+                    yield _SURROGATE.sub("\ufffd", chunk), (d, off, "text", k == len(chunks) - 1 and not title)
+                if title:  # its mentions index Document.title (field "title")
+                    yield _SURROGATE.sub("\ufffd", d.title), (d, 0, "title", True)
 
+        from .components import mentions_of
+
+        component = self.component
         mentions: list[Mention] = []
-        for sdoc, (doc, off, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
-            found = self._mentions(doc, sdoc)
+        max_chunk = self.max_chunk
+        for sdoc, (doc, off, field, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
+            found = mentions_of(component(sdoc), doc.id)
             if off:
                 found = [_shift(m, off) for m in found]
+            source = doc.text if field == "text" else doc.title
+            if field != "text":
+                found = [replace(m, field=field) for m in found]
             if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
-                found = [m if doc.text[m.start:m.end] == m.text else replace(m, text=doc.text[m.start:m.end])
+                found = [m if source[m.start:m.end] == m.text else replace(m, text=source[m.start:m.end])
                          for m in found]
             mentions.extend(found)
             if last:
@@ -205,7 +206,11 @@ class Extractor:
         return res
 
     # -- the work -----------------------------------------------------------------------------------
-    def _mentions(self, doc: Document, sdoc: "Doc") -> list[Mention]:
+    def find(self, sdoc: "Doc", doc_id: str = "") -> list[Mention]:
+        """The place names in a spaCy Doc that has entities, as Mentions (offsets into ``sdoc.text``)."""
+        return self._mentions(doc_id, sdoc)
+
+    def _mentions(self, doc_id: str, sdoc: "Doc") -> list[Mention]:
         text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
         lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
         person_tokens: set[str] = set()
@@ -244,7 +249,7 @@ class Extractor:
             if ss > s.start:
                 ss = s.start
             cue = s.cue or self._context_cue(text, s.start, s.end)
-            out.append(Mention(doc.id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
+            out.append(Mention(doc_id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
         return out
 
     def _datelines(self, text: str) -> Iterator[_Span]:
@@ -320,6 +325,9 @@ class Extractor:
             return None
         if label not in TOPONYM_LABELS:
             return None  # PERSON / ORG: the gazetteer matcher decides on single known names
+        if (label == "GPE" and self.demonyms and len(words) == 1 and self._known_name(surface) is None
+                and self.gz.demonym(surface) is not None):
+            return _Span(start, end, "DEMONYM")  # "Ukrainian" tagged GPE
         known = self._known_name(surface)
         if known is None and len(words) > 1:
             # "Alachua County Sheriff", "Columbus East": the place that heads an unknown name
@@ -357,7 +365,7 @@ class Extractor:
         words = surface.split()
         if len(words) > 5 or (len(words) == 1 and not self.keep_unknown_words):
             return False
-        return all(w[:1].isupper() or w.lower() in {"of", "de", "la", "el", "al", "and", "upon", "on"} for w in words)
+        return all(w[:1].isupper() or w.lower() in _EN.name_joiners for w in words)
 
     def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
                            taken: bytearray) -> Iterator[_Span]:
@@ -391,7 +399,7 @@ class Extractor:
                 j = i + k
                 if j > n:
                     continue
-                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in {"of", "de", "al", "el"}) for x in range(i, j)):
+                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in _EN.match_joiners) for x in range(i, j)):
                     continue
                 start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
                 if any(taken[start:end]):
@@ -401,7 +409,7 @@ class Extractor:
                 known = self._known_name(norm_surface)
                 if known is None:
                     continue
-                if k == 1 and j < n and toks[j].text.lower() in {"county", "parish", "township", "borough"} and \
+                if k == 1 and j < n and toks[j].text.lower() in _EN.admin_units and \
                         self._known_name(f"{norm_surface} {toks[j].text}") is not None:
                     break  # "Laurel County Fiscal Court": the county, not a town called Laurel
                 if not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
@@ -418,7 +426,7 @@ class Extractor:
         """Places named inside a multi-word name: a country or province anywhere in an organisation's
         name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
         ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
-        first = a + 1 if toks[a].text.lower() in {"the", "a", "an"} else a
+        first = a + 1 if toks[a].text.lower() in _EN.articles else a
         for x in range(first, b):
             t = toks[x]
             if not _capitalised(t.text) or taken[t.idx]:
@@ -495,8 +503,8 @@ class Extractor:
         return None
 
 
-_ARTICLE_WORDS = {"The", "A", "An", "THE"}
-_LOWERCASE_CUES = {"river", "province", "county", "governorate", "city"}  # "the Euphrates river", "Deir Ezzor city"
+_ARTICLE_WORDS = frozenset(f(w) for w in _EN.articles for f in (str.title, str.upper))
+_LOWERCASE_CUES = _EN.cues_lowercase  # "the Euphrates river", "Deir Ezzor city"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s+"), re.compile(r"\s+"))
 
@@ -521,11 +529,8 @@ def _chunks(text: str, size: int) -> Iterator[tuple[int, str]]:
 def _shift(m: Mention, off: int) -> Mention:
     return replace(m, start=m.start + off, end=m.end + off, sent_start=m.sent_start + off, sent_end=m.sent_end + off)
 # A name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document.
-_DISEASE_NEXT = re.compile(r"^[\s-]*(?:virus|viruses|fever|disease|outbreak|vaccine|strain|epidemic|infection|"
-                           r"haemorrhagic|hemorrhagic|flu|patients?|cases?)\b", re.IGNORECASE)
-
-
-_PLACE_ACRONYMS = {"US", "UK", "UAE", "USA", "DRC", "NYC", "KSA", "PRC", "ROK", "DPRK", "EU"}
+_DISEASE_NEXT = re.compile(rf"^[\s-]*(?:{alternation(_EN.disease_words)})\b", re.IGNORECASE)
+_PLACE_ACRONYMS = _EN.place_acronyms
 
 
 def _opaque_acronym(surface: str) -> bool:
@@ -538,8 +543,6 @@ def _opaque_acronym(surface: str) -> bool:
 def _boundary(word: str) -> bool:
     return word in {".", "!", "?", ":", ";", '"', "\u201c", "(", "-", "\u2014"} or "\n" in word
 
-
-_TRIMMABLE.update(INSTITUTION_WORDS)
 
 
 def _capitalised(word: str) -> bool:

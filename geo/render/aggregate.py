@@ -192,24 +192,29 @@ def aggregate(
         total = 0
         for idx in sorted(docs):
             doc, mentions = docs[idx]
-            text = doc.text or ""
-            groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+            # title mentions (field "title") index the headline; their snippet comes from it
+            texts = {"text": doc.text or "", "title": doc.title or ""}
+            groups: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
             count = 0
-            seen_spans: set[tuple[int, int]] = set()
-            for m in sorted(mentions, key=lambda m: (m.start, m.end)):
-                if (m.start, m.end) in seen_spans:  # the same span reported twice counts once
+            seen_spans: set[tuple[str, int, int]] = set()
+            for m in sorted(mentions, key=lambda m: (m.field != "title", m.start, m.end)):
+                field = m.field
+                if (field, m.start, m.end) in seen_spans:  # the same span reported twice counts once
                     continue
-                seen_spans.add((m.start, m.end))
+                seen_spans.add((field, m.start, m.end))
                 count += 1
+                text = texts.get(field, "")
                 surface = text[m.start:m.end] if 0 <= m.start < m.end <= len(text) else m.text
                 names[surface] = names.get(surface, 0) + 1
                 if not (0 <= m.start < m.end <= len(text)):
                     continue  # offsets do not fit this text: count it, but no snippet
-                groups.setdefault(_sentence_bounds(text, m, window), []).append((m.start, m.end))
+                lo, hi = _sentence_bounds(text, m, window)
+                groups.setdefault((field != "title", lo, hi), []).append((m.start, m.end))
             total += count
             snippets: list[Snippet] = []
             seen: set[tuple[str, ...]] = set()
-            for (lo, hi), spans in sorted(groups.items()):
+            for (body, lo, hi), spans in sorted(groups.items()):
+                text = texts["text" if body else "title"]
                 sn = _make_snippet(text, lo, hi, spans, max_snippet_chars)
                 if sn.parts in seen:
                     continue

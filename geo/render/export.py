@@ -17,8 +17,10 @@ MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "featur
 
 
 def mention_record(r: Resolution) -> dict:
+    """One mention. ``start``/``end`` index the document's text; a mention found in the headline has
+    ``"field": "title"`` and its offsets index the title (the key is left out for body mentions)."""
     p = r.place
-    return {
+    rec = {
         "text": r.mention.text,
         "start": r.mention.start,
         "end": r.mention.end,
@@ -35,6 +37,9 @@ def mention_record(r: Resolution) -> dict:
         "source": r.source,
         "why": r.why,
     }
+    if r.mention.field != "text":
+        rec["field"] = r.mention.field
+    return rec
 
 
 def document_record(pd: ParsedDocument) -> dict:
@@ -69,7 +74,7 @@ def jsonl_lines(parsed: Iterable[ParsedDocument]) -> Iterator[str]:
         yield jsonl_line(document_record(pd))
 
 
-CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS
+CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS + ["field"]  # field: "title" for a headline's mentions, else empty
 
 
 def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:
