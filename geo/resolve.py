@@ -77,7 +77,10 @@ class Weights:
     support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
     support_km: float = 60.0
     fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
-    lone_word_importance: float = 0.7  # a one-word name only the matcher found, with no context: major places only
+    # a one-word name only the gazetteer matcher found (spaCy did not call it a place), with nothing in the
+    # text backing it, is kept only for a place a reader knows by its name alone (``well_known``)
+    lone_word_population: int = 100_000  # a city of at least this many people
+    lone_word_physical: float = 0.5  # a river, sea, range or region at least this prominent (Natural Earth rank <= 5)
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
     fuzzy_min_len: int = 6  # nor for names shorter than this
@@ -250,8 +253,7 @@ class Resolver:
                                       "demonym" if p else "unknown demonym"))
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
-            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
-                    and c.place.importance < self.w.lone_word_importance):
+            if c is not None and not backed and m.label == "GAZ" and " " not in m.text and not well_known(c, self.w):
                 continue  # a lone capitalised word that names only a minor place, and nothing backs it
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
@@ -362,6 +364,31 @@ class Resolver:
         if not plausible(p, context_places, max_km=self.w.fallback_max_km):
             return None
         return p
+
+
+def well_known(c: Candidate, w: Weights | None = None) -> bool:
+    """Is ``c`` a place a reader knows by its bare name, so that one sentence naming it is enough?
+
+    Countries, first-level divisions and continents; cities of ``w.lone_word_population`` people or
+    more; rivers, seas, ranges and regions of Natural Earth rank 5 or better. The name must be the
+    place's own (or a form of it), not a fuzzy match or an alias that happens to be a common word
+    ("Hamas" is an old name of Hamm). The test holds in a headline as in a long article: it reads the
+    place, not the length of the text around it.
+    """
+    w = w or Weights()
+    p = c.place
+    fc = p.feature_code or ""
+    if c.similarity < 0.999:
+        return False
+    if fc in COUNTRY_CODES or fc in {"ADM1", "CONT"}:
+        return True
+    if c.matched_name != p.name and not _same(c.matched_name, p.name):
+        return False
+    if p.feature_class == "P":
+        return p.population >= w.lone_word_population
+    if p.feature_class in {"H", "T", "L", "V", "U"} and fc != "AREA":  # ("World": the Earth, never the story's place)
+        return p.importance >= w.lone_word_physical
+    return False
 
 
 def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
