@@ -54,6 +54,10 @@ AREA_CODES = COUNTRY_CODES | {"ADM1", "ADM2", "ADMD", "CONT", "RGN"}
 _HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
                    r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
+# "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
+# evidence that a lone capitalised word is a place, whatever the place's size)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]utside|[Aa]cross|[Tt]hroughout|[Tt]owards?|[Ii]nside|"
+                              r"[Ww]ithin|[Ii]nto)\s+$")
 _IN_AFTER = re.compile(r"^\s+in\s+(?:the\s+)?([A-Z][\w.'-]*(?:\s[A-Z][\w.'-]+){0,2})")
 
 
@@ -253,7 +257,8 @@ class Resolver:
                                       "demonym" if p else "unknown demonym"))
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
-            if c is not None and not backed and m.label == "GAZ" and " " not in m.text and not well_known(c, self.w):
+            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text and not well_known(c, self.w)
+                    and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
                 continue  # a lone capitalised word that names only a minor place, and nothing backs it
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
@@ -370,7 +375,7 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
     """Is ``c`` a place a reader knows by its bare name, so that one sentence naming it is enough?
 
     Countries, first-level divisions and continents; cities of ``w.lone_word_population`` people or
-    more; rivers, seas, ranges and regions of Natural Earth rank 5 or better. The name must be the
+    more, and the capitals of countries and provinces; rivers, seas, ranges and regions of Natural Earth rank 5 or better. The name must be the
     place's own (or a form of it), not a fuzzy match or an alias that happens to be a common word
     ("Hamas" is an old name of Hamm). The test holds in a headline as in a long article: it reads the
     place, not the length of the text around it.
@@ -384,8 +389,8 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
         return True
     if c.matched_name != p.name and not _same(c.matched_name, p.name):
         return False
-    if p.feature_class == "P":
-        return p.population >= w.lone_word_population
+    if p.feature_class == "P":  # (capitals of countries and provinces are known beyond their size: Timbuktu)
+        return p.population >= w.lone_word_population or fc in {"PPLC", "PPLA", "PPLG"}
     if p.feature_class in {"H", "T", "L", "V", "U"} and fc != "AREA":  # ("World": the Earth, never the story's place)
         return p.importance >= w.lone_word_physical
     return False
