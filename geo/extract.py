@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .lang import alternation
+from .lang import load as load_language
 from .types import Document, Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,65 +34,17 @@ TOPONYM_LABELS = {"GPE", "LOC", "FAC"}
 _NOT_PLACE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP", "EVENT", "LAW",
                      "WORK_OF_ART", "PRODUCT"}  # (LANGUAGE is left to the matcher: "in Aleppo" gets tagged so)
 
-# Feature-type cue words around a name: "the X River", "province of X", "X County".
-CUE_SUFFIXES = {
-    "river": "river", "creek": "river", "canal": "river",
-    "county": "county", "parish": "county", "district": "district",
-    "province": "province", "governorate": "province", "state": "state", "region": "region",
-    "city": "city", "town": "city", "village": "city", "township": "city",
-    "lake": "lake", "sea": "sea", "gulf": "sea", "bay": "sea", "strait": "sea", "ocean": "sea",
-    "island": "island", "islands": "island", "mountains": "mountain", "mountain": "mountain", "desert": "region",
-    "valley": "region", "peninsula": "region",
-}
-CUE_PREFIXES = {  # "<cue> of X"
-    "province": "province", "governorate": "province", "state": "state", "city": "city", "town": "city",
-    "village": "city", "county": "county", "region": "region", "republic": "country", "kingdom": "country",
-}
-# Names ending in these are streets, buildings and organisations, not places we can map.
-NON_PLACE_TAILS = {
-    "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway",
-    "hwy", "route", "way", "court", "ct", "place", "pl", "terrace", "circle", "parkway", "pkwy", "trail",
-    "hall", "center", "centre", "school", "sheriff", "university", "college", "hospital", "church", "jail", "prison",
-    "department", "office", "station", "airport", "stadium", "arena", "mall", "market", "hotel", "library",
-    "museum", "building", "tower", "bridge", "house", "club", "company", "inc", "corp", "association",
-    "committee", "council", "assembly", "forces", "army", "police", "court", "board", "agency", "ministry",
-    "party", "group", "bank", "fund", "foundation", "institute", "society", "service", "services", "news",
-    "times", "post", "journal", "day", "week", "month", "year", "cup", "league", "game", "games",
-}
-# Words that are place names somewhere but, alone and capitalised, almost always mean something else.
-GENERIC_WORDS = {
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central", "northern",
-    "southern", "eastern", "western", "midwest", "first", "second", "third", "federal", "national", "united",
-    "union", "liberal", "free", "real", "green", "metro", "region", "district", "city", "county", "state",
-    "street", "valley", "bay", "gulf", "river", "rivers", "lake", "island", "park", "hall", "paper", "leader",
-    "man", "act", "god", "jesus", "christ", "church", "bible", "lot", "march", "may", "june", "july", "august",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
-    "republic", "kingdom", "empire", "capitol", "downtown", "uptown", "midtown", "harbor", "harbour",
-    "mission", "hope", "unity", "liberty", "paradise", "eden",
-    "commerce", "industry", "enterprise", "progress", "reform", "justice", "temple", "zion", "canaan", "goshen",
-}
-# A place name followed by these is the place that runs the institution: "Gainesville Police",
-# "Dublin City Council", "Paris Public Library".
-INSTITUTION_WORDS = {
-    "city", "council", "police", "fire", "sheriff", "sheriff's", "school", "schools", "high", "library", "public",
-    "department", "board", "commission", "commissioners", "hospital", "mayor", "chamber", "utilities",
-    "environmental", "historical", "metropolitan", "government", "municipal", "community", "regional", "area",
-    "township", "village", "town", "county", "state", "water", "transit", "housing", "planning", "clerk",
-    "courthouse", "jail", "detention", "zoning", "parks", "recreation", "health", "emergency", "airport",
-    "university", "college", "elementary", "middle", "district", "daily", "fair", "fairgrounds", "fiscal",
-    "times", "herald", "tribune", "gazette", "journal", "news", "post", "register", "chronicle", "star",
-    "international", "mayor", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "councilman",
-    "councilwoman", "alderman", "superintendent", "chief", "officials", "residents", "native", "convention",
-    "visitors", "veterans", "science", "museum", "arts", "zoo", "symphony", "orchestra", "theatre", "theater",
-}
-_TRIMMABLE = set()  # filled below: institution words, non-place tails and directions
-_TITLES = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "president", "gen", "general", "lt", "sgt", "capt",
-           "col", "maj", "judge", "justice", "officer", "deputy", "sheriff", "mayor", "coach", "prof", "rev",
-           "father", "sister", "brother", "minister", "secretary", "chairman", "director", "chief", "king",
-           "queen", "prince", "princess", "lord", "lady", "sir", "saint"}
-_DIRECTION = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|Northwest|"
-                        r"Southeast|Southwest|Upstate|Downstate|Downtown|Greater|Metro)\s+")
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+# The English word lists and cue tables are data, in geo/lang/en/*.txt (one commented list per file).
+_EN = load_language("en")
+CUE_SUFFIXES = _EN.cue_suffixes  # "the X River", "X County": word -> cue kind (geo.features.CUE_FEATURES)
+CUE_PREFIXES = _EN.cue_prefixes  # "<cue> of X"
+NON_PLACE_TAILS = _EN.non_place_tails  # streets, buildings and organisations, not places we can map
+GENERIC_WORDS = _EN.generic_words  # place names somewhere, but alone and capitalised something else
+INSTITUTION_WORDS = _EN.institution_words  # "Gainesville Police", "Dublin City Council"
+_TRIMMABLE = INSTITUTION_WORDS  # trimmed off an unknown name to find the place heading it
+_TITLES = _EN.titles  # "Mr. Clinton"
+_DIRECTION = re.compile(rf"^(?:{alternation(w.capitalize() for w in _EN.directions)})\s+")
+_LEADING = re.compile(rf"^(?:{alternation(f(w) for w in _EN.leading_words for f in (str.lower, str.title, str.upper))})\s+")
 _TRAILING = re.compile(r"(?:['\u2019]s|['\u2019])$|[\s.,;:!?\"'\u2019\u201d)\]]+$")
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.'\- ]{1,40}?)"
@@ -357,7 +311,7 @@ class Extractor:
         words = surface.split()
         if len(words) > 5 or (len(words) == 1 and not self.keep_unknown_words):
             return False
-        return all(w[:1].isupper() or w.lower() in {"of", "de", "la", "el", "al", "and", "upon", "on"} for w in words)
+        return all(w[:1].isupper() or w.lower() in _EN.name_joiners for w in words)
 
     def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
                            taken: bytearray) -> Iterator[_Span]:
@@ -391,7 +345,7 @@ class Extractor:
                 j = i + k
                 if j > n:
                     continue
-                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in {"of", "de", "al", "el"}) for x in range(i, j)):
+                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in _EN.match_joiners) for x in range(i, j)):
                     continue
                 start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
                 if any(taken[start:end]):
@@ -401,7 +355,7 @@ class Extractor:
                 known = self._known_name(norm_surface)
                 if known is None:
                     continue
-                if k == 1 and j < n and toks[j].text.lower() in {"county", "parish", "township", "borough"} and \
+                if k == 1 and j < n and toks[j].text.lower() in _EN.admin_units and \
                         self._known_name(f"{norm_surface} {toks[j].text}") is not None:
                     break  # "Laurel County Fiscal Court": the county, not a town called Laurel
                 if not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
@@ -418,7 +372,7 @@ class Extractor:
         """Places named inside a multi-word name: a country or province anywhere in an organisation's
         name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
         ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
-        first = a + 1 if toks[a].text.lower() in {"the", "a", "an"} else a
+        first = a + 1 if toks[a].text.lower() in _EN.articles else a
         for x in range(first, b):
             t = toks[x]
             if not _capitalised(t.text) or taken[t.idx]:
@@ -495,8 +449,8 @@ class Extractor:
         return None
 
 
-_ARTICLE_WORDS = {"The", "A", "An", "THE"}
-_LOWERCASE_CUES = {"river", "province", "county", "governorate", "city"}  # "the Euphrates river", "Deir Ezzor city"
+_ARTICLE_WORDS = frozenset(f(w) for w in _EN.articles for f in (str.title, str.upper))
+_LOWERCASE_CUES = _EN.cues_lowercase  # "the Euphrates river", "Deir Ezzor city"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s+"), re.compile(r"\s+"))
 
@@ -521,11 +475,8 @@ def _chunks(text: str, size: int) -> Iterator[tuple[int, str]]:
 def _shift(m: Mention, off: int) -> Mention:
     return replace(m, start=m.start + off, end=m.end + off, sent_start=m.sent_start + off, sent_end=m.sent_end + off)
 # A name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document.
-_DISEASE_NEXT = re.compile(r"^[\s-]*(?:virus|viruses|fever|disease|outbreak|vaccine|strain|epidemic|infection|"
-                           r"haemorrhagic|hemorrhagic|flu|patients?|cases?)\b", re.IGNORECASE)
-
-
-_PLACE_ACRONYMS = {"US", "UK", "UAE", "USA", "DRC", "NYC", "KSA", "PRC", "ROK", "DPRK", "EU"}
+_DISEASE_NEXT = re.compile(rf"^[\s-]*(?:{alternation(_EN.disease_words)})\b", re.IGNORECASE)
+_PLACE_ACRONYMS = _EN.place_acronyms
 
 
 def _opaque_acronym(surface: str) -> bool:
@@ -538,8 +489,6 @@ def _opaque_acronym(surface: str) -> bool:
 def _boundary(word: str) -> bool:
     return word in {".", "!", "?", ":", ";", '"', "\u201c", "(", "-", "\u2014"} or "\n" in word
 
-
-_TRIMMABLE.update(INSTITUTION_WORDS)
 
 
 def _capitalised(word: str) -> bool:

@@ -25,34 +25,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
+from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES  # feature-code groups, defined once
 from .gazetteer.store import haversine_km
+from .lang import alternation
+from .lang import load as _load_language  # English word lists: geo/lang/en/
 from .types import Alternative, Candidate, Document, Mention, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fallback import Geocoder
     from .gazetteer import Gazetteer
 
-# Which GeoNames features a cue word asks for.
-CUE_FEATURES: dict[str, tuple[set[str], set[str]]] = {
-    # cue: (feature classes, feature codes) — a candidate matches if its class or code is listed
-    "river": ({"H"}, {"STM", "STMS", "CNL", "STMI"}),
-    "county": (set(), {"ADM2", "ADM3", "ADMD"}),
-    "district": (set(), {"ADM2", "ADM3", "ADMD", "ADM1"}),
-    "province": (set(), {"ADM1", "ADM2", "ADMD"}),
-    "state": (set(), {"ADM1"}),
-    "region": ({"L", "T"}, {"ADM1", "ADM2", "RGN", "ADMD"}),
-    "city": ({"P"}, set()),
-    "lake": (set(), {"LK", "LKS", "RSV"}),
-    "sea": (set(), {"SEA", "GULF", "BAY", "STRT", "OCN", "SD", "CHN"}),
-    "island": (set(), {"ISL", "ISLS", "ISLF"}),
-    "mountain": (set(), {"MT", "MTS", "PK", "HLL"}),
-    "country": (set(), {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX"}),
-}
-COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX", "PCLH"}
-AREA_CODES = COUNTRY_CODES | {"ADM1", "ADM2", "ADMD", "CONT", "RGN"}
-
-_HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
-                   r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
+_EN = _load_language("en")
+_HEAD = re.compile(rf"^(?:{alternation(_EN.head_prefixes)})\s+|\s+(?:{alternation(_EN.head_suffixes)})$")
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 # "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
 # evidence that a lone capitalised word is a place, whatever the place's size)
