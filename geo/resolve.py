@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES  # feature-code groups, defined once
+from .features import well_known as _well_known_place
 from .gazetteer.store import haversine_km
 from .lang import alternation
 from .lang import load as _load_language  # English word lists: geo/lang/en/
@@ -356,28 +357,21 @@ class Resolver:
 
 
 def well_known(c: Candidate, w: Weights | None = None) -> bool:
-    """Is ``c`` a place a reader knows by its bare name, so that one sentence naming it is enough?
-
-    Countries, first-level divisions and continents; cities of ``w.lone_word_population`` people or
-    more, and the capitals of countries and provinces; rivers, seas, ranges and regions of Natural Earth rank 5 or better. The name must be the
-    place's own (or a form of it), not a fuzzy match or an alias that happens to be a common word
-    ("Hamas" is an old name of Hamm). The test holds in a headline as in a long article: it reads the
+    """Is candidate ``c`` a place a reader knows by its bare name, so that one sentence naming it is
+    enough (:func:`geo.features.well_known`: countries, provinces, cities of 100,000 people, capitals,
+    major rivers and seas)? The name must be the place's own or a form of it, not a fuzzy match or an
+    alias that happens to be a common word ("Hamas" is an old name of Hamm); countries and provinces
+    answer to their short forms. The test holds in a headline as in a long article: it reads the
     place, not the length of the text around it.
     """
     w = w or Weights()
     p = c.place
-    fc = p.feature_code or ""
     if c.similarity < 0.999:
         return False
-    if fc in COUNTRY_CODES or fc in {"ADM1", "CONT"}:
-        return True
-    if c.matched_name != p.name and not _same(c.matched_name, p.name):
+    if (p.feature_code not in COUNTRY_CODES and p.feature_code not in {"ADM1", "CONT"}
+            and c.matched_name != p.name and not _same(c.matched_name, p.name)):
         return False
-    if p.feature_class == "P":  # (capitals of countries and provinces are known beyond their size: Timbuktu)
-        return p.population >= w.lone_word_population or fc in {"PPLC", "PPLA", "PPLG"}
-    if p.feature_class in {"H", "T", "L", "V", "U"} and fc != "AREA":  # ("World": the Earth, never the story's place)
-        return p.importance >= w.lone_word_physical
-    return False
+    return _well_known_place(p, min_population=w.lone_word_population, min_physical=w.lone_word_physical)
 
 
 def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
