@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .features import COUNTRY_CODES
-from .features import well_known as _well_known_place
+from .prominence import PHYSICAL_CLASSES
+from .prominence import latin as _latin
+from .prominence import own_name as _own_name
+from .prominence import well_known as _well_known_place
 from .lang import alternation
 from .lang import load as load_language
 from .types import Document, Mention
@@ -152,13 +154,16 @@ class Extractor:
                 mentions = []
 
     # -- gazetteer knowledge, memoised per surface form ---------------------------------------------
-    def _known_name(self, surface: str) -> tuple[float, str, int] | None:
-        """(best importance, its feature class, fame) of the places called ``surface``, or None.
+    def _known_name(self, surface: str) -> tuple[float, str, int, int] | None:
+        """(best importance, its feature class, fame, fame as a town or an area) of the places called
+        ``surface``, or None.
 
         Fame is 2 when one of them is well known (:func:`geo.features.well_known`: a country, a
         province, a city of 100,000 people, a capital, a major river or sea) and called by its own
-        name, 1 when a well-known place answers to it only as an alias ("Khan Younis" for Khān Yūnis,
-        but also "Hamas", an old name of Hamm), 0 otherwise."""
+        name or a spelling of it ("Khan Younis" for Khān Yūnis), 1 when a well-known place answers to
+        it only as an alias ("Hamas" is an old name of Hamm, "White House" a translation of
+        Casablanca), 0 otherwise. The fourth value counts only towns, administrative areas and regions
+        (a person's name is often a river's or a mountain's: "St. Clair")."""
         hit = self._known.get(surface, False)
         if hit is not False:
             return hit
@@ -167,9 +172,11 @@ class Extractor:
             cands = self.gz.exact(surface)
             if cands:
                 best = max(cands, key=lambda c: c.place.importance)
-                famous = [c for c in cands if _well_known_place(c.place)]
+                famous = [(c.place.feature_class in "PAL", _own_name(c)) for c in cands
+                          if _latin(c.matched_name) and _well_known_place(c.place)]
                 res = (best.place.importance, best.place.feature_class,
-                       2 if any(_own_name(c) for c in famous) else 1 if famous else 0)
+                       max((1 + own for _pa, own in famous), default=0),
+                       max((1 + own for pa, own in famous if pa), default=0))
         if len(self._known) > 200_000:
             self._known.clear()
         self._known[surface] = res
@@ -268,7 +275,7 @@ class Extractor:
         a, b = ent.start_char, ent.end_char
         title = bool(title_at[a])
         if ent.label_ in TOPONYM_LABELS:
-            longer = self._longer_name(ent.doc, ent.start, ent.end, text)
+            longer = self._longer_name(ent.doc, ent.start, ent.end, text, title)
             if longer is not None:
                 yield _Span(longer[0], longer[1], ent.label_)
                 return
@@ -286,7 +293,7 @@ class Extractor:
         if s is not None:
             yield s
 
-    def _longer_name(self, sdoc: "Doc", a: int, b: int, text: str) -> tuple[int, int] | None:
+    def _longer_name(self, sdoc: "Doc", a: int, b: int, text: str, title: bool = False) -> tuple[int, int] | None:
         """The longest name the gazetteer knows that strictly contains tokens ``a..b`` (an entity),
         extended over neighbouring capitalised tokens: "Mexico" -> "Mexico City", "Bay of" + "Bengal"
         -> "Bay of Bengal", "Rio Grande" -> "Rio Grande do Sul"."""
@@ -303,6 +310,8 @@ class Extractor:
                 start, end = sdoc[i].idx, sdoc[j - 1].idx + len(sdoc[j - 1].text)
                 if best is not None and end - start <= best[1] - best[0]:
                     continue
+                if not title and b < j < n and _capitalised(sdoc[j].text) and sdoc[j].text.lower() not in STOP_WORDS:
+                    continue  # "Dublin City Manager": the longer name is longer still
                 surface = text[start:end]
                 if self._known_name(_as_name(surface)) is not None:
                     best = (start, end)
@@ -368,7 +377,7 @@ class Extractor:
         key = ("~", surface)
         hit = self._known.get(key, None)
         if hit is None:
-            hit = len(surface) >= 6 and self.gz.demonym(surface) is None and any(
+            hit = len(surface) >= 6 and surface.isalpha() and self.gz.demonym(surface) is None and any(
                 c.similarity >= 0.9 and _well_known_place(c.place) for c in self.gz.lookup(surface, limit=5, fuzzy=True))
             self._known[key] = hit
         return hit
@@ -465,14 +474,17 @@ class Extractor:
         if surface.lower() in GENERIC_WORDS or _opaque_acronym(surface) or self.gz.demonym(surface) is not None:
             return None
         known = self._known_name(_as_name(surface))
-        if known is None or known[2] < (2 if " " not in surface else 1):
-            return None  # (a multi-word alias is no accident: "Wad Madani" for Wad Medani)
+        # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
+        # "the English Channel" (ORG) is the sea
+        towns_only = ent.label_ == "PERSON" or (ent.label_ == "ORG" and start == ent.start_char)
+        if known is None or known[3 if towns_only else 2] < 2:
+            return None
         return _Span(start, end, "GAZ")
 
     def _accept_in_title(self, toks, i: int, j: int, surface: str, known: tuple[float, str, bool],
                          person_tokens: set[str]) -> bool:
         """A known name in a Title Case headline: a well-known place, and no sign of a person or a street."""
-        if known[2] < (2 if j - i == 1 else 1):
+        if known[2] < 2:
             return False
         words = surface.split()
         prev = toks[i - 1] if i > 0 else None
@@ -591,6 +603,8 @@ class Extractor:
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
+                if known[1] in PHYSICAL_CLASSES and not known[3] and (prev is None or prev.text.lower() != "the"):
+                    return False  # "Amazon reported record profits": a river would be "the Amazon"
                 return importance >= 0.35
             if ent is not None and ent.label_ == "LANGUAGE":
                 return importance >= 0.5  # "in Aleppo" mis-tagged, but "English language learners"
@@ -688,27 +702,22 @@ def _as_name(surface: str) -> str:
     return surface.title() if surface.isupper() and len(surface) > 3 else surface
 
 
-def _own_name(c) -> bool:
-    """Does candidate ``c`` answer to the place's own name (or a form of it), not an alias? Countries,
-    provinces and continents answer to their short forms too ("Syria", "Idlib")."""
-    from .gazetteer import normalize
-
-    p = c.place
-    if p.feature_code in COUNTRY_CODES or p.feature_code in {"ADM1", "CONT"}:
-        return True
-    na, nb = normalize(c.matched_name), normalize(p.name)
-    return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
-
-
 def _title_case_lines(text: str) -> bytearray:
-    """Marks (1 per character) the sentences and lines written in Title Case: at least three words
-    that are not minor words ("of", "for"), all of them capitalised ("Earthquake Strikes Kharkiv")."""
+    """Marks (1 per character) the lines written in Title Case, headlines: at most 20 words, at least
+    three that are not minor words ("of", "for"), all of those capitalised ("Earthquake Strikes
+    Kharkiv"). Not a list of names ("Boyd J. Jones, Marsha J. Moore, ...": initials, commas)."""
     marks = bytearray(len(text) + 1)
-    for s, e in sentence_spans(text):
-        if e - s > 200:
+    for m in _LINE.finditer(text):
+        s, e = m.span()
+        if e - s > 200 or text.count(",", s, e) > 1:
             continue
         words = _WORD.findall(text, s, e)
         content = [w for w in words if w.lower() not in _TITLE_MINOR]
-        if len(content) >= 3 and all(w[0].isupper() for w in content):
+        if (3 <= len(content) and len(words) <= 20 and all(w[0].isupper() for w in content)
+                and not any(_INITIAL.fullmatch(w) for w in words)):
             marks[s:e] = b"\x01" * (e - s)
     return marks
+
+
+_LINE = re.compile(r"[^\n]+")
+_INITIAL = re.compile(r"[A-Z]\.(?:[A-Z]\.)*")

@@ -26,7 +26,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES  # feature-code groups, defined once
-from .features import well_known as _well_known_place
+from .prominence import own_name as _own_name
+from .prominence import well_known as _well_known_place
 from .gazetteer.store import haversine_km
 from .lang import alternation
 from .lang import load as _load_language  # English word lists: geo/lang/en/
@@ -358,20 +359,13 @@ class Resolver:
 
 def well_known(c: Candidate, w: Weights | None = None) -> bool:
     """Is candidate ``c`` a place a reader knows by its bare name, so that one sentence naming it is
-    enough (:func:`geo.features.well_known`: countries, provinces, cities of 100,000 people, capitals,
-    major rivers and seas)? The name must be the place's own or a form of it, not a fuzzy match or an
-    alias that happens to be a common word ("Hamas" is an old name of Hamm); countries and provinces
-    answer to their short forms. The test holds in a headline as in a long article: it reads the
-    place, not the length of the text around it.
-    """
+    enough (:func:`geo.prominence.well_known`: countries, provinces, cities of 100,000 people,
+    capitals, major rivers and seas), called by its own name (:func:`geo.prominence.own_name`), not
+    by a fuzzy match or an alias that happens to be a common word? The test holds in a headline as in
+    a long article: it reads the place, not the length of the text around it."""
     w = w or Weights()
-    p = c.place
-    if c.similarity < 0.999:
-        return False
-    if (p.feature_code not in COUNTRY_CODES and p.feature_code not in {"ADM1", "CONT"}
-            and c.matched_name != p.name and not _same(c.matched_name, p.name)):
-        return False
-    return _well_known_place(p, min_population=w.lone_word_population, min_physical=w.lone_word_physical)
+    return (c.similarity >= 0.999 and _own_name(c)
+            and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
 
 
 def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
