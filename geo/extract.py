@@ -378,7 +378,8 @@ class Extractor:
         hit = self._known.get(key, None)
         if hit is None:
             hit = len(surface) >= 6 and surface.isalpha() and self.gz.demonym(surface) is None and any(
-                c.similarity >= 0.9 and _well_known_place(c.place) for c in self.gz.lookup(surface, limit=5, fuzzy=True))
+                c.similarity >= 0.9 and _big_place(c.place) and not _demonym_of(surface, c)
+                for c in self.gz.lookup(surface, limit=5, fuzzy=True))
             self._known[key] = hit
         return hit
 
@@ -517,6 +518,8 @@ class Extractor:
                 nxt = toks[x + 1].text if x + 1 < n else ""
                 if _capitalised(nxt) and nxt.lower() not in STOP_WORDS:
                     continue  # "Madison Square Garden", "Wall Street Journal": a longer name
+                if nxt[:1].isdigit():
+                    continue  # "Ontario Provincial Highway 11", "U.S. Highway 41": a numbered road
                 i = self._name_before(toks, x, ordinals=True)
                 if i is None:
                     continue
@@ -603,8 +606,9 @@ class Extractor:
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
-                if known[1] in PHYSICAL_CLASSES and not known[3] and (prev is None or prev.text.lower() != "the"):
-                    return False  # "Amazon reported record profits": a river would be "the Amazon"
+                if (ent.label_ == "ORG" and known[1] in PHYSICAL_CLASSES and not known[3]
+                        and (prev is None or prev.text.lower() not in {"the", "of", "in", "on", "near", "across"})):
+                    return False  # "Amazon reported record profits": the river would be "the Amazon"
                 return importance >= 0.35
             if ent is not None and ent.label_ == "LANGUAGE":
                 return importance >= 0.5  # "in Aleppo" mis-tagged, but "English language learners"
@@ -700,6 +704,23 @@ def _as_name(surface: str) -> str:
     """An all-capital surface as the gazetteer spells names ("KHARKIV" -> "Kharkiv"); short acronyms
     ("UAE") stay as they are."""
     return surface.title() if surface.isupper() and len(surface) > 3 else surface
+
+
+def _big_place(p) -> bool:
+    """A country, a province or a city of 100,000 people (not a capital of a few hundred: "Kampungu" is
+    no spelling of Flying Fish Cove's "Kampung")."""
+    from .features import COUNTRY_CODES
+
+    return p.feature_code in COUNTRY_CODES or (p.feature_code == "ADM1" and _well_known_place(p)) or (
+        p.feature_class == "P" and p.population >= 100_000)
+
+
+def _demonym_of(surface: str, c) -> bool:
+    """Is ``surface`` the place's name with a demonym ending ("Zambian" for Zambia)?"""
+    from .gazetteer import normalize
+
+    s, n = normalize(surface), normalize(c.place.name)
+    return s.startswith(n) and s[len(n):] in {"n", "an", "ian", "ese", "i", "ns", "ans", "ians"}
 
 
 def _title_case_lines(text: str) -> bytearray:

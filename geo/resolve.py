@@ -33,6 +33,8 @@ from .lang import alternation
 from .lang import load as _load_language  # English word lists: geo/lang/en/
 from .types import Alternative, Candidate, Document, Mention, Place, Resolution
 
+LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+
 if TYPE_CHECKING:  # pragma: no cover
     from .fallback import Geocoder
     from .gazetteer import Gazetteer
@@ -71,6 +73,7 @@ class Weights:
     # text backing it, is kept only for a place a reader knows by its name alone (``well_known``)
     lone_word_population: int = 100_000  # a city of at least this many people
     lone_word_physical: float = 0.5  # a river, sea, range or region at least this prominent (Natural Earth rank <= 5)
+    local_km: float = 50.0  # a street or neighbourhood is placed only this close to the text's towns
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
     fuzzy_min_len: int = 6  # nor for names shorter than this
@@ -160,6 +163,8 @@ class Resolver:
         for m in mentions:
             if m.label == "DEMONYM":
                 demonyms.append(m)
+            elif m.label in LOCAL_LABELS:
+                pass  # streets and neighbourhoods are placed last, next to the places chosen for the rest
             else:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
@@ -242,6 +247,14 @@ class Resolver:
                 out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
                                       "demonym" if p else "unknown demonym"))
                 continue
+            if m.label in LOCAL_LABELS:
+                if m.text not in fallback:
+                    fallback[m.text] = self._place_local(m.text, ctx, context_places)
+                p, how = fallback[m.text]
+                out.append(Resolution(m, p, 0.5 if p else 0.0, how if p else None,
+                                      f"{how} answer, within {self.w.local_km:.0f} km of the text's other places" if p
+                                      else "not placed: no street or neighbourhood of this name near the text's places"))
+                continue
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text and not well_known(c, self.w)
                     and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
@@ -259,6 +272,25 @@ class Resolver:
         return out
 
     # -- pieces ------------------------------------------------------------------------------------------
+    def _place_local(self, name: str, ctx: _Context, context_places: Sequence[Place]) -> tuple[Place | None, str]:
+        """A street, square or neighbourhood: the gazetteer's place of exactly that name, else the
+        geocoder's answer -- either only within ``local_km`` of the places the text names (a text
+        naming no other place takes the answer as it comes). ("Main Street" is everywhere.)"""
+        def near(p: Place) -> bool:
+            towns = [q for q in context_places if q.feature_class == "P" or q.feature_code in {"ADM2", "ADM3"}]
+            if not towns:  # only countries or provinces named: the answer must lie in one of them
+                areas = {q.country_code for q in context_places if q.country_code}
+                return not context_places or p.country_code in areas
+            return any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= self.w.local_km for q in towns)
+
+        for c in self.candidates(name):
+            if c.similarity >= 0.999 and near(c.place):
+                return c.place, "gazetteer"
+        p = self._geocode(name, ctx, context_places)
+        if p is not None and near(p):
+            return p, "geocoder"
+        return None, "geocoder"
+
     def _container_after(self, text: str, m: Mention) -> Place | None:
         """Y in "X, Y" or "X in Y": a province or country named right after the mention."""
         after = text[m.end:m.end + 50]
