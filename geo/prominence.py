@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Feature classes of physical features (water, terrain, regions, vegetation, undersea).
 PHYSICAL_CLASSES: frozenset[str] = frozenset({"H", "T", "L", "V", "U"})
+#: Besides countries: areas that answer to short forms and acronyms (ZN: the EU and other unions).
+SHORT_FORM_CODES: frozenset[str] = frozenset({"ADM1", "CONT", "ZN"})
 MIN_POPULATION = 100_000  # a city this big is known by name
 MIN_PHYSICAL = 0.5  # importance of a river, sea, range or region known by name (Natural Earth rank <= 5)
 
@@ -52,7 +54,8 @@ def own_name(c: "Candidate") -> bool:
     """Does candidate ``c`` answer to the place's own name, a form of it ("Euphrates" for "Euphrates
     River") or a spelling of it ("Khan Younis" for "Khān Yūnis", "Seville" for "Sevilla"), rather than
     to an alias that is another word ("White House" for Casablanca, "Hamas" an old name of Hamm)?
-    Countries, provinces and continents answer to their short forms and aliases ("Syria", "Idlib")."""
+    Countries, provinces, continents and unions of countries answer to their short forms and aliases
+    ("Syria", "Idlib", "EU")."""
     from rapidfuzz.fuzz import ratio
 
     from .gazetteer import normalize
@@ -60,7 +63,7 @@ def own_name(c: "Candidate") -> bool:
     p = c.place
     if not latin(c.matched_name):
         return False
-    if p.feature_code in COUNTRY_CODES or p.feature_code in {"ADM1", "CONT"}:
+    if p.feature_code in COUNTRY_CODES or p.feature_code in SHORT_FORM_CODES:
         return True
     na, nb = normalize(c.matched_name), normalize(p.name)
     return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} " or ratio(na, nb) >= 80
