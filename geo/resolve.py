@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
-from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES  # feature-code groups, defined once
+from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES, RIVER_CODES  # feature-code groups, defined once
 from .prominence import own_name as _own_name
 from .prominence import well_known as _well_known_place
 from .gazetteer.store import haversine_km
@@ -46,6 +46,7 @@ _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 # evidence that a lone capitalised word is a place, whatever the place's size)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]utside|[Aa]cross|[Tt]hroughout|[Tt]owards?|[Ii]nside|"
                               r"[Ww]ithin|[Ii]nto)\s+$")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")  # "the Euphrates": a river; "Columbia" alone: a town
 _IN_AFTER = re.compile(r"^\s+in\s+(?:the\s+)?([A-Z][\w.'-]*(?:\s[A-Z][\w.'-]+){0,2})")
 
 
@@ -256,9 +257,11 @@ class Resolver:
                                       else "not placed: no street or neighbourhood of this name near the text's places"))
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
-            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text and not well_known(c, self.w)
+            if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
+                    and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
+                                                        or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)))
                     and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
-                continue  # a lone capitalised word that names only a minor place, and nothing backs it
+                continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
