@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .prominence import PHYSICAL_CLASSES
+from .prominence import latin as _latin
+from .prominence import own_name as _own_name
+from .prominence import well_known as _well_known_place
 from .lang import alternation
 from .lang import load as load_language
 from .types import Document, Mention
@@ -52,6 +56,14 @@ _DATELINE = re.compile(
     r"[ \t]*(?:\([^)\n]{1,30}\))?[ \t]*(?:-|\u2013|\u2014|--|:)(?:[ \t]|$)",
     re.MULTILINE,
 )
+# "Washington, D.C.", "Washington D.C.", "Washington DC": one name, the capital (not the state and a district)
+_WASHINGTON_DC = re.compile(r"\bWashington(?:,[ \t]*|[ \t]+)(?:D\.[ \t]?C\.|DC\b)")
+_STREET_WORDS = _EN.street_words  # "Regent Street", "Tahrir Square": label STREET
+_NEIGHBOURHOOD_WORDS = _EN.neighbourhood_words  # "the Rimal neighbourhood": label NEIGHBOURHOOD
+_TITLE_MINOR = _EN.title_minor_words  # "Taipei Warns of Drills": words a headline leaves in lower case
+_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*")
+_POSSESSIVE = {"'s", "\u2019s"}
+LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # parts of a town: streets, squares, neighbourhoods
 _SENT_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s+(?=[\"'\u2018\u201c(\[]?[A-Z0-9])|\n\s*\n|\n")
 
 
@@ -189,8 +201,16 @@ class Extractor:
                 mentions = []
 
     # -- gazetteer knowledge, memoised per surface form ---------------------------------------------
-    def _known_name(self, surface: str) -> tuple[float, str] | None:
-        """(best importance, its feature class) of the places called ``surface``, or None."""
+    def _known_name(self, surface: str) -> tuple[float, str, int, int] | None:
+        """(best importance, its feature class, fame, fame as a town or an area) of the places called
+        ``surface``, or None.
+
+        Fame is 2 when one of them is well known (:func:`geo.features.well_known`: a country, a
+        province, a city of 100,000 people, a capital, a major river or sea) and called by its own
+        name or a spelling of it ("Khan Younis" for Khān Yūnis), 1 when a well-known place answers to
+        it only as an alias ("Hamas" is an old name of Hamm, "White House" a translation of
+        Casablanca), 0 otherwise. The fourth value counts only towns, administrative areas and regions
+        (a person's name is often a river's or a mountain's: "St. Clair")."""
         hit = self._known.get(surface, False)
         if hit is not False:
             return hit
@@ -199,7 +219,11 @@ class Extractor:
             cands = self.gz.exact(surface)
             if cands:
                 best = max(cands, key=lambda c: c.place.importance)
-                res = (best.place.importance, best.place.feature_class)
+                famous = [(c.place.feature_class in "PAL", _own_name(c)) for c in cands
+                          if _latin(c.matched_name) and _well_known_place(c.place)]
+                res = (best.place.importance, best.place.feature_class,
+                       max((1 + own for _pa, own in famous), default=0),
+                       max((1 + own for pa, own in famous if pa), default=0))
         if len(self._known) > 200_000:
             self._known.clear()
         self._known[surface] = res
@@ -213,9 +237,10 @@ class Extractor:
     def _mentions(self, doc_id: str, sdoc: "Doc") -> list[Mention]:
         text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
         lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
+        title_at = _title_case_lines(text)  # headlines: their capitals say nothing about names
         person_tokens: set[str] = set()
         for ent in sdoc.ents:
-            if ent.label_ == "PERSON" and len(ent) >= 2:
+            if ent.label_ == "PERSON" and len(ent) >= 2 and not title_at[ent.start_char]:
                 person_tokens.update(t.text for t in ent if t.is_title)
         spans: list[_Span] = []
         taken = bytearray(len(text) + 1)
@@ -228,10 +253,14 @@ class Extractor:
 
         for s in self._datelines(text):
             add(s)
+        for m in _WASHINGTON_DC.finditer(text):
+            add(_Span(m.start(), m.end(), "GPE"))
+        for s in self._local_names(sdoc, text):
+            add(s)
         for ent in sdoc.ents:
-            for s in self._from_entity(ent, text, person_tokens, lower_words):
+            for s in self._from_entity(ent, text, person_tokens, lower_words, title_at):
                 add(s)
-        for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken):
+        for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at):
             add(s)
         diseases = {text[s.start:s.end] for s in spans
                     if s.label != "DATELINE" and _DISEASE_NEXT.match(text[s.end:s.end + 25])}
@@ -290,24 +319,60 @@ class Extractor:
             span = text[start:end]
         return start, end
 
-    def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str]) -> Iterator[_Span]:
-        """An entity as toponym spans: "Dublin, Ohio" is two places."""
+    def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str],
+                     title_at: bytearray) -> Iterator[_Span]:
+        """An entity as toponym spans: "Dublin, Ohio" is two places; "Mexico" in "Mexico City" and
+        "Kuala" in "Kuala Lumpur" are the longer name the gazetteer knows."""
         a, b = ent.start_char, ent.end_char
+        title = bool(title_at[a])
+        if ent.label_ in TOPONYM_LABELS:
+            longer = self._longer_name(ent.doc, ent.start, ent.end, text, title)
+            if longer is not None:
+                yield _Span(longer[0], longer[1], ent.label_)
+                return
         if ent.label_ in TOPONYM_LABELS and "," in text[a:b]:
             pos = a
             for part in text[a:b].split(","):
                 lead = len(part) - len(part.lstrip())
-                s = self._entity_span(ent.label_, text, pos + lead, pos + len(part), person_tokens, lower_words)
+                s = self._entity_span(ent.label_, text, pos + lead, pos + len(part), person_tokens, lower_words,
+                                      title)
                 if s is not None:
                     yield s
                 pos += len(part) + 1
             return
-        s = self._entity_span(ent.label_, text, a, b, person_tokens, lower_words)
+        s = self._entity_span(ent.label_, text, a, b, person_tokens, lower_words, title)
         if s is not None:
             yield s
 
+    def _longer_name(self, sdoc: "Doc", a: int, b: int, text: str, title: bool = False) -> tuple[int, int] | None:
+        """The longest name the gazetteer knows that strictly contains tokens ``a..b`` (an entity),
+        extended over neighbouring capitalised tokens: "Mexico" -> "Mexico City", "Bay of" + "Bengal"
+        -> "Bay of Bengal", "Rio Grande" -> "Rio Grande do Sul"."""
+        if sdoc[a].text.lower() in _EN.articles:
+            a += 1
+        if a >= b:
+            return None
+        n = len(sdoc)
+        best = None
+        for i in range(max(0, a - 3), a + 1):
+            for j in range(min(n, b + 3), b - 1, -1):
+                if (i, j) == (a, b) or j - i > 6 or not _name_run(sdoc, i, j):
+                    continue
+                start, end = sdoc[i].idx, sdoc[j - 1].idx + len(sdoc[j - 1].text)
+                if best is not None and end - start <= best[1] - best[0]:
+                    continue
+                if not title and b < j < n and _capitalised(sdoc[j].text) and sdoc[j].text.lower() not in STOP_WORDS:
+                    continue  # "Dublin City Manager": the longer name is longer still
+                surface = text[start:end]
+                if self._known_name(_as_name(surface)) is not None:
+                    best = (start, end)
+        if best is not None and sdoc[a].idx >= best[0] and text[best[0]:best[1]].split()[-1].lower().rstrip(".") \
+                in NON_PLACE_TAILS:
+            return None
+        return best
+
     def _entity_span(self, label: str, text: str, start: int, end: int, person_tokens: set[str],
-                     lower_words: set[str]) -> _Span | None:
+                     lower_words: set[str], title: bool = False) -> _Span | None:
         start, end = self._clean(text, start, end)
         if end <= start or text[start:end].lower() in GENERIC_WORDS:
             return None
@@ -329,6 +394,8 @@ class Extractor:
                 and self.gz.demonym(surface) is not None):
             return _Span(start, end, "DEMONYM")  # "Ukrainian" tagged GPE
         known = self._known_name(surface)
+        if title and known is None:
+            return None  # "Paris Braces" tagged GPE in a headline: the matcher finds "Paris"
         if known is None and len(words) > 1:
             # "Alachua County Sheriff", "Columbus East": the place that heads an unknown name
             k = len(words)
@@ -353,9 +420,22 @@ class Extractor:
             if len(words) == 1 and surface in person_tokens:
                 return None  # "Saakashvili" after "Mikheil Saakashvili"
             cue = CUE_SUFFIXES.get(tail)
-            if cue is None and not self._plausible_unknown(surface):
+            if cue is None and not self._plausible_unknown(surface) and not (
+                    len(words) == 1 and label != "FAC" and self._famous_variant(surface)):
                 return None
         return _Span(start, end, label)
+
+    def _famous_variant(self, surface: str) -> bool:
+        """Is an unknown name NER calls a place a spelling of a well-known one ("Hodeidah" for the
+        gazetteer's "Hodeida")? The resolver's fuzzy match places it."""
+        key = ("~", surface)
+        hit = self._known.get(key, None)
+        if hit is None:
+            hit = len(surface) >= 6 and surface.isalpha() and self.gz.demonym(surface) is None and any(
+                c.similarity >= 0.9 and _big_place(c.place) and not _demonym_of(surface, c)
+                for c in self.gz.lookup(surface, limit=5, fuzzy=True))
+            self._known[key] = hit
+        return hit
 
     def _plausible_unknown(self, surface: str) -> bool:
         """A GPE/LOC the gazetteer does not know: keep it (for the geocoder) if it looks like a place name.
@@ -368,8 +448,11 @@ class Extractor:
         return all(w[:1].isupper() or w.lower() in _EN.name_joiners for w in words)
 
     def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
-                           taken: bytearray) -> Iterator[_Span]:
-        """Known names in runs of capitalised tokens that NER did not accept."""
+                           taken: bytearray, title_at: bytearray | None = None) -> Iterator[_Span]:
+        """Known names in runs of capitalised tokens that NER did not accept.
+
+        In a Title Case headline the capitals and NER's labels say nothing ("Paris Braces for Transport
+        Strike" comes out as one ORG): there a known name is taken if it names a well-known place."""
         ent_label = {}
         for ent in sdoc.ents:
             for i in range(ent.start, ent.end):
@@ -382,12 +465,24 @@ class Extractor:
             if not _capitalised(t.text) or taken[t.idx] or t.text in _ARTICLE_WORDS:
                 i += 1
                 continue
+            title = title_at is not None and bool(title_at[t.idx])
             ent = ent_label.get(i)
+            if title and ent is not None and ent.label_ not in _NUMERIC_LABELS:
+                ent = None  # a headline's entities are guesses from its capitals
+            if ent is not None and ent.label_ not in _NUMERIC_LABELS and ent.label_ not in TOPONYM_LABELS and (
+                    len(ent) >= 2 or ent.label_ not in {"PERSON", "ORG"}):
+                whole = self._whole_entity_place(ent, text, taken)
+                if whole is not None:
+                    # "Khan Younis", "Buenos Aires" tagged PERSON, "Nagorno-Karabakh" ORG, "Aleppo" NORP,
+                    # "Montevideo" PRODUCT: the whole entity is the name of a well-known place
+                    yield whole
+                    i = ent.end
+                    continue
             if ent is not None and ent.label_ in _NOT_PLACE_LABELS:
                 i = ent.end  # dates ("March"), numbers, nationalities, events...
                 continue
-            if ent is not None and (ent.label_ == "NORP" or (
-                    ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2)):
+            if ent is not None and (
+                    ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2):
                 # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee"):
                 # only a country named inside an organisation counts ("the US Joint Chiefs of Staff")
                 yield from self._places_in_org(toks, ent.start, ent.end, text, taken,
@@ -395,11 +490,11 @@ class Extractor:
                 i = ent.end
                 continue
             matched = False
-            for k in (4, 3, 2, 1):
+            for k in (5, 4, 3, 2, 1):
                 j = i + k
                 if j > n:
                     continue
-                if not all(_capitalised(toks[x].text) or (x not in (i, j - 1) and toks[x].text.lower() in _EN.match_joiners) for x in range(i, j)):
+                if not _name_run(toks, i, j):
                     continue
                 start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
                 if any(taken[start:end]):
@@ -412,7 +507,10 @@ class Extractor:
                 if k == 1 and j < n and toks[j].text.lower() in _EN.admin_units and \
                         self._known_name(f"{norm_surface} {toks[j].text}") is not None:
                     break  # "Laurel County Fiscal Court": the county, not a town called Laurel
-                if not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
+                if title:
+                    if not self._accept_in_title(toks, i, j, surface, known, person_tokens):
+                        continue
+                elif not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
                     continue
                 yield _Span(start, end, "GAZ")
                 i = j
@@ -420,6 +518,91 @@ class Extractor:
                 break
             if not matched:
                 i += 1
+
+    def _whole_entity_place(self, ent, text: str, taken: bytearray) -> _Span | None:
+        """The entity, cleaned ("the English Channel" -> "English Channel"), if it is exactly the name of
+        a well-known place and not a demonym."""
+        start, end = self._clean(text, ent.start_char, ent.end_char)
+        if end <= start or any(taken[start:end]):
+            return None
+        surface = text[start:end]
+        if surface.lower() in GENERIC_WORDS or _opaque_acronym(surface) or self.gz.demonym(surface) is not None:
+            return None
+        known = self._known_name(_as_name(surface))
+        # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
+        # "the English Channel" (ORG) is the sea
+        towns_only = ent.label_ == "PERSON" or (ent.label_ == "ORG" and start == ent.start_char)
+        if known is None or known[3 if towns_only else 2] < 2:
+            return None
+        return _Span(start, end, "GAZ")
+
+    def _accept_in_title(self, toks, i: int, j: int, surface: str, known: tuple[float, str, bool],
+                         person_tokens: set[str]) -> bool:
+        """A known name in a Title Case headline: a well-known place, and no sign of a person or a street."""
+        if known[2] < 2:
+            return False
+        words = surface.split()
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j] if j < len(toks) else None
+        if words[-1].lower().strip(".") in NON_PLACE_TAILS:
+            return False
+        if nxt is not None and nxt.text.lower().strip(".") in _STREET_WORDS:
+            return False  # "Dublin Road Closed"
+        if prev is not None and prev.text.lower().rstrip(".") in _TITLES:
+            return False  # "Gov. Texas"
+        if len(words) == 1:
+            w = words[0]
+            if w in person_tokens or w.lower() in GENERIC_WORDS or w.lower() in STOP_WORDS:
+                return False
+            if w.lower() in _EN.headline_common_words:
+                return False  # "Catalonia Vows New Independence Vote"
+            if self.gz.demonym(w) is not None or _opaque_acronym(surface):
+                return False
+        return True
+
+    def _local_names(self, sdoc: "Doc", text: str) -> Iterator[_Span]:
+        """Streets and squares ("Regent Street", "Tahrir Square", "Main St."; label STREET) and
+        neighbourhoods named as such ("Gaza City's Rimal neighbourhood"; label NEIGHBOURHOOD)."""
+        toks = sdoc
+        n = len(toks)
+        for x in range(1, n):
+            word = toks[x].text
+            low = word.lower().rstrip(".")
+            if _capitalised(word) and low in _STREET_WORDS:
+                nxt = toks[x + 1].text if x + 1 < n else ""
+                if _capitalised(nxt) and nxt.lower() not in STOP_WORDS:
+                    continue  # "Madison Square Garden", "Wall Street Journal": a longer name
+                if nxt[:1].isdigit():
+                    continue  # "Ontario Provincial Highway 11", "U.S. Highway 41": a numbered road
+                i = self._name_before(toks, x, ordinals=True)
+                if i is None:
+                    continue
+                end = toks[x].idx + len(word)
+                if word.endswith(".") and x + 1 == n:
+                    end -= 1  # "... on Main St." at the very end: the sentence's period
+                yield _Span(toks[i].idx, end, "STREET")
+            elif word in _NEIGHBOURHOOD_WORDS:
+                i = self._name_before(toks, x, ordinals=False)
+                if i is not None:
+                    yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")
+
+    @staticmethod
+    def _name_before(toks, x: int, *, ordinals: bool) -> int | None:
+        """The first token of the capitalised name (up to four tokens) right before token ``x``."""
+        i = x
+        while i > 0 and x - i < 4:
+            t = toks[i - 1].text
+            if _capitalised(t) and t not in _ARTICLE_WORDS and t.lower().rstrip(".") not in _TITLES:
+                i -= 1
+            elif ordinals and re.fullmatch(r"\d+(?:st|nd|rd|th)", t):
+                i -= 1
+            else:
+                break
+        if i == x:
+            return None
+        if x - i == 1 and toks[i].text.lower() in GENERIC_WORDS | STOP_WORDS:
+            return None  # "North Street"? kept; "The Street", "Main" alone are not names
+        return i
 
     def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray, *,
                        countries: bool = True) -> Iterator[_Span]:
@@ -477,6 +660,9 @@ class Extractor:
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
+                if (ent.label_ == "ORG" and known[1] in PHYSICAL_CLASSES and not known[3]
+                        and (prev is None or prev.text.lower() not in {"the", "of", "in", "on", "near", "across"})):
+                    return False  # "Amazon reported record profits": the river would be "the Amazon"
                 return importance >= 0.35
             if ent is not None and ent.label_ == "LANGUAGE":
                 return importance >= 0.5  # "in Aleppo" mis-tagged, but "English language learners"
@@ -547,3 +733,66 @@ def _boundary(word: str) -> bool:
 
 def _capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
+
+
+_NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+
+
+def _name_run(toks, i: int, j: int) -> bool:
+    """Are tokens ``i..j`` one name: capitalised words, with lower-case joiners inside ("Bay of Bengal",
+    "Rio Grande do Sul"), a possessive ("Cox's Bazar") or hyphens ("Nagorno-Karabakh",
+    "Port-au-Prince") between them?"""
+    if not (_capitalised(toks[i].text) and _capitalised(toks[j - 1].text)) or toks[i].text in _ARTICLE_WORDS:
+        return False
+    for x in range(i + 1, j - 1):
+        w = toks[x].text
+        if _capitalised(w) or w.lower() in _EN.match_joiners or w in _POSSESSIVE:
+            continue
+        if not toks[x - 1].whitespace_ and not toks[x].whitespace_ and (w == "-" or w.isalpha()):
+            continue  # inside a hyphenated name
+        return False
+    return True
+
+
+def _as_name(surface: str) -> str:
+    """An all-capital surface as the gazetteer spells names ("KHARKIV" -> "Kharkiv"); short acronyms
+    ("UAE") stay as they are."""
+    return surface.title() if surface.isupper() and len(surface) > 3 else surface
+
+
+def _big_place(p) -> bool:
+    """A country, a province or a city of 100,000 people (not a capital of a few hundred: "Kampungu" is
+    no spelling of Flying Fish Cove's "Kampung")."""
+    from .features import COUNTRY_CODES
+
+    return p.feature_code in COUNTRY_CODES or (p.feature_code == "ADM1" and _well_known_place(p)) or (
+        p.feature_class == "P" and p.population >= 100_000)
+
+
+def _demonym_of(surface: str, c) -> bool:
+    """Is ``surface`` the place's name with a demonym ending ("Zambian" for Zambia)?"""
+    from .gazetteer import normalize
+
+    s, n = normalize(surface), normalize(c.place.name)
+    return s.startswith(n) and s[len(n):] in {"n", "an", "ian", "ese", "i", "ns", "ans", "ians"}
+
+
+def _title_case_lines(text: str) -> bytearray:
+    """Marks (1 per character) the lines written in Title Case, headlines: at most 20 words, at least
+    three that are not minor words ("of", "for"), all of those capitalised ("Earthquake Strikes
+    Kharkiv"). Not a list of names ("Boyd J. Jones, Marsha J. Moore, ...": initials, commas)."""
+    marks = bytearray(len(text) + 1)
+    for m in _LINE.finditer(text):
+        s, e = m.span()
+        if e - s > 200 or text.count(",", s, e) > 1:
+            continue
+        words = _WORD.findall(text, s, e)
+        content = [w for w in words if w.lower() not in _TITLE_MINOR]
+        if (3 <= len(content) and len(words) <= 20 and all(w[0].isupper() for w in content)
+                and not any(_INITIAL.fullmatch(w) for w in words)):
+            marks[s:e] = b"\x01" * (e - s)
+    return marks
+
+
+_LINE = re.compile(r"[^\n]+")
+_INITIAL = re.compile(r"[A-Z]\.(?:[A-Z]\.)*")

@@ -25,11 +25,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
-from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES  # feature-code groups, defined once
+from .features import AREA_CODES, COUNTRY_CODES, CUE_FEATURES, RIVER_CODES  # feature-code groups, defined once
+from .prominence import own_name as _own_name
+from .prominence import well_known as _well_known_place
 from .gazetteer.store import haversine_km
 from .lang import alternation
 from .lang import load as _load_language  # English word lists: geo/lang/en/
 from .types import Alternative, Candidate, Document, Mention, Place, Resolution
+
+LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fallback import Geocoder
@@ -38,6 +42,11 @@ if TYPE_CHECKING:  # pragma: no cover
 _EN = _load_language("en")
 _HEAD = re.compile(rf"^(?:{alternation(_EN.head_prefixes)})\s+|\s+(?:{alternation(_EN.head_suffixes)})$")
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
+# "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
+# evidence that a lone capitalised word is a place, whatever the place's size)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]utside|[Aa]cross|[Tt]hroughout|[Tt]owards?|[Ii]nside|"
+                              r"[Ww]ithin|[Ii]nto)\s+$")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")  # "the Euphrates": a river; "Columbia" alone: a town
 _IN_AFTER = re.compile(r"^\s+in\s+(?:the\s+)?([A-Z][\w.'-]*(?:\s[A-Z][\w.'-]+){0,2})")
 
 
@@ -61,7 +70,11 @@ class Weights:
     support: float = 0.65  # spatial minimality: another name of the text has a candidate nearby
     support_km: float = 60.0
     fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
-    lone_word_importance: float = 0.7  # a one-word name only the matcher found, with no context: major places only
+    # a one-word name only the gazetteer matcher found (spaCy did not call it a place), with nothing in the
+    # text backing it, is kept only for a place a reader knows by its name alone (``well_known``)
+    lone_word_population: int = 100_000  # a city of at least this many people
+    lone_word_physical: float = 0.5  # a river, sea, range or region at least this prominent (Natural Earth rank <= 5)
+    local_km: float = 50.0  # a street or neighbourhood is placed only this close to the text's towns
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
     fuzzy_min_len: int = 6  # nor for names shorter than this
@@ -151,6 +164,8 @@ class Resolver:
         for m in mentions:
             if m.label == "DEMONYM":
                 demonyms.append(m)
+            elif m.label in LOCAL_LABELS:
+                pass  # streets and neighbourhoods are placed last, next to the places chosen for the rest
             else:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
@@ -233,10 +248,20 @@ class Resolver:
                 out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
                                       "demonym" if p else "unknown demonym"))
                 continue
+            if m.label in LOCAL_LABELS:
+                if m.text not in fallback:
+                    fallback[m.text] = self._place_local(m.text, ctx, context_places)
+                p, how = fallback[m.text]
+                out.append(Resolution(m, p, 0.5 if p else 0.0, how if p else None,
+                                      f"{how} answer, within {self.w.local_km:.0f} km of the text's other places" if p
+                                      else "not placed: no street or neighbourhood of this name near the text's places"))
+                continue
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
-                    and c.place.importance < self.w.lone_word_importance):
-                continue  # a lone capitalised word that names only a minor place, and nothing backs it
+                    and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
+                                                        or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)))
+                    and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
+                continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 out.append(Resolution(m, c.place, round(_squash(s), 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
@@ -250,6 +275,25 @@ class Resolver:
         return out
 
     # -- pieces ------------------------------------------------------------------------------------------
+    def _place_local(self, name: str, ctx: _Context, context_places: Sequence[Place]) -> tuple[Place | None, str]:
+        """A street, square or neighbourhood: the gazetteer's place of exactly that name, else the
+        geocoder's answer -- either only within ``local_km`` of the places the text names (a text
+        naming no other place takes the answer as it comes). ("Main Street" is everywhere.)"""
+        def near(p: Place) -> bool:
+            towns = [q for q in context_places if q.feature_class == "P" or q.feature_code in {"ADM2", "ADM3"}]
+            if not towns:  # only countries or provinces named: the answer must lie in one of them
+                areas = {q.country_code for q in context_places if q.country_code}
+                return not context_places or p.country_code in areas
+            return any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= self.w.local_km for q in towns)
+
+        for c in self.candidates(name):
+            if c.similarity >= 0.999 and near(c.place):
+                return c.place, "gazetteer"
+        p = self._geocode(name, ctx, context_places)
+        if p is not None and near(p):
+            return p, "geocoder"
+        return None, "geocoder"
+
     def _container_after(self, text: str, m: Mention) -> Place | None:
         """Y in "X, Y" or "X in Y": a province or country named right after the mention."""
         after = text[m.end:m.end + 50]
@@ -346,6 +390,17 @@ class Resolver:
         if not plausible(p, context_places, max_km=self.w.fallback_max_km):
             return None
         return p
+
+
+def well_known(c: Candidate, w: Weights | None = None) -> bool:
+    """Is candidate ``c`` a place a reader knows by its bare name, so that one sentence naming it is
+    enough (:func:`geo.prominence.well_known`: countries, provinces, cities of 100,000 people,
+    capitals, major rivers and seas), called by its own name (:func:`geo.prominence.own_name`), not
+    by a fuzzy match or an alias that happens to be a common word? The test holds in a headline as in
+    a long article: it reads the place, not the length of the text around it."""
+    w = w or Weights()
+    return (c.similarity >= 0.999 and _own_name(c)
+            and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
 
 
 def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:

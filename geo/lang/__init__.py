@@ -48,6 +48,10 @@ class LanguageData:
     place_acronyms: frozenset[str]  # "US", "UAE": all-capital words that are places
     head_prefixes: frozenset[str]  # "Lake Lanier" -> Lanier (resolver)
     head_suffixes: frozenset[str]  # "Hamilton Township" -> Hamilton (resolver)
+    street_words: frozenset[str]  # "Regent Street", "Tahrir Square": a mention labelled STREET
+    neighbourhood_words: frozenset[str]  # "the Rimal neighbourhood": a mention labelled NEIGHBOURHOOD
+    title_minor_words: frozenset[str]  # words a Title Case headline leaves in lower case ("of", "for")
+    headline_common_words: frozenset[str]  # "Independence", "Split": in a headline, an ordinary word
 
 
 _TABLES = {"cue_suffixes", "cue_prefixes"}
