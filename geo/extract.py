@@ -157,7 +157,7 @@ class Extractor:
         # long texts go through spaCy in pieces of at most max_chunk characters, and a batch holds about
         # max_batch_chars at most: peak memory stays bounded whatever the document's length (issue 13.2)
         self.max_chunk = min(20_000, getattr(self.nlp, "max_length", 1_000_000))
-        self.max_batch_chars = 200_000
+        self.max_batch_chars = 100_000
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6

@@ -12,7 +12,8 @@ class DocumentError(Exception):
 
     ``kind`` classifies the problem for callers that count or filter: ``missing``,
     ``broken-link``, ``not-a-file``, ``permission``, ``io``, ``empty``, ``binary``,
-    ``decode``, ``format``, ``too-large``, ``unsupported``, ``no-match`` and -- for problems
+    ``decode``, ``format``, ``too-large``, ``unsupported``, ``no-match``, ``refused`` (a filesystem
+    root or a virtual filesystem), ``outside`` (a link leading out of the folder walked) and -- for problems
     reported as warnings, where the file was still read -- ``warning``.
     """
 

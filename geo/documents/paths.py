@@ -1,4 +1,15 @@
-"""Paths: files, folders and globs -> a sorted, de-duplicated list of files, never leaving the paths given."""
+"""Paths: files, folders and globs -> a sorted, de-duplicated list of files, never leaving the paths given.
+
+The rule (issue 13.1): geo reads what it is given and nothing around it.
+
+* A folder is walked recursively in sorted order; hidden entries are skipped, symbolic links to
+  folders are not followed, and a symbolic link to a file outside the folder being walked is skipped
+  with a message (kind ``outside``).
+* A filesystem root (``/``, ``C:\\``) and anything on a virtual filesystem (``/proc``, ``/sys``,
+  ``/dev``, and any mount of type proc, sysfs, devtmpfs, cgroup... found in ``/proc/self/mounts``)
+  are refused with a message (kind ``refused``), whether given directly, matched by a glob or met
+  while walking (a virtual mount inside a folder is not entered).
+"""
 from __future__ import annotations
 
 import glob
@@ -11,6 +22,54 @@ from .errors import DocumentError, _os_error, _raise
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+
+#: Filesystem types whose files are not articles (kernel and device views, not storage).
+VIRTUAL_FS_TYPES = frozenset({
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs",
+    "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs", "binfmt_misc", "efivarfs",
+    "rpc_pipefs", "nsfs",
+})
+_VIRTUAL_ROOTS = ("/proc", "/sys", "/dev")
+_mounts_cache: frozenset[str] | None = None
+
+
+def is_glob(path: str) -> bool:
+    """True when ``path`` holds glob characters (``*``, ``?``, ``[``)."""
+    return bool(_GLOB_CHARS.search(path))
+
+
+def _virtual_mounts() -> frozenset[str]:
+    """Mount points of virtual filesystems (from /proc/self/mounts where there is one)."""
+    global _mounts_cache
+    if _mounts_cache is None:
+        points = set(_VIRTUAL_ROOTS) if os.name == "posix" else set()
+        try:
+            with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) >= 3 and parts[2] in VIRTUAL_FS_TYPES:
+                        points.add(parts[1].replace("\\040", " "))
+        except OSError:
+            pass
+        _mounts_cache = frozenset(points)
+    return _mounts_cache
+
+
+def refusal(path: str | os.PathLike) -> str | None:
+    """Why ``path`` must not be read (a filesystem root, or on a virtual filesystem), else None."""
+    real = os.path.realpath(os.fspath(path))
+    if os.path.dirname(real) == real:
+        return ("is the root of a filesystem; geo does not read a whole disk -- "
+                "give the folder (or files) of your articles")
+    for mount in _virtual_mounts():
+        if mount != "/" and (real == mount or real.startswith(mount.rstrip(os.sep) + os.sep)):
+            return f"is on a virtual filesystem ({mount}), not articles; refused"
+    return None
+
+
+def _inside(path: str, folder: str) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 def expand_paths(
     paths: Iterable[str | os.PathLike],
@@ -35,6 +94,11 @@ def expand_paths(
 
     for raw in paths:
         given = os.fspath(raw)
+        if os.path.lexists(given) and os.path.exists(given):
+            why = refusal(given)
+            if why:
+                report(DocumentError(given, why, kind="refused"))
+                continue
         if os.path.isdir(given):
             for f in _walk(given, report):
                 add(f)
@@ -45,6 +109,10 @@ def expand_paths(
             if not matches:
                 report(DocumentError(given, "no files match this pattern", kind="no-match"))
             for m in matches:
+                why = refusal(m) if os.path.exists(m) else None
+                if why:
+                    report(DocumentError(m, why, kind="refused"))
+                    continue
                 if os.path.isdir(m):
                     for f in _walk(m, report):
                         add(f)
@@ -53,19 +121,27 @@ def expand_paths(
     return out
 
 
-
 def _walk(folder: str, report: Callable[[DocumentError], None]) -> list[str]:
     found: list[str] = []
 
     def onerror(exc: OSError) -> None:
         report(_os_error(exc.filename or folder, exc))
 
+    virtual = _virtual_mounts()
     for root, dirs, files in os.walk(folder, onerror=onerror, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in [d for d in dirs if os.path.join(root, d) in virtual]:
+            dirs.remove(d)  # a virtual filesystem mounted inside the folder is not entered
+            report(DocumentError(os.path.join(root, d), f"is on a virtual filesystem ({os.path.join(root, d)}), "
+                                 "not articles; refused", kind="refused"))
         for fn in sorted(files):
             if fn.startswith("."):
                 continue
             f = os.path.join(root, fn)
+            if os.path.islink(f) and os.path.exists(f) and not _inside(f, folder):
+                report(DocumentError(f, f"symbolic link to {os.path.realpath(f)}, outside {folder}; skipped "
+                                     "(geo reads only inside the folders it is given)", kind="outside"))
+                continue
             suffix = os.path.splitext(fn)[1].lower()
             if suffix in SUPPORTED_SUFFIXES or suffix == "":
                 found.append(f)
