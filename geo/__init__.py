@@ -21,7 +21,15 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
-from .types import Alternative, Candidate, Document, Mention, ParsedDocument, Place, Resolution
+from .types import (
+    Alternative,
+    Candidate,
+    Document,
+    Mention,
+    ParsedDocument,
+    Place,
+    Resolution,
+)
 
 __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "map", "default_pipeline", "InputError", "Document", "Mention", "Place",

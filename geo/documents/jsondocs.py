@@ -9,15 +9,21 @@ from typing import Callable, Iterable, Iterator
 
 from geo.types import Document
 
+from .dates import dateline_date, normalise_date
 from .decoding import _bom, _decode_or_raise, _normalise_newlines, decode_bytes
 from .errors import DocumentError, _os_error
 from .files import _read_all, _read_head
-from .text import _first_line_title
+from .text import _first_line_title, file_reference_date
 
 _TEXT_KEYS = ("text", "body", "content")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _TITLE_KEYS = ("title", "headline")
 _EXPECTED = "expected an article object with a \"text\" field (and optionally title, url, date)"
+
+
+def _date(value: str | None) -> str | None:
+    """ISO 8601 when the value parses as a date; kept as given otherwise (it is the article's own field)."""
+    return normalise_date(value) or value if value is not None else None
 
 
 def _article(obj: object, name: str, doc_id: str) -> Document:
@@ -51,7 +57,7 @@ def _article(obj: object, name: str, doc_id: str) -> Document:
         title=" ".join(title.split()) if title else _first_line_title(text),
         path=name,
         url=opt("url", "link"),
-        date=opt("date", "published", "datetime"),
+        date=_date(opt("date", "published", "datetime")) or dateline_date(text, reference=file_reference_date(name)),
     )
 
 

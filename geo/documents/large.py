@@ -15,7 +15,7 @@ from geo.types import Document
 from .decoding import _bom, _normalise_newlines, decode_bytes
 from .errors import DocumentError, _mb, _os_error
 from .progress import _Progress
-from .text import _first_line_title
+from .text import _first_line_title, file_reference_date, text_date
 
 #: Plain-text files above this size are streamed and split into parts.
 LARGE_FILE_BYTES = 8 * 1024 * 1024
@@ -66,6 +66,7 @@ def _iter_large_text(
     else:
         bar = _Progress(0, bytes_of=(name, size)) if progress else None
     title = ""
+    date = None
     part = 0
     replaced = 0
     buf = ""
@@ -95,11 +96,13 @@ def _iter_large_text(
                     if part == 1:
                         text = text.lstrip("\ufeff")
                         title = _first_line_title(text, markdown=p.suffix.lower() == ".md")
+                        date = text_date(text, reference=file_reference_date(p))
                     yield Document(
                         id=f"{name}#part{part}",
                         text=text,
                         title=title if part == 1 else f"{title} (part {part})",
                         path=name,
+                        date=date,
                     )
                 if final:
                     break

@@ -19,7 +19,7 @@ from .jsondocs import _iter_jsonl, _json_documents
 from .large import CHUNK_CHARS, LARGE_FILE_BYTES, _iter_large_text
 from .paths import expand_paths
 from .progress import _Progress
-from .text import _first_line_title
+from .text import _first_line_title, file_reference_date, text_date
 
 HTML_SUFFIXES = {".html", ".htm"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ""}
@@ -105,6 +105,7 @@ def iter_path(
         text=text,
         title=_first_line_title(text, markdown=suffix in (".md", ".markdown")),
         path=name,
+        date=text_date(text, reference=file_reference_date(p)),
     )
 
 
