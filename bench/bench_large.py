@@ -73,7 +73,7 @@ def run(path: Path, out: Path) -> dict:
         if "Maximum resident set size" in line:
             peak_kb = int(line.rsplit(":", 1)[1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    tail = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith("\t")][-3:]
+    tail = [ln for ln in r.stderr.strip().splitlines() if not ln.startswith("\t") and "Command being timed" not in ln][-3:]
     return {"exit": r.returncode, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_rss_mb": round(peak_kb / 1024),
             "stderr_tail": tail}
 
