@@ -123,6 +123,9 @@ class Extractor:
         self.batch_size = batch_size
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
+        # long texts go through spaCy in pieces of at most max_chunk characters, and a batch holds about
+        # max_batch_chars at most: peak memory stays bounded whatever the document's length (issue 13.2)
+        self.max_batch_chars = 100_000
         self._known: dict[str, tuple[float, str] | None] = {}
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
@@ -139,7 +142,7 @@ class Extractor:
     def max_chunk(self) -> int:
         """Longest piece of text given to spaCy at once (long texts are cut at paragraph breaks)."""
         if self._max_chunk is None:
-            self._max_chunk = min(200_000, getattr(self.nlp, "max_length", 1_000_000))
+            self._max_chunk = min(20_000, getattr(self.nlp, "max_length", 1_000_000))
         return self._max_chunk
 
     @max_chunk.setter
@@ -183,22 +186,39 @@ class Extractor:
         from .components import mentions_of
 
         component = self.component
-        mentions: list[Mention] = []
         max_chunk = self.max_chunk
-        for sdoc, (doc, off, field, last) in self.nlp.pipe(pieces(), batch_size=self.batch_size, as_tuples=True):
-            found = mentions_of(component(sdoc), doc.id)
-            if off:
-                found = [_shift(m, off) for m in found]
-            source = doc.text if field == "text" else doc.title
-            if field != "text":
-                found = [replace(m, field=field) for m in found]
-            if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
-                found = [m if source[m.start:m.end] == m.text else replace(m, text=source[m.start:m.end])
-                         for m in found]
-            mentions.extend(found)
-            if last:
-                yield doc, mentions
-                mentions = []
+
+        def batches():
+            # at most batch_size pieces and about max_batch_chars characters per nlp.pipe batch: spaCy's
+            # memory grows with the characters in a batch (~3 KB each), so a long text must not fill a
+            # batch with 32 large chunks (issue 13.2); read ahead no further than one batch
+            batch: list = []
+            chars = 0
+            for item in pieces():
+                batch.append(item)
+                chars += len(item[0])
+                if len(batch) >= self.batch_size or chars >= self.max_batch_chars:
+                    yield batch
+                    batch, chars = [], 0
+            if batch:
+                yield batch
+
+        mentions: list[Mention] = []
+        for batch in batches():
+            for sdoc, (doc, off, field, last) in self.nlp.pipe(batch, batch_size=len(batch), as_tuples=True):
+                found = mentions_of(component(sdoc), doc.id)
+                if off:
+                    found = [_shift(m, off) for m in found]
+                source = doc.text if field == "text" else doc.title
+                if field != "text":
+                    found = [replace(m, field=field) for m in found]
+                if "\ufffd" in sdoc.text:  # mention texts as in the document, not the stand-ins
+                    found = [m if source[m.start:m.end] == m.text else replace(m, text=source[m.start:m.end])
+                             for m in found]
+                mentions.extend(found)
+                if last:
+                    yield doc, mentions
+                    mentions = []
 
     # -- gazetteer knowledge, memoised per surface form ---------------------------------------------
     def _known_name(self, surface: str) -> tuple[float, str, int, int] | None:

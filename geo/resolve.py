@@ -89,13 +89,23 @@ class _Context:
 
 @dataclass
 class _Others:
-    """Round-one choices of a document's names, to score each name against the others."""
+    """Round-one choices of a document's names, to score each name against the others.
+
+    Tallied once per round per distinct place (``points`` holds ``(lat, lon, weight)`` with the
+    weight = how many mentions chose it), and ``without(name)`` subtracts that name's own tally, so
+    scoring costs O(distinct places) per candidate rather than O(mentions) per name (issue 13.2).
+    The weights are whole numbers, so the sums are exactly those of one point per mention.
+    """
 
     per_name: dict[str, list[Place]]
     points: list[tuple[float, float, float]] = field(default_factory=list)
     admin1: Counter = field(default_factory=Counter)
     countries: Counter = field(default_factory=Counter)
     total: float = 0.0
+    _own: dict = field(default_factory=dict, repr=False)
+    _base: "_Others | None" = field(default=None, repr=False)
+    _minus: "_Others | None" = field(default=None, repr=False)
+    _arrays: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def from_choices(cls, choice: dict, groups: dict) -> "_Others":
@@ -103,24 +113,58 @@ class _Others:
         for key, (c, *_rest) in choice.items():
             if c is not None:
                 per_name[key[0]].extend([c.place] * len(groups[key]))
-        return cls(per_name)
+        o = cls._tally(per_name, [p for places in per_name.values() for p in places])
+        o._own = {n: cls._tally(per_name, places) for n, places in per_name.items()}
+        return o
+
+    @classmethod
+    def _tally(cls, per_name: dict, places: list[Place]) -> "_Others":
+        o = cls(per_name)
+        pts: Counter = Counter()
+        for p in places:
+            fc = p.feature_code
+            if fc in COUNTRY_CODES or fc in {"CONT", "RGN"}:
+                continue
+            pts[(p.lat, p.lon)] += 1.0
+            o.total += 1.0
+            if p.country_code:
+                o.countries[p.country_code] += 1
+                if p.admin1_code:
+                    o.admin1[(p.country_code, p.admin1_code)] += 1
+        o.points = [(lat, lon, wt) for (lat, lon), wt in pts.items()]
+        return o
 
     def without(self, name: str) -> "_Others":
-        o = _Others(self.per_name)
-        for n, places in self.per_name.items():
-            if n == name:
-                continue
-            for p in places:
-                fc = p.feature_code
-                if fc in COUNTRY_CODES or fc in {"CONT", "RGN"}:
-                    continue
-                o.points.append((p.lat, p.lon, 1.0))
-                o.total += 1.0
-                if p.country_code:
-                    o.countries[p.country_code] += 1
-                    if p.admin1_code:
-                        o.admin1[(p.country_code, p.admin1_code)] += 1
+        own = self._own.get(name) or _Others(self.per_name)
+        o = _Others(self.per_name, total=self.total - own.total)
+        o.countries = +(self.countries - own.countries)
+        o.admin1 = +(self.admin1 - own.admin1)
+        o._base, o._minus = self, own
         return o
+
+    def near(self, lat: float, lon: float, km: float) -> float:
+        """Total weight of the points within ``km`` of (lat, lon) (of the other names, after ``without``)."""
+        if self._base is not None:
+            return self._base.near(lat, lon, km) - self._minus.near(lat, lon, km)
+        if not self.points:
+            return 0.0
+        if len(self.points) < 16:
+            return sum(wt for la, lo, wt in self.points if haversine_km(la, lo, lat, lon) < km)
+        import numpy as np
+
+        if self._arrays is None:
+            arr = np.array(self.points, dtype=float)
+            self._arrays = (np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2])
+        la, lo, wt = self._arrays
+        p1 = math.radians(lat)
+        a = np.sin((la - p1) / 2) ** 2 + np.cos(p1) * np.cos(la) * np.sin((lo - math.radians(lon)) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        # numpy decides all but the points within a metre of the radius; haversine_km (as before) those
+        total = float(wt[d < km - 1e-3].sum())
+        for i in np.flatnonzero(np.abs(d - km) <= 1e-3):
+            if haversine_km(self.points[i][0], self.points[i][1], lat, lon) < km:
+                total += self.points[i][2]
+        return total
 
 
 class Resolver:
@@ -356,7 +400,7 @@ class Resolver:
         if others is not None and others.total:
             fc = p.feature_code
             if fc not in COUNTRY_CODES | {"CONT", "RGN"}:
-                near = sum(wt for lat, lon, wt in others.points if haversine_km(lat, lon, p.lat, p.lon) < w.coherence_km)
+                near = others.near(p.lat, p.lon, w.coherence_km)
                 if near:
                     s += w.coherence * near / others.total
                     why.append("near the other places")
@@ -405,8 +449,13 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
 
 def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
     """For each (name, candidate): the share of the document's other names that have *some* candidate
-    within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee)."""
+    within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee).
+
+    Only pairs of candidates closer than the radius are examined (a k-d tree over unit vectors finds
+    them), so time and memory grow with the candidates and their near pairs, not with their square
+    (issue 13.2); the distance test on those pairs is the same haversine as before."""
     import numpy as np
+    from scipy.spatial import cKDTree
 
     names = [n for n, cs in cands.items() if cs]
     if len(names) < 2:
@@ -418,21 +467,24 @@ def _support(cands: dict[str, list[Candidate]], radius_km: float) -> dict[tuple[
     idx = np.array([r[0] for r in rows])
     lat = np.radians(np.array([r[2] for r in rows], dtype=float))
     lon = np.radians(np.array([r[3] for r in rows], dtype=float))
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    chord = 2 * math.sin(min(math.pi, radius_km / 6371.0088) / 2) * 1.001 + 1e-9  # a little wider
+    pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    if not len(pairs):
+        return {}
+    i, j = pairs[:, 0], pairs[:, 1]
+    dlat, dlon = lat[i] - lat[j], lon[i] - lon[j]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[i] * np.cos(lat)[j] * np.sin(dlon / 2) ** 2
     near = (2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))) < radius_km
-    ids = [r[1] for r in rows]
-    same_place = np.array(ids)[:, None] == np.array(ids)[None, :]
-    near &= ~same_place
+    ids = np.array([r[1] for r in rows], dtype=object)
+    near &= ids[i] != ids[j]
+    i, j = i[near], j[near]
     # per candidate, which other names have a near candidate
-    hit = np.zeros((len(rows), len(names)), dtype=bool)
-    for k in range(len(names)):
-        cols = idx == k
-        if cols.any():
-            hit[:, k] = near[:, cols].any(axis=1)
-    hit[np.arange(len(rows)), idx] = False
-    share = hit.sum(axis=1) / (len(names) - 1)
+    row, name = np.concatenate((i, j)), np.concatenate((idx[j], idx[i]))
+    keep = name != idx[row]
+    hits = np.unique(row[keep] * len(names) + name[keep]) // len(names)
+    count = np.bincount(hits, minlength=len(rows))
+    share = count / (len(names) - 1)
     return {(names[r[0]], r[1]): float(v) for r, v in zip(rows, share) if v > 0}
 
 
