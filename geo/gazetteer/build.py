@@ -12,6 +12,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -21,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .names import is_latin, normalize, variant_key
+from .names import is_latin, normalize, variant_key, variant_key_of_key
 
 SCHEMA_VERSION = 2  # bump when the store layout, name keys or priors change: every store rebuilds
 csv.field_size_limit(2**31 - 1)
@@ -280,7 +281,15 @@ def _build_lock(target: Path) -> Iterator[None]:
         yield
         return
     with open(lock_path, "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process is building: say so, then wait for it
+            t0 = time.perf_counter()
+            print(f"geo: waiting for another process to finish building the gazetteer store at {target} ...",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            print(f"geo: the other build finished after {time.perf_counter() - t0:.1f} s",
+                  file=sys.stderr, flush=True)
         try:
             yield
         finally:
@@ -516,7 +525,6 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
                 for short in physical_short_names(fcode, name):
                     yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
 
-    best: dict[tuple[str, int], tuple[float, int, str]] = {}
     batch: list[tuple] = []
 
     def flush() -> None:
@@ -527,11 +535,12 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
         batch.clear()
 
     for key, pid, prior, kind, name in name_rows():
-        batch.append((key, pid, prior, kind, name, variant_key(key if kind == KIND_DERIVED else name)))
+        # variant_key(name) == variant_key_of_key(normalize(name)); derived rows key on the short form
+        batch.append((key, pid, prior, kind, name,
+                      variant_key(key) if kind == KIND_DERIVED else variant_key_of_key(key)))
         if len(batch) >= 200_000:
             flush()
     flush()
-    del best
     con.execute("DROP TABLE alts")
     # A name belongs first to the places it is the main name of: alternate and derived names that are
     # also the main name of another notable place get a lower prior ("Victoria" is not Hong Kong,

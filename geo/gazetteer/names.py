@@ -58,6 +58,7 @@ _VOWELS = re.compile(r"(?<=.)[aeiouyw]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=262144)  # tokens repeat a lot across names (a build sees ~1M tokens, ~380k distinct)
 def _skeleton(token: str) -> str:
     if len(token) > 2 and token.endswith("h") and token[-2] in "aeiou":
         token = token[:-1]
@@ -70,7 +71,11 @@ def _skeleton(token: str) -> str:
 @lru_cache(maxsize=65536)
 def variant_key(name: str) -> str:
     """A loose key shared by transliteration variants ("Dayr az Zawr" -> "dr zr")."""
-    key = normalize(name)
+    return variant_key_of_key(normalize(name))
+
+
+def variant_key_of_key(key: str) -> str:
+    """``variant_key`` of a name whose ``normalize`` key is already known (saves normalising twice)."""
     tokens = key.split()
     if not tokens:
         return ""
