@@ -42,7 +42,7 @@ from shapely.ops import linemerge, unary_union
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from geo.gazetteer.names import is_latin, normalize  # noqa: E402
+from geo.gazetteer.names import is_latin, normalize, normalizer_version, variant_key_of_key  # noqa: E402
 
 csv.field_size_limit(10**9)
 
@@ -778,7 +778,19 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
         for pid in sorted(col.geoms):
             yield f"{pid}\t{to_wkt(col.geoms[pid])}\n"
 
+    def key_lines():
+        # the store builder's exact-match and variant keys of every name, precomputed (they cost most of
+        # a first build); "" = the key is the name lower-cased. Valid only for the names.py they were made by.
+        yield f"# normalizer {normalizer_version()}\n"
+        for pid in sorted(col.places):
+            r = col.places[pid]
+            names = [r["name"]] + r["alts"]
+            keys = [normalize(n) for n in names]
+            yield (f"{pid}\t{'|'.join('' if k == n.lower() else k for n, k in zip(names, keys))}\t"
+                   f"{'|'.join(variant_key_of_key(k) for k in keys)}\n")
+
     gz_write(out / "places.tsv.gz", place_lines())
+    gz_write(out / "keys.tsv.gz", key_lines())
     gz_write(out / "geometry.tsv.gz", geom_lines())
     for name, first in (("aliases.tsv", "alias"), ("demonyms.tsv", "word")):
         lines = [f"{first}\tplace_id\tsource\n"]
@@ -798,7 +810,7 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
     (out / "ATTRIBUTION.md").write_text((curated.parent / "ATTRIBUTION.md").read_text(encoding="utf-8"),
                                         encoding="utf-8")
     h = hashlib.sha256()
-    for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv"):
+    for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv", "keys.tsv.gz"):
         h.update((out / name).read_bytes())
     version = h.hexdigest()[:12]  # content-addressed: the same inputs give the same version
     (out / "VERSION").write_text(version + "\n", encoding="utf-8")

@@ -11,8 +11,10 @@ Variant matches are candidates only; their similarity is scored with rapidfuzz a
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 
@@ -98,3 +100,13 @@ def variant_key_of_key(key: str) -> str:
 def is_latin(text: str) -> bool:
     """True if every letter of ``text`` is Latin (basic, supplement or extended-A/B)."""
     return all(not ch.isalpha() or ord(ch) <= 0x24F or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
+
+
+@lru_cache(maxsize=1)
+def normalizer_version() -> str:
+    """A hash of this module's source: the name keys shipped with the data (``keys.tsv.gz``, written by
+    gazetteer/derive.py) are used by the store builder only while they were made by this exact code."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    except OSError:  # pragma: no cover - no source file (frozen install): never trust shipped keys
+        return "unknown"
