@@ -82,7 +82,7 @@ def test_same_named_rivers_far_apart_are_distinct_places(gazetteer, name):
 def test_the_eu_is_a_place_with_an_outline(gazetteer, name):
     top = gazetteer.lookup(name, limit=3)[0].place
     assert top.id == "6695072" and top.geonameid == 6695072, (name, top)
-    assert (top.feature_class, top.feature_code) == ("L", "RGN")
+    assert (top.feature_class, top.feature_code) == ("L", "ZN")
     assert top.importance >= 0.8
     shape = gazetteer.shape(top.id)
     assert shape is not None and shape.kind == "area"

@@ -556,16 +556,19 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
                 shorts = admin_short_names(name, key)
                 for short in shorts:
                     f = CITY_CLASH_FACTOR if short in clash else 1.0
-                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4), KIND_DERIVED, name, variant_key(short)
+                    prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
+                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
                 if fcode == "ADM1" and is_latin(name):
                     # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
                     for short in {key, *shorts}:
                         for word in ADMIN1_TYPE_WORDS:
                             sw = f"{short} {word}"
-                            yield sw, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name, variant_key(sw)
+                            prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                            yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw)
             elif fclass in ("T", "H") and kind != KIND_ALIAS:
                 for short in physical_short_names(fcode, name, key):
-                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name, variant_key(short)
+                    prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
 
     batch: list[tuple] = []
 
