@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from geo.features import COUNTRY_CODES, shape_kind
 from geo.types import Candidate, Place
 
-from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket,
+from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
                     remove_stale_stores)
 from .names import normalize, variant_key
 
@@ -328,14 +328,15 @@ class Gazetteer:
         return out
 
     def countries(self) -> list[Place]:
-        """Every country entity (independent, dependent, territories; not historical ones), by id."""
+        """Every country entity (independent, dependent, territories; not historical ones), by country code."""
         codes = sorted(COUNTRY_CODES - {"PCLH"})
         rows = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.fclass = 'A' AND p.fcode IN "
-                                f"({','.join('?' * len(codes))}) ORDER BY p.id", codes).fetchall()
+                                f"({','.join('?' * len(codes))}) ORDER BY p.cc, p.importance DESC, p.id",
+                                codes).fetchall()
         return [self._place(r) for r in rows]
 
     def country_shapes(self) -> list[PlaceShape]:
-        """The polygons of the countries (the basemap's land), one per country entity that has one."""
+        """The polygons of the countries (the basemap's land), one per country entity that has one, by country code."""
         out = []
         for place in self.countries():
             if place.has_geometry:
@@ -429,9 +430,10 @@ def shipped_country_shapes(data: str | os.PathLike | None = None) -> list[PlaceS
         if g.geom_type in ("Polygon", "MultiPolygon"):
             place = Place(id=r.id, name=r.name, lat=r.lat, lon=r.lon, feature_class=r.fclass, feature_code=r.fcode,
                           country_code=r.cc or None, admin1_code=r.a1 or None, population=r.population,
-                          geonameid=r.geonameid, has_geometry=True)
+                          importance=importance(r.fclass, r.fcode, r.population, r.rank), geonameid=r.geonameid,
+                          has_geometry=True)
             out.append(PlaceShape(place, g, "area"))
-    out.sort(key=lambda s: s.place.id)
+    out.sort(key=lambda s: (s.place.country_code or "", -s.place.importance, s.place.id))
     return out
 
 
