@@ -124,8 +124,10 @@ def main() -> None:
 @click.option("--title", default=None, help="Map title.")
 @click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
               help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Leave out places whose best resolution score is below this (0..1).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, min_score, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
     from .render.map import build_map, save_map
 
@@ -143,7 +145,7 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
         sys.exit(1)
     try:
         m = build_map(parsed, pipe.gazetteer, tiles=None if tiles.lower() == "none" else tiles, title=title,
-                      assets=assets)
+                      assets=assets, min_score=min_score)
     except ValueError as e:  # an unknown tile provider
         raise click.BadParameter(str(e), param_hint="--tiles") from None
     out = Path(outdir) / "index.html"
@@ -198,7 +200,7 @@ def extract_cmd(paths, fmt, output, **opts):
     if fmt == "jsonl":
         def write(fh):
             nonlocal n
-            for line in export.jsonl_lines(stream):
+            for line in export.jsonl_lines(stream, pipe.gazetteer):
                 fh.write(line)
                 n += 1
     elif fmt == "csv":

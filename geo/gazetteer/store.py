@@ -6,7 +6,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from geo.types import Candidate, Place
 
@@ -295,6 +295,20 @@ class Gazetteer:
                 self._shapes.clear()
             self._shapes[pid] = g
         return g
+
+    def country_shapes(self) -> list[tuple[Place, Any]]:
+        """Every country (one per ISO code, as :meth:`country` picks it) with its polygon shape, by code."""
+        out = []
+        ccs = [r[0] for r in self._db.execute(
+            f"SELECT DISTINCT cc FROM places WHERE fclass = 'A' AND has_geom AND cc IS NOT NULL AND cc != '' AND "
+            f"fcode IN ({','.join('?' * len(_COUNTRY_CODES))}) ORDER BY cc", _COUNTRY_CODES)]
+        for cc in ccs:
+            p = self.country(cc)
+            if p is not None and p.has_geometry:
+                g = self.geometry(p.id)
+                if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
+                    out.append((p, g))
+        return out
 
     def _containing(self, lat: float, lon: float, fcodes: tuple[str, ...]) -> list[Place]:
         import shapely
