@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 
+from geo.focus import focus_ids
 from geo.render.aggregate import Aggregator, aggregate
 from geo.render.map import build_map_from_entries, map_data, render_html
 from geo.types import Alternative, Document
@@ -70,8 +71,8 @@ def test_memory_is_bounded_per_place():
     assert all(len(dm.snippets) == 2 and dm.more_snippets == 1 for dm in aleppo.documents)
     # what the map shows: "+ 47 more articles"
     data = map_data(entries=entries)
-    row = next(p for p in data["places"] if p[4] == "Aleppo")
-    assert row[8] == 47
+    row = next(p for p in data["places"] if p["name"] == "Aleppo")
+    assert row["moreDocs"] == 47 and len(row["docs"]) == 3
 
 
 def test_best_score_and_alternatives_are_kept():
@@ -91,7 +92,7 @@ def test_map_from_entries_matches_the_map_from_documents():
     corpus = syria_corpus()
     agg = Aggregator(snippets=3, documents=20)
     for pd in corpus:
-        agg.add(pd)
+        agg.add(pd, focus=focus_ids(pd))
     a = render_html(build_map(corpus, tiles=None, basemap=False))
     b = render_html(build_map_from_entries(agg.entries(), tiles=None, basemap=False,
                                            documents=[pd.document for pd in corpus]))

@@ -39,7 +39,7 @@ def outputs(tmp_path_factory):
 
 def test_geo_map_html_is_safe_and_complete(browser, outputs):
     with open_map(browser, outputs / "index.html") as mp:
-        names = mp.js("window.geoMapState.data.places.map(p => p[4])")
+        names = mp.js("window.geoMapState.data.places.map(p => p.name)")
         assert {"Damascus", "Aleppo", "Syria"} <= set(names)
         assert mp.js("window.geoMapState.shapes.length") > 0
         i = names.index("Damascus")

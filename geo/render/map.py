@@ -225,7 +225,7 @@ def _country_shapes_from_files(data: Path) -> list[Any]:
     from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
 
     ids = {r.id for r in read_shipped_places(data / "places.tsv.gz")
-           if r.feature_class == "A" and r.feature_code.startswith("PCL")}
+           if r.fclass == "A" and r.fcode.startswith("PCL")}
     return [shapely.wkt.loads(wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in ids]
 
 
