@@ -92,7 +92,16 @@ class GeoAssets(MacroElement):
             figure.header.add_child(asset_tag(url, "css", self.assets), name=name)
         for name, url in self.default_js:
             figure.header.add_child(asset_tag(url, "js", self.assets), name=name)
-        super().render(**kwargs)
+        # As MacroElement.render, except that a macro's output goes into the page as is: branca would
+        # wrap it in a new Element, i.e. compile it as a Jinja template, so that "{{ ... }}" in an
+        # article's text (inside the data JSON) would be evaluated, and megabytes of JSON tokenised.
+        module = self._template.module
+        for part, macro_name in ((figure.header, "header"), (figure.html, "html"), (figure.script, "script")):
+            macro = module.__dict__.get(macro_name)
+            if macro is not None:
+                part.add_child(RawHTML(str(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
 
 
 class _Part(GeoAssets):

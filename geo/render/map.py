@@ -362,6 +362,13 @@ def map_data(
     e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
     order (default: the documents the entries name). ``min_score`` leaves out places whose best
     resolution score is lower.
+
+    A place is ``{"lat", "lon", "type" (index into "types"), "name", "score", "docs": [{"doc" (index
+    into "docs"), "snippets": [[plain, highlighted, plain, ...], ...], "mentions", "more"}], "mentions",
+    "label", "sub", "moreDocs", "aka", "focus", "alts": [{"name", "sub", "km", "score"}]}``; keys at
+    their default (``mentions`` 1, ``more``/``moreDocs``/``focus`` 0, no ``label``/``sub``/``aka``/
+    ``alts``) are left out, which keeps a 10,000-place page within 4 MB. A document is ``{"title",
+    "file", "date", "label", "url", "day" (ms since 1970, UTC), "source" (index into "sources")}``.
     """
     if entries is None:
         parsed = list(parsed or ())
@@ -385,6 +392,7 @@ def map_data(
         doc_pos = {k: k for k in range(len(documents))}
     docs, sources = _keyed_documents(documents)
     dated = any("day" in d for d in docs)
+    doc_day = [(0, d["day"]) if "day" in d else (1, 0) for d in docs]
 
     present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
     tindex = {t: i for i, t in enumerate(present)}
@@ -423,15 +431,17 @@ def map_data(
         lat, lon = moved.get(i, (round(p.lat, 5), round(p.lon, 5)))
         shown = list(e.documents)
         if dated:  # popups list the articles by date (undated ones last), in input order otherwise
-            shown.sort(key=lambda dm: (0, parse_day(dm.document.date)) if parse_day(dm.document.date)
-                       else (1, _dt.date.min))
+            shown.sort(key=lambda dm: doc_day[doc_pos[dm.index]])
         rec: dict[str, Any] = {
-            "lat": lat, "lon": lon, "type": tindex[e.feature_type], "mentions": e.mentions, "name": p.name,
+            "lat": lat, "lon": lon, "type": tindex[e.feature_type], "name": p.name,
             "docs": [], "score": round(float(e.best_score), 2),
         }
+        if e.mentions != 1:
+            rec["mentions"] = e.mentions
         for dm in shown:
-            drec: dict[str, Any] = {"doc": doc_pos[dm.index], "mentions": dm.mentions,
-                                    "snippets": [list(s.parts) for s in dm.snippets]}
+            drec: dict[str, Any] = {"doc": doc_pos[dm.index], "snippets": [list(s.parts) for s in dm.snippets]}
+            if dm.mentions != 1:  # keys at their default are left out (10,000 places stay small)
+                drec["mentions"] = dm.mentions
             if dm.more_snippets:
                 drec["more"] = dm.more_snippets
             rec["docs"].append(drec)

@@ -42,10 +42,15 @@
       typeOn: D.types.map(function () { return true; }),
       docOn: D.docs.map(function () { return true; }),
       sourceOn: (D.sources || []).map(function () { return true; }),
+      ready: false,
       timeFrom: null, timeTo: null, focusOnly: false, onRefresh: [], overlays: {}, typeGroups: [],
       docGroups: [], maxMentions: 1
     };
-    S.P.forEach(function (p) { if (p.mentions > S.maxMentions) { S.maxMentions = p.mentions; } });
+    S.P.forEach(function (p) {  // keys at their default are left out of the data: fill them in
+      if (p.mentions === undefined) { p.mentions = 1; }
+      for (var j = 0; j < p.docs.length; j++) { if (p.docs[j].mentions === undefined) { p.docs[j].mentions = 1; } }
+      if (p.mentions > S.maxMentions) { S.maxMentions = p.mentions; }
+    });
     map.getContainer().classList.add("geo-map");
     if (map.options.maxZoom === undefined) { map.options.maxZoom = 18; }  // no tile layer sets one
     S.typeGroups = S.T.map(function (t, k) { var g = L.layerGroup(); g._geoType = k; return g; });
@@ -76,6 +81,7 @@
     };
     S.shown = null;  // the visibility of every place after the last refresh
     S.refresh = function () {
+      if (!S.ready) { return; }  // the first refresh (geo.view) adds the markers
       var f = S.docFiltered(), vis = new Array(S.P.length), changed = S.shown === null;
       for (var i = 0; i < S.P.length; i++) {
         vis[i] = S.visible(i, f);
@@ -568,6 +574,7 @@
   geo.view = function (S) {
     var D = S.data, b = D.focusBounds || D.bounds;
     if (b) { S.map.fitBounds(b, { padding: [30, 30], maxZoom: 9, animate: false }); }
+    S.ready = true;
     S.refresh();  // adds the markers (all, unless a filter starts narrowed)
     S.open = function (i) {  // show place i (zooming into its cluster) with its popup open
       return new Promise(function (resolve) {
