@@ -34,7 +34,25 @@ def outputs(tmp_path_factory):
            "--size", "640x400", "--tiles", "none", "--title", "<b>Syria</b>"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
+    strict = [sys.executable, "-m", "geo.cli", "map", str(d / "in"), "-o", str(d / "strict"), "--tiles", "none",
+              "--min-score", "1", "-q"]
+    proc = subprocess.run(strict, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
     return d / "out"
+
+
+def _places(html_path):
+    import re
+    html = html_path.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="geo_data[^"]*">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))["places"]
+
+
+def test_min_score_leaves_out_doubtful_places(outputs):
+    everything = _places(outputs / "index.html")
+    assert everything and all(0 < p["score"] <= 1 for p in everything)
+    strict = _places(outputs.parent / "strict" / "index.html")
+    assert len(strict) < len(everything) and all(p["score"] >= 1 for p in strict)
 
 
 def test_geo_map_html_is_safe_and_complete(browser, outputs):
@@ -47,7 +65,7 @@ def test_geo_map_html_is_safe_and_complete(browser, outputs):
         text = mp.page.locator(".leaflet-popup-content").inner_text()
         assert "Officials in Damascus said Syria would respond." in text
         assert HOSTILE_NAME in text or "<script>window.__pwned=2" in text
-        control = mp.page.locator(".leaflet-control-layers")
+        control = mp.page.locator(".leaflet-control-layers:not(.geo-time)")
         control.hover()
         mp.page.wait_for_timeout(200)
         assert mp.js("typeof window.__pwned") == "undefined"

@@ -394,7 +394,9 @@ def map_data(
     dated = any("day" in d for d in docs)
     doc_day = [(0, d["day"]) if "day" in d else (1, 0) for d in docs]
 
-    present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
+    type_of = [e.feature_type for e in entries]
+    type_counts = {t: type_of.count(t) for t in FEATURE_TYPES}
+    present = [t for t in FEATURE_TYPES if type_counts[t]]
     tindex = {t: i for i, t in enumerate(present)}
     labels = _search_labels(entries)
     # geometry first: long features' markers move next to the articles' other places
@@ -411,7 +413,7 @@ def map_data(
     if long_ids:
         per_doc: dict[int, list[tuple[float, float]]] = {}
         for i, e in enumerate(entries):
-            if i in long_ids or e.feature_type == "country":
+            if i in long_ids or type_of[i] == "country":
                 continue
             for dm in e.documents:
                 per_doc.setdefault(dm.index, []).append((e.place.lon, e.place.lat))
@@ -433,7 +435,7 @@ def map_data(
         if dated:  # popups list the articles by date (undated ones last), in input order otherwise
             shown.sort(key=lambda dm: doc_day[doc_pos[dm.index]])
         rec: dict[str, Any] = {
-            "lat": lat, "lon": lon, "type": tindex[e.feature_type], "name": p.name,
+            "lat": lat, "lon": lon, "type": tindex[type_of[i]], "name": p.name,
             "docs": [], "score": round(float(e.best_score), 2),
         }
         if e.mentions != 1:
@@ -492,7 +494,7 @@ def map_data(
     types = []
     for t in present:
         style = _TYPE_STYLE[t]
-        count = sum(1 for e in entries if e.feature_type == t)
+        count = type_counts[t]
         types.append({
             "key": t, "name": FEATURE_TYPE_NAMES[t], "text": FEATURE_TYPE_LABELS[t],
             "label": str(escape(f"{FEATURE_TYPE_LABELS[t]} ({count})")), "count": count,
@@ -515,7 +517,6 @@ def map_data(
         "offlineLabel": OFFLINE_LABEL, "heatLabel": str(escape(HEAT_LABEL)), "sources": sources,
         "dated": dated,
     }
-    data = json.loads(json.dumps(data))  # tuples -> lists: same bytes however it was built
     data["basemap"] = basemap_geojson(gazetteer) if basemap else None
     return data
 

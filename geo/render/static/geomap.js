@@ -579,6 +579,7 @@
     S.open = function (i) {  // show place i (zooming into its cluster) with its popup open
       return new Promise(function (resolve) {
         var mk = S.bind(S.markers[i]);
+        if (!S.cluster.hasLayer(mk)) { resolve(null); return; }  // hidden by a filter
         S.cluster.zoomToShowLayer(mk, function () { mk.openPopup(); resolve(i); });
       });
     };
