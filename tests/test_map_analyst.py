@@ -113,7 +113,7 @@ def test_time_slider_moves_and_hides_pins(browser, analyst_html):
         text = mp.page.locator(".leaflet-popup-content").inner_text()
         assert "Officials in Damascus said Syria would respond." in text
         assert "Damascus denied blocking it." not in text and "1 article hidden by the filters" in text
-        mp.js("() => window.geoMapState.map.closePopup()")
+        mp.js("() => { window.geoMapState.map.closePopup(); }")
         _slide(mp, 1496361600000)  # up to 2017-06-02
         assert mp.js(VISIBLE) == ["Aleppo", "Ar Raqqah", "Damascus", "Euphrates", "Iraq", "Syria"]
         # the play button steps through time to the end
@@ -182,7 +182,7 @@ def test_confidence_popup_shows_runner_ups_on_demand(browser, analyst_html):
 @requires_browser
 def test_clusters_count_mentions_and_articles_and_heat_layer(browser, analyst_html):
     with open_map(browser, analyst_html) as mp:
-        mp.js("() => window.geoMapState.map.setView([34, 40], 3, {animate: false})")
+        mp.js("() => { window.geoMapState.map.setView([34, 40], 3, {animate: false}); }")
         mp.page.wait_for_function("document.querySelector('.geo-cluster')", polling=50)
         clusters = mp.js("""() => { const s = window.geoMapState, out = [];
             s.cluster._featureGroup.eachLayer(c => {
@@ -240,7 +240,7 @@ def test_hostile_text_in_the_new_controls_stays_inert(browser, tmp_path):
             mp.js("(i) => window.geoMapState.open(i)", i)
             for b in mp.page.locator(".leaflet-popup-content .geo-alts-button").all():
                 b.dispatch_event("click")
-        mp.js("() => window.geoMapState.map.closePopup()")
+        mp.js("() => { window.geoMapState.map.closePopup(); }")
         _slide(mp, 1496275200000)
         assert mp.page.locator(".geo-time output").inner_text() == "up to 2017-06-01"
         assert mp.js("(i) => window.geoMapState.open(0)") in (0, None)  # a place hidden by the slider: no error

@@ -390,10 +390,11 @@
         if (to !== S.timeTo) { S.timeTo = to; S.refresh(); }
       }
     };
+    var nsteps = Math.max(1, Math.min(1000, Math.round((last - days[0]) / 864e5)));
     var ctl = L.timelineSliderControl({
       formatOutput: function (t) { return "up to " + day(t); },  // a number made a date: no article text
       enableKeyboardControls: false, position: "bottomleft", showTicks: days.length <= 200,
-      steps: Math.max(1, Math.min(1000, Math.round((last - days[0]) / 864e5))), duration: 10000
+      steps: nsteps, duration: Math.min(10000, 500 * nsteps)  // play: half a second per day, 10 s at most
     });
     ctl.addTo(S.map);
     ctl.addTimelines(timeline);
