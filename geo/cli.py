@@ -124,10 +124,12 @@ def main() -> None:
 @click.option("--title", default=None, help="Map title.")
 @click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
               help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
+@click.option("--gpkg", type=click.Path(dir_okay=False),
+              help="Also write the places as a GeoPackage styled for QGIS (needs pyogrio).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Leave out places whose best resolution score is below this (0..1).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, min_score, **opts):
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_score, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
     from .render.map import build_map, save_map
 
@@ -154,6 +156,14 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, min_score, 
         from .render.geojson import write_geojson
 
         write_geojson(parsed, geojson)
+    if gpkg:
+        from .render.gpkg import write_gpkg
+
+        try:
+            write_gpkg(parsed, gpkg)
+        except ImportError as e:
+            err.print(f"[red]error:[/] --gpkg needs pyogrio (pip install 'geo[gpkg]'): {escape(str(e))}")
+            sys.exit(1)
     if png:
         from .render.png import save_png
 

@@ -31,7 +31,8 @@ def outputs(tmp_path_factory):
                                       "Damascus denied blocking it.\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "geo.cli", "map", str(d / "in"), "-o", str(d / "out"),
            "--geojson", str(d / "out" / "places.geojson"), "--png", str(d / "out" / "map.png"),
-           "--size", "640x400", "--tiles", "none", "--title", "<b>Syria</b>"]
+           "--size", "640x400", "--tiles", "none", "--title", "<b>Syria</b>",
+           "--gpkg", str(d / "out" / "places.gpkg")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     strict = [sys.executable, "-m", "geo.cli", "map", str(d / "in"), "-o", str(d / "strict"), "--tiles", "none",
@@ -81,5 +82,7 @@ def test_geo_map_geojson_and_png(outputs):
     dam = by_name["Damascus"]
     assert dam["properties"]["mentions"] == 2 and len(dam["properties"]["documents"]) == 2
     assert dam["geometry"]["coordinates"][0] > dam["geometry"]["coordinates"][1]  # lon 36.3, lat 33.5
+    import pyogrio
+    assert pyogrio.read_info(outputs / "places.gpkg", layer="places")["features"] == len(fc["features"])
     png = (outputs / "map.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 640
