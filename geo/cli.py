@@ -210,7 +210,7 @@ def extract_cmd(paths, fmt, output, **opts):
     if fmt == "jsonl":
         def write(fh):
             nonlocal n
-            for line in export.jsonl_lines(stream, pipe.gazetteer):
+            for line in export.jsonl_lines(stream):
                 fh.write(line)
                 n += 1
     elif fmt == "csv":
