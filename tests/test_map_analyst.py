@@ -13,7 +13,7 @@ from geo.render.map import build_map, map_data, render_html, save_map
 from geo.types import Alternative, Place
 
 from browser_util import browser_fixture, open_map, requires_browser
-from map_samples import ALEPPO, DAMASCUS, IRAQ, RAQQA, SYRIA, parsed, syria_corpus
+from map_samples import ALEPPO, DAMASCUS, IRAQ, SYRIA, parsed, syria_corpus
 
 MARYLAND_DAMASCUS = Place("4352728", "Damascus", 39.28844, -77.20387, "P", "PPL", "US", "MD", "Maryland", 15257)
 HOSTILE_ALT = Place("x:1", "<img src=x onerror=window.__pwned=31>", 10.0, 10.0, "P", "PPL", "XX",
