@@ -139,12 +139,16 @@ def main() -> None:
 @click.option("--title", default=None, help="Map title.")
 @click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
               help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
+@click.option("--gpkg", type=click.Path(dir_okay=False),
+              help="Also write the places as a GeoPackage styled for QGIS (needs pyogrio).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Leave out places whose best resolution score is below this (0..1).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_score, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
 
-    The HTML and the --geojson / --png files are replaced together once all of them are made: a
-    failure or Ctrl-C leaves every one of them as it was.
+    The HTML and the --geojson / --gpkg / --png files are replaced together once all of them are
+    made: a failure or Ctrl-C leaves every one of them as it was.
     """
     from .io import OutputSet
     from .render.map import build_map, save_map
@@ -178,7 +182,7 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
         sys.exit(1)
     try:
         m = build_map(parsed, pipe.gazetteer, tiles=None if tiles.lower() == "none" else tiles, title=title,
-                      assets=assets)
+                      assets=assets, min_score=min_score)
     except ValueError as e:  # an unknown tile provider
         raise click.BadParameter(str(e), param_hint="--tiles") from None
     out = Path(outdir) / "index.html"
@@ -189,6 +193,13 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
             from .render.geojson import write_geojson
 
             write_geojson(parsed, outputs.stage(geojson))
+        if gpkg:
+            from .render.gpkg import write_gpkg
+
+            try:
+                write_gpkg(parsed, outputs.stage(gpkg))
+            except ImportError as e:
+                raise click.ClickException(f"--gpkg needs pyogrio (pip install 'geo[gpkg]'): {e}") from None
         if png:
             from .render.png import save_png
 
