@@ -39,7 +39,7 @@ from geo.io import atomic_write_text
 from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, PlaceEntry, aggregate,
                                   safe_url)
 from geo.render.assets import AssetMode, head_html, own_asset
-from geo.types import ParsedDocument
+from geo.types import Document, ParsedDocument
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +285,7 @@ def _search_labels(entries: Sequence[PlaceEntry]) -> list[str]:
 
 
 def map_data(
-    parsed: Sequence[ParsedDocument],
+    parsed: Sequence[ParsedDocument] | None = None,
     gazetteer: Any = None,
     *,
     title: str | None = None,
@@ -294,16 +294,34 @@ def map_data(
     max_snippets: int = 3,
     basemap: bool = True,
     shape_budget: int = SHAPE_VERTEX_BUDGET,
+    entries: Sequence[PlaceEntry] | None = None,
+    documents: Sequence[Document] | None = None,
 ) -> dict:
-    """The data object the page's ``geoMap`` function draws (plain JSON-able values)."""
-    parsed = list(parsed)
-    entries = [e for e in aggregate(parsed, max_snippets=max_snippets)
+    """The data object the page's ``geoMap`` function draws (plain JSON-able values).
+
+    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.render.aggregate.Aggregator`'s,
+    e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
+    order (default: the documents the entries name).
+    """
+    if entries is None:
+        parsed = list(parsed or ())
+        entries = aggregate(parsed, max_snippets=max_snippets, max_documents=max_popup_documents)
+        documents = [pd.document for pd in parsed]
+    entries = [e for e in entries
                if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90]
-    doc_ids = {id(pd.document): i for i, pd in enumerate(parsed)}
+    if documents is None:
+        by_index: dict[int, Document] = {}
+        for e in entries:
+            for dm in e.documents:
+                by_index.setdefault(dm.index, dm.document)
+        doc_pos = {ix: k for k, ix in enumerate(sorted(by_index))}
+        documents = [by_index[ix] for ix in sorted(by_index)]
+    else:
+        documents = list(documents)
+        doc_pos = {k: k for k in range(len(documents))}
     docs = []
     used_labels: dict[str, int] = {}
-    for pd in parsed:
-        d = pd.document
+    for d in documents:
         name = d.title or (os.path.basename(d.path) if d.path else d.id) or "(untitled)"
         used_labels[name] = used_labels.get(name, 0) + 1
         if used_labels[name] > 1:  # the layer control needs distinct labels
@@ -328,12 +346,12 @@ def map_data(
         p = e.place
         docs_arr = []
         for dm in e.documents[:max_popup_documents]:
-            docs_arr.append([doc_ids[id(dm.document)], dm.mentions, [list(s.parts) for s in dm.snippets],
+            docs_arr.append([doc_pos[dm.index], dm.mentions, [list(s.parts) for s in dm.snippets],
                              dm.more_snippets])
         places.append([
             round(p.lat, 5), round(p.lon, 5), tindex[e.feature_type], e.mentions, p.name,
             labels[i] if labels[i] != p.name else 0,  # search label, 0 when it is the name
-            _place_subtitle(e), docs_arr, max(0, len(e.documents) - max_popup_documents),
+            _place_subtitle(e), docs_arr, max(0, e.document_count - len(docs_arr)),
             _marker_size(e.mentions, max_mentions),
             [n for n in e.names if n != p.name][:5],  # other names the texts used for it
         ])
@@ -382,7 +400,7 @@ def stable_ids(root: Element, prefix: str = "geo") -> None:
 
 
 def build_map(
-    parsed: Sequence[ParsedDocument],
+    parsed: Sequence[ParsedDocument] | None = None,
     gazetteer: Any = None,
     *,
     tiles: str | None = "OpenStreetMap",
@@ -396,6 +414,8 @@ def build_map(
     width: str | int = "100%",
     height: str | int = "100%",
     shape_budget: int = SHAPE_VERTEX_BUDGET,
+    entries: Sequence[PlaceEntry] | None = None,
+    documents: Sequence[Document] | None = None,
 ) -> folium.Map:
     """A ``folium.Map`` of all places in ``parsed`` (renders in Jupyter; save it with :func:`save_map`).
 
@@ -403,11 +423,13 @@ def build_map(
     template), or None for no online tiles at all. ``alternative_tiles`` are offered in the layer
     control. ``assets="cdn"`` links Leaflet from CDNs instead of inlining it (smaller files, needs
     the internet). ``gazetteer`` (optional) supplies river/province/country geometry, simplified to
-    ``shape_budget`` vertices in all.
+    ``shape_budget`` vertices in all. Instead of ``parsed``, ``entries`` from an
+    :class:`~geo.render.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
+    :func:`build_map_from_entries`.
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
                     max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=basemap,
-                    shape_budget=shape_budget)
+                    shape_budget=shape_budget, entries=entries, documents=documents)
     center = [20.0, 0.0]
     if data["bounds"]:
         (s, w), (n, e) = data["bounds"]
@@ -444,6 +466,13 @@ def build_map(
     # render (save_map, or folium's own m.save / notebook display) then yields the same bytes.
     render_html(m)
     return m
+
+
+def build_map_from_entries(entries: Sequence[PlaceEntry], gazetteer: Any = None, *,
+                           documents: Sequence[Document] | None = None, **options: Any) -> folium.Map:
+    """:func:`build_map` from an :class:`~geo.render.aggregate.Aggregator`'s ``entries()`` (bounded memory:
+    no document texts needed). ``documents``: all input documents in order, if known."""
+    return build_map(None, gazetteer, entries=entries, documents=documents, **options)
 
 
 _ADD_TO = re.compile(r"\s*[A-Za-z_$][\w$]*\.addTo\([A-Za-z_$][\w$]*\);\s*")
