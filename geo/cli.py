@@ -135,12 +135,25 @@ def main() -> None:
 @click.option("--title", default=None, help="Map title.")
 @click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
               help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
+@click.option("--snippets", type=click.IntRange(0), default=20, show_default=True, metavar="K",
+              help="Reading results: keep each place's snippets from its first K documents (memory stays "
+                   "bounded by the number of places).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
-    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html."""
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, snippets, **opts):
+    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
+
+    PATHS may also be extraction results (JSONL or GeoParquet from `geo extract`, a file or a folder
+    of partitions): the map is then built from the stored mentions, without re-parsing any article."""
     from .render.map import build_map, save_map
+    from .results import is_results
 
     t0 = time.perf_counter()
+    kinds = [is_results(p) for p in paths]
+    if any(kinds):
+        if not all(kinds):
+            raise click.UsageError("give either extraction results or articles, not both: "
+                                   + ", ".join(p for p, k in zip(paths, kinds) if not k) + " are not results")
+        return _map_results(paths, outdir, png, size, geojson, tiles, title, assets, snippets, t0)
     pipe = _pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
     parsed = []
@@ -181,6 +194,55 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, **opts):
         f"{len(places)} places -> {escape(str(out))} ({time.perf_counter() - t0:.1f}s)")
     if unresolved:
         say(f"unresolved: {escape(', '.join(unresolved))}")
+
+
+def _map_results(paths, outdir, png, size, geojson, tiles, title, assets, snippets, t0):
+    """``geo map RESULTS``: stream stored mentions into a bounded aggregator, then draw the map."""
+    from .gazetteer import Gazetteer
+    from .render.map import build_map_from_entries, save_map
+    from .results import aggregate_results
+
+    if geojson:
+        raise click.UsageError("--geojson is not available when mapping results (the results are the data)")
+    gz = Gazetteer.open(progress=not State.quiet)
+    bad = {"n": 0}
+
+    def on_error(e) -> None:
+        bad["n"] += 1
+        warn(str(e))
+
+    entries, summary = aggregate_results(paths, snippets=snippets, gazetteer=gz, on_error=on_error)
+    if summary.documents == 0:
+        err.print("[red]error:[/] no result could be read")
+        sys.exit(1)
+    try:
+        m = build_map_from_entries(entries, gz, tiles=None if tiles.lower() == "none" else tiles, title=title,
+                                   assets=assets, max_popup_documents=snippets, max_snippets=min(3, snippets))
+    except ValueError as e:  # an unknown tile provider
+        raise click.BadParameter(str(e), param_hint="--tiles") from None
+    out = Path(outdir) / "index.html"
+    save_map(m, out)
+    if png:
+        _save_png(out, png, size)
+    say(f"{summary.documents} documents from {summary.files} result files ({bad['n']} problems), "
+        f"{summary.mentions} mentions, {len(entries)} places -> {escape(str(out))} ({time.perf_counter() - t0:.1f}s)")
+    if summary.unresolved_names:
+        more = f" (+{summary.unresolved_more} more)" if summary.unresolved_more else ""
+        say(f"unresolved: {escape(', '.join(sorted(summary.unresolved_names)[:50]))}"
+            f"{' ...' if len(summary.unresolved_names) > 50 else ''}{more}")
+
+
+def _save_png(out, png, size) -> None:
+    from .render.png import save_png
+
+    try:
+        w, h = (int(x) for x in size.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
+    try:
+        save_png(out, png, width=w, height=h)
+    except Exception as e:  # no browser, or it failed: the HTML map is already written
+        warn(f"{png}: could not render PNG: {e}")
 
 
 @main.command("extract", epilog=EXAMPLES)
