@@ -81,8 +81,9 @@ def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Opt
     todo = [s for s in specs if not output_path(s, out, options.fmt).exists()]
     totals = {"partitions": len(specs), "skipped": len(specs) - len(todo), "ran": 0, "docs": 0, "mentions": 0,
               "resolved": 0, "words": 0, "errors": 0, "seconds": 0.0, "workers": 0}
+    workers_seen: dict[str, dict] = {}
     manifest = {"geo": __version__, "options": run_options, "partitions": len(specs), "complete": False,
-                "totals": totals}
+                "totals": totals, "workers": workers_seen}
     _write_json(out / MANIFEST, manifest)
     t0 = time.perf_counter()
 
@@ -92,6 +93,11 @@ def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Opt
             for k in ("docs", "mentions", "resolved", "words"):
                 totals[k] += summary[k]
             totals["errors"] += len(summary["errors"])
+            w = workers_seen.setdefault(f"{summary['pid']}@{summary['host']}", {"partitions": 0, "docs": 0})
+            w["partitions"] += 1
+            w["docs"] += summary["docs"]
+            w["pipeline_loads"] = summary["pipeline_loads"]  # 1: the model is loaded once per worker process
+            w["peak_rss_mb"] = max(w.get("peak_rss_mb", 0.0), summary["peak_rss_mb"])
         if on_summary:
             on_summary(summary)
 

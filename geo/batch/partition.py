@@ -139,7 +139,8 @@ def run_partition(spec: PartitionSpec, out_dir: str | os.PathLike, options: Opti
     summary.update(docs=len(parsed), mentions=sum(len(pd.resolutions) for pd in parsed),
                    resolved=sum(len(pd.resolved) for pd in parsed),
                    words=sum(len(pd.document.text.split()) for pd in parsed),
-                   seconds=round(time.perf_counter() - t0, 3), peak_rss_mb=round(_peak_rss_mb(), 1))
+                   seconds=round(time.perf_counter() - t0, 3), peak_rss_mb=round(_peak_rss_mb(), 1),
+                   pipeline_loads=loads())
     return summary
 
 
