@@ -93,9 +93,12 @@ def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Opt
             for k in ("docs", "mentions", "resolved", "words"):
                 totals[k] += summary[k]
             totals["errors"] += len(summary["errors"])
-            w = workers_seen.setdefault(f"{summary['pid']}@{summary['host']}", {"partitions": 0, "docs": 0})
+            w = workers_seen.setdefault(f"{summary['pid']}@{summary['host']}",
+                                        {"partitions": 0, "docs": 0, "busy_seconds": 0.0})
             w["partitions"] += 1
             w["docs"] += summary["docs"]
+            w["busy_seconds"] = round(w["busy_seconds"] + summary["seconds"], 3)
+            w["cpu_seconds"] = max(w.get("cpu_seconds", 0.0), summary["cpu_seconds"])  # the process's, model load included
             w["pipeline_loads"] = summary["pipeline_loads"]  # 1: the model is loaded once per worker process
             w["peak_rss_mb"] = max(w.get("peak_rss_mb", 0.0), summary["peak_rss_mb"])
         if on_summary:

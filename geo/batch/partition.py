@@ -97,6 +97,12 @@ def output_path(spec: PartitionSpec, out_dir: str | os.PathLike, fmt: str) -> Pa
     return Path(out_dir) / f"{spec.name}{FORMATS[fmt]}"
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far."""
+    t = os.times()
+    return t.user + t.system
+
+
 def _peak_rss_mb() -> float:
     try:
         import resource
@@ -140,7 +146,7 @@ def run_partition(spec: PartitionSpec, out_dir: str | os.PathLike, options: Opti
                    resolved=sum(len(pd.resolved) for pd in parsed),
                    words=sum(len(pd.document.text.split()) for pd in parsed),
                    seconds=round(time.perf_counter() - t0, 3), peak_rss_mb=round(_peak_rss_mb(), 1),
-                   pipeline_loads=loads())
+                   pipeline_loads=loads(), cpu_seconds=round(_cpu_seconds(), 2))
     return summary
 
 
