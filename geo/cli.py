@@ -211,7 +211,8 @@ def _map_results(paths, outdir, png, size, geojson, tiles, title, assets, snippe
         bad["n"] += 1
         warn(str(e))
 
-    entries, summary = aggregate_results(paths, snippets=snippets, gazetteer=gz, on_error=on_error)
+    entries, summary = aggregate_results(paths, snippets=snippets, gazetteer=gz, on_error=on_error,
+                                         progress=not State.quiet)
     if summary.documents == 0:
         err.print("[red]error:[/] no result could be read")
         sys.exit(1)
@@ -350,6 +351,9 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
                                  param_hint="--scheduler")
     if State.jobs > 1 and not workers:
         workers = State.jobs
+    if scheduler and any(not Path(p).is_absolute() for p in paths):
+        warn("relative input paths are read relative to each worker's working directory; "
+             "on a cluster give absolute paths on a file system every worker can read")
     from .config import ConfigError
     from .fallback import GeocoderConfigError, make_geocoder
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -169,7 +170,7 @@ class ResultSummary:
 
 
 def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=None,
-                      on_error: Callable[[DocumentError], None] | None = None):
+                      on_error: Callable[[DocumentError], None] | None = None, progress: bool = False):
     """Stream result files into an Aggregator; returns ``(entries, summary)``.
 
     ``snippets``: each place keeps the snippets of its first ``snippets`` documents (up to three
@@ -179,22 +180,24 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
 
     agg = Aggregator(min(3, snippets), documents=snippets)
     summary = ResultSummary()
-    for path in paths:
-        for f in result_files(path):
-            summary.files += 1
-            for doc, mentions in iter_results(f, on_error=on_error):
-                summary.documents += 1
-                for m in mentions:
-                    summary.mentions += 1
-                    res, sentence = _resolution(doc.id, m)
-                    if res.place is None:
-                        if len(summary.unresolved_names) < MAX_UNRESOLVED_NAMES:
-                            summary.unresolved_names.add(res.mention.text)
-                        elif res.mention.text not in summary.unresolved_names:
-                            summary.unresolved_more += 1
-                        continue
-                    summary.resolved += 1
-                    agg.add_mention(doc, res, sentence)
+    files = [f for path in paths for f in result_files(path)]
+    bar = None
+    if progress and sys.stderr.isatty() and len(files) > 1:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("reading results"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=Console(stderr=True), transient=True)
+        task = bar.add_task("results", total=len(files))
+        bar.start()
+    try:
+        for f in files:
+            _add_file(f, agg, summary, on_error)
+            if bar is not None:
+                bar.advance(task)
+    finally:
+        if bar is not None:
+            bar.stop()
     entries = agg.entries()
     if gazetteer is not None:
         done = []
@@ -207,3 +210,19 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
         entries = done
     return entries, summary
 
+
+def _add_file(f: str, agg, summary: ResultSummary, on_error) -> None:
+    summary.files += 1
+    for doc, mentions in iter_results(f, on_error=on_error):
+        summary.documents += 1
+        for m in mentions:
+            summary.mentions += 1
+            res, sentence = _resolution(doc.id, m)
+            if res.place is None:
+                if len(summary.unresolved_names) < MAX_UNRESOLVED_NAMES:
+                    summary.unresolved_names.add(res.mention.text)
+                elif res.mention.text not in summary.unresolved_names:
+                    summary.unresolved_more += 1
+                continue
+            summary.resolved += 1
+            agg.add_mention(doc, res, sentence)

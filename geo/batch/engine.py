@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -70,10 +71,13 @@ def _clean_temporaries(out: Path) -> None:
 
 
 def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Options, *,
-        engine: str = "dask", scheduler: str | None = None, workers: int | None = None,
+        engine: str = "dask", scheduler=None, workers: int | None = None,
         partition_size: int = 0, text_field: str | None = None, id_field: str | None = None,
         progress: bool = True, on_summary: Callable[[dict], None] | None = None) -> dict:
-    """Run every partition not done yet; returns the totals (also written to ``_geo_run.json``)."""
+    """Run every partition not done yet; returns the totals (also written to ``_geo_run.json``).
+
+    ``scheduler``: None (a LocalCluster of ``workers`` processes), an address (``tcp://host:8786``), or a
+    ``distributed.Client`` you made (e.g. ``gateway_cluster.get_client()``), which is left open."""
     run_options = _manifest_options(options, partition_size, text_field, id_field)
     out = prepare(out_dir, run_options)
     from geo import __version__
@@ -129,7 +133,7 @@ def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Opt
     return totals
 
 
-def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, scheduler: str | None,
+def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, scheduler,
               workers: int | None, done: Callable[[dict], None], bar: "_Bar") -> int:
     import logging
 
@@ -138,7 +142,10 @@ def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, schedu
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
         logging.getLogger(name).setLevel(logging.ERROR)
     cluster = None
-    if scheduler:
+    own_client = True
+    if scheduler is not None and hasattr(scheduler, "submit"):  # a Client made by the caller (dask-gateway...)
+        client, own_client = scheduler, False
+    elif scheduler:
         client = Client(scheduler, timeout="30s")
     else:
         n = workers or os.cpu_count() or 1
@@ -150,7 +157,7 @@ def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, schedu
         n_workers = len(client.scheduler_info().get("workers", {}))
         if not todo:
             return n_workers
-        futures = client.map(run_partition, list(todo), out_dir=str(out), options=options, pure=False,
+        futures = client.map(run_partition, list(todo), out_dir=str(out.resolve()), options=options, pure=False,
                              key=[f"geo-{s.name}" for s in todo], retries=2)
         failed = []
         for fut in as_completed(futures):
@@ -163,7 +170,8 @@ def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, schedu
             logging.getLogger("geo.batch").error("%s", f)
         return max(n_workers, len(client.scheduler_info().get("workers", {})))
     finally:
-        client.close()
+        if own_client:
+            client.close()
         if cluster is not None:
             cluster.close()
 
@@ -173,7 +181,7 @@ class _Bar:
 
     def __init__(self, total: int, enabled: bool) -> None:
         self._p = None
-        if enabled and total:
+        if enabled and total and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                        TimeRemainingColumn)
