@@ -204,3 +204,17 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
     assert f"20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
     html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
     assert want[0].place.name in html
+
+
+def test_partition_names_travel_with_the_spec(tmp_path, monkeypatch):
+    """A worker with another working directory (or host) writes under the name the driver planned."""
+    import pickle
+
+    monkeypatch.chdir(tmp_path)
+    write_folder(tmp_path / "in", articles(3))
+    specs = plan_partitions(["in"], partition_size=2)
+    names = [s.name for s in specs]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert [pickle.loads(pickle.dumps(s)).name for s in specs] == names

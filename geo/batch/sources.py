@@ -24,7 +24,7 @@ import gzip
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError, decode_bytes, expand_paths, iter_path
@@ -59,6 +59,7 @@ class PartitionSpec:
     text_field: str | None = None
     id_field: str | None = None
     docs: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+    fixed_name: str = ""  # set when planned, so workers (other cwd, other host) use the driver's name
 
     @property
     def digest(self) -> str:
@@ -75,7 +76,7 @@ class PartitionSpec:
     @property
     def name(self) -> str:
         """Deterministic output stem: ``part-<index>-<digest of files, sizes, range, fields>``."""
-        return f"part-{self.index:05d}-{self.digest}"
+        return self.fixed_name or f"part-{self.index:05d}-{self.digest}"
 
     def describe(self) -> str:
         if self.kind == "files":
@@ -162,7 +163,8 @@ def plan_partitions(
     group: list[str] = []
 
     def add(kind: str, ps: tuple[str, ...], start: int = 0, stop: int = 0, offset: int = 0) -> None:
-        specs.append(PartitionSpec(len(specs), kind, ps, start, stop, offset, text_field, id_field))
+        spec = PartitionSpec(len(specs), kind, ps, start, stop, offset, text_field, id_field)
+        specs.append(replace(spec, fixed_name=spec.name))
 
     def flush() -> None:
         if group:
