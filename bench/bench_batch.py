@@ -151,6 +151,8 @@ def main() -> None:
             # contention-free view: documents per CPU-second of each worker (model load included), vs single
             "worker_docs_per_cpu_s": sorted(round(v["docs"] / v["cpu_seconds"], 2) for v in st["workers"].values()),
             "worker_busy_docs_per_s": sorted(round(v["docs"] / v["busy_seconds"], 2) for v in st["workers"].values()),
+            # documents per CPU-second of the tasks themselves (model load and the worker's event loop excluded)
+            "task_docs_per_cpu_s": sorted(round(v["docs"] / v["task_cpu_seconds"], 2) for v in st["workers"].values()),
         }
         res[f"dask_{w}"]["cpu_efficiency_vs_single"] = round(
             min(res[f"dask_{w}"]["worker_docs_per_cpu_s"]) / res["single"]["docs_per_cpu_s"], 3)

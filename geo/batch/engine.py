@@ -102,6 +102,7 @@ def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Opt
             w["partitions"] += 1
             w["docs"] += summary["docs"]
             w["busy_seconds"] = round(w["busy_seconds"] + summary["seconds"], 3)
+            w["task_cpu_seconds"] = round(w.get("task_cpu_seconds", 0.0) + summary["task_cpu_seconds"], 3)
             w["cpu_seconds"] = max(w.get("cpu_seconds", 0.0), summary["cpu_seconds"])  # the process's, model load included
             w["pipeline_loads"] = summary["pipeline_loads"]  # 1: the model is loaded once per worker process
             w["peak_rss_mb"] = max(w.get("peak_rss_mb", 0.0), summary["peak_rss_mb"])
@@ -149,6 +150,9 @@ def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, schedu
         client = Client(scheduler, timeout="30s")
     else:
         n = workers or os.cpu_count() or 1
+        import dask
+
+        dask.config.set({"distributed.worker.profile.enabled": False})  # see partition._quiet_dask_worker
         # one single-threaded process per core: spaCy is CPU-bound and holds the GIL
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
