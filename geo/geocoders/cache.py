@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -37,7 +38,8 @@ class AnswerCache:
         self.negative_ttl = negative_ttl
         self._memory: dict[tuple, tuple[float, str | None]] = {}
         self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self._db_conn: sqlite3.Connection | None = None
+        self._pid = os.getpid()
         try:
             directory.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
@@ -51,6 +53,21 @@ class AnswerCache:
         except (OSError, sqlite3.Error) as exc:
             if on_warning:
                 on_warning(f"geocoder cache {self.path} unusable ({exc}); answers are kept for this run only")
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        # A forked worker (``-j N``) never uses its parent's connection: it opens its own.
+        if self._db_conn is not None and self._pid != os.getpid():
+            self._pid = os.getpid()
+            try:
+                self._db_conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            except sqlite3.Error:
+                self._db_conn = None
+        return self._db_conn
+
+    @_db.setter
+    def _db(self, value: sqlite3.Connection | None) -> None:
+        self._db_conn = value
 
     @property
     def usable(self) -> bool:
