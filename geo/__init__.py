@@ -3,20 +3,37 @@
     >>> import geo
     >>> pd = geo.parse("Fighting continued near Deir Ezzor, east of the Euphrates.")
     >>> [(r.mention.text, r.place.name) for r in pd.resolved]
-    >>> m = geo.map(["seeds/"])          # a folium.Map; m.save("map.html") or display it in Jupyter
+    >>> m = geo.map("seeds/")                       # a folium.Map; m.save("map.html") or display it in Jupyter
+    >>> m = geo.map(texts=["Floods hit Porto Alegre."])   # raw text is always passed explicitly
+
+Inputs of :func:`map` and :func:`parse_many`: a path (``str`` or ``os.PathLike``: a file, a folder or a
+glob pattern), a list of them, :class:`Document`\\ s or :class:`ParsedDocument`\\ s -- and raw text only
+through ``texts=[...]`` (or as a ``geo.Document``). A string that is neither an existing path nor a
+glob pattern matching files is refused with :class:`InputError`, never guessed at; so is a filesystem
+root or a virtual filesystem (``/``, ``/proc``, ``/sys``, ``/dev``), and folders are walked without
+leaving them (see :mod:`geo.documents.paths`).
 
 Offline by default in the Python API: pass ``geocoder=geo.fallback.make_geocoder()`` to a
 ``geo.pipeline.Pipeline`` to use the online fallback. ``geo.default_pipeline()`` is the shared one.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+import os
+from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
-from .types import Alternative, Candidate, Document, Mention, ParsedDocument, Place, Resolution
+from .types import (
+    Alternative,
+    Candidate,
+    Document,
+    Mention,
+    ParsedDocument,
+    Place,
+    Resolution,
+)
 
 __version__ = "0.1.0"
-__all__ = ["parse", "parse_many", "map", "default_pipeline", "Document", "Mention", "Place", "Candidate", "Resolution", "Alternative",
-           "ParsedDocument", "__version__"]
+__all__ = ["parse", "parse_many", "map", "default_pipeline", "InputError", "Document", "Mention", "Place",
+           "Candidate", "Resolution", "Alternative", "ParsedDocument", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
@@ -24,6 +41,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Pipeline
 
 _PIPELINE: "Pipeline | None" = None
+
+PathLike = Union[str, "os.PathLike[str]"]
+Item = Union[PathLike, Document, ParsedDocument]
+
+
+class InputError(ValueError):
+    """An input that :func:`map` / :func:`parse_many` refuse: not a path, not a document, or a path they
+    must not walk (a filesystem root, ``/proc``...). The message says what to pass instead."""
 
 
 def default_pipeline() -> "Pipeline":
@@ -49,28 +74,121 @@ def parse(text: "str | Document", *, title: str | None = None) -> ParsedDocument
     return default_pipeline().parse_one(_as_document(text, title=title))
 
 
-def parse_many(items: Iterable["str | Document"]) -> Iterable[ParsedDocument]:
-    """Parse many texts or Documents, streaming (one spaCy batch at a time)."""
-    return default_pipeline().parse(_as_document(x, i) for i, x in enumerate(items))
+def _short(s: str, n: int = 60) -> str:
+    return repr(s if len(s) <= n else s[: n - 1] + "\u2026")
 
 
-def map(items: "Sequence[str | Document | ParsedDocument]", **options) -> "folium.Map":  # noqa: A001
-    """Build a folium.Map from paths (files/folders/globs), Documents or ParsedDocuments."""
-    from .documents import iter_documents
+def _check_path(raw: PathLike) -> str:
+    """The path as a string when it names something to read; InputError otherwise."""
+    import glob
+
+    from .documents.paths import is_glob, refusal
+
+    path = os.fspath(raw)
+    if not isinstance(path, str):
+        raise InputError(f"{_short(repr(path))}: paths must be text (str or os.PathLike), not bytes")
+    if os.path.lexists(path):
+        why = refusal(path)
+        if why:
+            raise InputError(f"{path}: {why}")
+        return path
+    if is_glob(path) and glob.glob(path, recursive=True):
+        return path
+    hint = ("; to parse raw text, pass it explicitly: geo.map(texts=[...]), geo.parse_many(texts=[...]) "
+            "or geo.Document(id=..., text=...)")
+    if "\n" in path or len(path) > 255 or (" " in path and os.sep not in path and not is_glob(path)):
+        raise InputError(f"{_short(path)} is not a file, folder or glob pattern{hint}")
+    what = "no files match this glob pattern" if is_glob(path) else "no such file or folder"
+    raise InputError(f"{path}: {what}{hint}")
+
+
+def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] | None") -> Iterator[Document | ParsedDocument]:
+    """Documents and ParsedDocuments from the API's inputs, in order (paths expanded as the CLI does)."""
+    from .documents import DocumentError, document_from_text, iter_documents
+
+    if items is None and texts is None:
+        raise InputError("nothing to read: give paths (files, folders, globs), Documents or ParsedDocuments, "
+                         "or raw text as texts=[...]")
+    if items is not None:
+        if isinstance(items, (str, os.PathLike, Document, ParsedDocument)):
+            items = [items]
+        elif isinstance(items, bytes):
+            raise InputError("paths must be text (str or os.PathLike), not bytes")
+        elif not isinstance(items, Iterable):
+            raise InputError(f"cannot read a {type(items).__name__}: give paths, Documents or ParsedDocuments, "
+                             "or raw text as texts=[...]")
+        # paths are checked before anything is read, so a mistake is reported at once
+        items = list(items) if not isinstance(items, Iterator) else items
+        if isinstance(items, list):
+            for x in items:
+                if isinstance(x, (str, os.PathLike)):
+                    _check_path(x)
+
+        def on_error(err: DocumentError) -> None:
+            if err.kind == "refused":
+                raise InputError(str(err))
+            import logging
+
+            logging.getLogger("geo.documents").warning("%s", err)
+
+        for x in items:
+            if isinstance(x, (Document, ParsedDocument)):
+                yield x
+            elif isinstance(x, (str, os.PathLike)):
+                path = _check_path(x)
+                found = False
+                for doc in iter_documents([path], on_error=on_error):
+                    found = True
+                    yield doc
+                if not found:
+                    raise InputError(f"{path}: no readable article in it (each problem is logged as a warning "
+                                     "by the 'geo.documents' logger)")
+            else:
+                raise InputError(f"cannot read a {type(x).__name__} ({_short(repr(x))}): give paths, Documents or "
+                                 "ParsedDocuments, or raw text as texts=[...]")
+    if texts is not None:
+        if isinstance(texts, str):
+            texts = [texts]
+        for i, t in enumerate(texts):
+            if isinstance(t, Document):
+                yield t
+            elif isinstance(t, str):
+                yield document_from_text(t, id=f"text-{i}")
+            else:
+                raise InputError(f"texts must be strings, not {type(t).__name__} (item {i})")
+
+
+def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,
+               jobs: int = 1) -> Iterator[ParsedDocument]:
+    """Parse documents, streaming (one spaCy batch at a time), in order.
+
+    ``items``: a path (file, folder or glob), a list of paths, Documents or ParsedDocuments (passed
+    through); ``texts``: raw texts (ids ``text-<n>``). See the module's docstring for what is refused.
+    """
+    pipe = default_pipeline()
+    pending: list[Document] = []
+
+    def flush() -> Iterator[ParsedDocument]:
+        if pending:
+            yield from pipe.parse(list(pending), jobs=jobs)
+            pending.clear()
+
+    for x in _inputs(items, texts):
+        if isinstance(x, ParsedDocument):
+            yield from flush()
+            yield x
+        else:
+            pending.append(x)
+            if len(pending) >= pipe.extractor.batch_size:
+                yield from flush()
+    yield from flush()
+
+
+def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,  # noqa: A001
+        **options) -> "folium.Map":
+    """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
+    or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.render.map.build_map`."""
     from .render.map import build_map
 
-    parsed: list[ParsedDocument] = []
-    paths: list[str] = []
-    docs: list[Document] = []
-    for x in items:
-        if isinstance(x, ParsedDocument):
-            parsed.append(x)
-        elif isinstance(x, Document):
-            docs.append(x)
-        else:
-            paths.append(str(x))
-    if paths:
-        docs.extend(iter_documents(paths))
-    if docs:
-        parsed.extend(default_pipeline().parse(docs))
+    parsed = list(parse_many(items, texts=texts))
     return build_map(parsed, default_pipeline().gazetteer, **options)

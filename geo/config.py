@@ -71,8 +71,10 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 
 def _check(key: str, value: object, where: str) -> object:
     if key in ("geocoder",):
-        if not isinstance(value, str) or value.strip().lower() not in SERVICES:
-            raise ConfigError(where, f"{key} must be one of {', '.join(SERVICES)}, not {value!r}")
+        from geo.geocoders.registry import names  # the registered providers
+
+        if not isinstance(value, str) or value.strip().lower() not in names():
+            raise ConfigError(where, f"{key} must be one of {', '.join(names())}, not {value!r}")
         return value.strip().lower()
     if key in ("geocoder_url", "user_agent"):
         if not isinstance(value, str) or not value.strip():

@@ -160,7 +160,9 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def score_document(scores: Scores, article: GoldArticle, parsed: ParsedDocument, *, count_demonyms: bool = False) -> None:
     """Add one article's comparison to ``scores``. Demonym mentions count only if asked."""
-    preds: list[Resolution] = [r for r in parsed.resolutions if count_demonyms or r.mention.label != "DEMONYM"]
+    # only the body text is scored (gold offsets index it; corpus articles have no titles)
+    preds: list[Resolution] = [r for r in parsed.resolutions if r.mention.field == "text"
+                               and (count_demonyms or r.mention.label != "DEMONYM")]
     scores.gold += len(article.toponyms)
     scores.predicted += len(preds)
     by_span = {(r.mention.start, r.mention.end): r for r in preds}

@@ -97,3 +97,24 @@ def shape_kind(feature_class: str | None, feature_code: str | None) -> str | Non
 
 def place_type(place: "Place") -> str:
     return feature_type(place.feature_class, place.feature_code)
+
+
+#: Feature classes of physical features (water, terrain, regions, vegetation, undersea).
+PHYSICAL_CLASSES: frozenset[str] = frozenset({"H", "T", "L", "V", "U"})
+
+
+def well_known(place: "Place", *, min_population: int = 100_000, min_physical: float = 0.5) -> bool:
+    """Is ``place`` one a reader knows by its bare name, wherever the text comes from?
+
+    Countries, first-level divisions and continents; cities of ``min_population`` people or more, and
+    the capitals of countries and provinces (Timbuktu); rivers, seas, ranges and regions at least
+    ``min_physical`` important (Natural Earth scale rank 5 or better). Not the Earth ("World").
+    """
+    fc = place.feature_code or ""
+    if fc in COUNTRY_CODES or fc in {"ADM1", "CONT"}:
+        return True
+    if place.feature_class == "P":
+        return place.population >= min_population or fc in {"PPLC", "PPLA", "PPLG"}
+    if place.feature_class in PHYSICAL_CLASSES and fc != "AREA":
+        return place.importance >= min_physical
+    return False

@@ -1,12 +1,15 @@
 """Wire the stages: documents -> extract -> resolve -> ParsedDocument.
 
 One spaCy pipeline and one gazetteer per process, loaded once; documents stream through
-``nlp.pipe`` in batches.
+``nlp.pipe`` in batches. The two stages are geo's spaCy components (geo/components.py):
+``geo_toponyms`` runs on every Doc spaCy's NER has seen, ``geo_resolver`` places a whole
+document's mentions (long texts reach spaCy in several pieces, resolved together).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from .components import GeoResolver, GeoToponyms
 from .extract import DEFAULT_MODEL, Extractor, load_nlp
 from .resolve import Resolver, Weights
 from .types import Document, ParsedDocument
@@ -28,47 +31,34 @@ class Pipeline:
             gazetteer = Gazetteer.open(progress=progress)
         self.gazetteer = gazetteer
         self.geocoder = geocoder
-        # Unknown one-word names are worth extracting only when a geocoder can try to place them.
+        # The same mentions with and without a geocoder: one-word names the gazetteer does not know are
+        # extracted either way, and geo_resolver drops those that no geocoder places.
         self.extractor = Extractor(gazetteer, load_nlp(model), batch_size=batch_size, demonyms=demonyms,
-                                   keep_unknown_words=geocoder is not None)
-        self.resolver = Resolver(gazetteer, geocoder, weights=weights)
+                                   keep_unknown_words=True)
+        # the spaCy components: extract_many runs NER, then geo_toponyms on each Doc
+        self.toponyms: GeoToponyms = self.extractor.component
+        self.geo_resolver = GeoResolver(gazetteer=gazetteer, geocoder_object=geocoder, weights=weights)
+
+    @property
+    def resolver(self) -> Resolver:
+        """The geo_resolver component's scoring (``Resolver``)."""
+        return self.geo_resolver.resolver
+
+    @resolver.setter
+    def resolver(self, resolver: Resolver) -> None:
+        self.geo_resolver._resolver = resolver
 
     def parse(self, docs: Iterable[Document], *, jobs: int = 1) -> Iterator[ParsedDocument]:
-        """Parse documents in order. ``jobs > 1`` runs extraction (spaCy NER, the costly part) in that
-        many forked worker processes; resolution and the geocoder stay in this process, in order."""
-        extracted = self.extractor.extract_many(docs) if jobs <= 1 else self._extract_parallel(docs, jobs)
-        for doc, mentions in extracted:
-            yield ParsedDocument(doc, tuple(self.resolver.resolve(doc, mentions)))
+        """Parse documents in order. ``jobs > 1`` runs the whole pipeline (extraction and resolution)
+        over partitions of ``batch_size`` documents in that many forked worker processes, through the
+        same partition function as the batch engines (geo.batch.partition); output order is unchanged."""
+        if jobs > 1:
+            from .batch.partition import parse_in_pool
 
-    def _extract_parallel(self, docs: Iterable[Document], jobs: int) -> Iterator[tuple[Document, list]]:
-        import multiprocessing as mp
-
-        if "fork" not in mp.get_all_start_methods():  # no fork (Windows, macOS default): one process
-            yield from self.extractor.extract_many(docs)
+            yield from parse_in_pool(self, docs, jobs, self.extractor.batch_size)
             return
-        global _WORKER_EXTRACTOR
-        _WORKER_EXTRACTOR = self.extractor  # inherited by the forked workers (the store reconnects per process)
-        with mp.get_context("fork").Pool(jobs) as pool:
-            for batch in pool.imap(_extract_batch, _batches(docs, self.extractor.batch_size)):
-                yield from batch
+        for doc, mentions in self.extractor.extract_many(docs):
+            yield ParsedDocument(doc, tuple(self.geo_resolver.resolve(doc, mentions)))
 
     def parse_one(self, doc: Document) -> ParsedDocument:
         return next(self.parse([doc]))
-
-
-_WORKER_EXTRACTOR: Extractor | None = None
-
-
-def _extract_batch(docs: list[Document]) -> list[tuple[Document, list]]:
-    return list(_WORKER_EXTRACTOR.extract_many(docs))
-
-
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for d in docs:
-        batch.append(d)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -22,7 +22,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Mention:
-    """A place name found in a document's text: ``doc.text[start:end] == text``."""
+    """A place name found in a document: ``doc.text[start:end] == text`` (``doc.title[start:end]`` for
+    ``field == "title"``)."""
 
     doc_id: str
     text: str
@@ -32,6 +33,8 @@ class Mention:
     sent_start: int = 0  # the sentence around the mention, for snippets
     sent_end: int = 0
     cue: str | None = None  # feature-type cue from the context: "river", "province", "city", "county", ...
+    # which text the offsets index: "text" (Document.text) or "title" (Document.title, the headline)
+    field: str = "text"
 
 
 @dataclass(frozen=True)

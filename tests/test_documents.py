@@ -99,7 +99,7 @@ def test_json_article_and_list(tmp_path):
     many.write_text('[{"text": "A story from Lviv."}, {"text": "A story from Odesa.", "date": 20240101}]')
     docs = read_path(many)
     assert [d.id for d in docs] == [f"{many}#1", f"{many}#2"]
-    assert docs[1].date == "20240101" and docs[0].title == "A story from Lviv."
+    assert docs[1].date == "2024-01-01" and docs[0].title == "A story from Lviv."  # dates normalised to ISO 8601
     mixed = tmp_path / "mixed.json"
     mixed.write_text('[{"text": "A story from Lviv."}, 7, {"title": "no text"}]')
     c = Collect()

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from geo.config import Config, ConfigError, load_config
-from geo.fallback import (
+from geo.geocoders import (
     Geocoder,
     GeocoderConfigError,
     clear_cache,

@@ -357,3 +357,97 @@ def test_progress_bar_goes_to_stderr(tmp_path, data, capfd):
     build_store(tmp_path / "p.sqlite", BuildInputs(data=data), progress=True)
     out, err = capfd.readouterr()
     assert out == "" and "Gazetteer ready" in err
+
+
+_SLOW_BUILDER = """
+import sys, time
+from pathlib import Path
+import geo.gazetteer.build as b
+real = b._build_into
+def slow(path, inputs, version, progress):  # hold the build lock a moment, as a real first build does
+    Path(sys.argv[2]).write_text("building")
+    time.sleep(3)
+    real(path, inputs, version, progress)
+b._build_into = slow
+from geo.gazetteer import Gazetteer
+with Gazetteer.open(Path(sys.argv[1]), progress=False, data=Path(sys.argv[3])) as gz:
+    print(gz.meta["built_at"], gz.lookup("Aleppo")[0].place.id)
+"""
+_WAITER = """
+import sys
+from pathlib import Path
+from geo.gazetteer import Gazetteer
+with Gazetteer.open(Path(sys.argv[1]), progress=False, data=Path(sys.argv[2])) as gz:
+    print(gz.meta["built_at"], gz.lookup("Aleppo")[0].place.id)
+"""
+
+
+def test_a_second_process_says_it_waits_for_the_first_build(tmp_path, data):
+    """Two real processes: the second one starts while the first builds, says so, waits, and uses its store."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    target, marker = tmp_path / "cache" / "gz.sqlite", tmp_path / "marker"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_BUILDER, str(target), str(marker), str(data)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    second = subprocess.run([sys.executable, "-c", _WAITER, str(target), str(data)], capture_output=True, text=True,
+                            env=env, timeout=120)
+    out1, err1 = first.communicate(timeout=120)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, second.stderr
+    assert f"waiting for another process to finish building the gazetteer store at {target}" in second.stderr
+    assert "waiting" not in err1
+    assert out1.split()[1] == second.stdout.split()[1] == "170063"
+    assert out1.split()[0] == second.stdout.split()[0]  # the second process used the first one's store
+
+
+def _names_table(path: Path) -> list[tuple]:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT * FROM names ORDER BY key, pid").fetchall()
+    finally:
+        con.close()
+
+
+def write_keys(directory: Path, header: str | None = None, spoil: bool = False) -> None:
+    from geo.gazetteer.names import normalize, normalizer_version, variant_key
+
+    with gzip.open(directory / "keys.tsv.gz", "wt", encoding="utf-8") as fh:
+        fh.write((header or f"# normalizer {normalizer_version()}") + "\n")
+        for row in PLACES:  # in the places file's order
+            names = [row[1]] + [a for a in row[11].split("|") if a]
+            keys = ["spoilt" if spoil else normalize(n) for n in names]
+            fh.write(f"{row[0]}\t{'|'.join('' if k == n.lower() else k for n, k in zip(names, keys))}\t"
+                     f"{'|'.join(variant_key(n) for n in names)}\n")
+
+
+def test_shipped_keys_give_the_same_store_and_stale_ones_are_ignored(tmp_path, data):
+    plain = _names_table(build(tmp_path / "a", data))
+    write_keys(data)
+    assert _names_table(build(tmp_path / "b", data)) == plain
+    write_keys(data, header="# normalizer 000000000000", spoil=True)  # made by another names.py
+    assert _names_table(build(tmp_path / "c", data)) == plain
+
+
+def test_shipped_keys_are_current():
+    """gazetteer/data/keys.tsv.gz was written by this names.py (else re-run gazetteer/derive.py: a first build
+    would still be right, only slower)."""
+    from geo.gazetteer.build import data_dir, read_shipped_keys, read_shipped_places
+    from geo.gazetteer.names import normalize, variant_key
+
+    d = data_dir()
+    places = [(r.id, [r.name, *r.alts]) for r in read_shipped_places(d / "places.tsv.gz")]
+    keys = read_shipped_keys(d / "keys.tsv.gz", places)
+    assert len(keys) > 500_000
+    for name in [n for _, names in places[::997] for n in names]:
+        assert keys[name] == (normalize(name), variant_key(name)), name

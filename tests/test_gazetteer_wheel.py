@@ -21,7 +21,8 @@ def test_wheel_ships_data_and_builds_store_from_it(tmp_path):
         pytest.skip(f"cannot build a wheel here (needs hatchling from the package index): {r.stderr[-300:]}")
     (wheel,) = wheels.glob("geo-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for f in ("places.tsv.gz", "geometry.tsv.gz", "aliases.tsv", "demonyms.tsv", "VERSION", "ATTRIBUTION.md"):
+    for f in ("places.tsv.gz", "geometry.tsv.gz", "keys.tsv.gz", "aliases.tsv", "demonyms.tsv", "VERSION",
+              "ATTRIBUTION.md"):
         assert f"geo/_gazetteer_data/{f}" in names
     assert {"geo/resolve/ranker.json", "geo/resolve/ranker-trained.json"} <= names  # the resolver's models
     target = tmp_path / "site"

@@ -116,17 +116,21 @@ def test_same_input_same_bytes(tmp_path):
 
 def test_map_data_content():
     data = map_data(syria_corpus())
-    places = {p[4]: p for p in data["places"]}
+    places = {p["name"]: p for p in data["places"]}
     assert set(places) == {"Ar Raqqah", "Damascus", "Syria", "Euphrates", "Aleppo", "Iraq"}
     types = [t["key"] for t in data["types"]]
     assert types == ["country", "city", "physical"]
-    lat, lon, t, mentions, name = places["Damascus"][:5]
-    assert (lat, lon, types[t], mentions) == (33.5102, 36.29128, "city", 2)
-    assert places["Damascus"][9] > places["Aleppo"][9]  # size grows with mentions
-    assert places["Ar Raqqah"][10] == ["Raqqa"] and places["Damascus"][10] == []  # names used in the texts
+    dam = places["Damascus"]
+    assert (dam["lat"], dam["lon"], types[dam["type"]], dam["mentions"]) == (33.5102, 36.29128, "city", 2)
+    assert "mentions" not in places["Aleppo"]  # 1, the default, is left out
+    assert dam["mentions"] > places["Aleppo"].get("mentions", 1)
+    assert places["Ar Raqqah"]["aka"] == ["Raqqa"] and "aka" not in dam  # names used in the texts
+    assert dam["score"] == 0.9 and "alts" not in dam
     docs = data["docs"]
-    assert docs[0] == {"t": "Battle for Raqqa", "f": "news/raqqa.txt", "d": "2017-06-01",
-                       "u": "https://example.org/raqqa", "l": "Article: Battle for Raqqa"}
+    assert docs[0] == {"title": "Battle for Raqqa", "file": "news/raqqa.txt", "date": "2017-06-01",
+                       "url": "https://example.org/raqqa", "label": "Article: Battle for Raqqa",
+                       "day": 1496275200000, "source": 0}
+    assert data["dated"] is True and data["sources"] == ["example.org", "news"]  # URL host, else folder
     assert data["docLayers"] is True
     (s, w), (n, e) = data["bounds"]
     assert s <= 33.4692 and n >= 36.20124 and w <= 36.29128 and e >= 44.0
@@ -137,12 +141,12 @@ def test_document_layers_only_for_few_documents():
     assert map_data(many)["docLayers"] is False
     assert map_data(many[:3])["docLayers"] is True
     (place,) = map_data(many, max_popup_documents=5)["places"]
-    assert place[3] == 12 and len(place[7]) == 5 and place[8] == 7  # 7 more articles
+    assert place["mentions"] == 12 and len(place["docs"]) == 5 and place["moreDocs"] == 7  # 7 more articles
 
 
 def test_geometry_is_drawn_simplified(gz):
     data = map_data(syria_corpus(), gz)
-    shapes = {data["places"][s["p"]][4]: s["g"] for s in data["shapes"]}
+    shapes = {data["places"][s["place"]]["name"]: s["geometry"] for s in data["shapes"]}
     assert shapes["Euphrates"]["type"] in ("LineString", "MultiLineString")
     assert shapes["Syria"]["type"] in ("Polygon", "MultiPolygon")
     assert "Damascus" not in shapes  # cities have no geometry
@@ -165,12 +169,14 @@ def test_hostile_text_stays_data():
     html = render_html(build_map(hostile_corpus(), title="<script>alert('t')</script>"))
     for needle in ("<script>window", "<img src=x", "</script><script>", "<svg onload", "<b onmouseover", "<script>alert"):
         assert needle not in html
-    assert html.count("<script") == html.count("</script>") == 7  # 3 libraries, ours, folium switches, data, main
-    assert '<script type="application/json" id="geo_layer_geo_0_' in html
+    # 4 libraries (Leaflet, markercluster, heat, search), ours, folium switches, data, basemap, main
+    assert html.count("<script") == html.count("</script>") == 9
+    assert '<script type="application/json" id="geo_data_geo_0_' in html
     assert "<title>&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;</title>" in html
     data = map_data(hostile_corpus())
-    assert [d["u"] for d in data["docs"]] == [None, None]  # javascript: links dropped
-    assert data["docs"][1]["l"] == "Article: &lt;img src=x onerror=window.__pwned=9&gt;"  # HTML-escaped layer label
+    assert [d.get("url") for d in data["docs"]] == [None, None]  # javascript: links dropped
+    assert "day" not in data["docs"][0]  # a hostile date is no date
+    assert data["docs"][1]["label"] == "Article: &lt;img src=x onerror=window.__pwned=9&gt;"  # HTML-escaped layer label
 
 
 def test_offline_basemap_of_country_shapes_is_small():
@@ -190,8 +196,8 @@ def test_document_layer_labels_are_distinct_and_bad_coordinates_skipped():
     bad = replace(ALEPPO, id="nan", lat=float("nan"))
     docs.append(parsed("d9", "Rain in Aleppo.", [("Aleppo", bad)], title="Other"))
     data = map_data(docs)
-    assert [d["l"] for d in data["docs"]] == ["Article: " + t for t in ("Daily report", "Daily report (2)", "Daily report (3)", "Other")]
-    assert [p[4] for p in data["places"]] == ["Aleppo"]
+    assert [d["label"] for d in data["docs"]] == ["Article: " + t for t in ("Daily report", "Daily report (2)", "Daily report (3)", "Other")]
+    assert [p["name"] for p in data["places"]] == ["Aleppo"]
     json.dumps(data, allow_nan=False)
 
 
@@ -241,7 +247,7 @@ def test_search_labels_tell_same_named_places_apart():
     md = P("4352728", "Damascus", 39.28844, -77.20387, "P", "PPL", "US", "MD", "Maryland", 15257)
     docs = [parsed("a", "Rain in Damascus.", [("Damascus", DAMASCUS)]),
             parsed("b", "Snow in Damascus.", [("Damascus", md)]), parsed("c", "Sun in Aleppo.", [("Aleppo", ALEPPO)])]
-    labels = {p[5] or p[4] for p in map_data(docs)["places"]}
+    labels = {p.get("label") or p["name"] for p in map_data(docs)["places"]}
     assert labels == {"Damascus (SY)", "Damascus (Maryland, US)", "Aleppo"}
 
 
@@ -274,12 +280,12 @@ def test_shapes_stay_within_the_vertex_budget(gz):
     t0 = time.perf_counter()
     data = map_data([doc], gz)
     assert time.perf_counter() - t0 < 10
-    coords = sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in data["shapes"])
+    coords = sum(shapely.get_num_coordinates(shapely.geometry.shape(s["geometry"])) for s in data["shapes"])
     assert coords <= 40_000
     assert len(data["shapes"]) >= 0.9 * len(countries)  # coarser, but (nearly) all still drawn
     small = map_data([doc], gz, shape_budget=5_000)
-    assert sum(shapely.get_num_coordinates(shapely.geometry.shape(s["g"])) for s in small["shapes"]) <= 5_000
-    kept = [small["places"][s["p"]][4] for s in small["shapes"]]
+    assert sum(shapely.get_num_coordinates(shapely.geometry.shape(s["geometry"])) for s in small["shapes"]) <= 5_000
+    kept = [small["places"][s["place"]]["name"] for s in small["shapes"]]
     assert "Syria" in kept and len(kept) < len(data["shapes"])  # most mentioned first, the rest left out
 
 

@@ -13,7 +13,7 @@ browser = browser_fixture()
 
 OPEN_POPUP_JS = """async (name) => {
   const s = window.geoMapState;
-  const i = s.data.places.findIndex(p => p[4] === name);
+  const i = s.data.places.findIndex(p => p.name === name);
   const m = s.markers[i];
   await new Promise(res => s.cluster.zoomToShowLayer(m, res));
   return i;
@@ -38,7 +38,7 @@ def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
         # the Euphrates is drawn as an SVG line with a real extent on screen
         box = mp.js("""() => {
           const s = window.geoMapState;
-          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          const river = s.shapes.find(l => s.data.places[l._geoIdx].name === 'Euphrates');
           if (!river || !river._map) return null;
           const path = river.getLayers()[0].getElement();
           const r = path.getBoundingClientRect();
@@ -48,7 +48,7 @@ def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
         # shapes are highlighted on hover
         widths = mp.js("""() => {
           const s = window.geoMapState;
-          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          const river = s.shapes.find(l => s.data.places[l._geoIdx].name === 'Euphrates');
           const path = river.getLayers()[0].getElement();
           const before = path.getAttribute('stroke-width');
           river.fire('mouseover');
@@ -60,7 +60,7 @@ def test_renders_offline_with_markers_river_and_popups(browser, syria_html):
         # a real pointer on the river line: tooltip, then its popup on click
         x, y = mp.js("""() => {
           const s = window.geoMapState;
-          const river = s.shapes.find(l => s.data.places[l._geoIdx][4] === 'Euphrates');
+          const river = s.shapes.find(l => s.data.places[l._geoIdx].name === 'Euphrates');
           const path = river.getLayers()[0].getElement();
           const pt = path.getPointAtLength(path.getTotalLength() * 0.3), m = path.getScreenCTM();
           return [pt.x * m.a + m.e, pt.y * m.d + m.f];
@@ -114,7 +114,7 @@ def test_search_box_finds_a_place_and_opens_its_popup(browser, syria_html):
         mp.js("() => { window.geoMapState.map.closePopup(); }")
         mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
         mp.js(OPEN_POPUP_JS, "Ar Raqqah")
-        mp.js("() => { const s = window.geoMapState; return s.open(s.data.places.findIndex(p => p[4] === 'Ar Raqqah')); }")
+        mp.js("() => { const s = window.geoMapState; return s.open(s.data.places.findIndex(p => p.name === 'Ar Raqqah')); }")
         assert "Mentioned as: Raqqa" in mp.page.locator(".leaflet-popup-content").inner_text()
         assert mp.page_errors == []
 
@@ -123,7 +123,7 @@ def test_layer_control_filters_by_type_and_document(browser, syria_html):
     with open_map(browser, syria_html) as mp:
         count = "window.geoMapState.cluster.getLayers().length"
         assert mp.js(count) == 6
-        control = mp.page.locator(".leaflet-control-layers")
+        control = mp.page.locator(".leaflet-control-layers:not(.geo-time)")
         control.hover()
         control.get_by_text("Cities / towns (3)").click()
         assert mp.js(count) == 3  # Damascus, Aleppo, Raqqa hidden
@@ -147,12 +147,12 @@ def test_hostile_articles_execute_nothing(browser, tmp_path):
         for i in range(n):
             mp.js("() => { window.geoMapState.map.closePopup(); }")
             mp.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0", polling=50)
-            name = mp.js("(i) => window.geoMapState.data.places[i][4]", i)
+            name = mp.js("(i) => window.geoMapState.data.places[i].name", i)
             mp.js(OPEN_POPUP_JS, name)
             mp.js("(i) => { const s = window.geoMapState, m = s.bind(s.markers[i]); m.openTooltip(); m.openPopup(); }", i)
             seen.append(mp.page.locator(".leaflet-popup-content").inner_text())
             seen.append(mp.page.locator(".leaflet-tooltip").last.inner_text())
-        control = mp.page.locator(".leaflet-control-layers")
+        control = mp.page.locator(".leaflet-control-layers:not(.geo-time)")
         control.hover()
         seen.append(control.inner_text())
         search = mp.page.locator(".leaflet-control-search")

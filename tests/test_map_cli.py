@@ -31,15 +31,34 @@ def outputs(tmp_path_factory):
                                       "Damascus denied blocking it.\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "geo.cli", "map", str(d / "in"), "-o", str(d / "out"),
            "--geojson", str(d / "out" / "places.geojson"), "--png", str(d / "out" / "map.png"),
-           "--size", "640x400", "--tiles", "none", "--title", "<b>Syria</b>"]
+           "--size", "640x400", "--tiles", "none", "--title", "<b>Syria</b>",
+           "--gpkg", str(d / "out" / "places.gpkg")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    strict = [sys.executable, "-m", "geo.cli", "map", str(d / "in"), "-o", str(d / "strict"), "--tiles", "none",
+              "--min-score", "1", "-q"]
+    proc = subprocess.run(strict, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return d / "out"
 
 
+def _places(html_path):
+    import re
+    html = html_path.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="geo_data[^"]*">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))["places"]
+
+
+def test_min_score_leaves_out_doubtful_places(outputs):
+    everything = _places(outputs / "index.html")
+    assert everything and all(0 < p["score"] <= 1 for p in everything)
+    strict = _places(outputs.parent / "strict" / "index.html")
+    assert len(strict) < len(everything) and all(p["score"] >= 1 for p in strict)
+
+
 def test_geo_map_html_is_safe_and_complete(browser, outputs):
     with open_map(browser, outputs / "index.html") as mp:
-        names = mp.js("window.geoMapState.data.places.map(p => p[4])")
+        names = mp.js("window.geoMapState.data.places.map(p => p.name)")
         assert {"Damascus", "Aleppo", "Syria"} <= set(names)
         assert mp.js("window.geoMapState.shapes.length") > 0
         i = names.index("Damascus")
@@ -47,7 +66,7 @@ def test_geo_map_html_is_safe_and_complete(browser, outputs):
         text = mp.page.locator(".leaflet-popup-content").inner_text()
         assert "Officials in Damascus said Syria would respond." in text
         assert HOSTILE_NAME in text or "<script>window.__pwned=2" in text
-        control = mp.page.locator(".leaflet-control-layers")
+        control = mp.page.locator(".leaflet-control-layers:not(.geo-time)")
         control.hover()
         mp.page.wait_for_timeout(200)
         assert mp.js("typeof window.__pwned") == "undefined"
@@ -63,5 +82,7 @@ def test_geo_map_geojson_and_png(outputs):
     dam = by_name["Damascus"]
     assert dam["properties"]["mentions"] == 2 and len(dam["properties"]["documents"]) == 2
     assert dam["geometry"]["coordinates"][0] > dam["geometry"]["coordinates"][1]  # lon 36.3, lat 33.5
+    import pyogrio
+    assert pyogrio.read_info(outputs / "places.gpkg", layer="places")["features"] == len(fc["features"])
     png = (outputs / "map.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 640

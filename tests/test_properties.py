@@ -202,7 +202,7 @@ def test_public_parse_works_after_geo_pipeline_is_imported():
     import geo.pipeline  # noqa: F401  (as the CLI, or anyone using geo.pipeline.Pipeline, does)
 
     pd = geo.parse("Fighting in Aleppo, Syria.")
-    (pd2,) = geo.parse_many(["Envoys met in Oslo."])
+    (pd2,) = geo.parse_many(texts=["Envoys met in Oslo."])  # raw text is passed explicitly (issue 13.1)
     assert [r.place.name for r in pd.resolved + pd2.resolved] == ["Aleppo", "Syria", "Oslo"]
 
 

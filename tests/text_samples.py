@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 DOC_KEYS = {"doc", "title", "mentions"}
 MENTION_KEYS = {"text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
                 "country_code", "admin1", "geonameid", "score", "source"}
-LABELS = {"GPE", "LOC", "FAC", "DATELINE", "GAZ", "DEMONYM"}
+LABELS = {"GPE", "LOC", "FAC", "DATELINE", "GAZ", "DEMONYM", "STREET", "NEIGHBOURHOOD"}
 
 PLACES = [
     "Aleppo", "Syria", "Deir Ezzor", "Deir ez-Zor", "Euphrates", "Washington", "New York", "Moscow", "Russia",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .build import GazetteerBuildError, data_version, importance
 from .names import normalize, variant_key
-from .store import Gazetteer, default_store_path, haversine_km
+from .store import Gazetteer, PlaceShape, default_store_path, haversine_km, shipped_country_shapes
 
 __all__ = ["Gazetteer", "GazetteerBuildError", "normalize", "variant_key", "data_version", "default_store_path",
-           "haversine_km", "importance"]
+           "haversine_km", "importance", "PlaceShape", "shipped_country_shapes"]

@@ -7,11 +7,13 @@ A lock file serialises concurrent first uses: the second process waits, then fin
 from __future__ import annotations
 
 import csv
+import gc
 import gzip
 import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -21,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .names import is_latin, normalize, variant_key
+from .names import is_latin, normalize, normalizer_version, variant_key, variant_key_of_key
 
 SCHEMA_VERSION = 2  # bump when the store layout, name keys or priors change: every store rebuilds
 csv.field_size_limit(2**31 - 1)
@@ -120,11 +122,11 @@ _PHYSICAL_SUFFIX = {
 }
 
 
-def admin_short_names(name: str) -> list[str]:
+def admin_short_names(name: str, key: str | None = None) -> list[str]:
     """Normalised short forms: 'Deir ez-Zor Governorate' -> ['deir ez zor']; 'Muhafazat al Anbar' ->
     ['al anbar', 'anbar']."""
     out = []
-    key = normalize(name)
+    key = normalize(name) if key is None else key  # key: normalize(name), when already known
     short = _ADMIN_AFFIX.sub("", key).strip()
     while short and short != key:
         out.append(short)
@@ -134,13 +136,14 @@ def admin_short_names(name: str) -> list[str]:
     return out
 
 
-def physical_short_names(fcode: str, name: str) -> list[str]:
+def physical_short_names(fcode: str, name: str, key: str | None = None) -> list[str]:
     """'Negev Desert' -> ['negev']; 'Zagros Mountains' -> ['zagros'] (at least 4 letters left)."""
     rx = _PHYSICAL_SUFFIX.get(fcode)
     if rx is None:
         return []
-    short = rx.sub("", normalize(name))
-    return [short] if short != normalize(name) and len(short) >= 4 else []
+    key = normalize(name) if key is None else key
+    short = rx.sub("", key)
+    return [short] if short != key and len(short) >= 4 else []
 
 
 # ---------------------------------------------------------------- records
@@ -191,6 +194,26 @@ def read_shipped_geometry(path: Path) -> Iterator[tuple[str, str]]:
         for line in fh:
             pid, _, wkt = line.rstrip("\n").partition("\t")
             yield pid, wkt
+
+
+def read_shipped_keys(path: Path, places: list[tuple[str, list[str]]]) -> dict[str, tuple[str, str]]:
+    """{name: (normalised key, variant key)} from ``keys.tsv.gz``, aligned with ``places`` ((id, [name, *alts])
+    in file order); empty if the file is missing, was made by another version of names.py, or does not
+    line up with places.tsv.gz (then the builder computes every key itself)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        if fh.readline().strip() != f"# normalizer {normalizer_version()}":
+            return {}
+        for (pid, names), line in zip(places, fh):
+            kid, keys, vkeys = line.rstrip("\n").split("\t")
+            ks, vs = keys.split("|"), vkeys.split("|")
+            if kid != pid or len(ks) != len(names) or len(vs) != len(names):
+                return {}
+            for n, k, v in zip(names, ks, vs):
+                out[n] = (k or n.lower(), v)
+    return out
 
 
 def read_small_tsv(path: Path) -> list[dict[str, str]]:
@@ -280,7 +303,15 @@ def _build_lock(target: Path) -> Iterator[None]:
         yield
         return
     with open(lock_path, "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process is building: say so, then wait for it
+            t0 = time.perf_counter()
+            print(f"geo: waiting for another process to finish building the gazetteer store at {target} ...",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            print(f"geo: the other build finished after {time.perf_counter() - t0:.1f} s",
+                  file=sys.stderr, flush=True)
         try:
             yield
         finally:
@@ -396,11 +427,17 @@ def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -
     places_path = data / "places.tsv.gz"
     size = places_path.stat().st_size
     con = sqlite3.connect(path)
+    # The build allocates millions of small tuples and lists that all live until it ends: the cyclic
+    # garbage collector would rescan them again and again (a third of the build's time) and find nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         with _Progress(progress, "Building gazetteer") as bar:
             _fill(con, inputs, version, bar, size, t0, importers)
     finally:
         con.close()
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Progress, size: int, t0: float,
@@ -421,12 +458,16 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
     pid_of: dict[str, int] = {}
     rows = []
     recs_alts = []
+    names_of: list[tuple[str, list[str]]] = []
     for i, r in enumerate(read_shipped_places(data / "places.tsv.gz", lambda b: bar.update(0.25 * b / size)),
                           start=1):
         pid_of[r.id] = i
         rows.append((i, r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None, r.population,
                      r.geonameid, r.source, r.rank))
         recs_alts.extend((i, a, KIND_ALT) for a in r.alts)
+        names_of.append((r.id, [r.name, *r.alts]))
+    shipped_keys = read_shipped_keys(data / "keys.tsv.gz", names_of)  # precomputed keys: no normalising
+    del names_of
     con.executemany("INSERT INTO places(pid, id, name, lat, lon, fclass, fcode, cc, a1code, population, geonameid,"
                     " source, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     con.executemany("INSERT INTO alts VALUES (?,?,?)", recs_alts)
@@ -470,13 +511,17 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
 
     # 4. names: main, alternate, derived short admin names, curated aliases
     bar.update(0.4, "Indexing names")
+    def key_of(name: str) -> str:
+        known = shipped_keys.get(name)
+        return known[0] if known is not None else normalize(name)
+
     city_keys: dict[tuple[str, str], set[str]] = defaultdict(set)
     for name, cc, a1 in con.execute("SELECT name, cc, a1code FROM places WHERE fclass='P' AND population >= 10000"):
-        city_keys[(cc, a1)].add(normalize(name))
+        city_keys[(cc, a1)].add(key_of(name))
     for name, cc, a1 in con.execute("SELECT a.name, p.cc, p.a1code FROM alts a JOIN places p ON p.pid = a.pid "
                                     "WHERE p.fclass='P' AND p.population >= 100000"):
         if name.isascii():  # alternate names count only for big cities ("Raqqa" of Ar Raqqah)
-            city_keys[(cc, a1)].add(normalize(name))
+            city_keys[(cc, a1)].add(key_of(name))
     total = con.execute("SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM alts)").fetchone()[0]
     aliases = read_small_tsv(data / "aliases.tsv")
     alias_rows = []
@@ -497,26 +542,34 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
                 bar.update(0.4 + 0.4 * n / max(total, 1))
             admin = fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3")
             clash = city_keys.get((cc, a1), ()) if admin else ()
-            key = normalize(name)
+            known = shipped_keys.get(name)
+            if known is None:
+                key = normalize(name)
+                vkey = variant_key_of_key(key)  # == variant_key(name)
+            else:
+                key, vkey = known
             if not key:
                 continue
             f = CITY_CLASH_FACTOR if key in clash else 1.0
-            yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name
+            yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey
             if admin:
-                shorts = admin_short_names(name)
+                shorts = admin_short_names(name, key)
                 for short in shorts:
                     f = CITY_CLASH_FACTOR if short in clash else 1.0
-                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4), KIND_DERIVED, name
+                    prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
+                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
                 if fcode == "ADM1" and is_latin(name):
                     # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
                     for short in {key, *shorts}:
                         for word in ADMIN1_TYPE_WORDS:
-                            yield f"{short} {word}", pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
+                            sw = f"{short} {word}"
+                            prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                            yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw)
             elif fclass in ("T", "H") and kind != KIND_ALIAS:
-                for short in physical_short_names(fcode, name):
-                    yield short, pid, round(imp * KIND_FACTOR[KIND_DERIVED], 4), KIND_DERIVED, name
+                for short in physical_short_names(fcode, name, key):
+                    prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
 
-    best: dict[tuple[str, int], tuple[float, int, str]] = {}
     batch: list[tuple] = []
 
     def flush() -> None:
@@ -526,12 +579,11 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
             sorted(batch))
         batch.clear()
 
-    for key, pid, prior, kind, name in name_rows():
-        batch.append((key, pid, prior, kind, name, variant_key(key if kind == KIND_DERIVED else name)))
+    for row in name_rows():
+        batch.append(row)
         if len(batch) >= 200_000:
             flush()
     flush()
-    del best
     con.execute("DROP TABLE alts")
     # A name belongs first to the places it is the main name of: alternate and derived names that are
     # also the main name of another notable place get a lower prior ("Victoria" is not Hong Kong,
@@ -543,7 +595,9 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
     con.execute("DROP TABLE main_keys")
 
     bar.update(0.82, "Indexing keys")
-    con.execute("INSERT INTO keys SELECT n.key, MAX(p.importance), p.fclass, bucket(n.key) "
+    # bucket() in SQL: the same value as fuzzy_bucket(key) for these ASCII keys, without a Python call per key
+    con.execute("INSERT INTO keys SELECT n.key, MAX(p.importance), p.fclass, "
+                "substr(n.key, 1, 1) || printf('%02d', min(length(n.key) / 3, 12)) "
                 "FROM names n JOIN places p ON p.pid = n.pid GROUP BY n.key")
     for d in read_small_tsv(data / "demonyms.tsv"):
         row = con.execute("SELECT pid FROM places WHERE id=?", (d["place_id"],)).fetchone()

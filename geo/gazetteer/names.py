@@ -11,8 +11,10 @@ Variant matches are candidates only; their similarity is scored with rapidfuzz a
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 
@@ -58,6 +60,7 @@ _VOWELS = re.compile(r"(?<=.)[aeiouyw]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=262144)  # tokens repeat a lot across names (a build sees ~1M tokens, ~380k distinct)
 def _skeleton(token: str) -> str:
     if len(token) > 2 and token.endswith("h") and token[-2] in "aeiou":
         token = token[:-1]
@@ -70,7 +73,11 @@ def _skeleton(token: str) -> str:
 @lru_cache(maxsize=65536)
 def variant_key(name: str) -> str:
     """A loose key shared by transliteration variants ("Dayr az Zawr" -> "dr zr")."""
-    key = normalize(name)
+    return variant_key_of_key(normalize(name))
+
+
+def variant_key_of_key(key: str) -> str:
+    """``variant_key`` of a name whose ``normalize`` key is already known (saves normalising twice)."""
     tokens = key.split()
     if not tokens:
         return ""
@@ -93,3 +100,13 @@ def variant_key(name: str) -> str:
 def is_latin(text: str) -> bool:
     """True if every letter of ``text`` is Latin (basic, supplement or extended-A/B)."""
     return all(not ch.isalpha() or ord(ch) <= 0x24F or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
+
+
+@lru_cache(maxsize=1)
+def normalizer_version() -> str:
+    """A hash of this module's source: the name keys shipped with the data (``keys.tsv.gz``, written by
+    gazetteer/derive.py) are used by the store builder only while they were made by this exact code."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    except OSError:  # pragma: no cover - no source file (frozen install): never trust shipped keys
+        return "unknown"

@@ -6,11 +6,12 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
+from geo.features import COUNTRY_CODES, shape_kind
 from geo.types import Candidate, Place
 
-from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket,
+from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
                     remove_stale_stores)
 from .names import normalize, variant_key
 
@@ -20,6 +21,17 @@ _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1c
 _COUNTRY_CODES = ("PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH")
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0..100) below which a near spelling is not a candidate
 WEAK_EXACT_PRIOR = 0.3  # exact matches whose best prior is below this also get fuzzy candidates appended
+
+
+class PlaceShape(NamedTuple):
+    """What a map needs to draw a place: the place, its shapely geometry and how to draw it.
+
+    ``kind`` is ``geo.features.shape_kind``: river, water, mountain, island or area -- or None for
+    features too large to outline (continents, oceans): do not draw those."""
+
+    place: Place
+    geometry: Any
+    kind: str | None
 
 
 def default_store_path(version: str | None = None) -> Path:
@@ -296,6 +308,43 @@ class Gazetteer:
             self._shapes[pid] = g
         return g
 
+    def shape(self, place_id: str) -> PlaceShape | None:
+        """The place with its geometry and drawing kind, or None if the place is unknown or has no geometry."""
+        place = self.get(place_id)
+        if place is None or not place.has_geometry:
+            return None
+        g = self._shape(self._pid_of(place.id))
+        if g is None:
+            return None
+        return PlaceShape(place, g, shape_kind(place.feature_class, place.feature_code))
+
+    def shapes(self, place_ids: Iterable[str]) -> dict[str, PlaceShape]:
+        """``shape()`` for many ids at once: {id: PlaceShape} for those that have a geometry, in input order."""
+        out: dict[str, PlaceShape] = {}
+        for pid in place_ids:
+            pid = str(pid)
+            if pid not in out and (s := self.shape(pid)) is not None:
+                out[pid] = s
+        return out
+
+    def countries(self) -> list[Place]:
+        """Every country entity (independent, dependent, territories; not historical ones), by country code."""
+        codes = sorted(COUNTRY_CODES - {"PCLH"})
+        rows = self._db.execute(f"SELECT {_PLACE_COLS} FROM places p WHERE p.fclass = 'A' AND p.fcode IN "
+                                f"({','.join('?' * len(codes))}) ORDER BY p.cc, p.importance DESC, p.id",
+                                codes).fetchall()
+        return [self._place(r) for r in rows]
+
+    def country_shapes(self) -> list[PlaceShape]:
+        """The polygons of the countries (the basemap's land), one per country entity that has one, by country code."""
+        out = []
+        for place in self.countries():
+            if place.has_geometry:
+                g = self._shape(self._pid_of(place.id))
+                if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
+                    out.append(PlaceShape(place, g, "area"))
+        return out
+
     def _containing(self, lat: float, lon: float, fcodes: tuple[str, ...]) -> list[Place]:
         import shapely
 
@@ -360,6 +409,32 @@ class Gazetteer:
             "inputs": self.meta.get("inputs", ""),
             "sources": SOURCES,
         }
+
+
+def shipped_country_shapes(data: str | os.PathLike | None = None) -> list[PlaceShape]:
+    """``Gazetteer.country_shapes()`` straight from the shipped data files, for when no store is built yet
+    (a map drawn before the first ``Gazetteer.open()``). ``data`` defaults to ``build.data_dir()``."""
+    import shapely
+
+    from .build import read_shipped_geometry, read_shipped_places
+
+    d = Path(data) if data is not None else data_dir()
+    countries = {r.id: r for r in read_shipped_places(d / "places.tsv.gz")
+                 if r.fclass == "A" and r.fcode in COUNTRY_CODES and r.fcode != "PCLH"}
+    out = []
+    for pid, wkt in read_shipped_geometry(d / "geometry.tsv.gz"):
+        r = countries.get(pid)
+        if r is None:
+            continue
+        g = shapely.from_wkt(wkt)
+        if g.geom_type in ("Polygon", "MultiPolygon"):
+            place = Place(id=r.id, name=r.name, lat=r.lat, lon=r.lon, feature_class=r.fclass, feature_code=r.fcode,
+                          country_code=r.cc or None, admin1_code=r.a1 or None, population=r.population,
+                          importance=importance(r.fclass, r.fcode, r.population, r.rank), geonameid=r.geonameid,
+                          has_geometry=True)
+            out.append(PlaceShape(place, g, "area"))
+    out.sort(key=lambda s: (s.place.country_code or "", -s.place.importance, s.place.id))
+    return out
 
 
 SOURCES = [

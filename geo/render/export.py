@@ -8,8 +8,9 @@ import csv
 import io
 import json
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from ..focus import focus
 from ..types import ParsedDocument, Resolution
 
 MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
@@ -17,8 +18,10 @@ MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "featur
 
 
 def mention_record(r: Resolution) -> dict:
+    """One mention. ``start``/``end`` index the document's text; a mention found in the headline has
+    ``"field": "title"`` and its offsets index the title (the key is left out for body mentions)."""
     p = r.place
-    return {
+    rec = {
         "text": r.mention.text,
         "start": r.mention.start,
         "end": r.mention.end,
@@ -35,9 +38,15 @@ def mention_record(r: Resolution) -> dict:
         "source": r.source,
         "why": r.why,
     }
+    if r.mention.field != "text":
+        rec["field"] = r.mention.field
+    return rec
 
 
-def document_record(pd: ParsedDocument) -> dict:
+def document_record(pd: ParsedDocument, gazetteer: Any = None) -> dict:
+    """One document's JSONL object; ``focus`` lists the countries/provinces/cities it is mainly about
+    (:mod:`geo.focus`; with a ``gazetteer``, a focus country or province the text does not name is
+    looked up by its code)."""
     d = pd.document
     return {
         "doc": d.path if d.path is not None else d.id,
@@ -46,6 +55,7 @@ def document_record(pd: ParsedDocument) -> dict:
         "url": d.url,
         "date": d.date,
         "mentions": [mention_record(r) for r in pd.resolutions],
+        "focus": [f.record() for f in focus(pd, gazetteer)],
     }
 
 
@@ -64,12 +74,12 @@ def jsonl_line(record: dict) -> str:
     return line + "\n"
 
 
-def jsonl_lines(parsed: Iterable[ParsedDocument]) -> Iterator[str]:
+def jsonl_lines(parsed: Iterable[ParsedDocument], gazetteer: Any = None) -> Iterator[str]:
     for pd in parsed:
-        yield jsonl_line(document_record(pd))
+        yield jsonl_line(document_record(pd, gazetteer))
 
 
-CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS
+CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS + ["field"]  # field: "title" for a headline's mentions, else empty
 
 
 def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:

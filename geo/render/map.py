@@ -1,15 +1,23 @@
 """Folium maps of the places found in documents: offline, fast with many places, safe with any text.
 
-Design (see also ``geo/render/static/geomap.js``):
+Design (the parts are folium elements in :mod:`geo.render.elements`; their drawing code is
+``geo/render/static/geomap.js``):
 
-* One marker per distinct place (:func:`geo.render.aggregate.aggregate`), styled by feature type and
-  sized by mention count, clustered with Leaflet.markercluster.
-* All place data goes into the page as **one JSON document** in a ``<script type="application/json">``
-  element (escaped by ``jinja2.utils.htmlsafe_json_dumps``, so no ``</script>`` can occur; parsed
-  with ``JSON.parse``, never run as code); one function in the page builds the markers and, when a
-  popup or tooltip opens, its content with DOM text nodes. Untrusted text is therefore never parsed
-  as HTML. The few strings Leaflet itself insists on treating as HTML (layer-control labels) are
-  escaped with ``markupsafe.escape``; article links are kept only for ``http``/``https`` URLs.
+* One marker per distinct place (:class:`geo.render.aggregate.Aggregator`), styled by feature type,
+  sized by mention count, ringed when it is an article's focus (:mod:`geo.focus`), clustered with
+  Leaflet.markercluster (cluster icons count mentions and articles).
+* All place data goes into the page as **one JSON document with named keys** in a
+  ``<script type="application/json">`` element (escaped by ``jinja2.utils.htmlsafe_json_dumps``, so
+  no ``</script>`` can occur; parsed with ``JSON.parse``, never run as code); popups and tooltips are
+  built when opened, with DOM text nodes. Untrusted text is therefore never parsed as HTML. The few
+  strings Leaflet itself insists on treating as HTML (layer-control labels) are escaped with
+  ``markupsafe.escape``; article links are kept only for ``http``/``https`` URLs.
+* Shapes from the gazetteer, one style per kind (:func:`geo.features.shape_kind`: river, sea/lake,
+  mountains, island, area); continents and oceans get no outline. A long feature's marker (a river,
+  a sea, a range) sits at its shape's point nearest the other places of the articles naming it.
+* Articles with dates get a time slider (leaflet.timeline) and popups list them by date; a filters
+  panel narrows by place type, source, article, date and focus; a heat map of mentions is an
+  overlay; each popup shows the resolution's confidence and, on demand, the runner-up candidates.
 * Leaflet and plugin assets are inlined from installed packages (:mod:`geo.render.assets`);
   ``assets="cdn"`` is the opt-in for smaller files that need the internet.
 * A basemap of country shapes is drawn below the tiles, so the map is readable offline; online tiles
@@ -18,7 +26,7 @@ Design (see also ``geo/render/static/geomap.js``):
 """
 from __future__ import annotations
 
-import gzip
+import datetime as _dt
 import json
 import logging
 import math
@@ -30,22 +38,26 @@ from urllib.parse import urlsplit
 
 import folium
 import shapely
-from branca.element import Element, MacroElement
-from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
+import shapely.ops
+from branca.element import Element
 from markupsafe import escape
 
+from geo.features import shape_kind
+from geo.focus import focus_ids
 from geo.io import atomic_write_text
-from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, PlaceEntry, aggregate,
+from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry,
                                   safe_url)
-from geo.render.assets import AssetMode, head_html, own_asset
-from geo.types import ParsedDocument
+from geo.render.assets import AssetMode
+from geo.render.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
+                                 OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider, to_json)
+from geo.types import Document, ParsedDocument
 
 log = logging.getLogger(__name__)
 
 #: Online base layers offered in the layer control besides the chosen ``tiles``.
 DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery")
 OFFLINE_LABEL = "Offline basemap only"
+HEAT_LABEL = "Heat map of mentions"
 
 _TYPE_STYLE: dict[str, dict[str, Any]] = {
     "country": {"color": "#6a3d9a", "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
@@ -55,6 +67,19 @@ _TYPE_STYLE: dict[str, dict[str, Any]] = {
     "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
+#: How each kind of shape is drawn (geo.features.shape_kind); "area" outlines take their place type's style.
+SHAPE_KIND_STYLE: dict[str, tuple[str, dict[str, Any] | None]] = {
+    "river": ("River (line)", {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fill": False}),
+    "water": ("Sea / lake / strait (blue area)", {"color": "#08519c", "weight": 1.5, "opacity": 0.8,
+                                                  "fillColor": "#6baed6", "fillOpacity": 0.3}),
+    "mountain": ("Mountains (brown)", {"color": "#8c510a", "weight": 2, "opacity": 0.85, "fillColor": "#d8b365",
+                                       "fillOpacity": 0.3, "dashArray": "2 3"}),
+    "island": ("Island (green outline)", {"color": "#238b45", "weight": 2, "opacity": 0.85, "fillColor": "#a1d99b",
+                                          "fillOpacity": 0.25}),
+    "area": ("Country / province / area (dashed outline)", None),
+}
+#: Kinds whose marker moves to the shape's point nearest the article's other places.
+LONG_KINDS = ("river", "water", "mountain")
 #: Vertices of all river/province/country shapes together (~18 bytes each in the page: ~0.7 MB).
 SHAPE_VERTEX_BUDGET = 40_000
 #: Shapes fetched at most (for the most mentioned places); beyond this they could only be specks.
@@ -62,16 +87,80 @@ MAX_SHAPES = 2_000
 
 
 def _json(obj: Any) -> str:
-    """JSON safe to place inside ``<script>`` (library escaping of <, >, &, ')."""
-    return str(htmlsafe_json_dumps(obj, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False, sort_keys=True))
+    return to_json(obj)
 
 
 def _marker_size(mentions: int, max_mentions: int) -> int:
-    """Marker diameter in px: 14 for one mention, growing with log(mentions) up to 34."""
+    """Marker diameter in px: 14 for one mention, growing with log(mentions) up to 34 (as geomap.js)."""
     if max_mentions <= 1:
         return 16
     frac = math.log(max(mentions, 1)) / math.log(max_mentions)
     return int(round(14 + 20 * frac))
+
+
+def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
+    """The raw gazetteer geometry of a place (lines/areas only; none for continents/oceans), or None."""
+    if gazetteer is None or not entry.place.has_geometry:
+        return None
+    if shape_kind(entry.place.feature_class, entry.place.feature_code) is None:
+        return None
+    try:
+        geom = gazetteer.geometry(entry.place.id)
+    except Exception as exc:  # a broken shape must not sink the whole map
+        log.warning("no geometry for %s (%s): %s", entry.place.name, entry.place.id, exc)
+        return None
+    if geom is None or geom.is_empty or geom.geom_type in ("Point", "MultiPoint"):
+        return None
+    return geom
+
+
+def parse_day(date: str | None) -> _dt.date | None:
+    """The calendar day of an article date (ISO 8601 date or date-time, as documents carry it), or None."""
+    if not date:
+        return None
+    text = date.strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _day_ms(d: _dt.date) -> int:
+    return int((d - _dt.date(1970, 1, 1)).days) * 86_400_000
+
+
+def _source(d: Document) -> str:
+    """Where an article comes from: its URL's host, else its file's folder, else ''."""
+    url = safe_url(d.url)
+    if url:
+        host = urlsplit(url).netloc.lower()
+        return host[4:] if host.startswith("www.") else host
+    if d.path:
+        folder = os.path.dirname(d.path)
+        return folder or "."
+    return ""
+
+
+def _distance_km(a: Any, b: Any) -> int | None:
+    try:
+        from geo.gazetteer import haversine_km
+        return int(round(haversine_km(a.lat, a.lon, b.lat, b.lon)))
+    except Exception:  # noqa: BLE001 - odd coordinates: no distance shown
+        return None
+
+
+def _marker_point(geom: Any, context: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The point of ``geom`` nearest the (lon, lat) ``context`` points, as (lat, lon)."""
+    if not context:
+        return None
+    try:
+        near, _ = shapely.ops.nearest_points(geom, shapely.MultiPoint(context))
+    except Exception:  # noqa: BLE001 - a broken shape keeps its gazetteer point
+        return None
+    return round(near.y, 5), round(near.x, 5)
 
 
 def _round_coords(geom: Any, ndigits: int) -> Any:
@@ -87,20 +176,6 @@ def simplify_geometry(geom: Any, *, detail: int = 400, ndigits: int = 4) -> Any 
     out = geom.simplify(tol, preserve_topology=True) if tol > 0 else geom
     out = _round_coords(out, ndigits)
     return None if out.is_empty else out
-
-
-def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
-    """The raw gazetteer geometry of a place (lines/areas only), or None."""
-    if gazetteer is None or not entry.place.has_geometry:
-        return None
-    try:
-        geom = gazetteer.geometry(entry.place.id)
-    except Exception as exc:  # a broken shape must not sink the whole map
-        log.warning("no geometry for %s (%s): %s", entry.place.name, entry.place.id, exc)
-        return None
-    if geom is None or geom.is_empty or geom.geom_type in ("Point", "MultiPoint"):
-        return None
-    return geom
 
 
 def shapes_within_budget(geoms: list[tuple[int, Any]], budget: int = SHAPE_VERTEX_BUDGET,
@@ -139,40 +214,19 @@ _BASEMAP_MEMO: dict[str, dict] = {}
 
 
 def _country_shapes_from_store(gazetteer: Any) -> list[Any]:
-    """Country polygons through the gazetteer's public API (``countries()`` if offered, else ``country(cc)``)."""
-    if hasattr(gazetteer, "countries"):
-        places = list(gazetteer.countries())
-    else:
-        letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-        places = [p for a in letters for b in letters if (p := gazetteer.country(a + b)) is not None]
-    seen: set[str] = set()
-    out = []
-    for p in places:
-        if p.has_geometry and p.id not in seen:
-            seen.add(p.id)
-            g = gazetteer.geometry(p.id)
-            if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
-                out.append(g)
-    return out
+    """Country polygons through the gazetteer's API (:meth:`Gazetteer.country_shapes`)."""
+    return [s.geometry for s in gazetteer.country_shapes()]
 
 
 def _country_shapes_from_files(data: Path) -> list[Any]:
-    """Country polygons read straight from the shipped ``places.tsv.gz`` + ``geometry.tsv.gz``."""
+    """Country polygons from the shipped data files (no store built yet), read by the gazetteer's readers."""
     import shapely.wkt
 
-    ids: set[str] = set()
-    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.split("\t", 6)
-            if len(cols) > 5 and cols[4] == "A" and cols[5].startswith("PCL"):
-                ids.add(cols[0])
-    out = []
-    with gzip.open(data / "geometry.tsv.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            pid, _, wkt = line.rstrip("\n").partition("\t")
-            if pid in ids:
-                out.append(shapely.wkt.loads(wkt))
-    return out
+    from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
+
+    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz")
+           if r.fclass == "A" and r.fcode.startswith("PCL")}
+    return [shapely.wkt.loads(wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in ids]
 
 
 def _basemap_from_shapes(shapes: Iterable[Any]) -> dict:
@@ -232,34 +286,6 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
     return fc
 
 
-class GeoLayer(MacroElement):
-    """Everything geo adds to a folium map: assets in the head, one data object and one build call."""
-
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}
-{% macro html(this, kwargs) %}
-<script type="application/json" id="{{ this.get_name() }}_data">{{ this.data_json }}</script>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-    var {{ this.get_name() }} = geoMap({{ this._parent.get_name() }},
-        JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent), [
-    {%- for label, layer in this.base_layers %}
-        [{{ label|tojson }}, {{ layer.get_name() }}]{{ "," if not loop.last }}
-    {%- endfor %}
-    ]);
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, data: dict, base_layers: list[tuple[str, Element]], assets: AssetMode = "inline"):
-        super().__init__()
-        self._name = "GeoLayer"
-        self.data_json = _json(data)
-        self.base_layers = base_layers
-        self.head = head_html(assets, extra_css=own_asset("geomap.css"), extra_js=own_asset("geomap.js"))
-
-
 def _place_subtitle(entry: PlaceEntry) -> str:
     p = entry.place
     bits = [b for b in (p.admin1, p.country_code) if b and b != p.name]
@@ -284,8 +310,40 @@ def _search_labels(entries: Sequence[PlaceEntry]) -> list[str]:
     return out
 
 
+def _keyed_documents(documents: Sequence[Document]) -> tuple[list[dict], list[str]]:
+    docs = []
+    used_labels: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    for d in documents:
+        name = d.title or (os.path.basename(d.path) if d.path else d.id) or "(untitled)"
+        used_labels[name] = used_labels.get(name, 0) + 1
+        if used_labels[name] > 1:  # the layer control needs distinct labels
+            name = f"{name} ({used_labels[name]})"
+        rec: dict[str, Any] = {
+            "title": d.title or "",
+            "file": d.path or (d.id if not d.title else ""),
+            "date": d.date or "",
+            "label": str(escape(f"Article: {name}")),  # Leaflet's layer control treats labels as HTML
+        }
+        url = safe_url(d.url)
+        if url:
+            rec["url"] = url
+        day = parse_day(d.date)
+        if day is not None:
+            rec["day"] = _day_ms(day)
+        src = _source(d)
+        rec["source"] = sources.setdefault(src, len(sources))
+        docs.append(rec)
+    names = list(sources)
+    if len(names) <= 1:  # one source: nothing to choose
+        for rec in docs:
+            del rec["source"]
+        names = []
+    return docs, names
+
+
 def map_data(
-    parsed: Sequence[ParsedDocument],
+    parsed: Sequence[ParsedDocument] | None = None,
     gazetteer: Any = None,
     *,
     title: str | None = None,
@@ -294,76 +352,173 @@ def map_data(
     max_snippets: int = 3,
     basemap: bool = True,
     shape_budget: int = SHAPE_VERTEX_BUDGET,
+    entries: Sequence[PlaceEntry] | None = None,
+    documents: Sequence[Document] | None = None,
+    min_score: float | None = None,
 ) -> dict:
-    """The data object the page's ``geoMap`` function draws (plain JSON-able values)."""
-    parsed = list(parsed)
-    entries = [e for e in aggregate(parsed, max_snippets=max_snippets)
-               if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90]
-    doc_ids = {id(pd.document): i for i, pd in enumerate(parsed)}
-    docs = []
-    used_labels: dict[str, int] = {}
-    for pd in parsed:
-        d = pd.document
-        name = d.title or (os.path.basename(d.path) if d.path else d.id) or "(untitled)"
-        used_labels[name] = used_labels.get(name, 0) + 1
-        if used_labels[name] > 1:  # the layer control needs distinct labels
-            name = f"{name} ({used_labels[name]})"
-        docs.append({
-            "t": d.title or "",
-            "f": d.path or (d.id if not d.title else ""),
-            "d": d.date or "",
-            "u": safe_url(d.url),
-            "l": str(escape(f"Article: {name}")),  # Leaflet's layer control treats labels as HTML
-        })
-    present = [t for t in FEATURE_TYPES if any(e.feature_type == t for e in entries)]
+    """The data object the page's parts draw (plain JSON-able values, records with named keys).
+
+    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.render.aggregate.Aggregator`'s,
+    e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
+    order (default: the documents the entries name). ``min_score`` leaves out places whose best
+    resolution score is lower.
+
+    A place is ``{"lat", "lon", "type" (index into "types"), "name", "score", "docs": [{"doc" (index
+    into "docs"), "snippets": [[plain, highlighted, plain, ...], ...], "mentions", "more"}], "mentions",
+    "label", "sub", "moreDocs", "aka", "focus", "alts": [{"name", "sub", "km", "score"}]}``; keys at
+    their default (``mentions`` 1, ``more``/``moreDocs``/``focus`` 0, no ``label``/``sub``/``aka``/
+    ``alts``) are left out, which keeps a 10,000-place page within 4 MB. A document is ``{"title",
+    "file", "date", "label", "url", "day" (ms since 1970, UTC), "source" (index into "sources")}``.
+    """
+    if entries is None:
+        parsed = list(parsed or ())
+        agg = Aggregator(max_snippets, documents=max_popup_documents)
+        for pd in parsed:
+            agg.add(pd, focus=focus_ids(pd, gazetteer))
+        entries = agg.entries()
+        documents = [pd.document for pd in parsed]
+    entries = [e for e in entries
+               if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90
+               and (min_score is None or e.best_score >= min_score)]
+    if documents is None:
+        by_index: dict[int, Document] = {}
+        for e in entries:
+            for dm in e.documents:
+                by_index.setdefault(dm.index, dm.document)
+        doc_pos = {ix: k for k, ix in enumerate(sorted(by_index))}
+        documents = [by_index[ix] for ix in sorted(by_index)]
+    else:
+        documents = list(documents)
+        doc_pos = {k: k for k in range(len(documents))}
+    docs, sources = _keyed_documents(documents)
+    dated = any("day" in d for d in docs)
+    doc_day = [(0, d["day"]) if "day" in d else (1, 0) for d in docs]
+
+    type_of = [e.feature_type for e in entries]
+    type_counts = {t: type_of.count(t) for t in FEATURE_TYPES}
+    present = [t for t in FEATURE_TYPES if type_counts[t]]
     tindex = {t: i for i, t in enumerate(present)}
-    max_mentions = max((e.mentions for e in entries), default=1)
     labels = _search_labels(entries)
-    places = []
-    shapes = []
+    # geometry first: long features' markers move next to the articles' other places
     raw_geoms: list[tuple[int, Any]] = []
-    lats: list[float] = []
-    lons: list[float] = []
     for i, e in enumerate(entries):
-        p = e.place
-        docs_arr = []
-        for dm in e.documents[:max_popup_documents]:
-            docs_arr.append([doc_ids[id(dm.document)], dm.mentions, [list(s.parts) for s in dm.snippets],
-                             dm.more_snippets])
-        places.append([
-            round(p.lat, 5), round(p.lon, 5), tindex[e.feature_type], e.mentions, p.name,
-            labels[i] if labels[i] != p.name else 0,  # search label, 0 when it is the name
-            _place_subtitle(e), docs_arr, max(0, len(e.documents) - max_popup_documents),
-            _marker_size(e.mentions, max_mentions),
-            [n for n in e.names if n != p.name][:5],  # other names the texts used for it
-        ])
-        lats.append(p.lat)
-        lons.append(p.lon)
-        geom = _geometry_for(gazetteer, e) if len(raw_geoms) < MAX_SHAPES else None
+        if len(raw_geoms) >= MAX_SHAPES:
+            break
+        geom = _geometry_for(gazetteer, e)
         if geom is not None:
             raw_geoms.append((i, geom))
+    kinds_of = {i: shape_kind(entries[i].place.feature_class, entries[i].place.feature_code) for i, _ in raw_geoms}
+    moved: dict[int, tuple[float, float]] = {}
+    long_ids = {i for i, _ in raw_geoms if kinds_of[i] in LONG_KINDS}
+    if long_ids:
+        per_doc: dict[int, list[tuple[float, float]]] = {}
+        for i, e in enumerate(entries):
+            if i in long_ids or type_of[i] == "country":
+                continue
+            for dm in e.documents:
+                per_doc.setdefault(dm.index, []).append((e.place.lon, e.place.lat))
+        for i, geom in raw_geoms:
+            if i in long_ids:
+                ctx = sorted({pt for dm in entries[i].documents for pt in per_doc.get(dm.index, ())})
+                pt = _marker_point(geom, ctx)
+                if pt is not None:
+                    moved[i] = pt
+
+    places = []
+    lats: list[float] = []
+    lons: list[float] = []
+    focus_pts: list[tuple[float, float]] = []
+    for i, e in enumerate(entries):
+        p = e.place
+        lat, lon = moved.get(i, (round(p.lat, 5), round(p.lon, 5)))
+        shown = list(e.documents)
+        if dated:  # popups list the articles by date (undated ones last), in input order otherwise
+            shown.sort(key=lambda dm: doc_day[doc_pos[dm.index]])
+        rec: dict[str, Any] = {
+            "lat": lat, "lon": lon, "type": tindex[type_of[i]], "name": p.name,
+            "docs": [], "score": round(float(e.best_score), 2),
+        }
+        if e.mentions != 1:
+            rec["mentions"] = e.mentions
+        for dm in shown:
+            drec: dict[str, Any] = {"doc": doc_pos[dm.index], "snippets": [list(s.parts) for s in dm.snippets]}
+            if dm.mentions != 1:  # keys at their default are left out (10,000 places stay small)
+                drec["mentions"] = dm.mentions
+            if dm.more_snippets:
+                drec["more"] = dm.more_snippets
+            rec["docs"].append(drec)
+        if labels[i] != p.name:
+            rec["label"] = labels[i]  # the search label, where names repeat
+        sub = _place_subtitle(e)
+        if sub:
+            rec["sub"] = sub
+        more = max(0, e.document_count - len(shown))
+        if more:
+            rec["moreDocs"] = more
+        aka = [n for n in e.names if n != p.name][:5]  # other names the texts used for it
+        if aka:
+            rec["aka"] = aka
+        if e.focus:
+            rec["focus"] = e.focus
+            focus_pts.append((lat, lon))
+        alts = []
+        for a in e.alternatives[:3]:
+            ap = a.place
+            alt: dict[str, Any] = {"name": ap.name, "score": round(float(a.score), 2)}
+            bits = [b for b in (ap.admin1, ap.country_code) if b and b != ap.name]
+            if bits:
+                alt["sub"] = ", ".join(bits)
+            km = _distance_km(p, ap)
+            if km is not None:
+                alt["km"] = km
+            alts.append(alt)
+        if alts:
+            rec["alts"] = alts
+        places.append(rec)
+        lats.append(lat)
+        lons.append(lon)
+    shapes = []
+    kinds_present: set[str] = set()
+    focus_lats = [a for a, _ in focus_pts]
+    focus_lons = [b for _, b in focus_pts]
     for i, geom in shapes_within_budget(raw_geoms, shape_budget):
-        shapes.append({"p": i, "g": shapely.geometry.mapping(geom)})
+        kind = kinds_of[i] or "area"
+        kinds_present.add(kind)
+        shapes.append({"place": i, "kind": kind, "geometry": shapely.geometry.mapping(geom)})
         minx, miny, maxx, maxy = geom.bounds
         lats += [miny, maxy]
         lons += [minx, maxx]
+        if entries[i].focus and kind == "area":
+            focus_lats += [miny, maxy]
+            focus_lons += [minx, maxx]
     types = []
     for t in present:
         style = _TYPE_STYLE[t]
-        count = sum(1 for e in entries if e.feature_type == t)
+        count = type_counts[t]
         types.append({
             "key": t, "name": FEATURE_TYPE_NAMES[t], "text": FEATURE_TYPE_LABELS[t],
             "label": str(escape(f"{FEATURE_TYPE_LABELS[t]} ({count})")), "count": count,
             "shape": style, "hover": {**style, **_HOVER_EXTRA},
         })
+    kinds = []
+    for k, (text, style) in SHAPE_KIND_STYLE.items():
+        if k in kinds_present:
+            rec = {"key": k, "text": text}
+            if style is not None:
+                rec["style"] = style
+                rec["hover"] = {**style, **_HOVER_EXTRA}
+            kinds.append(rec)
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
+    focus_bounds = ([[min(focus_lats), min(focus_lons)], [max(focus_lats), max(focus_lons)]]
+                    if focus_lats and len(focus_pts) < len(places) else None)
     data = {
-        "places": places, "docs": docs, "types": types, "shapes": shapes, "bounds": bounds,
-        "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max, "offlineLabel": OFFLINE_LABEL,
-        "basemap": basemap_geojson(gazetteer) if basemap else None,
-        "shapeKinds": sorted({"line" if "Line" in sh["g"]["type"] else "area" for sh in shapes}),
+        "places": places, "docs": docs, "types": types, "shapes": shapes, "kinds": kinds, "bounds": bounds,
+        "focusBounds": focus_bounds, "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max,
+        "offlineLabel": OFFLINE_LABEL, "heatLabel": str(escape(HEAT_LABEL)), "sources": sources,
+        "dated": dated,
     }
-    return json.loads(json.dumps(data))  # tuples -> lists: same bytes however it was built
+    data["basemap"] = basemap_geojson(gazetteer) if basemap else None
+    return data
 
 
 def stable_ids(root: Element, prefix: str = "geo") -> None:
@@ -382,7 +537,7 @@ def stable_ids(root: Element, prefix: str = "geo") -> None:
 
 
 def build_map(
-    parsed: Sequence[ParsedDocument],
+    parsed: Sequence[ParsedDocument] | None = None,
     gazetteer: Any = None,
     *,
     tiles: str | None = "OpenStreetMap",
@@ -396,25 +551,36 @@ def build_map(
     width: str | int = "100%",
     height: str | int = "100%",
     shape_budget: int = SHAPE_VERTEX_BUDGET,
+    entries: Sequence[PlaceEntry] | None = None,
+    documents: Sequence[Document] | None = None,
+    min_score: float | None = None,
+    heat: bool = True,
+    filters: bool = True,
 ) -> folium.Map:
     """A ``folium.Map`` of all places in ``parsed`` (renders in Jupyter; save it with :func:`save_map`).
 
     ``tiles``: an online tile set drawn over the offline basemap (any folium/xyzservices name or URL
     template), or None for no online tiles at all. ``alternative_tiles`` are offered in the layer
     control. ``assets="cdn"`` links Leaflet from CDNs instead of inlining it (smaller files, needs
-    the internet). ``gazetteer`` (optional) supplies river/province/country geometry, simplified to
-    ``shape_budget`` vertices in all.
+    the internet). ``gazetteer`` (optional) supplies river/sea/mountain/area geometry, simplified to
+    ``shape_budget`` vertices in all, and the article focus. ``min_score`` leaves out places whose
+    best resolution score is lower. Instead of ``parsed``, ``entries`` from an
+    :class:`~geo.render.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
+    :func:`build_map_from_entries`.
+
+    The map is composed of folium elements (:mod:`geo.render.elements`); add your own to it as to any
+    folium map.
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
-                    max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=basemap,
-                    shape_budget=shape_budget)
+                    max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=False,
+                    shape_budget=shape_budget, entries=entries, documents=documents, min_score=min_score)
     center = [20.0, 0.0]
     if data["bounds"]:
         (s, w), (n, e) = data["bounds"]
         center = [round((s + n) / 2, 5), round((w + e) / 2, 5)]
     m = folium.Map(location=center, zoom_start=2, tiles=None, width=width, height=height,
                    control_scale=True, world_copy_jump=False)
-    # Assets come from our GeoLayer (inline or CDN); keep folium's default links (jQuery, Bootstrap,
+    # Assets come from our elements (inline or CDN); keep folium's default links (jQuery, Bootstrap,
     # Font Awesome, ...) out: none are used, and icon fonts by URL would not load offline anyway.
     m.default_js = []
     m.default_css = []
@@ -439,11 +605,35 @@ def build_map(
                 continue
             layer.add_to(m)
             base_layers.append((str(escape(name)), layer))
-    GeoLayer(data, base_layers, assets=assets).add_to(m)
+    md = MapData(data, assets=assets).add_to(m)
+    OfflineBasemap(md, basemap_geojson(gazetteer) if basemap else None, assets=assets).add_to(m)
+    PlaceMarkers(md, assets=assets).add_to(m)
+    if data["shapes"]:
+        PlaceShapes(md, assets=assets).add_to(m)
+    if heat and data["places"]:
+        HeatLayer(md, assets=assets).add_to(m)
+    LayerControl(md, base_layers, assets=assets).add_to(m)
+    if data["places"]:
+        PlaceSearch(md, assets=assets).add_to(m)
+    if data["dated"]:
+        TimeSlider(md, assets=assets).add_to(m)
+    if filters and data["places"]:
+        Filters(md, assets=assets).add_to(m)
+    Legend(md, assets=assets).add_to(m)
+    if data["title"]:
+        MapTitle(md, assets=assets).add_to(m)
+    InitialView(md, assets=assets).add_to(m)
     # Render once so folium's render-time children exist, and give everything stable ids: any later
     # render (save_map, or folium's own m.save / notebook display) then yields the same bytes.
     render_html(m)
     return m
+
+
+def build_map_from_entries(entries: Sequence[PlaceEntry], gazetteer: Any = None, *,
+                           documents: Sequence[Document] | None = None, **options: Any) -> folium.Map:
+    """:func:`build_map` from an :class:`~geo.render.aggregate.Aggregator`'s ``entries()`` (bounded memory:
+    no document texts needed). ``documents``: all input documents in order, if known."""
+    return build_map(None, gazetteer, entries=entries, documents=documents, **options)
 
 
 _ADD_TO = re.compile(r"\s*[A-Za-z_$][\w$]*\.addTo\([A-Za-z_$][\w$]*\);\s*")

@@ -1,7 +1,8 @@
 """Static images of generated maps through headless Chromium (Python playwright).
 
 Playwright drives the system's Chromium (``/usr/bin/chromium`` on Debian, or ``$GEO_CHROMIUM``)
-through ``executable_path``; playwright's own browser download is not needed.
+through ``executable_path``; playwright's own browser download is not needed. Playwright is an
+optional dependency: ``pip install 'geo[png]'``.
 """
 from __future__ import annotations
 
@@ -37,15 +38,27 @@ def find_browser() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
+INSTALL_PLAYWRIGHT = "pip install 'geo[png]' (or: pip install playwright)"
+INSTALL_CHROMIUM = "apt install chromium on Debian/Ubuntu, or set GEO_CHROMIUM=/path/to/chrome"
+
+
 def browser_problem() -> str | None:
-    """Why no browser can be used here, or None when one can."""
+    """Why no browser can be used here (what is missing and how to install it), or None when one can."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "Python playwright is not installed (pip install playwright)"
+        return f"the Python package playwright is not installed; install it with {INSTALL_PLAYWRIGHT}"
     if find_browser() is None:
-        return "no Chromium found (install Debian's 'chromium' or set GEO_CHROMIUM=/path/to/chrome)"
+        env = os.environ.get("GEO_CHROMIUM")
+        where = f"GEO_CHROMIUM={env} is not an executable file" if env else "none of chromium, chromium-browser, google-chrome on PATH"
+        return f"no Chromium found ({where}); install one: {INSTALL_CHROMIUM}"
     return None
+
+
+def check_png_path(png_path: str | os.PathLike) -> None:
+    """Only PNG is written: a file name that does not end in ``.png`` is refused (ValueError)."""
+    if Path(png_path).suffix.lower() != ".png":
+        raise ValueError(f"{png_path}: only PNG images are written; give a file name ending in .png")
 
 
 @contextmanager
@@ -110,8 +123,10 @@ def save_png(
     Waits for the markers and (up to ``tile_wait`` seconds) for online tiles; with ``offline=True``
     no request leaves the machine and the picture shows the built-in basemap. The search box and
     layer switcher are hidden in the image; title and legend stay. Written atomically.
-    Raises :class:`BrowserUnavailable` with the reason when no browser can be used.
+    Raises :class:`BrowserUnavailable` with the reason when no browser can be used, ValueError
+    for a file name not ending in ``.png``.
     """
+    check_png_path(png_path)
     html = Path(html_path)
     if not html.is_file():
         raise FileNotFoundError(f"{html}: no such map file")

@@ -13,12 +13,15 @@ How "Washington" or "Alexandria" is disambiguated, by module:
   ``ranker-trained.json`` the model ``bench/train_ranker.py`` trains on the dev corpora
   (``LinearRanker.load("trained")``; see docs/ranker.md for why it is not the default yet);
 * ``resolver.py`` -- :class:`Resolver`: candidates from the gazetteer, ranking in rounds, one sense
-  per name, the geocoder fallback, and the Resolutions.
+  per name, the geocoder fallback, streets and neighbourhoods placed next to the text's towns
+  (``LOCAL_LABELS``), the lone-word rule (:func:`well_known`), and the Resolutions.
 """
 from __future__ import annotations
 
 from .features import FEATURES
 from .ranker import LinearRanker, RankerError
-from .resolver import Ranking, Resolver, Weights
+from .context import Others, support
+from .resolver import LOCAL_LABELS, Ranking, Resolver, Weights, well_known
 
-__all__ = ["FEATURES", "LinearRanker", "Ranking", "RankerError", "Resolver", "Weights"]
+__all__ = ["FEATURES", "LOCAL_LABELS", "LinearRanker", "Others", "Ranking", "RankerError", "Resolver", "Weights",
+           "support", "well_known"]

@@ -10,12 +10,14 @@
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from ..features import AREA_CODES, COUNTRY_CODES
+from ..gazetteer.store import haversine_km
 from ..types import Candidate, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,13 +93,23 @@ def inside(p: Place, y: Place) -> bool:
 
 @dataclass
 class Others:
-    """The previous round's choices for a document's names, seen from one name (``without``)."""
+    """The previous round's choices for a document's names, seen from one name (``without``).
+
+    Tallied once per round per distinct place (``points`` holds ``(lat, lon, weight)`` with the
+    weight = how many mentions chose it), and ``without(name)`` subtracts that name's own tally, so
+    scoring costs O(distinct places) per candidate rather than O(mentions) per name (issue 13.2).
+    The weights are whole numbers, so the sums are exactly those of one point per mention.
+    """
 
     per_name: dict[str, list[Place]]
-    points: list[tuple[float, float]] = field(default_factory=list)
+    points: list[tuple[float, float, float]] = field(default_factory=list)
     admin1: Counter = field(default_factory=Counter)
     countries: Counter = field(default_factory=Counter)
     total: float = 0.0
+    _own: dict = field(default_factory=dict, repr=False)
+    _base: "Others | None" = field(default=None, repr=False)
+    _minus: "Others | None" = field(default=None, repr=False)
+    _arrays: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def from_choices(cls, chosen: Mapping[tuple[str, str | None], Place | None],
@@ -106,44 +118,75 @@ class Others:
         for key, p in chosen.items():
             if p is not None:
                 per_name[key[0]].extend([p] * len(groups[key]))
-        return cls(per_name)
+        o = cls._tally(per_name, [p for places in per_name.values() for p in places])
+        o._own = {n: cls._tally(per_name, places) for n, places in per_name.items()}
+        return o
+
+    @classmethod
+    def _tally(cls, per_name: dict, places: list[Place]) -> "Others":
+        o = cls(per_name)
+        pts: Counter = Counter()
+        for p in places:
+            if p.feature_code in _NO_POINT:
+                continue
+            pts[(p.lat, p.lon)] += 1.0
+            o.total += 1.0
+            if p.country_code:
+                o.countries[p.country_code] += 1
+                if p.admin1_code:
+                    o.admin1[(p.country_code, p.admin1_code)] += 1
+        o.points = [(lat, lon, wt) for (lat, lon), wt in pts.items()]
+        return o
 
     def without(self, name: str) -> "Others":
-        o = Others(self.per_name)
-        for n, places in self.per_name.items():
-            if n == name:
-                continue
-            for p in places:
-                if p.feature_code in _NO_POINT:
-                    continue
-                o.points.append((p.lat, p.lon))
-                o.total += 1.0
-                if p.country_code:
-                    o.countries[p.country_code] += 1
-                    if p.admin1_code:
-                        o.admin1[(p.country_code, p.admin1_code)] += 1
+        """The choices of every name but ``name``."""
+        own = self._own.get(name) or Others(self.per_name)
+        o = Others(self.per_name, total=self.total - own.total)
+        o.countries = +(self.countries - own.countries)
+        o.admin1 = +(self.admin1 - own.admin1)
+        o._base, o._minus = self, own
         return o
+
+    def near(self, lat: float, lon: float, km: float) -> float:
+        """Total weight of the points within ``km`` of (lat, lon) (of the other names, after ``without``)."""
+        if self._base is not None:
+            return self._base.near(lat, lon, km) - self._minus.near(lat, lon, km)
+        if not self.points:
+            return 0.0
+        if len(self.points) < 16:
+            return sum(wt for la, lo, wt in self.points if haversine_km(la, lo, lat, lon) < km)
+        import numpy as np
+
+        if self._arrays is None:
+            arr = np.array(self.points, dtype=float)
+            self._arrays = (np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2])
+        la, lo, wt = self._arrays
+        p1 = math.radians(lat)
+        a = np.sin((la - p1) / 2) ** 2 + np.cos(p1) * np.cos(la) * np.sin((lo - math.radians(lon)) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        # numpy decides all but the points within a metre of the radius; haversine_km (as before) those
+        total = float(wt[d < km - 1e-3].sum())
+        for i in np.flatnonzero(np.abs(d - km) <= 1e-3):
+            if haversine_km(self.points[i][0], self.points[i][1], lat, lon) < km:
+                total += self.points[i][2]
+        return total
 
     def near_share(self, p: Place, radius_km: float) -> float:
         """The share of the other places within ``radius_km`` of ``p``."""
         if not self.total:
             return 0.0
-        import numpy as np
-
-        pts = self.__dict__.get("_radians")
-        if pts is None:
-            pts = self.__dict__["_radians"] = np.radians(np.asarray(self.points, dtype=float))
-        lat1, lon1 = np.radians(p.lat), np.radians(p.lon)
-        a = (np.sin((pts[:, 0] - lat1) / 2) ** 2
-             + np.cos(lat1) * np.cos(pts[:, 0]) * np.sin((pts[:, 1] - lon1) / 2) ** 2)
-        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        return float((d < radius_km).sum()) / self.total
+        return self.near(p.lat, p.lon, radius_km) / self.total
 
 
 def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
     """For each (name, candidate id): the share of the document's other names that have *some*
-    candidate within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee)."""
+    candidate within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee).
+
+    Only pairs of candidates closer than the radius are examined (a k-d tree over unit vectors finds
+    them), so time and memory grow with the candidates and their near pairs, not with their square
+    (issue 13.2); the distance test on those pairs is the haversine."""
     import numpy as np
+    from scipy.spatial import cKDTree
 
     names = [n for n, cs in cands.items() if cs]
     if len(names) < 2:
@@ -155,19 +198,22 @@ def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[
     idx = np.array([r[0] for r in rows])
     lat = np.radians(np.array([r[2] for r in rows], dtype=float))
     lon = np.radians(np.array([r[3] for r in rows], dtype=float))
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    chord = 2 * math.sin(min(math.pi, radius_km / 6371.0088) / 2) * 1.001 + 1e-9  # a little wider
+    pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    if not len(pairs):
+        return {}
+    i, j = pairs[:, 0], pairs[:, 1]
+    dlat, dlon = lat[i] - lat[j], lon[i] - lon[j]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[i] * np.cos(lat)[j] * np.sin(dlon / 2) ** 2
     near = (2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))) < radius_km
-    ids = [r[1] for r in rows]
-    same_place = np.array(ids)[:, None] == np.array(ids)[None, :]
-    near &= ~same_place
+    ids = np.array([r[1] for r in rows], dtype=object)
+    near &= ids[i] != ids[j]
+    i, j = i[near], j[near]
     # per candidate, which other names have a near candidate
-    hit = np.zeros((len(rows), len(names)), dtype=bool)
-    for k in range(len(names)):
-        cols = idx == k
-        if cols.any():
-            hit[:, k] = near[:, cols].any(axis=1)
-    hit[np.arange(len(rows)), idx] = False
-    share = hit.sum(axis=1) / (len(names) - 1)
+    row, name = np.concatenate((i, j)), np.concatenate((idx[j], idx[i]))
+    keep = name != idx[row]
+    hits = np.unique(row[keep] * len(names) + name[keep]) // len(names)
+    count = np.bincount(hits, minlength=len(rows))
+    share = count / (len(names) - 1)
     return {(names[r[0]], r[1]): float(v) for r, v in zip(rows, share) if v > 0}

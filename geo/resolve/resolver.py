@@ -18,6 +18,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from ..features import RIVER_CODES
+from ..gazetteer.store import haversine_km
+from ..lang import alternation
+from ..lang import load as _load_language  # English word lists: geo/lang/en/
+from ..prominence import own_name as _own_name
+from ..prominence import well_known as _well_known_place
 from ..types import Alternative, Candidate, Document, Mention, Place, Resolution
 from . import features as F
 from .context import Context, Others, container_after, support as support_shares
@@ -29,8 +35,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..fallback import Geocoder
     from ..gazetteer import Gazetteer
 
-_HEAD = re.compile(r"^(?:Lake|Mount|Mt\.?|Port of|City of|Town of)\s+|\s+(?:Township|River|Creek|Lake|Park|Valley|"
-                   r"County|Parish|City|Borough|Village|Heights|Springs|Mountains?|Beach)$")
+LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+
+_EN = _load_language("en")
+_HEAD = re.compile(rf"^(?:{alternation(_EN.head_prefixes)})\s+|\s+(?:{alternation(_EN.head_suffixes)})$")
+# "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
+# evidence that a lone capitalised word is a place, whatever the place's size)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]utside|[Aa]cross|[Tt]hroughout|[Tt]owards?|[Ii]nside|"
+                              r"[Ww]ithin|[Ii]nto)\s+$")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")  # "the Euphrates": a river; "Columbia" alone: a town
 
 
 @dataclass
@@ -40,7 +53,14 @@ class Weights:
     coherence_km: float = 500.0  # "near the other places" means within this distance
     support_km: float = 60.0  # a namesake of another name this close supports a candidate
     fallback_max_km: float = 3000.0  # geocoder answers farther than this from the other places are rejected
-    lone_word_importance: float = 0.7  # a one-word name only the matcher found, with no context: major places only
+    # a one-word name only the gazetteer matcher found (spaCy did not call it a place), with nothing in the
+    # text backing it, is kept only for a place a reader knows by its name alone (``well_known``)
+    lone_word_population: int = 100_000  # a city of at least this many people
+    lone_word_physical: float = 0.5  # a river, sea, range or region at least this prominent (Natural Earth rank <= 5)
+    # geo.components.GeoResolver: a one-word NER name the gazetteer knows only by a close spelling is kept
+    # when that spelling names a place at least this important ("Mauritious"; not "Hartmann" -> Hartman)
+    lone_word_importance: float = 0.7
+    local_km: float = 50.0  # a street or neighbourhood is placed only this close to the text's towns
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
     fuzzy_min_len: int = 6  # nor for names shorter than this
@@ -114,6 +134,8 @@ class Resolver:
         for m in mentions:
             if m.label == "DEMONYM":
                 demonyms.append(m)
+            elif m.label in LOCAL_LABELS:
+                pass  # streets and neighbourhoods are placed last, next to the places chosen for the rest
             else:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
@@ -171,6 +193,7 @@ class Resolver:
     # -- main entry ------------------------------------------------------------------------------------
     def resolve(self, doc: Document, mentions: Sequence[Mention]) -> list[Resolution]:
         groups, rankings, demonym_places, ctx = self.rank(doc, mentions)
+        text = doc.text
         choice: dict[tuple[str, str | None], tuple[Candidate | None, float, str, bool]] = {}
         runners: dict[tuple[str, str | None], tuple[Alternative, ...]] = {}
         for key, r in rankings.items():
@@ -182,7 +205,7 @@ class Resolver:
 
         # 4. Emit, with the geocoder for names the gazetteer could not place.
         context_places = [c.place for c, *_rest in choice.values() if c is not None]
-        fallback: dict[str, Place | None] = {}
+        fallback: dict = {}
         out: list[Resolution] = []
         for m in mentions:
             if m.label == "DEMONYM":
@@ -190,10 +213,20 @@ class Resolver:
                 out.append(Resolution(m, p, 1.0 if p else 0.0, "gazetteer" if p else None,
                                       "demonym" if p else "unknown demonym"))
                 continue
+            if m.label in LOCAL_LABELS:
+                if m.text not in fallback:
+                    fallback[m.text] = self._place_local(m.text, ctx, context_places)
+                p, how = fallback[m.text]
+                out.append(Resolution(m, p, 0.5 if p else 0.0, how if p else None,
+                                      f"{how} answer, within {self.w.local_km:.0f} km of the text's other places" if p
+                                      else "not placed: no street or neighbourhood of this name near the text's places"))
+                continue
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
-                    and c.place.importance < self.w.lone_word_importance):
-                continue  # a lone capitalised word that names only a minor place, and nothing backs it
+                    and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
+                                                        or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)))
+                    and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
+                continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 out.append(Resolution(m, c.place, round(s, 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
@@ -207,6 +240,25 @@ class Resolver:
         return out
 
     # -- pieces ------------------------------------------------------------------------------------------
+    def _place_local(self, name: str, ctx: Context, context_places: Sequence[Place]) -> tuple[Place | None, str]:
+        """A street, square or neighbourhood: the gazetteer's place of exactly that name, else the
+        geocoder's answer -- either only within ``local_km`` of the places the text names (a text
+        naming no other place takes the answer as it comes). ("Main Street" is everywhere.)"""
+        def near(p: Place) -> bool:
+            towns = [q for q in context_places if q.feature_class == "P" or q.feature_code in {"ADM2", "ADM3"}]
+            if not towns:  # only countries or provinces named: the answer must lie in one of them
+                areas = {q.country_code for q in context_places if q.country_code}
+                return not context_places or p.country_code in areas
+            return any(haversine_km(p.lat, p.lon, q.lat, q.lon) <= self.w.local_km for q in towns)
+
+        for c in self.candidates(name):
+            if c.similarity >= 0.999 and near(c.place):
+                return c.place, "gazetteer"
+        p = self._geocode(name, ctx, context_places)
+        if p is not None and near(p):
+            return p, "geocoder"
+        return None, "geocoder"
+
     def _geocode(self, name: str, ctx: Context, context_places: Sequence[Place]) -> Place | None:
         if self.geocoder is None:
             return None  # (an unavailable geocoder still answers from its cache)
@@ -221,6 +273,17 @@ class Resolver:
         if not plausible(p, context_places, max_km=self.w.fallback_max_km):
             return None
         return p
+
+
+def well_known(c: Candidate, w: Weights | None = None) -> bool:
+    """Is candidate ``c`` a place a reader knows by its bare name, so that one sentence naming it is
+    enough (:func:`geo.prominence.well_known`: countries, provinces, cities of 100,000 people,
+    capitals, major rivers and seas), called by its own name (:func:`geo.prominence.own_name`), not
+    by a fuzzy match or an alias that happens to be a common word? The test holds in a headline as in
+    a long article: it reads the place, not the length of the text around it."""
+    w = w or Weights()
+    return (c.similarity >= 0.999 and _own_name(c)
+            and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:

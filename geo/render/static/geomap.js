@@ -1,6 +1,8 @@
-/* geo: builds the map's markers, popups, shapes, legend, layers and search from one data object.
- * Every piece of text from articles is put into the page with textContent or as a DOM text
- * node, never as HTML, so nothing in an article can become markup or script. */
+/* geo: the map's parts (markers, shapes, heat map, legend, layers, search, time slider, filters),
+ * each drawn by one function called from its folium element, all reading one data object with named
+ * keys (see geo/render/map.py, map_data). Every piece of text from articles is put into the page
+ * with textContent or as a DOM text node, never as HTML, so nothing in an article can become markup
+ * or script. */
 (function () {
   "use strict";
 
@@ -13,6 +15,8 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
+  function day(ms) { return new Date(ms).toISOString().slice(0, 10); }
+
   function snippetNode(parts) {
     var li = el("li", "geo-snippet");
     li.dir = "auto";  // right-to-left scripts (Arabic, Hebrew) read the right way
@@ -23,96 +27,243 @@
     return li;
   }
 
-  window.geoMap = function (map, D, baseLayers) {
-    var P = D.places, T = D.types, DOCS = D.docs;
+  function markerSize(mentions, max) {  // px: 14 for one mention, growing with log(mentions) up to 34
+    if (max <= 1) { return 16; }
+    return Math.round(14 + 20 * Math.log(Math.max(mentions, 1)) / Math.log(max));
+  }
+
+  var geo = window.geo = {};
+
+  // -- state ----------------------------------------------------------------------------------------
+
+  geo.start = function (map, D) {
+    var S = {
+      map: map, data: D, P: D.places, T: D.types, DOCS: D.docs, markers: [], shapes: [],
+      typeOn: D.types.map(function () { return true; }),
+      docOn: D.docs.map(function () { return true; }),
+      sourceOn: (D.sources || []).map(function () { return true; }),
+      ready: false,
+      timeFrom: null, timeTo: null, focusOnly: false, onRefresh: [], overlays: {}, typeGroups: [],
+      docGroups: [], maxMentions: 1
+    };
+    S.P.forEach(function (p) {  // keys at their default are left out of the data: fill them in
+      if (p.mentions === undefined) { p.mentions = 1; }
+      for (var j = 0; j < p.docs.length; j++) { if (p.docs[j].mentions === undefined) { p.docs[j].mentions = 1; } }
+      if (p.mentions > S.maxMentions) { S.maxMentions = p.mentions; }
+    });
     map.getContainer().classList.add("geo-map");
     if (map.options.maxZoom === undefined) { map.options.maxZoom = 18; }  // no tile layer sets one
+    S.typeGroups = S.T.map(function (t, k) { var g = L.layerGroup(); g._geoType = k; return g; });
+    S.docShown = function (k) {
+      var d = S.DOCS[k];
+      if (!S.docOn[k]) { return false; }
+      if (d.source !== undefined && !S.sourceOn[d.source]) { return false; }
+      if (S.timeFrom !== null || S.timeTo !== null) {
+        if (d.day === undefined) { return false; }
+        if (S.timeFrom !== null && d.day < S.timeFrom) { return false; }
+        if (S.timeTo !== null && d.day > S.timeTo) { return false; }
+      }
+      return true;
+    };
+    S.docFiltered = function () {
+      if (S.timeFrom !== null || S.timeTo !== null) { return true; }
+      for (var k = 0; k < S.docOn.length; k++) { if (!S.docOn[k]) { return true; } }
+      for (var s = 0; s < S.sourceOn.length; s++) { if (!S.sourceOn[s]) { return true; } }
+      return false;
+    };
+    S.visible = function (i, docsFiltered) {
+      var p = S.P[i];
+      if (!S.typeOn[p.type]) { return false; }
+      if (S.focusOnly && !p.focus) { return false; }
+      if (!docsFiltered) { return true; }
+      for (var j = 0; j < p.docs.length; j++) { if (S.docShown(p.docs[j].doc)) { return true; } }
+      return false;
+    };
+    S.shown = null;  // the visibility of every place after the last refresh
+    S.refresh = function () {
+      if (!S.ready) { return; }  // the first refresh (geo.view) adds the markers
+      var f = S.docFiltered(), vis = new Array(S.P.length), changed = S.shown === null;
+      for (var i = 0; i < S.P.length; i++) {
+        vis[i] = S.visible(i, f);
+        if (!changed && vis[i] !== S.shown[i]) { changed = true; }
+      }
+      if (!changed) { return; }
+      S.shown = vis;
+      if (S.cluster) {
+        var list = [];
+        for (var k = 0; k < vis.length; k++) { if (vis[k]) { list.push(S.markers[k]); } }
+        S.cluster.clearLayers();
+        S.cluster.addLayers(list);
+      }
+      S.shapes.forEach(function (s) {
+        var g = S.typeGroups[S.P[s._geoIdx].type];
+        if (vis[s._geoIdx]) { g.addLayer(s); } else { g.removeLayer(s); }
+      });
+      S.onRefresh.forEach(function (fn) { fn(vis); });
+    };
+    return S;
+  };
 
-    // Offline basemap: country shapes in a pane below the tiles, always there.
+  // -- basemap --------------------------------------------------------------------------------------
+
+  geo.basemap = function (S, fc) {
+    var map = S.map;
     map.createPane("geoBasemap");
     map.getPane("geoBasemap").style.zIndex = 150;
     map.getPane("geoBasemap").style.pointerEvents = "none";
-    if (D.basemap) {
+    if (fc) {
       if (map.attributionControl) { map.attributionControl.addAttribution("Offline basemap: Natural Earth"); }
-      L.geoJSON(D.basemap, {
+      L.geoJSON(fc, {
         pane: "geoBasemap", interactive: false,
         renderer: L.svg({ pane: "geoBasemap" }),
         style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
       }).addTo(map);
     }
+  };
 
-    function subtitle(i) {
-      var p = P[i];
-      return [T[p[2]].name].concat(p[6] ? [p[6]] : []).join(" \u00b7 ");
-    }
+  // -- popups and tooltips ----------------------------------------------------------------------------
 
-    function tooltip(i) {
-      var p = P[i], box = el("div", "geo-tip");
-      box.appendChild(el("b", null, p[4]));
-      box.appendChild(document.createTextNode(" \u2014 " + plural(p[3], "mention")));
-      return box;
-    }
+  function subtitle(S, p) {
+    return [S.T[p.type].name].concat(p.sub ? [p.sub] : []).join(" \u00b7 ");
+  }
 
-    function popup(i) {
-      var p = P[i], box = el("div", "geo-popup");
-      box.appendChild(el("div", "geo-name", p[4]));
-      var ndocs = p[7].length + p[8];
-      box.appendChild(el("div", "geo-sub", subtitle(i) + " \u00b7 " + plural(p[3], "mention") +
-        " in " + plural(ndocs, "article")));
-      if (p[10] && p[10].length) { box.appendChild(el("div", "geo-sub", "Mentioned as: " + p[10].join(", "))); }
-      for (var j = 0; j < p[7].length; j++) {
-        var dm = p[7][j], doc = DOCS[dm[0]], art = el("div", "geo-article");
-        var head = el("div", "geo-title");
-        head.dir = "auto";
-        if (doc.u) {
-          var a = el("a", null, doc.t || doc.f || "(untitled)");
-          a.href = doc.u; a.target = "_blank"; a.rel = "noopener noreferrer";
-          head.appendChild(a);
-        } else {
-          head.textContent = doc.t || doc.f || "(untitled)";
-        }
-        art.appendChild(head);
-        var meta = [];
-        if (doc.f) { meta.push(doc.f); }
-        if (doc.d) { meta.push(doc.d); }
-        meta.push(plural(dm[1], "mention"));
-        art.appendChild(el("div", "geo-meta", meta.join(" \u00b7 ")));
-        if (dm[2].length) {
-          var ul = el("ul", "geo-snippets");
-          for (var k = 0; k < dm[2].length; k++) { ul.appendChild(snippetNode(dm[2][k])); }
-          art.appendChild(ul);
-        }
-        if (dm[3]) { art.appendChild(el("div", "geo-more", "+ " + plural(dm[3], "more snippet"))); }
-        box.appendChild(art);
+  function tooltip(S, i) {
+    var p = S.P[i], box = el("div", "geo-tip");
+    box.appendChild(el("b", null, p.name));
+    box.appendChild(document.createTextNode(" \u2014 " + plural(p.mentions, "mention")));
+    return box;
+  }
+
+  function confidence(p) {
+    var box = el("div", "geo-confidence");
+    box.appendChild(el("span", "geo-score", "Confidence " + Number(p.score).toFixed(2)));
+    var alts = p.alts || [];
+    if (!alts.length) { return box; }
+    var btn = el("button", "geo-alts-button", "Other candidates (" + alts.length + ")");
+    btn.type = "button";
+    var list = el("ul", "geo-alts");
+    list.hidden = true;
+    alts.forEach(function (a) {
+      var li = el("li");
+      li.appendChild(el("b", null, a.name));
+      var bits = [];
+      if (a.sub) { bits.push(a.sub); }
+      if (a.km !== undefined && a.km !== null) { bits.push(a.km + " km away"); }
+      bits.push("score " + Number(a.score).toFixed(2));
+      li.appendChild(document.createTextNode(" \u2014 " + bits.join(" \u00b7 ")));
+      list.appendChild(li);
+    });
+    btn.addEventListener("click", function (e) {
+      e.stopPropagation();
+      list.hidden = !list.hidden;
+      btn.setAttribute("aria-expanded", String(!list.hidden));
+    });
+    btn.setAttribute("aria-expanded", "false");
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(btn);
+    box.appendChild(list);
+    return box;
+  }
+
+  function popup(S, i) {
+    var p = S.P[i], box = el("div", "geo-popup");
+    box.appendChild(el("div", "geo-name", p.name));
+    var ndocs = p.docs.length + (p.moreDocs || 0);
+    box.appendChild(el("div", "geo-sub", subtitle(S, p) + " \u00b7 " + plural(p.mentions, "mention") +
+      " in " + plural(ndocs, "article")));
+    if (p.focus) { box.appendChild(el("div", "geo-sub geo-focus-note", "Focus of " + plural(p.focus, "article"))); }
+    if (p.aka && p.aka.length) { box.appendChild(el("div", "geo-sub", "Mentioned as: " + p.aka.join(", "))); }
+    if (p.score !== undefined) { box.appendChild(confidence(p)); }
+    var f = S.docFiltered(), hidden = 0;
+    for (var j = 0; j < p.docs.length; j++) {
+      var dm = p.docs[j], doc = S.DOCS[dm.doc];
+      if (f && !S.docShown(dm.doc)) { hidden++; continue; }
+      var art = el("div", "geo-article");
+      var head = el("div", "geo-title");
+      head.dir = "auto";
+      if (doc.url) {
+        var a = el("a", null, doc.title || doc.file || "(untitled)");
+        a.href = doc.url; a.target = "_blank"; a.rel = "noopener noreferrer";
+        head.appendChild(a);
+      } else {
+        head.textContent = doc.title || doc.file || "(untitled)";
       }
-      if (p[8]) { box.appendChild(el("div", "geo-more", "+ " + plural(p[8], "more article"))); }
-      return box;
+      art.appendChild(head);
+      var meta = [];
+      if (doc.file) { meta.push(doc.file); }
+      if (doc.date) { meta.push(doc.date); }
+      meta.push(plural(dm.mentions, "mention"));
+      art.appendChild(el("div", "geo-meta", meta.join(" \u00b7 ")));
+      if (dm.snippets.length) {
+        var ul = el("ul", "geo-snippets");
+        for (var k = 0; k < dm.snippets.length; k++) { ul.appendChild(snippetNode(dm.snippets[k])); }
+        art.appendChild(ul);
+      }
+      if (dm.more) { art.appendChild(el("div", "geo-more", "+ " + plural(dm.more, "more snippet"))); }
+      box.appendChild(art);
     }
+    if (hidden) { box.appendChild(el("div", "geo-more", plural(hidden, "article") + " hidden by the filters")); }
+    if (p.moreDocs) { box.appendChild(el("div", "geo-more", "+ " + plural(p.moreDocs, "more article"))); }
+    return box;
+  }
 
-    // One marker per place; icons are shared per (type, size); popups are built when opened.
-    var icons = {};
-    function icon(t, size) {
-      var key = t + ":" + size;
+  var popupOptions = { maxWidth: 380, minWidth: 220, maxHeight: 320, autoPanPadding: [20, 20] };
+
+  // -- markers --------------------------------------------------------------------------------------
+
+  geo.markers = function (S) {
+    var P = S.P, T = S.T, icons = {};
+    function icon(p, size) {  // icons are shared per (type, size, focus)
+      var key = p.type + ":" + size + ":" + (p.focus ? 1 : 0);
       if (!icons[key]) {
-        icons[key] = L.divIcon({ className: "geo-mk geo-" + T[t].key, iconSize: [size, size], html: "<i></i>" });
+        icons[key] = L.divIcon({
+          className: "geo-mk geo-" + T[p.type].key + (p.focus ? " geo-focus" : ""),
+          iconSize: [size, size], html: "<i></i>"
+        });
       }
       return icons[key];
     }
-    function tipFn(layer) { return tooltip(layer._geoIdx); }
+    function tipFn(layer) { return tooltip(S, layer._geoIdx); }
+    function popFn(layer) { return popup(S, layer._geoIdx); }
+    S.tipFn = tipFn; S.popFn = popFn;
     function labelIcon() {  // name the marker for screen readers (and tests), as an attribute value
       var e = this.getElement();
-      if (e) { e.setAttribute("aria-label", P[this._geoIdx][4]); e.setAttribute("data-place", String(this._geoIdx)); }
+      if (e) { e.setAttribute("aria-label", P[this._geoIdx].name); e.setAttribute("data-place", String(this._geoIdx)); }
     }
-    function popFn(layer) { return popup(layer._geoIdx); }
-    var popupOptions = { maxWidth: 380, minWidth: 220, maxHeight: 320, autoPanPadding: [20, 20] };
-
+    function clusterIcon(c) {  // counts of mentions and of distinct articles under the cluster
+      var ms = c.getAllChildMarkers(), mentions = 0, arts = {}, n = 0;
+      for (var k = 0; k < ms.length; k++) {
+        var p = P[ms[k]._geoIdx];
+        mentions += p.mentions;
+        for (var j = 0; j < p.docs.length; j++) {
+          if (!arts[p.docs[j].doc]) { arts[p.docs[j].doc] = 1; n++; }
+        }
+      }
+      var size = ms.length < 10 ? "small" : ms.length < 100 ? "medium" : "large";
+      var box = document.createElement("div"), span = document.createElement("span");
+      span.appendChild(document.createTextNode(String(mentions)));
+      span.appendChild(el("small", null, n + " art."));
+      box.appendChild(span);
+      var ic = L.divIcon({ html: box.outerHTML, className: "marker-cluster marker-cluster-" + size + " geo-cluster",
+                           iconSize: new L.Point(44, 44) });
+      ic._geoTitle = ms.length + " places, " + plural(mentions, "mention") + " in " + plural(n, "article");
+      return ic;
+    }
     var cluster = L.markerClusterGroup({
-      chunkedLoading: true, chunkInterval: 1000, showCoverageOnHover: false, maxClusterRadius: 45
+      chunkedLoading: true, chunkInterval: 1000, showCoverageOnHover: false, maxClusterRadius: 45,
+      iconCreateFunction: clusterIcon
+    });
+    cluster.on("clustermouseover", function (e) {
+      var ic = e.layer.options.icon, elx = e.layer.getElement && e.layer.getElement();
+      if (elx && ic && ic._geoTitle) { elx.title = ic._geoTitle; }
     });
     var markers = new Array(P.length);
     for (var i = 0; i < P.length; i++) {
       var p = P[i];
-      var m = L.marker([p[0], p[1]], { icon: icon(p[2], p[9]), searchLabel: p[5] || p[4], alt: p[4], riseOnHover: true });
+      var m = L.marker([p.lat, p.lon], {
+        icon: icon(p, markerSize(p.mentions, S.maxMentions)), searchLabel: p.label || p.name, alt: p.name,
+        riseOnHover: true, zIndexOffset: p.focus ? 500 : 0
+      });
       m._geoIdx = i;
       m.on("add", labelIcon);
       markers[i] = m;
@@ -122,7 +273,7 @@
     function bind(m) {
       if (!m._geoBound) {
         m._geoBound = true;
-        m.bindTooltip(tipFn, { direction: "top", offset: [0, -P[m._geoIdx][9] / 2] });
+        m.bindTooltip(tipFn, { direction: "top", offset: [0, -markerSize(P[m._geoIdx].mentions, S.maxMentions) / 2] });
         m.bindPopup(popFn, popupOptions);
       }
       return m;
@@ -136,84 +287,251 @@
     cluster.on("keypress", function (e) {  // Enter on a focused marker (keyboard users)
       if (!e.layer._geoBound && e.originalEvent.keyCode === 13) { bind(e.layer).openPopup(); }
     });
-    map.addLayer(cluster);
+    S.map.addLayer(cluster);
+    S.cluster = cluster; S.markers = markers; S.bind = bind;
+  };
 
-    // Shapes from the gazetteer: rivers as lines, provinces/countries as outlines.
-    var typeGroups = T.map(function (t, k) { var g = L.layerGroup(); g._geoType = k; return g; });
-    var shapes = [];
-    (D.shapes || []).forEach(function (s) {
-      var t = P[s.p][2], st = T[t].shape;
-      var layer = L.geoJSON(s.g, { style: function () { return st; } });
-      layer._geoIdx = s.p;
-      layer.eachLayer(function (part) { part._geoIdx = s.p; });  // popups/tooltips get the part hovered
-      layer.bindTooltip(tipFn, { sticky: true });
-      layer.bindPopup(popFn, popupOptions);
-      layer.on("mouseover", function () { layer.setStyle(T[t].hover); layer.bringToFront(); });
+  // -- shapes ---------------------------------------------------------------------------------------
+
+  geo.shapes = function (S) {
+    var kinds = {};
+    (S.data.kinds || []).forEach(function (k) { kinds[k.key] = k; });
+    (S.data.shapes || []).forEach(function (s) {
+      var t = S.P[s.place].type, kind = kinds[s.kind];
+      var st = kind && kind.style ? kind.style : S.T[t].shape;
+      var hover = kind && kind.hover ? kind.hover : S.T[t].hover;
+      var layer = L.geoJSON(s.geometry, { style: function () { return st; } });
+      layer._geoIdx = s.place;
+      layer._geoKind = s.kind;
+      layer.eachLayer(function (part) { part._geoIdx = s.place; });  // popups/tooltips get the part hovered
+      layer.bindTooltip(S.tipFn || function (l) { return tooltip(S, l._geoIdx); }, { sticky: true });
+      layer.bindPopup(S.popFn || function (l) { return popup(S, l._geoIdx); }, popupOptions);
+      layer.on("mouseover", function () { layer.setStyle(hover); layer.bringToFront(); });
       layer.on("mouseout", function () { layer.setStyle(st); });
-      shapes.push(layer);
-      typeGroups[t].addLayer(layer);
+      S.shapes.push(layer);
+      S.typeGroups[t].addLayer(layer);
     });
+  };
 
-    // Layer control: one overlay per feature type and, for few documents, per document.
-    var typeOn = T.map(function () { return true; });
-    var docOn = DOCS.map(function () { return true; });
-    var docGroups = [];
-    var overlays = {};
-    T.forEach(function (t, k) { overlays[t.label] = typeGroups[k]; typeGroups[k].addTo(map); });
+  // -- heat map -------------------------------------------------------------------------------------
+
+  geo.heat = function (S) {
+    if (!L.heatLayer || !S.P.length) { return; }
+    function points(vis) {
+      var out = [];
+      for (var i = 0; i < S.P.length; i++) {
+        if (!vis || vis[i]) { out.push([S.P[i].lat, S.P[i].lon, S.P[i].mentions]); }
+      }
+      return out;
+    }
+    var heat = L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.3, max: Math.max(1, S.maxMentions / 2) });
+    var pending = true;
+    heat.on("add", function () { if (pending) { pending = false; heat.setLatLngs(points(S.shown)); } });
+    S.onRefresh.push(function (vis) {
+      if (heat._map) { heat.setLatLngs(points(vis)); } else { pending = true; }
+    });
+    S.heat = heat;
+    S.overlays[S.data.heatLabel] = heat;
+  };
+
+  // -- layer control --------------------------------------------------------------------------------
+
+  geo.layers = function (S, baseLayers) {
+    var map = S.map, D = S.data, overlays = {};
+    S.T.forEach(function (t, k) { overlays[t.label] = S.typeGroups[k]; S.typeGroups[k].addTo(map); });
     if (D.docLayers) {
-      DOCS.forEach(function (d, k) {
-        var g = L.layerGroup(); g._geoDoc = k; docGroups.push(g); g.addTo(map); overlays[d.l] = g;
+      S.DOCS.forEach(function (d, k) {
+        var g = L.layerGroup(); g._geoDoc = k; S.docGroups.push(g); g.addTo(map); overlays[d.label] = g;
       });
     }
-    function visible(i) {
-      var p = P[i];
-      if (!typeOn[p[2]]) { return false; }
-      if (!D.docLayers) { return true; }
-      for (var j = 0; j < p[7].length; j++) { if (docOn[p[7][j][0]]) { return true; } }
-      return false;
-    }
-    function refresh() {
-      var vis = [];
-      for (var i = 0; i < P.length; i++) { if (visible(i)) { vis.push(markers[i]); } }
-      cluster.clearLayers();
-      cluster.addLayers(vis);
-      shapes.forEach(function (s) {
-        var g = typeGroups[P[s._geoIdx][2]];
-        if (visible(s._geoIdx)) { g.addLayer(s); } else { g.removeLayer(s); }
-      });
-    }
+    Object.keys(S.overlays).forEach(function (k) { overlays[k] = S.overlays[k]; });
     function toggled(e, on) {
-      if (e.layer._geoType !== undefined) { typeOn[e.layer._geoType] = on; refresh(); }
-      else if (e.layer._geoDoc !== undefined) { docOn[e.layer._geoDoc] = on; refresh(); }
+      if (e.layer._geoType !== undefined) { S.typeOn[e.layer._geoType] = on; S.refresh(); }
+      else if (e.layer._geoDoc !== undefined) { S.docOn[e.layer._geoDoc] = on; S.refresh(); }
     }
     map.on("overlayadd", function (e) { toggled(e, true); });
     map.on("overlayremove", function (e) { toggled(e, false); });
-
     var bases = {};
     (baseLayers || []).forEach(function (b) { bases[b[0]] = b[1]; });
     if (baseLayers && baseLayers.length) { bases[D.offlineLabel] = L.layerGroup(); }
-    L.control.layers(bases, overlays, { collapsed: DOCS.length > 3 || T.length > 4 }).addTo(map);
+    S.layerControl = L.control.layers(bases, overlays, { collapsed: S.DOCS.length > 3 || S.T.length > 4 }).addTo(map);
+  };
 
-    // Search box for places (tips are built as text, never HTML).
-    if (L.Control.Search && P.length) {
-      map.addControl(new L.Control.Search({
-        layer: cluster, propertyName: "searchLabel", initial: false, marker: false,
-        textPlaceholder: "Search places\u2026", textErr: "No such place on this map",
-        buildTip: function (text) { return el("li", null, text); },
-        moveToLocation: function (latlng, title, m) {
-          var mk = latlng.layer;
-          if (mk && cluster.hasLayer(mk)) { cluster.zoomToShowLayer(mk, function () { bind(mk).openPopup(); }); }
-          else { m.setView(latlng, 8); }
-        }
-      }));
+  // -- search ---------------------------------------------------------------------------------------
+
+  geo.search = function (S) {
+    if (!L.Control.Search || !S.P.length) { return; }
+    S.map.addControl(new L.Control.Search({
+      layer: S.cluster, propertyName: "searchLabel", initial: false, marker: false,
+      textPlaceholder: "Search places\u2026", textErr: "No such place on this map",
+      buildTip: function (text) { return el("li", null, text); },
+      moveToLocation: function (latlng, title, m) {
+        var mk = latlng.layer;
+        if (mk && S.cluster.hasLayer(mk)) { S.cluster.zoomToShowLayer(mk, function () { S.bind(mk).openPopup(); }); }
+        else { m.setView(latlng, 8); }
+      }
+    }));
+  };
+
+  // -- time -----------------------------------------------------------------------------------------
+
+  // A "timeline" for leaflet.timeline's slider control: the distinct article days; moving the slider
+  // shows the places of the articles dated up to the chosen day.
+  geo.timeSlider = function (S) {
+    var days = [];
+    S.DOCS.forEach(function (d) { if (d.day !== undefined && days.indexOf(d.day) < 0) { days.push(d.day); } });
+    days.sort(function (a, b) { return a - b; });
+    if (!days.length || !L.timelineSliderControl) { return; }
+    var last = days[days.length - 1];
+    var timeline = {
+      times: days, start: days[0], end: last,
+      setTime: function (t) {
+        var to = t >= last ? null : t;
+        if (to !== S.timeTo) { S.timeTo = to; S.refresh(); }
+      }
+    };
+    var nsteps = Math.max(1, Math.min(1000, Math.round((last - days[0]) / 864e5)));
+    var ctl = L.timelineSliderControl({
+      formatOutput: function (t) { return "up to " + day(t); },  // a number made a date: no article text
+      enableKeyboardControls: false, position: "bottomleft", showTicks: days.length <= 200,
+      steps: nsteps, duration: Math.min(10000, 500 * nsteps)  // play: half a second per day, 10 s at most
+    });
+    ctl.addTo(S.map);
+    ctl.addTimelines(timeline);
+    ctl.setTime(last);
+    ctl.getContainer().classList.add("geo-time");
+    S.timeControl = ctl; S.days = days;
+    S.setTimeTo = function (t) { ctl.setTime(t); };
+  };
+
+  // -- filters panel --------------------------------------------------------------------------------
+
+  geo.filters = function (S) {
+    var D = S.data, ctl = L.control({ position: "topleft" });
+    function checkbox(label, on, change) {
+      var row = el("label", "geo-filter-row"), box = el("input");
+      box.type = "checkbox"; box.checked = on;
+      box.addEventListener("change", function () { change(box.checked); });
+      row.appendChild(box);
+      row.appendChild(document.createTextNode(" " + label));
+      return row;
     }
+    function section(parent, title) {
+      var s = el("fieldset", "geo-filter-section");
+      s.appendChild(el("legend", null, title));
+      parent.appendChild(s);
+      return s;
+    }
+    function build(body) {
+      var types = section(body, "Place types");
+      S.T.forEach(function (t, k) {
+        types.appendChild(checkbox(t.text + " (" + t.count + ")", S.typeOn[k], function (on) {
+          if (S.layerControl) {  // through the layer control's overlays, which stay in step
+            if (on) { S.map.addLayer(S.typeGroups[k]); } else { S.map.removeLayer(S.typeGroups[k]); }
+          } else { S.typeOn[k] = on; S.refresh(); }
+        }));
+      });
+      if (S.P.some(function (p) { return p.focus; })) {
+        types.appendChild(checkbox("Only the articles' focus places", S.focusOnly, function (on) {
+          S.focusOnly = on; S.refresh();
+        }));
+      }
+      if ((D.sources || []).length > 1) {
+        var src = section(body, "Sources");
+        D.sources.forEach(function (name, k) {
+          src.appendChild(checkbox(name, S.sourceOn[k], function (on) { S.sourceOn[k] = on; S.refresh(); }));
+        });
+      }
+      if (S.days && S.days.length > 1) {
+        var dates = section(body, "Dates from");
+        var sel = el("select", "geo-filter-from");
+        sel.appendChild(el("option", null, "the first article")).value = "";
+        S.days.forEach(function (d) { sel.appendChild(el("option", null, day(d))).value = String(d); });
+        sel.addEventListener("change", function () {
+          S.timeFrom = sel.value ? Number(sel.value) : null; S.refresh();
+        });
+        dates.appendChild(sel);
+      }
+      var arts = section(body, "Articles (" + S.DOCS.length + ")");
+      var find = el("input", "geo-filter-find");
+      find.type = "search"; find.placeholder = "Filter the list\u2026";
+      var allRow = el("div", "geo-filter-all");
+      var all = el("button", null, "All"), none = el("button", null, "None");
+      all.type = none.type = "button";
+      allRow.appendChild(all); allRow.appendChild(none);
+      var list = el("div", "geo-filter-list");
+      arts.appendChild(find); arts.appendChild(allRow); arts.appendChild(list);
+      var LIMIT = 200;
+      function setDoc(k, on) {
+        if (S.docGroups[k]) {
+          if (on) { S.map.addLayer(S.docGroups[k]); } else { S.map.removeLayer(S.docGroups[k]); }
+        } else { S.docOn[k] = on; S.refresh(); }
+      }
+      function fill() {
+        while (list.firstChild) { list.removeChild(list.firstChild); }
+        var q = find.value.toLowerCase(), shown = 0, matches = 0;
+        S.DOCS.forEach(function (d, k) {
+          var name = d.title || d.file || "(untitled)";
+          if (q && name.toLowerCase().indexOf(q) < 0 && (d.file || "").toLowerCase().indexOf(q) < 0) { return; }
+          matches++;
+          if (shown >= LIMIT) { return; }
+          shown++;
+          var row = checkbox(name + (d.date ? " \u00b7 " + d.date : ""), S.docOn[k], function (on) { setDoc(k, on); });
+          row.dir = "auto";
+          row.setAttribute("data-doc", String(k));
+          list.appendChild(row);
+        });
+        if (matches > shown) { list.appendChild(el("div", "geo-more", (matches - shown) + " more: narrow the list")); }
+      }
+      function setAll(on) {
+        var q = find.value.toLowerCase();
+        S.DOCS.forEach(function (d, k) {
+          var name = (d.title || d.file || "(untitled)").toLowerCase();
+          if (q && name.indexOf(q) < 0 && (d.file || "").toLowerCase().indexOf(q) < 0) { return; }
+          if (S.docGroups[k]) { setDoc(k, on); } else { S.docOn[k] = on; }
+        });
+        S.refresh(); fill();
+      }
+      all.addEventListener("click", function () { setAll(true); });
+      none.addEventListener("click", function () { setAll(false); });
+      find.addEventListener("input", fill);
+      fill();
+    }
+    ctl.onAdd = function () {
+      var box = el("div", "geo-filters leaflet-bar");
+      var toggle = el("button", "geo-filters-toggle", "Filters");
+      toggle.type = "button"; toggle.setAttribute("aria-expanded", "false");
+      var body = el("div", "geo-filters-body");
+      body.hidden = true;
+      var built = false;
+      toggle.addEventListener("click", function () {
+        if (!built) { build(body); built = true; }  // built when first opened: big maps stay quick to paint
+        body.hidden = !body.hidden;
+        toggle.setAttribute("aria-expanded", String(!body.hidden));
+      });
+      box.appendChild(toggle); box.appendChild(body);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    ctl.addTo(S.map);
+    // keep the panel's checkboxes in step with the layer control
+    S.map.on("overlayadd overlayremove", function (e) {
+      var k = e.layer._geoDoc;
+      if (k === undefined) { return; }
+      var box = document.querySelector(".geo-filter-list [data-doc='" + k + "'] input");
+      if (box) { box.checked = e.type === "overlayadd"; }
+    });
+  };
 
-    // Legend.
-    var legend = L.control({ position: "bottomright" });
+  // -- legend, title, view ----------------------------------------------------------------------------
+
+  geo.legend = function (S) {
+    var D = S.data, legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var box = el("div", "geo-legend leaflet-bar");
       box.appendChild(el("div", "geo-legend-title", "Places"));
-      T.forEach(function (t) {
+      S.T.forEach(function (t) {
         var row = el("div", "geo-legend-row");
         var sw = el("span", "geo-mk geo-" + t.key);
         sw.appendChild(el("i"));
@@ -221,42 +539,52 @@
         row.appendChild(document.createTextNode(t.text + " (" + t.count + ")"));
         box.appendChild(row);
       });
-      var kinds = D.shapeKinds || [];
-      if (kinds.indexOf("line") >= 0) {
-        var r1 = el("div", "geo-legend-row");
-        r1.appendChild(el("span", "geo-legend-line"));
-        r1.appendChild(document.createTextNode("River (line)"));
-        box.appendChild(r1);
+      if (S.P.some(function (p) { return p.focus; })) {
+        var fr = el("div", "geo-legend-row");
+        var fs = el("span", "geo-mk geo-city geo-focus");
+        fs.appendChild(el("i"));
+        fr.appendChild(fs);
+        fr.appendChild(document.createTextNode("Ringed: the focus of an article"));
+        box.appendChild(fr);
       }
-      if (kinds.indexOf("area") >= 0) {
-        var r2 = el("div", "geo-legend-row");
-        r2.appendChild(el("span", "geo-legend-area"));
-        r2.appendChild(document.createTextNode("Country / province / area outline"));
-        box.appendChild(r2);
-      }
-      box.appendChild(el("div", "geo-legend-note", "Marker size: number of mentions; numbered circles group nearby places."));
+      (D.kinds || []).forEach(function (k) {
+        var row = el("div", "geo-legend-row");
+        var sw = el("span", "geo-legend-shape geo-legend-" + k.key);
+        if (k.style) {
+          sw.style.borderColor = k.style.color;
+          if (k.style.fillColor) { sw.style.background = k.style.fillColor; }
+        }
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(k.text));
+        box.appendChild(row);
+      });
+      box.appendChild(el("div", "geo-legend-note",
+        "Marker size: number of mentions; circles group nearby places (mentions, articles)."));
       return box;
     };
-    legend.addTo(map);
+    legend.addTo(S.map);
+  };
 
-    if (D.title) {
-      var titleCtl = L.control({ position: "topright" });
-      titleCtl.onAdd = function () { return el("div", "geo-title-box leaflet-bar", D.title); };
-      titleCtl.addTo(map);
-    }
+  geo.title = function (S) {
+    if (!S.data.title) { return; }
+    var titleCtl = L.control({ position: "topright" });
+    titleCtl.onAdd = function () { return el("div", "geo-title-box leaflet-bar", S.data.title); };
+    titleCtl.addTo(S.map);
+  };
 
-    if (D.bounds) { map.fitBounds(D.bounds, { padding: [30, 30], maxZoom: 9, animate: false }); }
-
-    cluster.addLayers(markers);
-    window.geoMapState = {
-      map: map, cluster: cluster, markers: markers, shapes: shapes, data: D, bind: bind,
-      open: function (i) {  // show place i (zooming into its cluster) with its popup open
-        return new Promise(function (resolve) {
-          var mk = bind(markers[i]);
-          cluster.zoomToShowLayer(mk, function () { mk.openPopup(); resolve(i); });
-        });
-      }
+  geo.view = function (S) {
+    var D = S.data, b = D.focusBounds || D.bounds;
+    if (b) { S.map.fitBounds(b, { padding: [30, 30], maxZoom: 9, animate: false }); }
+    S.ready = true;
+    S.refresh();  // adds the markers (all, unless a filter starts narrowed)
+    S.open = function (i) {  // show place i (zooming into its cluster) with its popup open
+      return new Promise(function (resolve) {
+        var mk = S.bind(S.markers[i]);
+        if (!S.cluster.hasLayer(mk)) { resolve(null); return; }  // hidden by a filter
+        S.cluster.zoomToShowLayer(mk, function () { mk.openPopup(); resolve(i); });
+      });
     };
-    return window.geoMapState;
+    window.geoMapState = S;
+    return S;
   };
 })();

@@ -1,0 +1,171 @@
+"""HTML pages: the main content, title, date and declared charset.
+
+Main content (issue 13.3): the page's article is found by trafilatura (a library made for it), so
+navigation menus, sidebars, footers and "most read" boxes are not read; the text kept is the page's
+visible text (:func:`html_to_text`: blocks as paragraphs, whitespace collapsed as a browser does)
+restricted to the blocks trafilatura judged to be content. When trafilatura finds nothing (or is
+not installed) the whole visible text is kept, as before. Mention offsets index into the text kept.
+Title: ``<title>``, else ``og:title``, else the first ``<h1>``, else the first line of the text.
+Date: see :mod:`geo.documents.dates`.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Callable
+
+from geo.types import Document
+
+from .dates import dateline_date, html_date
+from .decoding import SNIFF_BYTES, _decode_or_raise
+from .errors import DocumentError, log
+from .text import _first_line_title
+
+_HTML_HEAD = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "head")
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tr", "ul", "caption", "title",
+}
+_CELL_TAGS = {"td", "th"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    h = head.lstrip(codecs.BOM_UTF8)
+    return bool(_HTML_HEAD.match(h[:2048]))
+
+
+def _html_document(data: bytes, name: str, *, warn: Callable[[str, str], None]) -> Document:
+    from bs4.dammit import EncodingDetector
+
+    declared = EncodingDetector.find_declared_encoding(data[:SNIFF_BYTES], is_html=True)
+    markup = _decode_or_raise(data, name, warn, declared=declared)
+    title, text, date = html_article(markup)
+    if not text.strip():
+        raise DocumentError(name, "no visible text in the HTML page", kind="empty")
+    return Document(id=name, text=text, title=title or _first_line_title(text), path=name,
+                    date=date or dateline_date(text))
+
+
+def html_article(markup: str) -> tuple[str, str, str | None]:
+    """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring)."""
+    soup = _clean_soup(markup)
+    title, date = _title(soup), html_date(soup)
+    _drop_invisible(soup)
+    cleaned = str(soup)
+    visible = _soup_text(soup)
+    return title, _main_content(cleaned, visible) or visible, date
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _norm(s: str) -> str:
+    return _NON_WORD.sub(" ", s.lower()).strip()
+
+
+def _main_content(cleaned: str, visible: str) -> str | None:
+    """The blocks of ``visible`` that trafilatura finds in the page's main content, or None.
+
+    A block is kept when it is one of trafilatura's paragraphs, or (four words or more) lies inside
+    its text, compared on words only; so a menu item "Europe" is not kept because the article says
+    "Europe" somewhere."""
+    try:
+        import trafilatura
+    except Exception:  # not installed, or a broken install (e.g. lxml without lxml_html_clean)
+        log.debug("trafilatura unavailable; HTML read as its whole visible text", exc_info=True)
+        return None
+    try:
+        extracted = trafilatura.extract(cleaned, include_comments=False, include_tables=True,
+                                        include_images=False, deduplicate=False)
+    except Exception:  # a page trafilatura chokes on is read whole, as before
+        log.debug("trafilatura failed; HTML read as its whole visible text", exc_info=True)
+        return None
+    if not extracted or not extracted.strip():
+        return None
+    paragraphs = {_norm(line) for line in extracted.split("\n")} - {""}
+    joined = " " + " ".join(_norm(line) for line in extracted.split("\n")) + " "
+    kept = []
+    for block in visible.split("\n\n"):
+        n = _norm(block)
+        if n and (n in paragraphs or (len(n.split()) >= 4 and f" {n} " in joined)):
+            kept.append(block)
+    return "\n\n".join(kept) or None
+
+
+def _clean_soup(markup: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(markup, "html.parser")
+
+
+def _title(soup) -> str:
+    def clean(s: str | None) -> str:
+        return " ".join((s or "").split())
+
+    tag = soup.find("title")
+    if tag and clean(tag.get_text(" ")):
+        return clean(tag.get_text(" "))
+    for meta in soup.find_all("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
+            if clean(meta.get("content")):
+                return clean(meta.get("content"))
+    h1 = soup.find("h1")
+    return clean(h1.get_text(" ")) if h1 else ""
+
+
+def _drop_invisible(soup) -> None:
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        attrs = tag.attrs or {}
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(str(attrs.get("style", ""))):
+            tag.decompose()
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """Return ``(title, visible_text)`` of an HTML page: all of its visible text (no main-content choice).
+
+    Scripts, styles, templates, ``hidden``/``display:none`` elements and comments are dropped;
+    block elements become paragraph breaks, inline whitespace is collapsed as a browser would.
+    """
+    soup = _clean_soup(markup)
+    title_tag = soup.find("title")
+    title = " ".join(title_tag.get_text(" ").split()) if title_tag else ""
+    _drop_invisible(soup)
+    return title, _soup_text(soup)
+
+
+def _soup_text(soup) -> str:
+    from bs4 import NavigableString
+
+    pres: list[str] = []
+    for tag in soup.find_all(True):
+        n = tag.name
+        if n == "br":
+            tag.replace_with(NavigableString("\n"))
+        elif n == "pre":
+            # keep preformatted text's line breaks: protect them from whitespace collapsing
+            pres.append(tag.get_text())
+            tag.replace_with(NavigableString(f"\n\n\x00pre{len(pres) - 1}\x00\n\n"))
+        elif n in _BLOCK_TAGS:
+            tag.insert_before(NavigableString("\n\n"))
+            tag.insert_after(NavigableString("\n\n"))
+        elif n in _CELL_TAGS:
+            tag.insert_after(NavigableString("\t"))
+    raw = soup.get_text()
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        line = " ".join(line.replace("\xa0", " ").split())
+        lines.append(line)
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    for i, pre in enumerate(pres):
+        text = text.replace(f"\x00pre{i}\x00", pre.strip("\n"))
+    return text
+

@@ -1,0 +1,221 @@
+"""The geocoder interface, the geopy-backed provider base class and the helpers every layer shares.
+
+A geocoder is anything with ``geocode(name, *, country_codes=None) -> Place | None`` and
+``close()`` (:class:`Geocoder`). Providers (one module each: :mod:`.nominatim`, :mod:`.photon`,
+:mod:`.pelias`) subclass :class:`GeopyGeocoder`: they send one request through geopy's client for
+their service and turn its raw answer into a :class:`~geo.types.Place`. A provider *raises* geopy's
+exceptions (``geopy.exc.GeocoderServiceError`` and subclasses) for failures and returns None for
+"no such place"; the wrappers (:mod:`.cache`, :mod:`.ratelimit`, :mod:`.retry`, :mod:`.breaker`,
+:mod:`.deadline`) keep that contract, and the front object built by
+:func:`geo.geocoders.make_geocoder` turns failures into None.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence, runtime_checkable
+from urllib.parse import urlsplit
+
+from geo.types import Place
+
+DEFAULT_TIMEOUT = 5.0
+
+
+class GeocoderConfigError(ValueError):
+    """Bad geocoder settings (unknown service, bad URL, missing URL for Pelias...)."""
+
+
+@runtime_checkable
+class Geocoder(Protocol):
+    """What the resolver needs from a geocoder."""
+
+    def geocode(self, name: str, *, country_codes: Sequence[str] | None = None) -> Place | None:
+        """The best place for ``name`` (optionally within ``country_codes``), or None."""
+
+    def close(self) -> None:
+        """Release connections and files."""
+
+
+def normalize_query(name: str, country_codes: Iterable[str] | None = None) -> tuple[str, list[str]]:
+    """(query with its whitespace collapsed, sorted distinct lower-case country codes)."""
+    query = " ".join(str(name).split())
+    ccs = sorted({c.strip().lower() for c in country_codes or () if c and c.strip()})
+    return query, ccs
+
+
+def default_user_agent() -> str:
+    """``geo/<version> (news-to-map tool; geopy/<version>)``: identifies this application."""
+    from geopy import __version__ as geopy_version
+
+    from geo import __version__
+
+    return f"geo/{__version__} (news-to-map tool; geopy/{geopy_version})"
+
+
+def default_cache_dir() -> Path:
+    """``$GEO_CACHE_DIR/geocoder`` if set, else ``platformdirs.user_cache_dir("geo")/geocoder``."""
+    root = os.environ.get("GEO_CACHE_DIR")
+    if root:
+        return Path(root).expanduser() / "geocoder"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geo")) / "geocoder"
+
+
+def float_or(value: Any, default: float = 0.0) -> float:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return default
+    return f if f == f else default
+
+
+def upper_or_none(cc: Any) -> str | None:
+    return cc.upper() if isinstance(cc, str) and cc.strip() else None
+
+
+def in_range(lat: float, lon: float) -> bool:
+    return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+
+
+# API paths a user may include in a service URL; stripped so that geopy can add its own.
+_API_SUFFIXES = ("/search", "/api", "/v1/search", "/v1")
+
+
+def parse_endpoint(url: str | None, *, public_host: str | None, service: str,
+                   public_hosts: Iterable[str] = ()) -> tuple[str, str, bool]:
+    """(scheme, domain[/path], is_public) for a service and an optional URL."""
+    if not url:
+        if not public_host:
+            raise GeocoderConfigError(f"the {service} geocoder needs a URL (--geocoder-url or GEO_GEOCODER_URL)")
+        return "https", public_host, True
+    text = url.strip()
+    if "://" not in text:
+        local = text.startswith(("localhost", "127.", "[::1]"))
+        text = ("http://" if local else "https://") + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise GeocoderConfigError(f"geocoder URL {url!r} is not an http(s) URL")
+    path = parts.path.rstrip("/")
+    for suffix in _API_SUFFIXES:
+        if path.endswith(suffix):  # accept a URL that already names the API path
+            path = path[: -len(suffix)]
+            break
+    public = parts.netloc.lower() in set(public_hosts) | ({public_host} if public_host else set())
+    return parts.scheme, parts.netloc + path, public
+
+
+def adapter_factory() -> Callable:
+    """geopy adapter without hidden transport retries (a hung server must cost one timeout)."""
+    from geopy.adapters import RequestsAdapter, URLLibAdapter
+
+    if RequestsAdapter.is_available:
+        return functools.partial(RequestsAdapter, max_retries=0)
+    return URLLibAdapter
+
+
+class GeopyGeocoder:
+    """One provider: geopy's client for the service, and its raw answers turned into Places.
+
+    Subclasses set :attr:`service` (the registry name), :attr:`public_host` (None when the service
+    has no public server) and implement :meth:`make_client`, :meth:`request_options` and
+    :meth:`to_place`. ``geocode`` sends exactly one request; geopy's exceptions propagate.
+    """
+
+    service: ClassVar[str] = ""
+    public_host: ClassVar[str | None] = None
+
+    def __init__(self, *, url: str | None = None, user_agent: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, language: str | None = "en") -> None:
+        from geopy.exc import ConfigurationError
+
+        from .registry import public_hosts
+
+        self.timeout = float(timeout)
+        if not self.timeout > 0:
+            raise GeocoderConfigError(f"geocoder timeout must be positive, not {timeout}")
+        self.scheme, self.domain, self.public = parse_endpoint(
+            url, public_host=self.public_host, service=self.service, public_hosts=public_hosts().values())
+        self.endpoint = f"{self.scheme}://{self.domain}"
+        self.language = language or ""
+        self.user_agent = user_agent or default_user_agent()
+        self.requests = 0  # HTTP requests sent
+        try:
+            self.client = self.make_client(domain=self.domain, scheme=self.scheme, user_agent=self.user_agent,
+                                           timeout=self.timeout, adapter_factory=adapter_factory())
+        except ConfigurationError as exc:
+            raise GeocoderConfigError(f"geocoder settings rejected: {exc}") from None
+
+    # -- what a provider defines --------------------------------------------------------------
+    def make_client(self, **kwargs: Any) -> Any:
+        """The geopy geocoder instance for this service."""
+        raise NotImplementedError
+
+    def request_options(self, country_codes: list[str]) -> dict[str, Any]:
+        """Keyword arguments for the geopy client's ``geocode`` (besides the query and timeout)."""
+        raise NotImplementedError
+
+    @classmethod
+    def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
+        """One raw answer (geopy ``Location.raw``) as a Place; None if unusable."""
+        raise NotImplementedError
+
+    # -- the Geocoder protocol ----------------------------------------------------------------
+    def geocode(self, name: str, *, country_codes: Sequence[str] | None = None) -> Place | None:
+        query, ccs = normalize_query(name, country_codes)
+        if not query:
+            return None
+        self.requests += 1
+        locations = self.client.geocode(query, exactly_one=False, timeout=self.timeout,
+                                        **self.request_options(ccs)) or []
+        for loc in locations:
+            place = self.to_place(getattr(loc, "raw", None), query=query)
+            if place is None:
+                continue
+            if ccs and place.country_code and place.country_code.lower() not in ccs:
+                continue
+            return place
+        return None
+
+    def close(self) -> None:
+        try:
+            self.client.__exit__(None, None, None)
+        except Exception:  # pragma: no cover - best effort
+            pass
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.endpoint!r})"
+
+
+class GeocoderWrapper:
+    """Base of the wrappers: holds ``inner`` and passes unknown attributes (``endpoint``,
+    ``timeout``, ``service``...) and ``close()`` through to it."""
+
+    def __init__(self, inner: Geocoder) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "inner":  # not set yet (during unpickling or a failed __init__)
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def geocode(self, name: str, *, country_codes: Sequence[str] | None = None) -> Place | None:
+        return self.inner.geocode(name, country_codes=country_codes)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def layers(self) -> list[Any]:
+        """This wrapper and everything inside it, outermost first."""
+        out: list[Any] = [self]
+        inner: Any = self.inner
+        while True:
+            out.append(inner)
+            if not isinstance(inner, GeocoderWrapper):
+                return out
+            inner = inner.inner
+
+    def find(self, kind: type) -> Any | None:
+        """The first layer (this one or an inner one) that is a ``kind``."""
+        return next((layer for layer in self.layers() if isinstance(layer, kind)), None)

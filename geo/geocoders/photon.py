@@ -1,0 +1,47 @@
+"""Photon (komoot's OSM geocoder; public server or self-hosted) through geopy's client."""
+from __future__ import annotations
+
+from typing import Any
+
+from geo.types import Place
+
+from .base import GeopyGeocoder, float_or, in_range, upper_or_none
+from .osm import osm_feature
+
+_OSM_TYPES = {"N": "node", "W": "way", "R": "relation"}
+
+
+class PhotonGeocoder(GeopyGeocoder):
+    """``GET /api?q=...&limit=1`` (5 candidates when filtering by country: Photon has no country filter)."""
+
+    service = "photon"
+    public_host = "photon.komoot.io"
+
+    def make_client(self, **kwargs: Any) -> Any:
+        from geopy.geocoders import Photon
+
+        return Photon(**kwargs)
+
+    def request_options(self, country_codes: list[str]) -> dict[str, Any]:
+        options: dict[str, Any] = {"limit": 5 if country_codes else 1}
+        if self.language:
+            options["language"] = self.language
+        return options
+
+    @classmethod
+    def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
+        if not isinstance(raw, dict):
+            return None
+        props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+        coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
+        lon, lat = float_or(coords[0], float("nan")), float_or(coords[1], float("nan"))
+        if not in_range(lat, lon):
+            return None
+        fclass, fcode = osm_feature(props.get("osm_key"), props.get("osm_value"), props.get("type"))
+        name = props.get("name") or query
+        osm_type = _OSM_TYPES.get(str(props.get("osm_type")), props.get("osm_type"))
+        pid = f"osm:{osm_type}:{props.get('osm_id')}" if props.get("osm_id") is not None else f"photon:{name}"
+        admin1 = props.get("state")
+        return Place(id=str(pid), name=str(name), lat=lat, lon=lon, feature_class=fclass, feature_code=fcode,
+                     country_code=upper_or_none(props.get("countrycode")),
+                     admin1=str(admin1) if admin1 else None, importance=0.0)

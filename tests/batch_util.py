@@ -1,0 +1,109 @@
+"""Shared helpers of the batch tests: a small news-like corpus in every batch input format."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_LEADS = [
+    "ALEPPO, Syria (Reuters) - An aid convoy reached Aleppo on Tuesday after talks in Damascus.",
+    "Fighting continued near Deir Ezzor, east of the Euphrates, as families fled toward Raqqa.",
+    "GAINESVILLE, Ga. - Heavy rain flooded Gainesville and Atlanta, Georgia, on Monday.",
+    "Envoys from Norway met their counterparts in Tirana, Albania, before flying on to Oslo.",
+    "Floods reached Alexandria, Louisiana, and the Red River rose near Shreveport.",
+    "The mayor of Paris said Lyon and Marseille would share the cost with the French state.",
+    "Officials in Nairobi said the drought had spread from Kenya into Somalia and Ethiopia.",
+    "Protesters gathered in Santiago, Chile, while talks continued in Buenos Aires.",
+    "A ferry sank off the coast of Sicily, south of Naples; survivors were taken to Palermo.",
+    "Wildfires near Sacramento, California, forced thousands to leave their homes in Nevada County.",
+    "Ministers from India and Pakistan met in Geneva, Switzerland, to discuss Kashmir.",
+    "Snow closed roads between Denver and Boulder, Colorado, and flights into Chicago were cut.",
+]
+_TAILS = [
+    "Officials in Moscow denied any role; the Syrian Red Crescent said Homs was next.",
+    "Residents of Springfield, Illinois, were told to boil their water.",
+    "The Danube was expected to crest near Budapest and Vienna later in the week.",
+    "Talks will resume in Cairo, Egypt, after a pause in Beirut.",
+    "",
+]
+
+
+def articles(n: int = 36) -> list[dict]:
+    """``n`` short articles (title, text, url, date), deterministic."""
+    out = []
+    for i in range(n):
+        lead = _LEADS[i % len(_LEADS)]
+        tail = _TAILS[(i // len(_LEADS) + i) % len(_TAILS)]
+        title = (f"Report {i}: " + lead.split(" - ")[-1].split(",")[0][:40]).strip()
+        text = f"{title}\n\n{lead} {tail}".rstrip() + "\n"
+        out.append({"key": f"art-{i:03d}", "title": title, "body": text, "url": f"https://example.org/{i}",
+                    "date": f"2026-01-{1 + i % 28:02d}"})
+    return out
+
+
+def write_folder(path: Path, arts: list[dict]) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for a in arts:
+        (path / f"{a['key']}.txt").write_text(a["body"], encoding="utf-8")
+    return path
+
+
+def write_jsonl(path: Path, arts: list[dict], *, gz: bool = False) -> Path:
+    lines = "".join(json.dumps({"text": a["body"], "title": a["title"], "url": a["url"], "date": a["date"]},
+                               ensure_ascii=False) + "\n" for a in arts)
+    if gz:
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(lines)
+    else:
+        path.write_text(lines, encoding="utf-8")
+    return path
+
+
+def write_parquet(path: Path, arts: list[dict], *, row_group_size: int = 7) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"key": [a["key"] for a in arts], "body": [a["body"] for a in arts],
+                      "title": [a["title"] for a in arts], "url": [a["url"] for a in arts],
+                      "date": [a["date"] for a in arts]})
+    pq.write_table(table, path, row_group_size=row_group_size)
+    return path
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(ROOT) + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+    return e
+
+
+def geo(*args, cwd=ROOT, timeout=300):
+    return subprocess.run([sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, env=env())
+
+
+def part_lines(out: Path, suffix: str = ".jsonl") -> list[str]:
+    """All lines of a run's partition files, in partition order."""
+    lines: list[str] = []
+    for f in sorted(out.glob(f"part-*{suffix}")):
+        lines += f.read_text(encoding="utf-8").splitlines(keepends=True)
+    return lines
+
+
+def strip_result_fields(line: str) -> str:
+    """A batch result line as plain ``geo extract`` writes it (without place_id / sentence)."""
+    rec = json.loads(line)
+    for m in rec["mentions"]:
+        for k in ("place_id", "sentence", "sentence_start"):
+            m.pop(k, None)
+    from geo.render.export import jsonl_line
+
+    return jsonl_line(rec)
+
+
+def by_document(lines: list[str]) -> list[str]:
+    return sorted(lines, key=lambda ln: (json.loads(ln)["id"], ln))

@@ -1,0 +1,220 @@
+"""Batch mode without a cluster: partition planning and reading, resume, GeoParquet, maps from results."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from batch_util import (articles, by_document, geo, part_lines, strip_result_fields, write_folder, write_jsonl,
+                        write_parquet)
+from geo.batch.sources import plan_partitions, read_partition
+from geo.documents import iter_documents
+
+
+# ---- planning and reading (no pipeline) ----------------------------------------------------------
+
+def _read_all(specs, errors=None):
+    docs = []
+    for s in specs:
+        docs += list(read_partition(s, on_error=(errors.append if errors is not None else None)))
+    return docs
+
+
+def test_jsonl_partitions_read_back_the_same_documents_as_one_stream(tmp_path):
+    f = write_jsonl(tmp_path / "a.jsonl", articles(23))
+    with open(f, "a", encoding="utf-8") as fh:  # a blank line and a bad line: skipped / reported, as in one process
+        fh.write("\n{not json\n")
+    specs = plan_partitions([str(f)], partition_size=5)
+    assert [(s.start, s.stop) for s in specs] == [(0, 5), (5, 10), (10, 15), (15, 20), (20, 25)]
+    errors: list = []
+    docs = _read_all(specs, errors)
+    one_errors: list = []
+    one = list(iter_documents([str(f)], on_error=one_errors.append))
+    assert docs == one and len(docs) == 23
+    assert [str(e) for e in errors] == [str(e) for e in one_errors] and f"{f}#25" in str(errors[0])
+
+
+def test_gzip_and_parquet_inputs_with_text_and_id_fields(tmp_path):
+    arts = articles(17)
+    gz = write_jsonl(tmp_path / "a.jsonl.gz", arts, gz=True)
+    pq = write_parquet(tmp_path / "a.parquet", arts, row_group_size=4)
+    g_specs = plan_partitions([str(gz)], partition_size=6)
+    assert [(s.kind, s.start, s.stop) for s in g_specs] == [("jsonl.gz", 0, 6), ("jsonl.gz", 6, 12),
+                                                           ("jsonl.gz", 12, 17)]
+    g_docs = _read_all(g_specs)
+    assert [d.id for d in g_docs] == [f"{gz}#{i}" for i in range(1, 18)]
+    assert [d.text for d in g_docs] == [a["body"] for a in arts] and g_docs[3].url == arts[3]["url"]
+
+    p_specs = plan_partitions([str(pq)], partition_size=5, text_field="body", id_field="key")
+    assert [(s.start, s.stop) for s in p_specs] == [(0, 5), (5, 10), (10, 15), (15, 17)]
+    p_docs = _read_all(p_specs)  # partitions cross row groups of 4 rows
+    assert [d.id for d in p_docs] == [a["key"] for a in arts]
+    assert [d.text for d in p_docs] == [a["body"] for a in arts]
+    assert [(d.title, d.date, d.path) for d in p_docs] == [(a["title"], a["date"], str(pq)) for a in arts]
+
+    errors: list = []
+    assert _read_all(plan_partitions([str(pq)], partition_size=50, text_field="nope"), errors) == []
+    assert "nope" in str(errors[0]) and str(pq) in str(errors[0])
+
+
+def test_folders_keep_file_order_and_names_are_deterministic(tmp_path):
+    folder = write_folder(tmp_path / "in", articles(11))
+    write_jsonl(folder / "more.jsonl.gz", articles(3), gz=True)  # found in folders, unlike plain geo.documents
+    errors: list = []
+    specs = plan_partitions([str(folder), str(tmp_path / "missing.txt")], partition_size=4, on_error=errors.append)
+    assert [s.kind for s in specs] == ["files", "files", "files", "jsonl.gz", "files"]
+    assert [len(s.paths) for s in specs] == [4, 4, 3, 1, 1]
+    again = plan_partitions([str(folder), str(tmp_path / "missing.txt")], partition_size=4)
+    assert [s.name for s in specs] == [s.name for s in again]
+    assert len({s.name for s in specs}) == len(specs) and specs[0].name.startswith("part-00000-")
+    bad: list = []
+    docs = _read_all(specs, bad)
+    assert len(docs) == 14 and "missing.txt" in str(bad[0])
+    assert plan_partitions([str(folder)], partition_size=5)[0].name != specs[0].name  # other range, other name
+
+
+# ---- the local engine: resume, manifest, formats --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("local")
+    src = write_jsonl(tmp / "news.jsonl", articles(20))
+    out = tmp / "out"
+    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    return src, out, proc
+
+
+def test_local_engine_writes_one_file_per_partition_with_the_contract(local_run):
+    src, out, proc = local_run
+    parts = sorted(out.glob("part-*.jsonl"))
+    assert len(parts) == 4 and "4 partitions" in proc.stderr
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is True and man["totals"]["docs"] == 20 and man["partitions"] == 4
+    lines = part_lines(out)
+    assert [json.loads(ln)["id"] for ln in lines] == [f"{src}#{i}" for i in range(1, 21)]
+    one = geo("extract", src, "--offline", "-q")  # the plain one-process output, field for field
+    assert one.returncode == 0
+    assert [strip_result_fields(ln) for ln in lines] == one.stdout.splitlines(keepends=True)
+    texts = {json.loads(ln)["id"]: a["body"] for ln, a in zip(lines, articles(20))}
+    for ln in lines:
+        rec = json.loads(ln)
+        for m in rec["mentions"]:
+            s = m["sentence"]
+            assert s[m["start"] - m["sentence_start"]:m["end"] - m["sentence_start"]] == m["text"]
+            assert texts[rec["id"]][m["sentence_start"]:m["sentence_start"] + len(s)] == s
+            assert (m["place_id"] is None) == (m["lat"] is None)
+
+
+def test_rerun_skips_finished_partitions_and_redoes_a_lost_one(local_run, tmp_path):
+    src, out, _ = local_run
+    before = {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")}
+    lost = sorted(before)[2]
+    (out / lost).unlink()
+    (out / f".{lost}.123.tmp").write_text("half a partition")  # what a killed worker leaves
+    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 already done, 1 run" in proc.stderr
+    assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
+    assert not list(out.glob(".*.tmp"))
+    # other options into the same folder: refused, nothing touched
+    proc = geo("extract", src, "--engine", "local", "--partition-size", 6, "-o", out, "--model", "xx_other")
+    assert proc.returncode == 1 and "other options" in proc.stderr and "model" in proc.stderr
+    assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
+
+
+def test_usage_errors_are_clear(tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", articles(2))
+    proc = geo("extract", src, "--engine", "local", "--offline")
+    assert proc.returncode == 2 and "-o DIR" in proc.stderr
+    proc = geo("extract", src, "--engine", "local", "--format", "csv", "-o", tmp_path / "o", "--offline")
+    assert proc.returncode == 2 and "jsonl or parquet" in proc.stderr
+    proc = geo("extract", src, "--engine", "dask", "--scheduler", "localhost:1", "-o", tmp_path / "o", "--offline")
+    assert proc.returncode == 2 and "tcp://" in proc.stderr
+
+
+def test_geoparquet_output_is_read_by_geopandas_and_duckdb(tmp_path):
+    import duckdb
+    import geopandas as gpd
+
+    src = write_parquet(tmp_path / "news.parquet", articles(14), row_group_size=5)
+    out = tmp_path / "gpq"
+    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 5, "--format", "parquet",
+               "--text-field", "body", "--id-field", "key", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    jl = tmp_path / "jl"
+    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 5,
+               "--text-field", "body", "--id-field", "key", "-o", jl)
+    assert proc.returncode == 0, proc.stderr
+    mentions = [(rec["id"], m) for rec in map(json.loads, part_lines(jl)) for m in rec["mentions"]]
+    files = sorted(out.glob("part-*.parquet"))
+    assert len(files) == 3
+    gdf = gpd.read_parquet(files[0])
+    assert gdf.crs.to_epsg() == 4326 and gdf.geometry.name == "geometry"
+    whole = gpd.GeoDataFrame(__import__("pandas").concat([gpd.read_parquet(f) for f in files], ignore_index=True))
+    assert len(whole) == len(mentions) > 14
+    for (doc_id, m), (_, row) in zip(mentions, whole.iterrows()):
+        assert row["id"] == doc_id and row["text"] == m["text"] and row["start"] == m["start"]
+        assert row["sentence"] == m["sentence"] and row["why"] == m["why"]
+        if m["lat"] is None:
+            assert row.geometry is None
+        else:
+            assert (row.geometry.x, row.geometry.y) == (m["lon"], m["lat"])
+    con = duckdb.connect()
+    glob = str(out / "part-*.parquet")
+    n, = con.execute(f"SELECT count(*) FROM read_parquet('{glob}')").fetchone()
+    assert n == len(mentions)
+    top = con.execute(f"SELECT name, count(*) c FROM read_parquet('{glob}') WHERE lat IS NOT NULL "
+                      f"GROUP BY name ORDER BY c DESC, name LIMIT 1").fetchone()
+    names = [m["name"] for _, m in mentions if m["name"]]
+    assert top[1] == max(names.count(x) for x in set(names))
+    geo_meta = con.execute(f"SELECT value FROM parquet_kv_metadata('{files[0]}') WHERE key = 'geo'").fetchone()
+    meta = json.loads(geo_meta[0])
+    assert meta["primary_column"] == "geometry" and meta["columns"]["geometry"]["encoding"] == "WKB"
+    assert meta["version"].startswith("1.") and "Point" in meta["columns"]["geometry"]["geometry_types"]
+
+
+def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
+    """Streaming aggregation over stored results gives the same places, counts and snippets."""
+    from geo.batch.sources import iter_batch_documents
+    from geo.gazetteer import Gazetteer
+    from geo.pipeline import Pipeline
+    from geo.render.aggregate import Aggregator
+    from geo.results import aggregate_results
+
+    src, out, _ = local_run
+    gz = Gazetteer.open(progress=False)
+    pipe = Pipeline(gazetteer=gz, progress=False)
+    agg = Aggregator(3, documents=20)
+    for pd in pipe.parse(iter_batch_documents([str(src)])):
+        agg.add(pd)
+    want = agg.entries()
+    got, summary = aggregate_results([str(out)], snippets=20, gazetteer=gz)
+    assert summary.documents == 20 and len(got) == len(want) > 10
+
+    def view(entries):
+        return [(e.place.id, e.place.name, e.mentions, e.document_count, e.names,
+                 [(dm.document.id, dm.mentions, [s.parts for s in dm.snippets]) for dm in e.documents])
+                for e in entries]
+
+    assert view(got) == view(want)
+    proc = geo("map", out, "-o", tmp_path / "m", "--offline", "--tiles", "none")
+    assert proc.returncode == 0, proc.stderr
+    assert f"20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
+    html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
+    assert want[0].place.name in html
+
+
+def test_partition_names_travel_with_the_spec(tmp_path, monkeypatch):
+    """A worker with another working directory (or host) writes under the name the driver planned."""
+    import pickle
+
+    monkeypatch.chdir(tmp_path)
+    write_folder(tmp_path / "in", articles(3))
+    specs = plan_partitions(["in"], partition_size=2)
+    names = [s.name for s in specs]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert [pickle.loads(pickle.dumps(s)).name for s in specs] == names

@@ -1,0 +1,365 @@
+"""Each geocoder wrapper alone, around a scripted fake geocoder; the registry; the providers bare.
+
+(The composed fallback against real HTTP is tests/test_fallback.py.)
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from geopy import exc as gx
+from geopy.adapters import AdapterHTTPError
+
+from geo.config import Config, ConfigError, load_config
+from geo.geocoders import (
+    AnswerCache,
+    CachedGeocoder,
+    CircuitBreaker,
+    CircuitOpen,
+    DeadlineGeocoder,
+    FallbackGeocoder,
+    Geocoder,
+    GeocoderConfigError,
+    GeopyGeocoder,
+    RateLimitedGeocoder,
+    RetryingGeocoder,
+    SharedSlots,
+    get_geocoder,
+    make_geocoder,
+    registry,
+)
+from geo.geocoders.nominatim import NominatimGeocoder
+from geo.types import Place
+
+try:
+    from tests.nominatim_server import NominatimServer
+except ImportError:  # tests/ is not a package: pytest puts this folder on sys.path
+    from nominatim_server import NominatimServer
+
+IZIUM = Place("osm:node:337", "Izium", 49.21, 37.26, "P", "PPL", "UA")
+
+
+def http_error(cls: type, status: int, message: str = "") -> Exception:
+    """A geopy exception as geopy raises it for an HTTP status (the status is on its cause)."""
+    e = cls(message or f"Non-successful status code {status}")
+    e.__cause__ = AdapterHTTPError(f"HTTP {status}", status_code=status, headers={}, text="")
+    return e
+
+
+class Fake:
+    """A Geocoder whose outcomes are scripted: a Place, None, or an exception to raise."""
+
+    service, endpoint, language, timeout = "fake", "http://fake.invalid", "en", 0.5
+
+    def __init__(self, *outcomes, default=None) -> None:
+        self.outcomes = list(outcomes)
+        self.default = default
+        self.calls: list[tuple[str, list | None, float]] = []
+        self.closed = False
+
+    def geocode(self, name, *, country_codes=None):
+        self.calls.append((name, country_codes, time.monotonic()))
+        out = self.outcomes.pop(0) if self.outcomes else self.default
+        if isinstance(out, BaseException):
+            raise out
+        if callable(out):
+            return out()
+        return out
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_fake_and_every_wrapper_satisfy_the_protocol(tmp_path):
+    fake = Fake()
+    for g in (fake, CachedGeocoder(fake, AnswerCache(tmp_path)), RateLimitedGeocoder(fake, 0), RetryingGeocoder(fake),
+              CircuitBreaker(fake), DeadlineGeocoder(fake), FallbackGeocoder(fake)):
+        assert isinstance(g, Geocoder)
+        assert g.endpoint == "http://fake.invalid"  # attributes pass through to the inner geocoder
+
+
+# -- cache ------------------------------------------------------------------------------------
+
+def test_cache_stores_answers_and_negative_answers_not_failures(tmp_path):
+    fake = Fake(IZIUM, None, gx.GeocoderServiceError("boom"), None)
+    g = CachedGeocoder(fake, AnswerCache(tmp_path))
+    assert g.geocode("Izium") == IZIUM
+    assert g.geocode(" IZIUM ") == IZIUM  # same key: case and spacing folded
+    assert g.geocode("Nowhere") is None
+    assert g.geocode("nowhere") is None
+    with pytest.raises(gx.GeocoderServiceError):
+        g.geocode("Flaky")
+    assert g.geocode("Flaky") is None  # asked again: the failure was not stored
+    assert [c[0] for c in fake.calls] == ["Izium", "Nowhere", "Flaky", "Flaky"]
+    assert g.hits == 2
+    g.close()
+    assert fake.closed
+    again = CachedGeocoder(Fake(default=AssertionError("must not be asked")), AnswerCache(tmp_path))
+    assert again.geocode("izium") == IZIUM and again.geocode("NOWHERE") is None  # from the file
+
+
+def test_cache_key_has_countries_service_endpoint_and_language(tmp_path):
+    fake = Fake(IZIUM, None, IZIUM)
+    g = CachedGeocoder(fake, AnswerCache(tmp_path))
+    g.geocode("Izium", country_codes=["UA", "ua"])
+    g.geocode("Izium", country_codes=["fr"])
+    g.geocode("Izium")
+    assert g.geocode("Izium", country_codes=["ua"]) == IZIUM
+    assert len(fake.calls) == 3
+    assert fake.calls[0][1] == ["ua"]
+    assert g.key("Izium", ["ua"]) == ("fake", "http://fake.invalid", "izium", "ua", "en")
+    other = Fake(None)
+    other.endpoint = "http://elsewhere.invalid"
+    assert CachedGeocoder(other, AnswerCache(tmp_path)).geocode("Izium") is None and other.calls
+
+
+def test_negative_answers_expire(tmp_path):
+    fake = Fake(None, IZIUM)
+    g = CachedGeocoder(fake, AnswerCache(tmp_path, negative_ttl=0.2))
+    assert g.geocode("Izium") is None
+    assert g.geocode("Izium") is None and len(fake.calls) == 1
+    time.sleep(0.3)
+    assert g.geocode("Izium") == IZIUM and len(fake.calls) == 2
+
+
+# -- rate limit -------------------------------------------------------------------------------
+
+def test_rate_limit_spaces_calls_within_a_process():
+    fake = Fake()
+    g = RateLimitedGeocoder(fake, 0.25)
+    for name in "abc":
+        g.geocode(name)
+    times = [c[2] for c in fake.calls]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.24
+
+
+def test_shared_slots_space_calls_of_separate_limiters(tmp_path):
+    """Two limiters (as in two processes) sharing a slots file keep to one call per slot together."""
+    a, b = Fake(), Fake()
+    ga = RateLimitedGeocoder(a, 0.2, slots=SharedSlots(tmp_path / "slots.sqlite3"))
+    gb = RateLimitedGeocoder(b, 0.2, slots=SharedSlots(tmp_path / "slots.sqlite3"))
+    threads = [threading.Thread(target=lambda g=g: [g.geocode(n) for n in "xyz"]) for g in (ga, gb)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    times = sorted(c[2] for c in a.calls + b.calls)
+    assert len(times) == 6
+    assert min(y - x for x, y in zip(times, times[1:])) >= 0.15
+    ga.close()
+    gb.close()
+
+
+def test_slots_per_endpoint_and_unusable_file(tmp_path):
+    slots = SharedSlots(tmp_path / "s.sqlite3")
+    assert slots.reserve("http://a", 10) == 0.0
+    assert 9 < slots.reserve("http://a", 10) <= 10
+    assert slots.reserve("http://b", 10) == 0.0  # another service has its own slots
+    slots.close()
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database" * 100)
+    assert SharedSlots(bad).reserve("http://a", 10) == 0.0  # no shared slots, no crash
+
+
+# -- retry ------------------------------------------------------------------------------------
+
+def test_retry_429_waits_retry_after_within_bounds():
+    waits: list[float] = []
+    fake = Fake(gx.GeocoderRateLimited("slow down", retry_after=3), gx.GeocoderRateLimited("again"), IZIUM)
+    g = RetryingGeocoder(fake, max_retries=2, backoff=0.5, max_backoff=10, min_wait=1.0, sleep=waits.append)
+    assert g.geocode("Izium") == IZIUM
+    assert waits == [3, 1.0]  # Retry-After; then the backoff 0.5*2, not below min_wait
+    fake = Fake(gx.GeocoderRateLimited("x", retry_after=120), IZIUM)
+    waits.clear()
+    RetryingGeocoder(fake, max_backoff=10, sleep=waits.append).geocode("Izium")
+    assert waits == [10]  # capped
+
+
+def test_retry_5xx_with_exponential_backoff_then_gives_up_with_the_attempt_count():
+    waits: list[float] = []
+    fake = Fake(http_error(gx.GeocoderServiceError, 500), http_error(gx.GeocoderTimedOut, 503),
+                http_error(gx.GeocoderServiceError, 502))
+    g = RetryingGeocoder(fake, max_retries=2, backoff=0.1, sleep=waits.append)
+    with pytest.raises(gx.GeocoderServiceError) as info:
+        g.geocode("Izium")
+    assert len(fake.calls) == 3 and waits == [0.1, 0.2]
+    assert info.value.attempts == 3
+
+
+@pytest.mark.parametrize("error", [
+    gx.GeocoderTimedOut("read timed out"),  # a real timeout: trying again costs the same
+    gx.GeocoderUnavailable("Connection refused"),
+    http_error(gx.GeocoderInsufficientPrivileges, 403),
+    http_error(gx.GeocoderQueryError, 400),
+    gx.GeocoderParseError("not JSON"),
+])
+def test_retry_does_not_retry_what_would_fail_again(error):
+    fake = Fake(error, IZIUM)
+    with pytest.raises(type(error)):
+        RetryingGeocoder(fake, sleep=lambda s: None).geocode("Izium")
+    assert len(fake.calls) == 1
+
+
+# -- circuit breaker --------------------------------------------------------------------------
+
+def test_breaker_trips_on_refused_connection_and_then_sends_nothing():
+    warnings: list[str] = []
+    fake = Fake(gx.GeocoderUnavailable("HTTPConnectionPool: [Errno 111] Connection refused"), IZIUM)
+    b = CircuitBreaker(fake, on_warning=warnings.append)
+    with pytest.raises(gx.GeocoderUnavailable):
+        b.geocode("Izium")
+    assert not b.available and "connection refused" in b.tripped_reason
+    with pytest.raises(CircuitOpen):
+        b.geocode("Izium")
+    assert len(fake.calls) == 1
+    assert warnings == ["geocoder http://fake.invalid: service unreachable (connection refused); no more online "
+                        "lookups this run (names the gazetteer cannot place stay unmapped)"]
+
+
+def test_breaker_counts_consecutive_timeouts_and_failures_and_success_resets_them():
+    warnings: list[str] = []
+    t = gx.GeocoderTimedOut("timed out")
+    fake = Fake(t, IZIUM, t, None, gx.GeocoderParseError("bad"), http_error(gx.GeocoderServiceError, 500),
+                IZIUM, gx.GeocoderParseError("bad"), http_error(gx.GeocoderServiceError, 500),
+                http_error(gx.GeocoderServiceError, 502), IZIUM)
+    b = CircuitBreaker(fake, trip_after_timeouts=2, trip_after_failures=3, on_warning=warnings.append)
+    outcomes = []
+    for _ in range(11):
+        try:
+            outcomes.append(b.geocode("x"))
+        except CircuitOpen:
+            outcomes.append("open")
+        except gx.GeopyError as e:
+            outcomes.append(type(e).__name__)
+    assert outcomes == ["GeocoderTimedOut", IZIUM, "GeocoderTimedOut", None, "GeocoderParseError",
+                        "GeocoderServiceError", IZIUM, "GeocoderParseError", "GeocoderServiceError",
+                        "GeocoderServiceError", "open"]
+    assert b.tripped_reason == "HTTP 502, 3 lookups in a row failed"
+    assert sum("no more online lookups" in w for w in warnings) == 1
+    assert any("no answer within 0.5 s" in w for w in warnings)  # the inner geocoder's timeout
+
+
+def test_breaker_query_errors_are_not_the_services_fault():
+    warnings: list[str] = []
+    fake = Fake(*[http_error(gx.GeocoderQueryError, 400)] * 5, IZIUM)
+    b = CircuitBreaker(fake, trip_after_failures=2, on_warning=warnings.append)
+    for _ in range(5):
+        with pytest.raises(gx.GeocoderQueryError):
+            b.geocode("x")
+    assert b.available and b.geocode("x") == IZIUM
+    assert len(warnings) == 1 and "rejected the query 'x'" in warnings[0]
+
+
+def test_breaker_persistent_429_and_403_trip_at_once():
+    e429 = gx.GeocoderRateLimited("Too many")
+    e429.attempts = 3
+    b = CircuitBreaker(Fake(e429), on_warning=lambda w: None)
+    with pytest.raises(gx.GeocoderRateLimited):
+        b.geocode("x")
+    assert b.tripped_reason == "still rate-limited (HTTP 429) after 3 attempts"
+    b = CircuitBreaker(Fake(http_error(gx.GeocoderInsufficientPrivileges, 403, "Forbidden")), on_warning=lambda w: None)
+    with pytest.raises(gx.GeocoderInsufficientPrivileges):
+        b.geocode("x")
+    assert b.tripped_reason.startswith("access refused (403 Forbidden); check the user agent")
+
+
+# -- deadline ---------------------------------------------------------------------------------
+
+def test_deadline_cuts_off_a_call_that_never_returns():
+    release = threading.Event()
+    fake = Fake(default=lambda: release.wait(10) and IZIUM)
+    g = DeadlineGeocoder(fake, 0.3)
+    start = time.monotonic()
+    with pytest.raises(gx.GeocoderTimedOut, match="within 0.3 s"):
+        g.geocode("x")
+    assert time.monotonic() - start < 1.0
+    release.set()
+    assert DeadlineGeocoder(Fake(IZIUM)).deadline == 2 * 0.5 + 0.5  # default from the inner timeout
+    assert DeadlineGeocoder(Fake(IZIUM), 1).geocode("x") == IZIUM
+    with pytest.raises(gx.GeocoderParseError):  # errors come back on the caller's thread
+        DeadlineGeocoder(Fake(gx.GeocoderParseError("bad")), 1).geocode("x")
+
+
+# -- the front and the composition -----------------------------------------------------------
+
+def test_front_never_raises_and_counts():
+    warnings: list[str] = []
+    fake = Fake(gx.GeocoderServiceError("x"), KeyError("surprise"), KeyError("again"), IZIUM, None)
+    g = FallbackGeocoder(fake, on_warning=warnings.append)
+    assert [g.geocode(n) for n in ("a", "b", "c", "d", "e")] == [None, None, None, IZIUM, None]
+    assert g.geocode("   ") is None  # an empty name is not a lookup
+    assert g.stats == {"lookups": 5, "cache_hits": 0, "requests": 0, "answers": 1, "failures": 3}
+    assert len(warnings) == 1 and "failed unexpectedly (KeyError" in warnings[0]
+    assert g.available and g.tripped_reason is None
+
+
+def test_a_tripped_breaker_still_lets_the_cache_answer(tmp_path):
+    fake = Fake(IZIUM, gx.GeocoderUnavailable("Connection refused"))
+    g = FallbackGeocoder(CachedGeocoder(CircuitBreaker(fake, on_warning=lambda w: None), AnswerCache(tmp_path)))
+    assert g.geocode("Izium") == IZIUM
+    assert g.geocode("Kharkiv") is None and not g.available
+    assert g.geocode("izium") == IZIUM and g.geocode("Kharkiv") is None
+    assert len(fake.calls) == 2 and g.stats["cache_hits"] == 1
+
+
+def test_make_geocoder_composes_the_layers_in_order(tmp_path):
+    g = make_geocoder(url="http://127.0.0.1:9", config=Config(), cache_dir=tmp_path, min_delay=0.2, timeout=2)
+    kinds = [type(layer).__name__ for layer in g.layers()]
+    assert kinds == ["FallbackGeocoder", "CachedGeocoder", "CircuitBreaker", "RetryingGeocoder",
+                     "RateLimitedGeocoder", "DeadlineGeocoder", "NominatimGeocoder"]
+    assert (g.min_delay, g.timeout, g.endpoint, g.find(DeadlineGeocoder).deadline) == (0.2, 2.0, "http://127.0.0.1:9", 4.5)
+    g.close()
+    bare = make_geocoder(url="http://127.0.0.1:9", config=Config(), use_cache=False)
+    assert "CachedGeocoder" not in [type(layer).__name__ for layer in bare.layers()]
+    assert bare.find(RateLimitedGeocoder).slots is None
+    bare.close()
+
+
+# -- registry and bare providers (real HTTP) --------------------------------------------------
+
+def test_get_geocoder_gives_a_bare_provider_one_request_per_call():
+    with NominatimServer() as srv:
+        g = get_geocoder("nominatim", url=srv.url)
+        assert isinstance(g, NominatimGeocoder)
+        assert g.geocode("Izium").id == "osm:node:337"
+        assert g.geocode("izium").id == "osm:node:337"  # no cache: asked again
+        srv.mode = "500"
+        with pytest.raises(gx.GeocoderServiceError):  # no retry, no breaker: geopy's exception
+            g.geocode("Izium")
+        assert len(srv.requests) == 3 and g.requests == 3
+        g.close()
+    with pytest.raises(GeocoderConfigError, match="choose nominatim, photon or pelias"):
+        get_geocoder("google")
+
+
+def test_registering_a_provider_is_one_class_and_one_line(tmp_path, monkeypatch):
+    """A provider for another Nominatim-speaking service, registered by name, used by make_geocoder
+    and accepted by the config file."""
+
+    class Mirror(NominatimGeocoder):
+        service = "mirror"
+        public_host = None
+
+    monkeypatch.setitem(registry.PROVIDERS, "mirror", Mirror)  # what register("mirror", Mirror) does
+    conf = tmp_path / "config.toml"
+    with NominatimServer() as srv:
+        conf.write_text(f'geocoder = "mirror"\ngeocoder_url = "{srv.url}"\n')
+        g = make_geocoder(config=load_config(conf, environ={}), cache_dir=tmp_path)
+        assert isinstance(g.layers()[-1], Mirror)
+        assert g.geocode("Kharkiv").name == "Kharkiv"
+        assert g.find(CachedGeocoder).key("x", [])[0] == "mirror"
+        g.close()
+    with pytest.raises(GeocoderConfigError, match="needs a URL"):
+        make_geocoder(service="mirror", config=Config(), cache_dir=tmp_path)
+    monkeypatch.undo()
+    with pytest.raises(ConfigError, match="geocoder must be one of nominatim, photon, pelias"):
+        load_config(conf, environ={})
+
+
+def test_provider_base_needs_its_three_methods():
+    class Half(GeopyGeocoder):
+        service = "half"
+
+    with pytest.raises(NotImplementedError):
+        Half(url="http://127.0.0.1:9")

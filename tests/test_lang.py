@@ -1,0 +1,109 @@
+"""Language data (geo/lang/<code>/*.txt): one loader, tidy files, shipped in the wheel."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from geo import lang
+from geo.features import CUE_FEATURES
+
+LANG_DIR = Path(lang.__file__).parent
+
+
+def _entries(path: Path) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.split("#", 1)[0].strip()]
+
+
+def test_every_field_has_one_file_and_every_file_a_field():
+    names = {f.name for f in dataclasses.fields(lang.LanguageData)} - {"code"}
+    assert {p.stem for p in (LANG_DIR / "en").glob("*.txt")} == names
+
+
+@pytest.mark.parametrize("path", sorted((LANG_DIR / "en").glob("*.txt")), ids=lambda p: p.name)
+def test_files_are_commented_sorted_and_without_duplicates(path):
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# "), f"{path.name}: starts with a comment saying what the list is for"
+    keys = [e.split()[0] if path.stem in lang._TABLES else e for e in _entries(path)]
+    assert keys == sorted(keys), f"{path.name} is not sorted"
+    assert len(keys) == len(set(keys)), f"{path.name} has duplicates"
+
+
+def test_load_is_cached_frozen_and_typed():
+    en = lang.load("en")
+    assert lang.load("en") is en
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        en.titles = frozenset()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        en.cue_suffixes["river"] = "sea"  # type: ignore[index]
+    assert en.cue_suffixes["governorate"] == "province" and en.cue_prefixes["republic"] == "country"
+    assert {"sheriff's", "gov."} <= en.institution_words and "street" in en.non_place_tails
+    assert "Port of" in en.head_prefixes and "US" in en.place_acronyms
+
+
+def test_cue_kinds_are_feature_groups():
+    en = lang.load("en")
+    kinds = set(en.cue_suffixes.values()) | set(en.cue_prefixes.values())
+    assert kinds <= set(CUE_FEATURES), kinds - set(CUE_FEATURES)
+    assert en.cues_lowercase <= set(en.cue_suffixes)
+
+
+def test_unknown_language_and_bad_table_are_clear_errors():
+    with pytest.raises(ValueError, match="no language data for 'xx'"):
+        lang.load("xx")
+    with pytest.raises(ValueError, match="not a language code"):
+        lang.load("../en")
+    with pytest.raises(ValueError, match="t.txt: expected 'key value'"):
+        lang.parse_table("# c\nriver river\nthree words here\n", where="t.txt")
+
+
+def test_alternation_tries_longest_first():
+    pat = re.compile(rf"^(?:{lang.alternation(['Mt', 'Mt.', 'Port of'])})")
+    assert pat.match("Mt. Hood").group() == "Mt." and pat.match("Port of Spain").group() == "Port of"
+
+
+def test_the_extractor_reads_the_data():
+    from geo import extract
+
+    en = lang.load("en")
+    assert extract.GENERIC_WORDS is en.generic_words and extract.CUE_SUFFIXES is en.cue_suffixes
+    assert extract._DIRECTION.match("Northeast Ohio") and not extract._DIRECTION.match("northeast Ohio")
+
+
+@pytest.mark.slow
+def test_wheel_ships_language_data_and_declares_the_spacy_factories(tmp_path):
+    repo = LANG_DIR.parents[1]
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(repo)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot build a wheel here: {r.stderr[-300:]}")
+    (wheel,) = tmp_path.glob("geo-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for p in (LANG_DIR / "en").glob("*.txt"):
+        assert f"geo/lang/en/{p.name}" in names
+    # spacy.load() of a saved pipeline finds geo's components through these entry points
+    (ep,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    text = zipfile.ZipFile(wheel).read(ep).decode()
+    assert "[spacy_factories]" in text and "geo_toponyms = geo.components:make_toponyms" in text
+    assert "geo_resolver = geo.components:make_resolver" in text
+    # and it does: a saved pipeline loads in a fresh process that never imports geo.components itself
+    import os
+
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    code = ("import spacy, sys; nlp = spacy.blank('en'); nlp.add_pipe('geo_toponyms', config={'demonyms': False}); "
+            "nlp.to_disk(sys.argv[1])")
+    env = dict(os.environ, PYTHONPATH=str(target))
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], env=env, cwd=tmp_path, check=True)
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); c = nlp.get_pipe('geo_toponyms'); "
+            "print(type(c).__module__, c.demonyms)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], env=env, cwd=tmp_path, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["geo.components", "False"]
