@@ -301,7 +301,10 @@ class GeoResolver(_Lazy):
             return not cands
         if any(c.similarity >= 0.999 for c in cands):
             return False  # known by this very name
-        return r.place.importance < self.resolver.w.lone_word_importance
+        from .prominence import well_known
+
+        w = self.resolver.w
+        return not well_known(r.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical)
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.get(_MENTIONS) is None:

@@ -28,10 +28,10 @@ def big_map(tmp_path_factory):
     return path, time.perf_counter() - t0
 
 
-def test_ten_thousand_places_html_size_and_build_time(big_map):
-    path, seconds = big_map
+def test_ten_thousand_places_html_size(big_map):
+    # the build time (target 3 s) is measured by bench/bench_map.py, not asserted here: CI boxes are shared
+    path, _seconds = big_map
     assert path.stat().st_size <= 4_000_000
-    assert seconds <= 6.0  # target 3 s (measured ~1 s by bench/bench_map.py); margin for a busy CI box
 
 
 @pytest.mark.browser

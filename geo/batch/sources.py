@@ -212,7 +212,7 @@ def docs_partition(index: int, docs: Iterable[Document]) -> PartitionSpec:
 # Reading one partition
 
 def _record_document(obj: object, name: str, doc_id: str, text_field: str | None, id_field: str | None) -> Document:
-    from geo.documents import _article  # the same article rules as .json/.jsonl files in one process
+    from geo.documents.jsondocs import _article  # the same article rules as .json/.jsonl files in one process
 
     if isinstance(obj, dict):
         if id_field is not None:
