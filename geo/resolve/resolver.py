@@ -57,9 +57,6 @@ class Weights:
     # text backing it, is kept only for a place a reader knows by its name alone (``well_known``)
     lone_word_population: int = 100_000  # a city of at least this many people
     lone_word_physical: float = 0.5  # a river, sea, range or region at least this prominent (Natural Earth rank <= 5)
-    # geo.components.GeoResolver: a one-word NER name the gazetteer knows only by a close spelling is kept
-    # when that spelling names a place at least this important ("Mauritious"; not "Hartmann" -> Hartman)
-    lone_word_importance: float = 0.7
     local_km: float = 50.0  # a street or neighbourhood is placed only this close to the text's towns
     head_similarity: float = 0.85  # "X Township" placed through "X"
     fuzzy_min: float = 0.9  # fuzzy matches below this are not candidates
