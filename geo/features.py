@@ -95,9 +95,6 @@ def shape_kind(feature_class: str | None, feature_code: str | None) -> str | Non
     return "area"
 
 
-def place_type(place: "Place") -> str:
-    return feature_type(place.feature_class, place.feature_code)
-
 
 #: Feature classes of physical features (water, terrain, regions, vegetation, undersea).
 PHYSICAL_CLASSES: frozenset[str] = frozenset({"H", "T", "L", "V", "U"})

@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 from urllib.parse import urlsplit
 
+from geo.features import FEATURE_TYPES  # noqa: F401  (re-exported for the renderers)
+from geo.features import feature_type as _feature_type
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution
 
-#: Feature types used for styling, legends and layers, in display order.
-FEATURE_TYPES: tuple[str, ...] = ("country", "province", "city", "physical", "other")
 FEATURE_TYPE_LABELS: dict[str, str] = {
     "country": "Countries",
     "province": "Provinces / regions",
@@ -32,27 +32,13 @@ FEATURE_TYPE_NAMES: dict[str, str] = {
     "other": "Place",
 }
 
-_ADMIN_REGION_CODES = ("ADM1", "ADM2", "ADM3", "ADM4", "ADM5", "ADMD")
-_COUNTRY_CODES = ("PCL", "TERR")  # PCLI, PCLD, PCLF, PCLS, PCLIX, PCL, TERR
-
 _WS = re.compile(r"\s+")
 
 
 def feature_type(place: Place) -> str:
-    """Classify a place by its GeoNames class/code: country, province, city, physical or other."""
-    cls = (place.feature_class or "").upper()
-    code = (place.feature_code or "").upper()
-    if cls == "A":
-        if code.startswith(_COUNTRY_CODES):
-            return "country"
-        if code.startswith(_ADMIN_REGION_CODES):
-            return "province"
-        return "province" if code else "other"
-    if cls == "P":
-        return "city"
-    if cls in ("H", "L", "T", "V", "U"):
-        return "physical"
-    return "other"
+    """Classify a place by its GeoNames class/code: country, province, city, physical or other
+    (:func:`geo.features.feature_type`, the one classifier)."""
+    return _feature_type(place.feature_class, place.feature_code)
 
 
 @dataclass(frozen=True)
