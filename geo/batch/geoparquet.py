@@ -9,7 +9,6 @@ lat/lon). Documents without any mention have no row (the run's ``_geo_run.json``
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Iterable
 
 DOC_COLUMNS = ["doc", "id", "title", "url", "date"]
@@ -59,18 +58,8 @@ def write_geoparquet(records: Iterable[dict], path: str | os.PathLike) -> int:
     points = [shapely.Point(r["lon"], r["lat"]) if r["lat"] is not None and r["lon"] is not None else None
               for r in rows]
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(points, crs="EPSG:4326", index=df.index))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        gdf.to_parquet(tmp, index=False, compression="zstd", write_covering_bbox=False)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from geo.io import atomic_open
+
+    with atomic_open(path, "wb") as fh:  # a temp file beside the target, fsynced, renamed onto it
+        gdf.to_parquet(fh, index=False, compression="zstd", write_covering_bbox=False)
     return len(rows)
