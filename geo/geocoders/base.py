@@ -79,6 +79,18 @@ def in_range(lat: float, lon: float) -> bool:
     return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
 
 
+def geojson_point(raw: Any) -> tuple[dict, float, float] | None:
+    """(properties, lat, lon) of a GeoJSON Feature answer (Photon, Pelias); None if it has no usable point."""
+    if not isinstance(raw, dict):
+        return None
+    props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+    coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
+    lon, lat = float_or(coords[0], float("nan")), float_or(coords[1], float("nan"))
+    if not in_range(lat, lon):
+        return None
+    return props, lat, lon
+
+
 # API paths a user may include in a service URL; stripped so that geopy can add its own.
 _API_SUFFIXES = ("/search", "/api", "/v1/search", "/v1")
 

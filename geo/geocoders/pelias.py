@@ -5,7 +5,7 @@ from typing import Any
 
 from geo.types import Place
 
-from .base import GeopyGeocoder, float_or, in_range, upper_or_none
+from .base import GeopyGeocoder, float_or, geojson_point, upper_or_none
 
 # Pelias layers -> GeoNames (feature class, feature code)
 PELIAS_LAYERS = {
@@ -48,13 +48,10 @@ class PeliasGeocoder(GeopyGeocoder):
 
     @classmethod
     def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
-        if not isinstance(raw, dict):
+        point = geojson_point(raw)
+        if point is None:
             return None
-        props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
-        coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
-        lon, lat = float_or(coords[0], float("nan")), float_or(coords[1], float("nan"))
-        if not in_range(lat, lon):
-            return None
+        props, lat, lon = point
         fclass, fcode = PELIAS_LAYERS.get(str(props.get("layer")), ("L", ""))
         name = props.get("name") or query
         admin1 = props.get("region")

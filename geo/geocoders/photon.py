@@ -5,7 +5,7 @@ from typing import Any
 
 from geo.types import Place
 
-from .base import GeopyGeocoder, float_or, in_range, upper_or_none
+from .base import GeopyGeocoder, geojson_point, upper_or_none
 from .osm import osm_feature
 
 _OSM_TYPES = {"N": "node", "W": "way", "R": "relation"}
@@ -30,13 +30,10 @@ class PhotonGeocoder(GeopyGeocoder):
 
     @classmethod
     def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
-        if not isinstance(raw, dict):
+        point = geojson_point(raw)
+        if point is None:
             return None
-        props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
-        coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
-        lon, lat = float_or(coords[0], float("nan")), float_or(coords[1], float("nan"))
-        if not in_range(lat, lon):
-            return None
+        props, lat, lon = point
         fclass, fcode = osm_feature(props.get("osm_key"), props.get("osm_value"), props.get("type"))
         name = props.get("name") or query
         osm_type = _OSM_TYPES.get(str(props.get("osm_type")), props.get("osm_type"))
