@@ -92,32 +92,28 @@ def expand_paths(
             seen.add(key)
             out.append(f)
 
+    def take(p: str) -> None:
+        """One named or matched path: refused, walked (a folder) or kept (a file, a broken link, a missing path:
+        those are reported when read)."""
+        why = refusal(p) if os.path.exists(p) else None
+        if why:
+            report(DocumentError(p, why, kind="refused"))
+        elif os.path.isdir(p):
+            for f in _walk(p, report):
+                add(f)
+        else:
+            add(p)
+
     for raw in paths:
         given = os.fspath(raw)
-        if os.path.lexists(given) and os.path.exists(given):
-            why = refusal(given)
-            if why:
-                report(DocumentError(given, why, kind="refused"))
-                continue
-        if os.path.isdir(given):
-            for f in _walk(given, report):
-                add(f)
-        elif os.path.lexists(given) or not _GLOB_CHARS.search(given):
-            add(given)  # files, broken links and missing paths: reported when read
+        if os.path.isdir(given) or os.path.lexists(given) or not _GLOB_CHARS.search(given):
+            take(given)
         else:
             matches = sorted(glob.glob(given, recursive=True))
             if not matches:
                 report(DocumentError(given, "no files match this pattern", kind="no-match"))
             for m in matches:
-                why = refusal(m) if os.path.exists(m) else None
-                if why:
-                    report(DocumentError(m, why, kind="refused"))
-                    continue
-                if os.path.isdir(m):
-                    for f in _walk(m, report):
-                        add(f)
-                else:
-                    add(m)
+                take(m)
     return out
 
 
