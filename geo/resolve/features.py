@@ -41,7 +41,7 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
-from ..features import COUNTRY_CODES, cue_matches
+from ..features import COUNTRY_CODES, HUGE_CODES, cue_matches
 from ..types import Candidate, Place
 from .context import Context, Others, inside
 
@@ -70,7 +70,7 @@ _NO_COHERENCE = COUNTRY_CODES | {"CONT", "RGN"}
 def place_type(p: Place) -> str:
     """The one-hot type of a candidate (``type_*`` features)."""
     fc, cls = p.feature_code or "", p.feature_class or ""
-    if fc in {"CONT", "OCN"}:
+    if fc in HUGE_CODES:
         return "huge"
     if fc in COUNTRY_CODES:
         return "country"
