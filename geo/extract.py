@@ -225,7 +225,7 @@ class Extractor:
         """(best importance, its feature class, fame, fame as a town or an area) of the places called
         ``surface``, or None.
 
-        Fame is 2 when one of them is well known (:func:`geo.features.well_known`: a country, a
+        Fame is 2 when one of them is well known (:func:`geo.prominence.well_known`: a country, a
         province, a city of 100,000 people, a capital, a major river or sea) and called by its own
         name or a spelling of it ("Khan Younis" for Khān Yūnis), 1 when a well-known place answers to
         it only as an alias ("Hamas" is an old name of Hamm, "White House" a translation of

@@ -6,10 +6,6 @@ gazetteer and the renderer cannot disagree (see http://www.geonames.org/export/c
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .types import Place
 
 #: Independent and dependent political entities (PCLH: historical, e.g. Serbia and Montenegro).
 COUNTRY_CODES: frozenset[str] = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX", "TERR", "PCLH"})
@@ -93,25 +89,3 @@ def shape_kind(feature_class: str | None, feature_code: str | None) -> str | Non
     if cls == "T":
         return "mountain"
     return "area"
-
-
-
-#: Feature classes of physical features (water, terrain, regions, vegetation, undersea).
-PHYSICAL_CLASSES: frozenset[str] = frozenset({"H", "T", "L", "V", "U"})
-
-
-def well_known(place: "Place", *, min_population: int = 100_000, min_physical: float = 0.5) -> bool:
-    """Is ``place`` one a reader knows by its bare name, wherever the text comes from?
-
-    Countries, first-level divisions and continents; cities of ``min_population`` people or more, and
-    the capitals of countries and provinces (Timbuktu); rivers, seas, ranges and regions at least
-    ``min_physical`` important (Natural Earth scale rank 5 or better). Not the Earth ("World").
-    """
-    fc = place.feature_code or ""
-    if fc in COUNTRY_CODES or fc in {"ADM1", "CONT"}:
-        return True
-    if place.feature_class == "P":
-        return place.population >= min_population or fc in {"PPLC", "PPLA", "PPLG"}
-    if place.feature_class in PHYSICAL_CLASSES and fc != "AREA":
-        return place.importance >= min_physical
-    return False
