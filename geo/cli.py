@@ -115,6 +115,14 @@ Examples:
 """
 
 
+def _quiet_asyncio_teardown(unraisable) -> None:
+    """After Ctrl-C, drop the errors asyncio/playwright objects half-built by the interrupt raise
+    when they are collected; anything else still reaches the default hook."""
+    where = getattr(unraisable.object, "__module__", "") or ""
+    if not where.startswith(("asyncio", "playwright", "greenlet")):
+        sys.__unraisablehook__(unraisable)
+
+
 class _Group(click.Group):
     """Ctrl-C exits 130 (the shell convention for SIGINT) with one line, not click's "Aborted!" and 1."""
 
@@ -124,8 +132,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             import logging
 
-            # playwright's event loop (--png) reports the interrupted task when it is collected
+            # playwright's event loop (--png) reports the interrupted task when it is collected,
+            # and a loop whose __init__ the signal cut short complains from its __del__
             logging.getLogger("asyncio").disabled = True
+            sys.unraisablehook = _quiet_asyncio_teardown
             err.print("[red]interrupted[/] (each output file is either complete and new or left as it was)")
             raise click.exceptions.Exit(130) from None
 
