@@ -68,12 +68,12 @@ def _data(span: Span) -> dict:
 
 def _mention_of(span: Span) -> Mention | None:
     m = _data(span).get("m")
-    return None if m is None else _mention(span.doc, "", m)
+    return None if m is None else _mention(span.doc.text, "", m)
 
 
-def _mention(doc: Doc, doc_id: str, row: Sequence) -> Mention:
+def _mention(text: str, doc_id: str, row: Sequence) -> Mention:
     s, e, label, ss, se, cue = row
-    return Mention(doc_id, doc.text[s:e], s, e, label, ss, se, cue)
+    return Mention(doc_id, text[s:e], s, e, label, ss, se, cue)
 
 
 def _res(span: Span) -> dict:
@@ -108,7 +108,8 @@ def mentions_of(doc: Doc, doc_id: str = "") -> list[Mention]:
     rows = doc._.get(_MENTIONS)
     if rows is None:
         raise ValueError("no geo mentions on this Doc: add the 'geo_toponyms' component after 'ner'")
-    return [_mention(doc, doc_id, r) for r in rows]
+    text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
+    return [_mention(text, doc_id, r) for r in rows]
 
 
 def _open_gazetteer(path: str | None) -> "Gazetteer":
