@@ -4,16 +4,19 @@
     python bench/train_ranker.py [--folds 5] [--iterations 3] [--C 1.0] [--cache /tmp/geo-ranker]
     python bench/train_ranker.py --evaluate-only     # figures of the shipped model (no training)
 
-Writes geo/resolve/ranker-trained.json (copy it over ranker.json to make it the resolver's default).
+Writes geo/resolve/ranker.json, the resolver's default model (--output elsewhere to compare first).
 
 1. Extraction (spaCy, the slow part) runs once per corpus and is cached (pickled mentions) in --cache.
 2. Each gold toponym recognised with its exact span becomes a query: its name's candidates and their
    feature vectors (geo/resolve/features.py) as the resolver computes them in its last round. The
    positive candidate is the gold GeoNames id (LGL) or else the candidate nearest the gold
    coordinates, if within 161 km; a query without one is left out.
-3. Pairwise logistic regression (scikit-learn, standardised features, no intercept): for every query,
-   x_gold - x_other is a positive example and x_other - x_gold a negative one. The coefficients score
-   candidates; a temperature fitted on the queries calibrates the softmax over a name's candidates.
+3. Conditional logit (listwise multinomial logistic regression over each mention's candidates,
+   L2-regularised, fitted with scipy's L-BFGS on scikit-learn-standardised features; the default,
+   ``--loss listwise``): it maximises the probability of the gold candidate against the hard
+   competitor (Washington state for Washington, D.C.) instead of diluting it among thirty easy ones.
+   ``--loss pairwise`` is scikit-learn's LogisticRegression on x_gold - x_other differences. A
+   temperature fitted on the queries calibrates the softmax over a name's candidates.
 4. The "other names" features depend on the model's own choices, so training iterates: features
    from the current model, fit, repeat (starting from the shipped model).
 5. Cross-validation by document (GroupKFold): each fold's model resolves its held-out documents
@@ -243,11 +246,11 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--model", default="trained", help="start from (and --evaluate-only) this model: 'trained' "
-                    "(default), or a path; the default model is geo/resolve/ranker.json")
-    ap.add_argument("--loss", choices=["listwise", "pairwise"], default="pairwise",
+                    "(default: geo/resolve/ranker.json), 'hand' (the former hand weights) or a path")
+    ap.add_argument("--loss", choices=["listwise", "pairwise"], default="listwise",
                     help="listwise: conditional logit over a mention's candidates (scipy); pairwise: "
                          "scikit-learn LogisticRegression on gold-minus-other differences")
-    ap.add_argument("--story-weight", type=float, default=3.0,
+    ap.add_argument("--story-weight", type=float, default=10.0,
                     help="weight of each query from bench/ranker_stories.py (0: leave them out)")
     ap.add_argument("--drop", default="", help="comma-separated features the model leaves out")
     ap.add_argument("--evaluate-only", action="store_true")

@@ -24,7 +24,7 @@ def test_wheel_ships_data_and_builds_store_from_it(tmp_path):
     for f in ("places.tsv.gz", "geometry.tsv.gz", "keys.tsv.gz", "aliases.tsv", "demonyms.tsv", "VERSION",
               "ATTRIBUTION.md"):
         assert f"geo/_gazetteer_data/{f}" in names
-    assert {"geo/resolve/ranker.json", "geo/resolve/ranker-trained.json"} <= names  # the resolver's models
+    assert {"geo/resolve/ranker.json", "geo/resolve/ranker-hand.json"} <= names  # the resolver's models
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)

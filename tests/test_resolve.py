@@ -126,7 +126,7 @@ def test_geocoder_answer_far_from_the_story_is_rejected(gazetteer, tmp_path, mon
 
 # -- prominence wins over local coherence unless the text points elsewhere (issue 10.2) ---------------
 # (texts written for these tests; the ranker's training stories in bench/ranker_stories.py are others).
-# These run the trained model (geo/resolve/ranker-trained.json), not yet the default (docs/ranker.md).
+# These run the trained model (geo/resolve/ranker.json), the default.
 
 @pytest.fixture(scope="module")
 def trained(gazetteer):
@@ -146,9 +146,6 @@ def test_oceans_in_a_us_story(trained):
     assert got["Atlantic"].feature_code == "OCN" and got["Pacific"].feature_code == "OCN"
 
 
-@pytest.mark.xfail(strict=True, reason="the learned ranker still prefers Washington state in a US story with no "
-                                       "Washington-state places: the dev corpora's state-vs-city evidence outweighs "
-                                       "the capital (see docs/ranker.md)")
 def test_washington_in_us_politics_is_the_capital(trained):
     got, _ = places(trained, "Lawmakers in Washington passed the budget on Friday. Senators from Ohio and Texas said "
                           "the president would sign it before flying to Chicago.")

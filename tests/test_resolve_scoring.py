@@ -3,6 +3,7 @@ a tiny in-memory gazetteer, no spaCy and no store. Each feature, the ranker, and
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import math
 import re
 
@@ -12,7 +13,7 @@ import pytest
 from geo.resolve import FEATURES, LinearRanker, RankerError, Resolver
 from geo.resolve.context import Context, Others, container_after, support
 from geo.resolve.features import INDEX, backed, name_features, place_type
-from geo.resolve.ranker import MODEL_PATH, TRAINED_PATH
+from geo.resolve.ranker import HAND_PATH, MODEL_PATH, TRAINED_PATH
 from geo.types import Candidate, Document, Mention, Place
 
 # -- a tiny world --------------------------------------------------------------------------------------
@@ -215,7 +216,8 @@ def hand_ranker(**coef) -> LinearRanker:
 
 
 def test_shipped_models_are_data_with_provenance():
-    for path in (MODEL_PATH, TRAINED_PATH):
+    assert TRAINED_PATH == MODEL_PATH  # the trained model is the default
+    for path in (MODEL_PATH, HAND_PATH):
         d = json.loads(path.read_text())
         assert d["format"] == "geo-linear-ranker/1" and d["version"]
         assert set(d["features"]) <= set(FEATURES) and len(d["coef"]) == len(d["features"])
@@ -321,3 +323,20 @@ def test_decisions_follow_the_ranker():
 def test_names_without_candidates_are_unplaced():
     got, _ = resolve("Rain on Zzyzx and Paris.", names={**GZ_NAMES, "Zzyzx": []})
     assert got["Zzyzx"].place is None and got["Zzyzx"].why == "no gazetteer candidate"
+
+
+def test_the_ranker_is_trained_on_texts_the_tests_do_not_use():
+    """bench/ranker_stories.py's training stories are other texts than the ones tests assert on."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("ranker_stories", root / "bench" / "ranker_stories.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    stories = [t for t, _ in mod.STORIES]
+    assert len(stories) >= 40
+    short = {json.loads(ln)["text"] for ln in (root / "tests" / "data" / "short_texts.jsonl").read_text().splitlines()
+             if ln.strip()}
+    tests_src = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests").glob("*.py"))
+    for t in stories:
+        assert t not in short and t[:40] not in tests_src, t

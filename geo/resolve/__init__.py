@@ -9,9 +9,9 @@ How "Washington" or "Alexandria" is disambiguated, by module:
   country/admin1 named, container, cue match/miss, coherence, contains, support, feature type...);
 * ``ranker.py``   -- the linear ranker that scores a feature vector (models as JSON: coefficients,
   scaler, version, training-data hash); softmax over a name's candidates gives the mention's score,
-  the largest terms its ``why``. ``ranker.json`` (default) holds the former hand-tuned weights,
-  ``ranker-trained.json`` the model ``bench/train_ranker.py`` trains on the dev corpora
-  (``LinearRanker.load("trained")``; see docs/ranker.md for why it is not the default yet);
+  the largest terms its ``why``. ``ranker.json`` (default) is the model ``bench/train_ranker.py``
+  trains on the dev corpora's gold; ``ranker-hand.json`` the former hand-tuned weights
+  (``LinearRanker.load("hand")``); see docs/ranker.md;
 * ``resolver.py`` -- :class:`Resolver`: candidates from the gazetteer, ranking in rounds, one sense
   per name, the geocoder fallback, streets and neighbourhoods placed next to the text's towns
   (``LOCAL_LABELS``), the lone-word rule (:func:`well_known`), and the Resolutions.

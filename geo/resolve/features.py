@@ -22,6 +22,8 @@ admin1_others  in the same province as the other places (share)
 support        share of the other *names* with some candidate within ``support_km``
 area_contains_none  a country or province none of the document's other places lies in
 far_from_others     a place none of the document's other places is near
+area_abroad    a province or county, and the share of the other places that lie in other countries
+               (a state named in world news is rarely the state: "Washington", "New York")
 type_*         one-hot feature type: country, admin1, admin2, capital, city, water, land, huge
                (continents, oceans), other
 importance     the place's importance (0..1: population, feature type, capital status)
@@ -54,7 +56,7 @@ FEATURES: tuple[str, ...] = (
     "prior", "similarity", "exact", "alias", "bare_admin2",
     "country_named", "admin1_named", "container", "cue_match", "cue_miss",
     "coherence", "contains_admin1", "contains_country", "admin1_others", "support",
-    "area_contains_none", "far_from_others",
+    "area_contains_none", "far_from_others", "area_abroad",
     *(f"type_{t}" for t in TYPES), "capital_with_province_namesake",
     "importance", "log_population_area", "log_population_point", "top_prior", "prior_gap",
 )
@@ -147,6 +149,8 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
                 row[I["area_contains_none"]] = not others.countries.get(cc)
             else:
                 row[I["admin1_others"]] = inside_admin1
+            if p.feature_class == "A" and fc not in COUNTRY_CODES and cc:
+                row[I["area_abroad"]] = 1.0 - others.countries.get(cc, 0) / others.total
         if support:
             row[I["support"]] = support.get((name, p.id), 0.0)
         row[I[f"type_{place_type(p)}"]] = 1.0
@@ -200,6 +204,8 @@ def label(feature: str, c: Candidate, row: "np.ndarray", *, cues: set[str] = fro
         return "contains none of the other places"
     if feature == "far_from_others":
         return "far from the other places"
+    if feature == "area_abroad":
+        return f"a province; {v:.0%} of the other places are abroad"
     if feature == "support":
         return "near a namesake of another place in the text"
     if feature.startswith("type_"):

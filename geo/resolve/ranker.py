@@ -2,10 +2,10 @@
 
 Models are JSON next to this file (coefficients, feature names, scaler, temperature, version and, for
 trained ones, a hash of the training data) -- data, not a pickle. ``ranker.json`` is the default: the
-former hand-tuned weights as a linear model. ``ranker-trained.json`` is the model
-``bench/train_ranker.py`` trains on the dev corpora (scikit-learn, the ``train`` extra); load it with
-``LinearRanker.load("trained")``. It is not the default yet: it sends "Washington" and "New York" in
-world news to the states (docs/ranker.md). Inference is a dot product in numpy.
+model ``bench/train_ranker.py`` trains on the dev corpora's gold and the stories of
+``bench/ranker_stories.py`` (scikit-learn, the ``train`` extra; ``LinearRanker.load("trained")`` is
+the same model). ``ranker-hand.json`` keeps the former hand-tuned weights as a linear model, for
+comparison (``LinearRanker.load("hand")``). Inference is a dot product in numpy.
 
 A name's candidates are scored ``s = coef . (x - mean) / scale``; the softmax of ``s / temperature``
 over the name's candidates is each candidate's probability (the mention's ``score``), and the terms
@@ -21,8 +21,9 @@ from typing import Sequence
 
 from .features import FEATURES
 
-MODEL_PATH = Path(__file__).with_name("ranker.json")  # the default model
-TRAINED_PATH = Path(__file__).with_name("ranker-trained.json")  # bench/train_ranker.py's output
+MODEL_PATH = Path(__file__).with_name("ranker.json")  # the default model, bench/train_ranker.py's output
+TRAINED_PATH = MODEL_PATH
+HAND_PATH = Path(__file__).with_name("ranker-hand.json")  # the former hand-tuned weights
 FORMAT = "geo-linear-ranker/1"
 
 
@@ -79,8 +80,7 @@ class LinearRanker:
     def load(cls, path: str | Path | None = None) -> "LinearRanker":
         if path is None:
             return _default()
-        if path == "trained":
-            path = TRAINED_PATH
+        path = {"trained": TRAINED_PATH, "hand": HAND_PATH}.get(str(path), path)
         try:
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as e:
