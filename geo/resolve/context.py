@@ -51,9 +51,10 @@ class Context:
             if top.place.feature_code in COUNTRY_CODES and top.place.country_code:
                 ctx.countries[top.place.country_code] += n
             elif top.place.feature_code == "ADM1" and top.place.country_code:
-                ctx.countries[top.place.country_code] += 0.5 * n
-                # "New York" may be the city: only an unambiguous province steers other names.
+                # "New York" may be the city, "Manchester" the English city rather than the Jamaican
+                # parish: only an unambiguous province says which country and province the text is in.
                 if not any(c.place.feature_class == "P" and c.prior >= top.prior - 0.15 for c in cs[1:]):
+                    ctx.countries[top.place.country_code] += 0.5 * n
                     ctx.admin1[(top.place.country_code, top.place.admin1_code)] += n
         return ctx
 

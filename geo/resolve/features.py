@@ -24,6 +24,8 @@ area_contains_none  a country or province none of the document's other places li
 far_from_others     a place none of the document's other places is near
 area_abroad    a province or county, and the share of the other places that lie in other countries
                (a state named in world news is rarely the state: "Washington", "New York")
+area_below_city  a province or county smaller (by population) than a city of the same name
+               ("Manchester": the English city, not the Jamaican parish)
 type_*         one-hot feature type: country, admin1, admin2, capital, city, water, land, huge
                (continents, oceans), other
 importance     the place's importance (0..1: population, feature type, capital status)
@@ -56,7 +58,7 @@ FEATURES: tuple[str, ...] = (
     "prior", "similarity", "exact", "alias", "bare_admin2",
     "country_named", "admin1_named", "container", "cue_match", "cue_miss",
     "coherence", "contains_admin1", "contains_country", "admin1_others", "support",
-    "area_contains_none", "far_from_others", "area_abroad",
+    "area_contains_none", "far_from_others", "area_abroad", "area_below_city",
     *(f"type_{t}" for t in TYPES), "capital_with_province_namesake",
     "importance", "log_population_area", "log_population_point", "top_prior", "prior_gap",
 )
@@ -160,6 +162,12 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
         row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
         row[I["prior_gap"]] = top - c.prior
     X[top_i, I["top_prior"]] = 1.0
+    city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
+    if city_pop:
+        for i, c in enumerate(cs):
+            p = c.place
+            if p.feature_class == "A" and p.feature_code not in COUNTRY_CODES and (p.population or 0) < city_pop:
+                X[i, I["area_below_city"]] = 1.0
     # "Washington": a national capital named like one of the name's provinces -- news means the capital
     # unless the province's places are around (the province's containment features say so)
     if any(c.place.feature_code == "ADM1" for c in cs):
@@ -204,6 +212,8 @@ def label(feature: str, c: Candidate, row: "np.ndarray", *, cues: set[str] = fro
         return "contains none of the other places"
     if feature == "far_from_others":
         return "far from the other places"
+    if feature == "area_below_city":
+        return "an area smaller than the city of the same name"
     if feature == "area_abroad":
         return f"a province; {v:.0%} of the other places are abroad"
     if feature == "support":
