@@ -15,7 +15,7 @@ The baselines (single-process `geo extract`, and every worker count but the larg
 count runs the whole corpus. On 2 cores at ~11 articles per CPU-second, one process over 200,000
 articles would take five hours, so the scale run is the one that covers them all; rates are compared
 per article, and the parallel run's output is checked against the single process's on the shared
-articles.
+articles (ids from the rows' own ``id`` field, so the baseline's and the full corpus's match).
 
 The map benchmark replicates the 2-worker run's result records (new document ids) until they hold
 ``--map-mentions`` mentions, then runs ``geo map RESULTS`` in a subprocess and reports its time and
@@ -141,7 +141,8 @@ def main() -> None:
                  "load_before": os.getloadavg()}
 
     # single process: plain `geo extract` (the one-process path, no engine)
-    dt, rss, cpu, _ = run(py + ["extract", *base_shards, "--offline", "-q", "-o", str(work / "single.jsonl")])
+    dt, rss, cpu, _ = run(py + ["extract", *base_shards, "--offline", "-q", "--id-field", "id",
+                               "-o", str(work / "single.jsonl")])
     res["single"] = {"articles": n_base, "seconds": round(dt, 1), "docs_per_s": round(n_base / dt, 2),
                      "words_per_s": round(base_words / dt), "peak_rss_mb": round(rss), "cpu_seconds": round(cpu, 1),
                      "docs_per_cpu_s": round(n_base / cpu, 2)}
@@ -152,8 +153,8 @@ def main() -> None:
         out = work / f"dask-{w}"
         full = w == max(counts)
         n_run = args.articles if full else n_base
-        dt, _, _, proc = run(py + ["extract", *(shards if full else base_shards), "--offline", "-q", "--engine",
-                                   "dask", "--workers", str(w), "--partition-size", str(args.partition_size),
+        dt, _, _, proc = run(py + ["extract", *(shards if full else base_shards), "--offline", "-q", "--id-field", "id",
+                                   "--engine", "dask", "--workers", str(w), "--partition-size", str(args.partition_size),
                                    "-o", str(out)])
         st = steady(out)
         rate = n_run / dt
@@ -178,7 +179,12 @@ def main() -> None:
               f"{res[f'dask_{w}']['worker_peak_rss_mb']} MB, CPU efficiency vs single "
               f"{res[f'dask_{w}']['cpu_efficiency_vs_single']}", flush=True)
         # same mentions as one process (sorted by document; result fields dropped)
-        single = (work / "single.jsonl").read_text(encoding="utf-8").splitlines()
+        # the "doc" field is the input file's path, which differs between the baseline and the full corpus
+        single = []
+        for ln in (work / "single.jsonl").read_text(encoding="utf-8").splitlines():
+            rec = json.loads(ln)
+            rec.pop("doc", None)
+            single.append(json.dumps(rec, ensure_ascii=False, allow_nan=False))
         shared_ids = {json.loads(ln)["id"] for ln in single}
         mine = []
         for f in sorted(out.glob("part-*.jsonl")):
@@ -186,6 +192,7 @@ def main() -> None:
                 rec = json.loads(ln)
                 if rec["id"] not in shared_ids:
                     continue
+                rec.pop("doc", None)
                 for m in rec["mentions"]:
                     for k in ("place_id", "sentence", "sentence_start"):
                         m.pop(k)
