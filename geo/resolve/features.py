@@ -122,10 +122,12 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
     top = max(c.prior for c in cs)
     top_i = max(range(len(cs)), key=lambda i: (cs[i].prior, -i))
     n_words = len(name.split())
+    city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
     I = INDEX
     for i, c in enumerate(cs):
         p, row = c.place, X[i]
         fc, cc = p.feature_code, p.country_code
+        sub_area = p.feature_class == "A" and fc not in COUNTRY_CODES  # a province or county
         row[I["prior"]] = c.prior
         row[I["similarity"]] = c.similarity - 1.0
         row[I["exact"]] = c.similarity >= 0.999
@@ -151,7 +153,7 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
                 row[I["area_contains_none"]] = not others.countries.get(cc)
             else:
                 row[I["admin1_others"]] = inside_admin1
-            if p.feature_class == "A" and fc not in COUNTRY_CODES and cc:
+            if sub_area and cc:
                 row[I["area_abroad"]] = 1.0 - others.countries.get(cc, 0) / others.total
         if support:
             row[I["support"]] = support.get((name, p.id), 0.0)
@@ -161,13 +163,8 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
         row[I["importance"]] = p.importance or 0.0
         row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
         row[I["prior_gap"]] = top - c.prior
+        row[I["area_below_city"]] = sub_area and (p.population or 0) < city_pop
     X[top_i, I["top_prior"]] = 1.0
-    city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
-    if city_pop:
-        for i, c in enumerate(cs):
-            p = c.place
-            if p.feature_class == "A" and p.feature_code not in COUNTRY_CODES and (p.population or 0) < city_pop:
-                X[i, I["area_below_city"]] = 1.0
     # "Washington": a national capital named like one of the name's provinces -- news means the capital
     # unless the province's places are around (the province's containment features say so)
     if any(c.place.feature_code == "ADM1" for c in cs):
