@@ -44,7 +44,7 @@ import numpy as np  # noqa: E402
 from geo import evaluate  # noqa: E402
 from geo.gazetteer.store import haversine_km  # noqa: E402
 from geo.resolve import FEATURES, LinearRanker, Resolver  # noqa: E402
-from geo.resolve.ranker import FORMAT, TRAINED_PATH  # noqa: E402
+from geo.resolve.ranker import FORMAT, MODEL_PATH  # noqa: E402
 from geo.types import Document, ParsedDocument  # noqa: E402
 
 CORPORA_DIR = ROOT.parent / "shared" / "corpora"
@@ -254,7 +254,7 @@ def main() -> None:
                     help="weight of each query from bench/ranker_stories.py (0: leave them out)")
     ap.add_argument("--drop", default="", help="comma-separated features the model leaves out")
     ap.add_argument("--evaluate-only", action="store_true")
-    ap.add_argument("--output", type=Path, default=TRAINED_PATH)
+    ap.add_argument("--output", type=Path, default=MODEL_PATH)
     ap.add_argument("--corpora", type=Path, default=CORPORA_DIR, help="folder with lgl.xml and GeoVirus.xml")
     args = ap.parse_args()
     for name in CORPORA:

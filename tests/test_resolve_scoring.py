@@ -13,7 +13,7 @@ import pytest
 from geo.resolve import FEATURES, LinearRanker, RankerError, Resolver
 from geo.resolve.context import Context, Others, container_after, support
 from geo.resolve.features import INDEX, backed, name_features, place_type
-from geo.resolve.ranker import HAND_PATH, MODEL_PATH, TRAINED_PATH
+from geo.resolve.ranker import HAND_PATH, MODEL_PATH
 from geo.types import Candidate, Document, Mention, Place
 
 # -- a tiny world --------------------------------------------------------------------------------------
@@ -218,12 +218,12 @@ def hand_ranker(**coef) -> LinearRanker:
 
 
 def test_shipped_models_are_data_with_provenance():
-    assert TRAINED_PATH == MODEL_PATH  # the trained model is the default
+    assert LinearRanker.load("trained") == LinearRanker.load()  # the trained model is the default
     for path in (MODEL_PATH, HAND_PATH):
         d = json.loads(path.read_text())
         assert d["format"] == "geo-linear-ranker/1" and d["version"]
         assert set(d["features"]) <= set(FEATURES) and len(d["coef"]) == len(d["features"])
-    d = json.loads(TRAINED_PATH.read_text())
+    d = json.loads(MODEL_PATH.read_text())
     assert len(d["meta"]["training_data_sha256"]) == 64 and d["meta"]["cv_by_document"]
     m = LinearRanker.load("trained")
     assert LinearRanker.from_dict(m.to_dict()).coef == pytest.approx(m.coef, abs=1e-6)

@@ -22,7 +22,6 @@ from typing import Sequence
 from .features import FEATURES
 
 MODEL_PATH = Path(__file__).with_name("ranker.json")  # the default model, bench/train_ranker.py's output
-TRAINED_PATH = MODEL_PATH
 HAND_PATH = Path(__file__).with_name("ranker-hand.json")  # the former hand-tuned weights
 FORMAT = "geo-linear-ranker/1"
 
@@ -80,7 +79,7 @@ class LinearRanker:
     def load(cls, path: str | Path | None = None) -> "LinearRanker":
         if path is None:
             return _default()
-        path = {"trained": TRAINED_PATH, "hand": HAND_PATH}.get(str(path), path)
+        path = {"trained": MODEL_PATH, "hand": HAND_PATH}.get(str(path), path)
         try:
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as e:
