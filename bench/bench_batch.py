@@ -149,6 +149,16 @@ def main() -> None:
     print(f"single process ({n_base:,} articles): {dt:.1f}s, {n_base / dt:.1f} docs/s, {n_base / cpu:.1f} docs per "
           f"CPU-s, peak {rss:.0f} MB", flush=True)
 
+    # the one process's records, to compare each run with; the "doc" field is the input file's path,
+    # which differs between the baseline and the full corpus
+    single, shared_ids = [], set()
+    for ln in (work / "single.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(ln)
+        rec.pop("doc", None)
+        shared_ids.add(rec["id"])
+        single.append(json.dumps(rec, ensure_ascii=False, allow_nan=False))
+    single.sort()
+
     for w in counts:
         out = work / f"dask-{w}"
         full = w == max(counts)
@@ -179,13 +189,6 @@ def main() -> None:
               f"{res[f'dask_{w}']['worker_peak_rss_mb']} MB, CPU efficiency vs single "
               f"{res[f'dask_{w}']['cpu_efficiency_vs_single']}", flush=True)
         # same mentions as one process (sorted by document; result fields dropped)
-        # the "doc" field is the input file's path, which differs between the baseline and the full corpus
-        single = []
-        for ln in (work / "single.jsonl").read_text(encoding="utf-8").splitlines():
-            rec = json.loads(ln)
-            rec.pop("doc", None)
-            single.append(json.dumps(rec, ensure_ascii=False, allow_nan=False))
-        shared_ids = {json.loads(ln)["id"] for ln in single}
         mine = []
         for f in sorted(out.glob("part-*.jsonl")):
             for ln in f.read_text(encoding="utf-8").splitlines():
@@ -197,7 +200,7 @@ def main() -> None:
                     for k in ("place_id", "sentence", "sentence_start"):
                         m.pop(k)
                 mine.append(json.dumps(rec, ensure_ascii=False, allow_nan=False))
-        res[f"dask_{w}"]["same_as_single"] = sorted(mine) == sorted(single)
+        res[f"dask_{w}"]["same_as_single"] = sorted(mine) == single
 
     last = max(counts)
     if args.map_mentions:
