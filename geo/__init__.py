@@ -192,3 +192,14 @@ def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[
 
     parsed = list(parse_many(items, texts=texts))
     return build_map(parsed, default_pipeline().gazetteer, **options)
+
+
+def figure(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None, **options):
+    """A labelled static map (a matplotlib Figure, inline in Jupyter; ``fig.save("map.svg"|".pdf"|".png")``)
+    of paths, Documents or ParsedDocuments, or raw ``texts=[...]``. Options: see :mod:`geo.outputs.figure`."""
+    from .outputs.figure import figure as _figure
+
+    return _figure(list(parse_many(items, texts=texts)), default_pipeline().gazetteer, **options)
+
+
+__all__.append("figure")

@@ -128,6 +128,7 @@ class DrawnPlace:
     kind: str  # "marker" | "area" | "river"
     size_pt: float = 0.0  # marker diameter in points (0: no marker)
     label: Any = None  # matplotlib Text
+    alts: tuple[tuple[float, float], ...] = ()  # other label anchors (lon, lat): along a river, inside an area
 
 
 @dataclass
@@ -237,10 +238,6 @@ def bbox_of_place(name: str, gazetteer: Any) -> tuple[float, float, float, float
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _area(b: tuple[float, float, float, float]) -> float:
-    return max(b[2] - b[0], 1.0) * max(b[3] - b[1], 1.0)
 
 
 def fit_extent(box: tuple[float, float, float, float], aspect: float, *, pad: float = 0.08,
@@ -480,7 +477,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         c = bm.clip(g, view, tol)
         if c is not None:
             land.append(c)
-    _draw_polys(ax, land, zorder=1, facecolors=BASEMAP["land"], edgecolors="none", linewidths=0)
+    _draw_polys(ax, land, zorder=1, facecolors=BASEMAP["land"], edgecolors=BASEMAP["border"], linewidths=0.5)
     show_provinces = provinces if provinces is not None else (e - w) <= 40
     if show_provinces and gz is not None:
         prov = [c for _p, g in bm.features_in(gz, view, ("ADM1",)) if (c := bm.clip(g, view, tol)) is not None]
@@ -490,10 +487,11 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
                  if g.geom_type in ("Polygon", "MultiPolygon") and (c := bm.clip(g, view, tol)) is not None
                  and c.area > (deg_per_px * 3) ** 2]
         _draw_polys(ax, lakes, zorder=1.6, facecolors=BASEMAP["lake"], edgecolors=BASEMAP["river"], linewidths=0.3)
+        # rivers long enough to matter at this scale (a continent shows its great rivers only)
+        min_len = (e - w) * 0.06
         rivers = [c for _p, g in bm.features_in(gz, view, ("STM",), limit=600)
-                  if (c := bm.clip(g, view, tol)) is not None]
+                  if (c := bm.clip(g, view, tol)) is not None and c.length >= min_len]
         _draw_lines(ax, rivers, zorder=1.7, colors=BASEMAP["river"], linewidths=0.5)
-    _draw_lines(ax, land, zorder=1.8, colors=BASEMAP["border"], linewidths=0.5)
 
     # --- mentioned shapes
     drawn: list[DrawnPlace] = []
@@ -536,7 +534,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
             else:
                 rp = c.representative_point()
                 lon, lat = rp.x, rp.y
-            drawn.append(DrawnPlace(en, lon, lat, "river" if kind == "river" else "area"))
+            drawn.append(DrawnPlace(en, lon, lat, "river" if kind == "river" else "area", alts=_alt_anchors(c, kind)))
         else:
             if not _in_box(p.lon, p.lat, extent):
                 outside += 1
@@ -646,7 +644,8 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         texts[k] = t
         X, Y = mk_xy[k]
         r = d.size_pt / 2 * pt_px if d.kind == "marker" else 0.0
-        reqs.append(LabelRequest(k, X, Y, r, bb.width, bb.height, centred=d.kind != "marker"))
+        alts = tuple(tuple(to_px.transform(a)) for a in d.alts)
+        reqs.append(LabelRequest(k, X, Y, r, bb.width, bb.height, centred=d.kind != "marker", alts=alts))
     placed = {pl.key: pl for pl in place_labels(reqs, frame_box, obstacles, gap=1.5 * pt_px, pad=1.0 * pt_px,
                                                 max_labels=max_labels)}
     for k, t in texts.items():
@@ -662,6 +661,31 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
     fig.geo = FigureInfo(extent=extent, places=drawn, axes=ax, inset=inset_ax, scalebar=sb_box, legend=leg,
                          outside=outside, documents=n_docs)
     return fig
+
+
+def _alt_anchors(geom: Any, kind: str) -> tuple[tuple[float, float], ...]:
+    """More places to try a label at: along the longest visible stretch of a river, inside an area."""
+    out: list[tuple[float, float]] = []
+    try:
+        if kind == "river":
+            lines = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "LineString"]
+            if lines:
+                longest = max(lines, key=lambda g: g.length)
+                for f in (0.5, 0.3, 0.7, 0.15, 0.85):
+                    pt = longest.interpolate(f, normalized=True)
+                    out.append((pt.x, pt.y))
+        else:
+            polys = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+            if polys:
+                big = max(polys, key=lambda g: g.area)
+                rp = big.representative_point()
+                out.append((rp.x, rp.y))
+                c = big.centroid
+                if big.contains(c):
+                    out.append((c.x, c.y))
+    except Exception:  # noqa: BLE001 - odd shapes: the main anchor only
+        return ()
+    return tuple(out)
 
 
 def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], aspect: float):
@@ -683,12 +707,15 @@ def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], 
         boxes_all.append(b)
         if en.focus:
             boxes_focus.append(b)
-    a = _union(boxes_all)
-    box = a
+    box = _union(boxes_all)
     if boxes_focus:
+        # the focus, and every place near it (within the focus's own size, at least 4 degrees):
+        # a passing mention of a far-away capital does not zoom the map out to the world
         f = _union(boxes_focus)
-        if _area(a) > 9 * _area(f):
-            box = f
+        mx, my = max(f[2] - f[0], 4.0), max(f[3] - f[1], 4.0)
+        near = [b for b in boxes_all if b[0] >= f[0] - mx and b[2] <= f[2] + mx and b[1] >= f[1] - my
+                and b[3] <= f[3] + my]
+        box = _union([f, *near])
     return fit_extent(box, aspect)
 
 

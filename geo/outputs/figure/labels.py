@@ -41,6 +41,7 @@ class LabelRequest:
     width: float  # text box in pixels
     height: float
     centred: bool = False
+    alts: tuple[tuple[float, float], ...] = ()  # other anchors to try (points along a river, ...)
 
 
 @dataclass(frozen=True)
@@ -114,14 +115,25 @@ def place_labels(requests: Sequence[LabelRequest], frame: Box, obstacles: BoxInd
     for req in requests:
         if max_labels is not None and len(out) >= max_labels:
             break
+        found = _place_one(req, frame, obstacles, gap, pad)
+        if found is not None:
+            obstacles.add(found.box, key=-2)  # labels block every later label and its marker
+            out.append(found)
+    return out
+
+
+def _place_one(req: LabelRequest, frame: Box, obstacles: BoxIndex, gap: float, pad: float) -> Placement | None:
+    x0, y0 = req.x, req.y
+    for ax_, ay_ in ((x0, y0), *req.alts):
+        r = req if (ax_, ay_) == (x0, y0) else LabelRequest(req.key, ax_, ay_, req.radius, req.width, req.height,
+                                                            req.centred)
         for cand in (CENTRED if req.centred else CANDIDATES):
-            box, dx, dy = candidate_box(req, cand, gap)
+            box, dx, dy = candidate_box(r, cand, gap)
             if box[0] < frame[0] or box[1] < frame[1] or box[2] > frame[2] or box[3] > frame[3]:
                 continue
             padded = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
             if obstacles.hits(padded, ignore_key=req.key):
                 continue
-            obstacles.add(box, key=-2)  # labels block every later label and its marker
-            out.append(Placement(req.key, box, dx, dy, cand[2], cand[3]))
-            break
-    return out
+            # offsets are from the place's own anchor, so the label artist needs one position only
+            return Placement(req.key, box, dx + ax_ - x0, dy + ay_ - y0, cand[2], cand[3])
+    return None
