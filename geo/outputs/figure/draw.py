@@ -689,32 +689,43 @@ def _alt_anchors(geom: Any, kind: str) -> tuple[tuple[float, float], ...]:
 
 
 def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], aspect: float):
+    """The view: the articles' focus places and every place near them (all places when no focus).
+
+    Points count as points; areas (provinces, seas, small countries) by their main outline; huge
+    countries (over 40 degrees wide: Russia, Canada...) and rivers do not stretch the view, they are
+    drawn where they cross it (their point is used only when nothing else is mentioned)."""
     if not entries:
         return fit_extent((-170, -58, 170, 80), aspect, pad=0.0)
-    boxes_all, boxes_focus = [], []
+    boxes_all, boxes_focus, fallback = [], [], []
     for i, en in enumerate(entries):
         p = en.place
-        b = (p.lon, p.lat, p.lon, p.lat)
+        pt = (p.lon, p.lat, p.lon, p.lat)
+        fallback.append(pt)
+        b: tuple[float, float, float, float] | None = pt
         if i in shapes:
             kind, g = shapes[i]
             mb = bm.main_bounds(g)
-            if mb[2] - mb[0] <= 90 and kind in ("area", "island", "water") and (en.focus or en.feature_type != "country"):
+            if kind == "river" or mb[2] - mb[0] > 40:
+                b = None
+            else:
                 b = mb
-            elif kind == "area" and en.feature_type == "country" and not en.focus:
-                b = (p.lon, p.lat, p.lon, p.lat)
-        if en.feature_type == "country" and not en.focus and i not in shapes:
-            pass
+        elif en.feature_type == "country" or en.place.feature_code in ("CONT", "OCN", "RGN"):
+            b = None  # a country without its outline: its point says little about where the story is
+        if b is None:
+            continue
         boxes_all.append(b)
         if en.focus:
             boxes_focus.append(b)
+    if not boxes_all:
+        boxes_all = fallback
     box = _union(boxes_all)
     if boxes_focus:
-        # the focus, and every place near it (within the focus's own size, at least 4 degrees):
+        # the focus, and every place or area near it (within the focus's own size, at least 4 degrees):
         # a passing mention of a far-away capital does not zoom the map out to the world
         f = _union(boxes_focus)
         mx, my = max(f[2] - f[0], 4.0), max(f[3] - f[1], 4.0)
-        near = [b for b in boxes_all if b[0] >= f[0] - mx and b[2] <= f[2] + mx and b[1] >= f[1] - my
-                and b[3] <= f[3] + my]
+        near = [b for b in boxes_all if b[0] <= f[2] + mx and b[2] >= f[0] - mx and b[1] <= f[3] + my
+                and b[3] >= f[1] - my]
         box = _union([f, *near])
     return fit_extent(box, aspect)
 
