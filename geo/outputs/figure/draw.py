@@ -26,8 +26,8 @@ from geo.features import FEATURE_TYPES, shape_kind
 from geo.types import ParsedDocument, Place
 
 from . import basemap as bm
-from .fonts import font_chain, shape_text
-from .labels import BoxIndex, LabelRequest, place_labels
+from .fonts import font_chain, font_chain_for, shape_text
+from .labels import BoxIndex, LabelRequest, can_place, place_labels
 from .palette import BASEMAP, KIND_COLOURS, TYPE_COLOURS
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,7 @@ class FigureInfo:
     legend: Any = None
     outside: int = 0  # places outside the extent
     documents: int = 0
+    context_labels: list[Any] = field(default_factory=list)  # names of countries not mentioned (orientation)
 
     @property
     def labels(self) -> list[Any]:
@@ -342,11 +343,12 @@ def _draw_lines(ax: Any, geoms: list, *, zorder: float, **style: Any) -> Any:
 
 # ------------------------------------------------------------------ the drawing
 
-def _marker_diameter(mentions: int, max_mentions: int) -> float:
-    """Circle diameter in points: 5 for one mention, growing with log(mentions) to 14."""
+def _marker_diameter(mentions: int, max_mentions: int, scale: float = 1.0) -> float:
+    """Circle diameter in points: 5 for one mention, growing with log(mentions) to 14; all times
+    ``scale`` (smaller when thousands of places share the map)."""
     if max_mentions <= 1:
-        return 6.0
-    return 5.0 + 9.0 * math.log(max(mentions, 1)) / math.log(max_mentions)
+        return 6.0 * scale
+    return (5.0 + 9.0 * math.log(max(mentions, 1)) / math.log(max_mentions)) * scale
 
 
 def _nice_km(x: float) -> float:
@@ -378,6 +380,7 @@ def draw_figure(
     max_labels: int = MAX_LABELS,
     provinces: bool | None = None,
     shape_rtl: bool = True,
+    documents: int | None = None,
 ) -> Any:
     """A labelled static map (a matplotlib Figure; ``fig.geo`` says what was drawn).
 
@@ -387,22 +390,30 @@ def draw_figure(
     gazetteer (default: fitted to the articles' focus). ``inset``: a locator map (None: when the
     view is regional). ``max_labels``: labels placed at most (by mentions; none overlap). ``shape_rtl``:
     shape Arabic/Hebrew for raster/PDF output (turn off for SVG, where the viewer shapes text).
+    ``documents``: the number of articles for the subtitle, when ``data`` are entries that do not know it.
     """
     with _rc():
         return _draw(data, gazetteer, size=size, dpi=dpi, bbox=bbox, title=title, subtitle=subtitle,
                      source=source, inset=inset, legend=legend, max_labels=max_labels, provinces=provinces,
-                     shape_rtl=shape_rtl)
+                     shape_rtl=shape_rtl, documents=documents)
 
 
 def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, legend, max_labels, provinces,
-          shape_rtl):
+          shape_rtl, documents):
     from matplotlib.lines import Line2D
 
     gz = bm.open_gazetteer(gazetteer)
     entries, n_docs = _entries(data, gz)
+    if documents is not None:
+        n_docs = int(documents)
     entries = [e for e in entries if math.isfinite(e.place.lat) and math.isfinite(e.place.lon)
                and -90 <= e.place.lat <= 90 and -180 <= e.place.lon <= 180]
     size_in = parse_size(size, dpi) if isinstance(size, str) else (float(size[0]), float(size[1]))
+    import matplotlib as mpl
+
+    # the fonts of the scripts in use only (inside draw_figure's rc_context: restored afterwards)
+    mpl.rcParams["font.family"] = list(font_chain_for(
+        [e.place.name for e in entries[:5000]] + [title or "", subtitle or "", source or ""]))
     txt = shape_text if shape_rtl else (lambda s: s)
 
     # --- shapes of the most mentioned places (areas, rivers, seas...)
@@ -472,11 +483,12 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
     view = (w - margin, s - margin, e + margin, n + margin)
 
     # --- basemap
-    land = []
-    for _place, g in bm.country_shapes(gz):
+    land, land_places = [], []
+    for place, g in bm.country_shapes(gz):
         c = bm.clip(g, view, tol)
         if c is not None:
             land.append(c)
+            land_places.append((place, c))
     _draw_polys(ax, land, zorder=1, facecolors=BASEMAP["land"], edgecolors=BASEMAP["border"], linewidths=0.5)
     show_provinces = provinces if provinces is not None else (e - w) <= 40
     if show_provinces and gz is not None:
@@ -517,6 +529,8 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
     # --- anchors: markers for points, label points for areas and rivers
     points = [(en.place.lon, en.place.lat) for i, en in enumerate(entries) if i not in area_idx]
     centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else None
+    n_points = sum(1 for i, en in enumerate(entries) if i not in area_idx and _in_box(en.place.lon, en.place.lat, extent))
+    mscale = max(0.3, min(1.0, math.sqrt(300 / max(n_points, 1))))
     outside = 0
     for i, en in enumerate(entries):
         p = en.place
@@ -539,7 +553,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
             if not _in_box(p.lon, p.lat, extent):
                 outside += 1
                 continue
-            drawn.append(DrawnPlace(en, p.lon, p.lat, "marker", _marker_diameter(en.mentions, max_m)))
+            drawn.append(DrawnPlace(en, p.lon, p.lat, "marker", _marker_diameter(en.mentions, max_m, mscale)))
 
     markers = [d for d in drawn if d.kind == "marker"]
     if markers:
@@ -549,7 +563,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         sz = [markers[k].size_pt ** 2 for k in order]
         cols = [TYPE_COLOURS[markers[k].entry.feature_type] for k in order]
         edges = ["#1a1a1a" if markers[k].entry.focus else "white" for k in order]
-        ax.scatter(xs, ys, s=sz, c=cols, edgecolors=edges, linewidths=0.7, zorder=5)
+        ax.scatter(xs, ys, s=sz, c=cols, edgecolors=edges, linewidths=0.7 * mscale, zorder=5)
 
     # --- title, subtitle, source
     y = H - 0.12
@@ -613,7 +627,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         X, Y = to_px.transform((d.lon, d.lat))
         mk_xy.append((X, Y))
         if d.kind == "marker":
-            r = d.size_pt / 2 * pt_px + 0.7 * pt_px / 2
+            r = d.size_pt / 2 * pt_px + 0.7 * mscale * pt_px / 2
             obstacles.add((X - r, Y - r, X + r, Y + r), key=k)
 
     # --- scale bar and inset, in the corners with the fewest places
@@ -626,24 +640,34 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         corners[corner] = float("inf")
         ib = inset_ax.get_window_extent(renderer).bounds
         obstacles.add((ib[0] - 2, ib[1] - 2, ib[0] + ib[2] + 2, ib[1] + ib[3] + 2))
-    sb_corner = min(("ll", "lr"), key=lambda c: (corners[c], c != "ll"))
-    sb_box = _draw_scalebar(ax, extent, coslat, sb_corner, renderer)
-    obstacles.add(sb_box)
+    sb_box = None
+    if e - w <= 90:  # wider views: the scale changes too much across the map for one bar
+        sb_corner = min(("ll", "lr"), key=lambda c: (corners[c], c != "ll"))
+        sb_box = _draw_scalebar(ax, extent, coslat, sb_corner, renderer)
+        obstacles.add(sb_box)
 
     # --- labels
     priority = sorted(range(len(drawn)), key=lambda k: (
         0 if drawn[k].entry.focus else 1, -drawn[k].entry.mentions, -drawn[k].entry.place.importance,
         drawn[k].entry.place.name, drawn[k].entry.place.id))
-    candidates = priority[: max(0, max_labels) * 4]
+    candidates = priority[: max(max_labels * 4, 600) if max_labels > 0 else 0]
     reqs = []
     texts: dict[int, Any] = {}
     for k in candidates:
         d = drawn[k]
+        X, Y = mk_xy[k]
+        r = d.size_pt / 2 * pt_px if d.kind == "marker" else 0.0
+        # a box surely smaller than the label (0.3 em a character): when it finds no room, neither will
+        # the label, so its text is never measured (measuring is the slow part with thousands of places)
+        em = 7.0 * pt_px
+        lower = LabelRequest(k, X, Y, r, 0.3 * em * len(d.entry.place.name), 0.9 * em,
+                             centred=d.kind != "marker",
+                             alts=tuple(tuple(to_px.transform(a)) for a in d.alts))
+        if not can_place(lower, frame_box, obstacles, gap=1.5 * pt_px, pad=1.0 * pt_px):
+            continue
         t = _label_artist(ax, d, txt)
         bb = t.get_window_extent(renderer)
         texts[k] = t
-        X, Y = mk_xy[k]
-        r = d.size_pt / 2 * pt_px if d.kind == "marker" else 0.0
         alts = tuple(tuple(to_px.transform(a)) for a in d.alts)
         reqs.append(LabelRequest(k, X, Y, r, bb.width, bb.height, centred=d.kind != "marker", alts=alts))
     placed = {pl.key: pl for pl in place_labels(reqs, frame_box, obstacles, gap=1.5 * pt_px, pad=1.0 * pt_px,
@@ -658,8 +682,19 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         t.set_verticalalignment(pl.va)
         drawn[k].label = t
 
+    # --- the neighbours' names, for orientation, where room is left (never over a place or its label)
+    mentioned_cc = {d.entry.place.country_code for d in drawn if d.kind == "area" and d.entry.feature_type == "country"}
+    lines_idx = BoxIndex(cell=max(24.0, dpi / 6))
+    for i, (kind, c) in area_idx.items():
+        if kind == "river":
+            for ln in _lines(c):
+                xy = to_px.transform(ln)
+                for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
+                    lines_idx.add((min(x0, x1) - 1, min(y0, y1) - 1, max(x0, x1) + 1, max(y0, y1) + 1))
+    context = _context_labels(ax, land_places, mentioned_cc, txt, renderer, obstacles, lines_idx, frame_box, pt_px)
+
     fig.geo = FigureInfo(extent=extent, places=drawn, axes=ax, inset=inset_ax, scalebar=sb_box, legend=leg,
-                         outside=outside, documents=n_docs)
+                         outside=outside, documents=n_docs, context_labels=context)
     return fig
 
 
@@ -738,6 +773,61 @@ def _corner_load(xy: list[tuple[float, float]], frame: tuple[float, float, float
         cx0 = x1 - fw if c[1] == "r" else x0
         cy0 = y1 - fh if c[0] == "u" else y0
         out[c] = float(sum(1 for X, Y in xy if cx0 <= X <= cx0 + fw and cy0 <= Y <= cy0 + fh))
+    return out
+
+
+def _context_labels(ax: Any, land: list[tuple[Place, Any]], skip_cc: set, txt: Any, renderer: Any,
+                    obstacles: BoxIndex, lines: BoxIndex, frame_box: tuple, pt_px: float) -> list[Any]:
+    """Grey names of the countries in view that the articles do not mention, biggest first, each
+    inside its own outline and only where it fits without touching anything already placed."""
+    to_px = ax.transData
+    cands = []
+    for place, c in land:
+        if place.country_code in skip_cc:
+            continue
+        polys = [g for g in getattr(c, "geoms", [c]) if g.geom_type == "Polygon"]
+        if not polys:
+            continue
+        big = max(polys, key=lambda g: g.area)
+        (x0, y0), (x1, y1) = to_px.transform([(big.bounds[0], big.bounds[1]), (big.bounds[2], big.bounds[3])])
+        cands.append(((x1 - x0) * (y1 - y0), place, big))
+    cands.sort(key=lambda t: (-t[0], t[1].name))
+    out = []
+    for n, (px_area, place, big) in enumerate(cands[:40]):
+        name = txt(place.name)
+        t = ax.text(0, 0, name.upper() if name.isascii() else name, fontsize=6.5, color="#8a857c",
+                    ha="center", va="center", zorder=2.5)
+        bb = t.get_window_extent(renderer)
+        if bb.width * bb.height * 2.5 > px_area:
+            t.remove()
+            continue
+        pts = []
+        if big.contains(shapely.Point(place.lon, place.lat)):
+            pts.append((place.lon, place.lat))
+        rp = big.representative_point()
+        pts.append((rp.x, rp.y))
+        placed = None
+        for lon, lat in pts:
+            X, Y = to_px.transform((lon, lat))
+            box = (X - bb.width / 2, Y - bb.height / 2, X + bb.width / 2, Y + bb.height / 2)
+            if box[0] < frame_box[0] or box[1] < frame_box[1] or box[2] > frame_box[2] or box[3] > frame_box[3]:
+                continue
+            corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
+            inv = to_px.inverted().transform(corners)
+            if not all(big.contains(shapely.Point(x, y)) for x, y in inv):
+                continue
+            pad = 2 * pt_px
+            padded = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+            if obstacles.hits(padded) or lines.hits(padded):
+                continue
+            placed = (lon, lat, box)
+            break
+        if placed is None:
+            t.remove()
+            continue
+        t.set_position(placed[:2])
+        obstacles.add(placed[2], key=-3)
+        out.append(t)
     return out
 
 

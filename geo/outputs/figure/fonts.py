@@ -34,6 +34,21 @@ FONT_CHAIN: tuple[str, ...] = (
     "Noto Sans CJK KR",
 )
 
+#: Unicode ranges of the scripts the base fonts (Noto Sans, DejaVu Sans) lack, and the families for them.
+SCRIPT_FAMILIES: tuple[tuple[tuple[tuple[int, int], ...], tuple[str, ...]], ...] = (
+    (((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+     ("Noto Sans Arabic", "Noto Naskh Arabic")),
+    (((0x0590, 0x05FF), (0xFB1D, 0xFB4F)), ("Noto Sans Hebrew",)),
+    (((0x0900, 0x097F),), ("Noto Sans Devanagari",)),
+    (((0x0980, 0x09FF),), ("Noto Sans Bengali",)),
+    (((0x0E00, 0x0E7F),), ("Noto Sans Thai",)),
+    (((0x0530, 0x058F),), ("Noto Sans Armenian",)),
+    (((0x10A0, 0x10FF),), ("Noto Sans Georgian",)),
+    (((0x1200, 0x139F),), ("Noto Sans Ethiopic",)),
+    (((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF),
+      (0x20000, 0x2FA1F)), ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK KR")),
+)
+
 #: Debian packages giving the whole chain (what a CI image or a Dockerfile installs).
 DEBIAN_PACKAGES: tuple[str, ...] = ("fonts-noto-core", "fonts-noto-cjk")
 
@@ -77,3 +92,21 @@ def shape_text(text: str) -> str:
     except ImportError:  # pragma: no cover - optional
         return text
     return get_display(arabic_reshaper.reshape(unicodedata.normalize("NFC", text)))
+
+
+def font_chain_for(texts) -> tuple[str, ...]:
+    """The installed families needed for ``texts``: the base fonts, plus those of the scripts that
+    occur (a shorter chain keeps text measuring fast and the SVG's font lists short)."""
+    chain = font_chain()
+    needed: set[str] = set()
+    for text in texts:
+        for ch in text:
+            o = ord(ch)
+            if o < 0x0530:
+                continue
+            for ranges, families in SCRIPT_FAMILIES:
+                if any(lo <= o <= hi for lo, hi in ranges):
+                    needed.update(families)
+                    break
+    base = {"Noto Sans", "DejaVu Sans"}
+    return tuple(f for f in chain if f in base or f in needed)

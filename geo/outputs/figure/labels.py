@@ -122,6 +122,11 @@ def place_labels(requests: Sequence[LabelRequest], frame: Box, obstacles: BoxInd
     return out
 
 
+def can_place(req: LabelRequest, frame: Box, obstacles: BoxIndex, gap: float = 2.0, pad: float = 1.5) -> bool:
+    """Whether ``req`` would find a free position now (nothing is added to ``obstacles``)."""
+    return _place_one(req, frame, obstacles, gap, pad) is not None
+
+
 def _place_one(req: LabelRequest, frame: Box, obstacles: BoxIndex, gap: float, pad: float) -> Placement | None:
     x0, y0 = req.x, req.y
     for ax_, ay_ in ((x0, y0), *req.alts):
