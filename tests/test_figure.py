@@ -267,7 +267,8 @@ def test_embed_page_is_script_free_and_escaped(gazetteer, tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None and soup.find("svg") is not None
     assert soup.title.get_text() == title
-    assert soup.find("figcaption").get_text() == f'{title} Caption "<b>x</b>"'
+    assert soup.find("figcaption").get_text() == 'Caption "<b>x</b>"'
+    assert soup.find("svg")["aria-label"] == title
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not any(a.lower().startswith("on") for tag in soup.find_all(True) for a in tag.attrs)
     assert out.read_bytes()[:4] == b"\x89PNG"
@@ -282,6 +283,19 @@ def test_bad_output_names_are_refused_before_anything_is_written(gazetteer, tmp_
     with pytest.raises(ValueError, match="embed file must be .html"):
         write_figure(syria_corpus(), tmp_path / "map.svg", gazetteer=gazetteer, embed=tmp_path / "e.txt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_options_checked_up_front():
+    from geo.outputs.figure import cli_options
+
+    assert cli_options(size="1200x800", dpi=100) == {"dpi": 100, "size": pytest.approx((12.0, 8.0))}
+    assert cli_options(bbox="Syria", title="T") == {"bbox": "Syria", "title": "T"}
+    with pytest.raises(ValueError, match="--size: size 'huge'"):
+        cli_options(size="huge")
+    with pytest.raises(ValueError, match="--bbox: bbox '50,0,40,10'"):
+        cli_options(bbox="50,0,40,10")
+    with pytest.raises(ValueError, match="--dpi 5"):
+        cli_options(dpi=5)
 
 
 def test_parse_size_and_bbox():

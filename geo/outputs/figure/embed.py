@@ -19,20 +19,15 @@ def _svg_body(svg: str) -> str:
 
 
 def html_fragment(svg: str, *, title: str | None = None, caption: str | None = None) -> str:
-    """A ``<figure>`` with the SVG inline (scales to its container's width) and an escaped caption."""
+    """A ``<figure>`` with the SVG inline (scales to its container's width), labelled for screen readers
+    by ``title`` (or ``caption``), and an escaped ``<figcaption>`` when a ``caption`` is given."""
     body = _svg_body(svg)
     label = escape(title or caption or "Map")
     body = body.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     # matplotlib's stylesheet says "*{...}": keep it to the figure, not the whole host page
     body = body.replace('<style type="text/css">*{', '<style type="text/css">.geo-figure *{', 1)
-    cap = ""
-    if title or caption:
-        parts = []
-        if title:
-            parts.append(f"<strong>{escape(title)}</strong>")
-        if caption:
-            parts.append(str(escape(caption)))
-        cap = f"\n  <figcaption>{' '.join(parts)}</figcaption>"
+    # the title is drawn in the figure already: the caption carries only what is not
+    cap = f"\n  <figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="geo-figure">\n  {body}{cap}\n</figure>\n'
 
 
