@@ -157,36 +157,55 @@ def _marker_boxes(fig) -> list[tuple[int, tuple[float, float, float, float]]]:
     return out
 
 
-def test_labels_never_overlap_each_other_or_other_markers(gazetteer):
-    fig = figure(_dense_docs(), gazetteer, max_labels=60, size="120x90mm", dpi=150)
+def _assert_no_overlaps(fig) -> int:
+    """No drawn name overlaps another name, another place's marker, a grey town's dot, the scale bar
+    or the inset, and all stay inside the map frame; returns how many names were checked."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    placed = [(k, p.label.get_window_extent(renderer)) for k, p in enumerate(fig.geo.places) if p.label is not None]
-    assert len(placed) >= 15  # plenty placed...
-    assert len(placed) < len(fig.geo.places)  # ...and some dropped for lack of room
-    boxes = [(k, (b.x0, b.y0, b.x1, b.y1)) for k, b in placed]
-    # the grey names of neighbouring countries obey the same rules (and belong to no marker)
-    boxes += [(-1, tuple(t.get_window_extent(renderer).extents)) for t in fig.geo.context_labels]
+    boxes = [(k, tuple(p.label.get_window_extent(renderer).extents)) for k, p in enumerate(fig.geo.places)
+             if p.label is not None]
+    # the grey names of neighbouring countries and towns obey the same rules (and belong to no marker)
+    boxes += [(-1 - n, tuple(t.get_window_extent(renderer).extents)) for n, t in enumerate(fig.geo.context_labels)]
     for i, (ka, a) in enumerate(boxes):
         for kb, b in boxes[i + 1:]:
             assert not overlaps(a, b), (ka, kb)
     markers = _marker_boxes(fig)
-    assert len(markers) == 150
+    markers += [(-1 - n, t.geo_dot) for n, t in enumerate(fig.geo.context_labels) if hasattr(t, "geo_dot")]
     for k, a in boxes:
         for km, m in markers:
             if km != k:
-                assert not overlaps(a, m), (k, fig.geo.places[km].entry.place.name)
+                assert not overlaps(a, m), (k, km)
     frame = fig.geo.axes.get_window_extent(renderer)
     sb = fig.geo.scalebar
     inset = fig.geo.inset.get_window_extent(renderer) if fig.geo.inset is not None else None
     for _k, a in boxes:
         assert frame.x0 <= a[0] and a[2] <= frame.x1 and frame.y0 <= a[1] and a[3] <= frame.y1
-        assert not overlaps(a, sb)
+        if sb is not None:
+            assert not overlaps(a, sb)
         if inset is not None:
             assert not overlaps(a, (inset.x0, inset.y0, inset.x1, inset.y1))
+    return len(boxes)
+
+
+def test_labels_never_overlap_each_other_or_other_markers(gazetteer):
+    fig = figure(_dense_docs(), gazetteer, max_labels=60, size="120x90mm", dpi=150)
+    labelled = [p for p in fig.geo.places if p.label is not None]
+    assert len(labelled) >= 15  # plenty placed...
+    assert len(labelled) < len(fig.geo.places)  # ...and some dropped for lack of room
+    assert len(_marker_boxes(fig)) == 150
+    assert _assert_no_overlaps(fig) >= len(labelled)
     # the most mentioned places win the space
     top = max(fig.geo.places, key=lambda p: p.entry.mentions)
     assert top.label is not None
+
+
+def test_context_names_keep_clear_of_the_data(syria_fig):
+    grey = [t.get_text() for t in syria_fig.geo.context_labels]
+    assert "IRAQ" not in grey  # Iraq is mentioned: it is shaded and labelled as data, not as context
+    assert "TURKEY" in grey or "LEBANON" in grey or "JORDAN" in grey
+    assert any(hasattr(t, "geo_dot") for t in syria_fig.geo.context_labels)  # towns for orientation
+    assert not {"Damascus", "Aleppo"} & set(grey)  # mentioned towns are never repeated in grey
+    assert _assert_no_overlaps(syria_fig) > 5
 
 
 def test_greedy_placement_prefers_priority_and_drops_when_full():

@@ -45,6 +45,9 @@ DEFAULT_DPI = 200
 MAX_SHAPES = 300
 #: Labels placed at most by default (a graphics desk would not print more on a column-wide map).
 MAX_LABELS = 40
+#: Maps with fewer marked places than this get the biggest towns around them, in grey, for orientation.
+CONTEXT_TOWNS_BELOW = 40
+CONTEXT_GREY = "#8a857c"
 TYPE_NAMES = {"country": "Country", "province": "Province / region", "city": "City / town",
               "physical": "Physical feature", "other": "Other place"}
 
@@ -692,6 +695,12 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
                 for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:]):
                     lines_idx.add((min(x0, x1) - 1, min(y0, y1) - 1, max(x0, x1) + 1, max(y0, y1) + 1))
     context = _context_labels(ax, land_places, mentioned_cc, txt, renderer, obstacles, lines_idx, frame_box, pt_px)
+    towns: list[Any] = []
+    if gz is not None and len(markers) < CONTEXT_TOWNS_BELOW and (e - w) <= 40:
+        known = {d.entry.place.id for d in drawn} | {d.entry.place.name for d in drawn}
+        towns = _context_towns(ax, [t for t in bm.towns_in(gz, extent) if t.id not in known and t.name not in known],
+                               txt, renderer, obstacles, lines_idx, frame_box, pt_px)
+        context += towns
 
     fig.geo = FigureInfo(extent=extent, places=drawn, axes=ax, inset=inset_ax, scalebar=sb_box, legend=leg,
                          outside=outside, documents=n_docs, context_labels=context)
@@ -827,6 +836,60 @@ def _context_labels(ax: Any, land: list[tuple[Place, Any]], skip_cc: set, txt: A
             continue
         t.set_position(placed[:2])
         obstacles.add(placed[2], key=-3)
+        out.append(t)
+    return out
+
+
+class _Both:
+    """Two box indexes queried as one (additions go to the first)."""
+
+    def __init__(self, first: BoxIndex, second: BoxIndex):
+        self.first, self.second = first, second
+
+    def hits(self, b: tuple, ignore_key: int | None = None) -> bool:
+        return self.first.hits(b, ignore_key) or self.second.hits(b, ignore_key)
+
+    def add(self, b: tuple, key: int = -1) -> None:
+        self.first.add(b, key)
+
+
+def _context_towns(ax: Any, towns: list[Place], txt: Any, renderer: Any, obstacles: BoxIndex, lines: BoxIndex,
+                   frame_box: tuple, pt_px: float, max_towns: int = 8) -> list[Any]:
+    """Small grey dots and names of the biggest towns in view (not mentioned), each only where dot and
+    name fit clear of everything already drawn; returns the Text artists (the dots are their partners)."""
+    from matplotlib.lines import Line2D
+
+    to_px = ax.transData
+    r = 1.3 * pt_px
+    out = []
+    for town in towns:
+        if len(out) >= max_towns:
+            break
+        X, Y = to_px.transform((town.lon, town.lat))
+        dot = (X - r, Y - r, X + r, Y + r)
+        pad = 1.5 * pt_px
+        if dot[0] < frame_box[0] or dot[1] < frame_box[1] or dot[2] > frame_box[2] or dot[3] > frame_box[3]:
+            continue
+        if obstacles.hits((dot[0] - pad, dot[1] - pad, dot[2] + pad, dot[3] + pad)) or lines.hits(dot):
+            continue
+        t = ax.annotate(txt(town.name), (town.lon, town.lat), xytext=(0, 0), textcoords="offset points",
+                        fontsize=6.5, color=CONTEXT_GREY, zorder=2.6, annotation_clip=False)
+        bb = t.get_window_extent(renderer)
+        req = LabelRequest(-5, X, Y, r, bb.width, bb.height)
+        # clear of the mentioned rivers too; on success place_labels adds the name's box to the obstacles
+        both = _Both(obstacles, lines)
+        placed = place_labels([req], frame_box, both, gap=1.2 * pt_px, pad=pad, max_labels=1)  # type: ignore[arg-type]
+        if not placed:
+            t.remove()
+            continue
+        pl = placed[0]
+        obstacles.add(dot, key=-4)
+        t.set_position((pl.dx / pt_px, pl.dy / pt_px))
+        t.set_horizontalalignment(pl.ha)
+        t.set_verticalalignment(pl.va)
+        ax.add_line(Line2D([town.lon], [town.lat], marker="o", markersize=2.6, markerfacecolor=CONTEXT_GREY,
+                           markeredgecolor="white", markeredgewidth=0.4, linestyle="none", zorder=2.6))
+        t.geo_dot = dot
         out.append(t)
     return out
 
