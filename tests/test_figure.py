@@ -66,6 +66,24 @@ def test_same_input_same_bytes(gazetteer, tmp_path, fmt):
         assert b"<text" in da and b"Damascus" in da  # text kept as text, searchable
 
 
+def test_same_bytes_in_a_fresh_process(gazetteer, tmp_path):
+    """No state of this process (font caches, counters, ids) leaks into the file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from map_samples import syria_corpus; "
+            "from geo.outputs.figure import write_figure; write_figure(syria_corpus(), sys.argv[1], title='Syria')")
+    child = tmp_path / "child.svg"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-c", code, str(child), str(here)], check=True, env=env, timeout=300)
+    mine = tmp_path / "mine.svg"
+    write_figure(syria_corpus(), mine, gazetteer=gazetteer, title="Syria")
+    assert child.read_bytes() == mine.read_bytes()
+
+
 def test_png_renders_are_identical_and_sized(syria_fig):
     a, b = figure_bytes(syria_fig, "png"), figure_bytes(syria_fig, "png")
     assert a == b and a[:8] == b"\x89PNG\r\n\x1a\n"
