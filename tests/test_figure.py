@@ -254,7 +254,7 @@ def test_greedy_placement_prefers_priority_and_drops_when_full():
 # ------------------------------------------------------------------ text: hostile and in every script
 
 def test_hostile_text_inert_in_svg(gazetteer, tmp_path):
-    title = '<script>alert("t")</script> & "quotes" \'too\''
+    title = '<script>alert("t")</script> & "quotes" \'too\' costs $5 or $x^2$'  # no mathtext either
     out = tmp_path / "hostile.svg"
     write_figure(hostile_corpus(), out, gazetteer=gazetteer, title=title, inset=False, max_labels=100)
     root = ET.fromstring(out.read_bytes())  # well-formed XML

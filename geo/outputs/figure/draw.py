@@ -132,6 +132,7 @@ class DrawnPlace:
     size_pt: float = 0.0  # marker diameter in points (0: no marker)
     label: Any = None  # matplotlib Text
     alts: tuple[tuple[float, float], ...] = ()  # other label anchors (lon, lat): along a river, inside an area
+    index: int = -1  # position of the entry in the figure's input
 
 
 @dataclass
@@ -551,12 +552,13 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
             else:
                 rp = c.representative_point()
                 lon, lat = rp.x, rp.y
-            drawn.append(DrawnPlace(en, lon, lat, "river" if kind == "river" else "area", alts=_alt_anchors(c, kind)))
+            drawn.append(DrawnPlace(en, lon, lat, "river" if kind == "river" else "area", alts=_alt_anchors(c, kind),
+                                    index=i))
         else:
             if not _in_box(p.lon, p.lat, extent):
                 outside += 1
                 continue
-            drawn.append(DrawnPlace(en, p.lon, p.lat, "marker", _marker_diameter(en.mentions, max_m, mscale)))
+            drawn.append(DrawnPlace(en, p.lon, p.lat, "marker", _marker_diameter(en.mentions, max_m, mscale), index=i))
 
     markers = [d for d in drawn if d.kind == "marker"]
     if markers:
@@ -571,7 +573,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
     # --- title, subtitle, source
     y = H - 0.12
     if title:
-        fig.text(left / W, y / H, title, ha="left", va="top", fontsize=12.5, fontweight="bold",
+        fig.text(left / W, y / H, title, ha="left", va="top", fontsize=12.5, fontweight="bold", parse_math=False,
                  color=BASEMAP["text"])
         y -= 0.26
     n_places = len(entries)
@@ -579,10 +581,11 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         subtitle = (f"{n_places:,} place{'s' * (n_places != 1)} named in {n_docs:,} article{'s' * (n_docs != 1)}"
                     + ("; circle size: mentions" if markers else ""))
     if subtitle:
-        fig.text(left / W, y / H, subtitle, ha="left", va="top", fontsize=8, color=BASEMAP["muted"])
+        fig.text(left / W, y / H, subtitle, ha="left", va="top", fontsize=8, color=BASEMAP["muted"], parse_math=False)
     if source:
         src = source + (f"  ·  {outside:,} place{'s' * (outside != 1)} outside the frame" if outside else "")
-        fig.text(left / W, 0.08 / H, src, ha="left", va="bottom", fontsize=6.5, color=BASEMAP["muted"])
+        fig.text(left / W, 0.08 / H, src, ha="left", va="bottom", fontsize=6.5, color=BASEMAP["muted"],
+                 parse_math=False)
 
     # --- legend strip below the map
     leg = None
@@ -594,14 +597,14 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
                                   markeredgecolor="white", markeredgewidth=0.6))
             names.append(TYPE_NAMES[t])
         area_types = [t for t in FEATURE_TYPES
-                      if any(d.kind == "area" and area_idx[entries.index(d.entry)][0] == "area"
+                      if any(d.kind == "area" and area_idx[d.index][0] == "area"
                              and d.entry.feature_type == t for d in drawn)]
         from matplotlib.patches import Patch
 
         for t in area_types:
             handles.append(Patch(facecolor=TYPE_COLOURS[t] + "2e", edgecolor=TYPE_COLOURS[t], linewidth=0.8))
             names.append(TYPE_NAMES[t] + " (area)")
-        kinds = sorted({area_idx[entries.index(d.entry)][0] for d in drawn if d.kind in ("area", "river")} - {"area"},
+        kinds = sorted({area_idx[d.index][0] for d in drawn if d.kind in ("area", "river")} - {"area"},
                        key=["river", "water", "mountain", "island"].index)
         for k in kinds:
             edge, fill = KIND_COLOURS[k]
@@ -804,7 +807,7 @@ def _context_labels(ax: Any, land: list[tuple[Place, Any]], skip_cc: set, txt: A
     out = []
     for n, (px_area, place, big) in enumerate(cands[:40]):
         name = txt(place.name)
-        t = ax.text(0, 0, name.upper() if name.isascii() else name, fontsize=6.5, color="#8a857c",
+        t = ax.text(0, 0, name.upper() if name.isascii() else name, fontsize=6.5, color="#8a857c", parse_math=False,
                     ha="center", va="center", zorder=2.5)
         bb = t.get_window_extent(renderer)
         if bb.width * bb.height * 2.5 > px_area:
@@ -873,7 +876,7 @@ def _context_towns(ax: Any, towns: list[Place], txt: Any, renderer: Any, obstacl
         if obstacles.hits((dot[0] - pad, dot[1] - pad, dot[2] + pad, dot[3] + pad)) or lines.hits(dot):
             continue
         t = ax.annotate(txt(town.name), (town.lon, town.lat), xytext=(0, 0), textcoords="offset points",
-                        fontsize=6.5, color=CONTEXT_GREY, zorder=2.6, annotation_clip=False)
+                        fontsize=6.5, color=CONTEXT_GREY, zorder=2.6, annotation_clip=False, parse_math=False)
         bb = t.get_window_extent(renderer)
         req = LabelRequest(-5, X, Y, r, bb.width, bb.height)
         # clear of the mentioned rivers too; on success place_labels adds the name's box to the obstacles
@@ -908,7 +911,7 @@ def _label_artist(ax: Any, d: DrawnPlace, txt: Any) -> Any:
     elif d.entry.focus:
         style = {"fontsize": 8.5, "color": BASEMAP["text"], "fontweight": "bold"}
     return ax.annotate(name, (d.lon, d.lat), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                       zorder=6, annotation_clip=False,
+                       zorder=6, annotation_clip=False, parse_math=False,
                        bbox={"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none",
                              "alpha": 0.72}, **style)
 
