@@ -202,6 +202,9 @@ def _assert_no_overlaps(fig) -> int:
             assert not overlaps(a, sb)
         if inset is not None:
             assert not overlaps(a, (inset.x0, inset.y0, inset.x1, inset.y1))
+    if inset is not None:  # the automatic locator never hides a place
+        for _km, m in markers:
+            assert not overlaps(m, (inset.x0, inset.y0, inset.x1, inset.y1))
     return len(boxes)
 
 

@@ -637,11 +637,16 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
             obstacles.add((X - r, Y - r, X + r, Y + r), key=k)
 
     # --- scale bar and inset, in the corners with the fewest places
-    corners = _corner_load(mk_xy, frame_box)
-    show_inset = inset if inset is not None else ((e - w) < 60 and bool(entries))
+    fw_px = frame_box[2] - frame_box[0]
+    # where the inset would go (24% of the map's width, 4:3, plus room for the names around it)
+    corners = _corner_load(mk_xy, frame_box, fw_px * 0.28, fw_px * 0.22)
+    order = ("ur", "ul", "lr", "ll")
+    corner = min(order, key=lambda c: (corners[c], order.index(c)))
+    # automatic: a regional view gets a locator, but never over a mentioned place
+    show_inset = inset if inset is not None else ((e - w) < 60 and bool(entries) and corners[corner] == 0)
+    corners = _corner_load(mk_xy, frame_box, fw_px * 0.22, fw_px * 0.1)
     inset_ax = None
     if show_inset:
-        corner = min(("ur", "ul", "lr", "ll"), key=lambda c: (corners[c], ("ur", "ul", "lr", "ll").index(c)))
         inset_ax = _draw_inset(fig, ax, extent, corner, map_w, map_h, gz, renderer)
         corners[corner] = float("inf")
         ib = inset_ax.get_window_extent(renderer).bounds
@@ -777,9 +782,10 @@ def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], 
     return fit_extent(box, aspect)
 
 
-def _corner_load(xy: list[tuple[float, float]], frame: tuple[float, float, float, float]) -> dict[str, float]:
+def _corner_load(xy: list[tuple[float, float]], frame: tuple[float, float, float, float], fw: float,
+                 fh: float) -> dict[str, float]:
+    """How many of the points ``xy`` lie in an ``fw`` x ``fh`` pixel box in each corner of ``frame``."""
     x0, y0, x1, y1 = frame
-    fw, fh = (x1 - x0) * 0.3, (y1 - y0) * 0.35
     out = {}
     for c in ("ur", "ul", "lr", "ll"):
         cx0 = x1 - fw if c[1] == "r" else x0
