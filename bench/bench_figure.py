@@ -136,7 +136,8 @@ def main() -> None:
     for r in results:
         b = base.get((r["case"], r["format"])) if not r["case"].endswith("-baseline") else None
         ratio = f"{r['seconds'] / b['seconds']:.1f}x time, +{r['peak_rss_mb'] - b['peak_rss_mb']:.0f} MB" if b else ""
-        print(f"{r['case']:<14} {r['format']:<6} {r['seconds']:>8.2f} {r['peak_rss_mb']:>8.0f} {r['bytes']:>10,}  {ratio}")
+        print(f"{r['case']:<14} {r['format']:<6} {r['seconds']:>8.2f} {r['peak_rss_mb']:>8.0f} "
+              f"{r['bytes']:>10,}  {ratio}")
     big = [r for r in results if r["case"] == "big"]
     seed = [r for r in results if r["case"] == "seed"]
     ok_big = all(r["seconds"] <= 10 and r["peak_rss_mb"] <= 500 for r in big)

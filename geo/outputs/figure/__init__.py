@@ -21,7 +21,8 @@ from .embed import html_fragment, html_page
 from .fonts import DEBIAN_PACKAGES, FONT_CHAIN, font_chain, missing_scripts_hint, shape_text
 from .palette import BASEMAP, KIND_COLOURS, OKABE_ITO, TYPE_COLOURS
 
-__all__ = ["figure", "write_figure", "figure_files", "cli_options", "format_of", "figure_bytes", "parse_size", "parse_bbox", "bbox_of_place", "fit_extent",
+__all__ = ["figure", "write_figure", "figure_files", "cli_options", "format_of", "figure_bytes", "parse_size",
+           "parse_bbox", "bbox_of_place", "fit_extent",
            "entries_from_parsed", "html_fragment", "html_page", "FigureInfo", "DrawnPlace", "OKABE_ITO",
            "TYPE_COLOURS", "KIND_COLOURS", "BASEMAP", "FONT_CHAIN", "DEBIAN_PACKAGES", "font_chain",
            "missing_scripts_hint", "shape_text", "rc_params", "DEFAULT_SOURCE", "DEFAULT_DPI", "DEFAULT_SIZE_IN",

@@ -533,7 +533,8 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
     # --- anchors: markers for points, label points for areas and rivers
     points = [(en.place.lon, en.place.lat) for i, en in enumerate(entries) if i not in area_idx]
     centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else None
-    n_points = sum(1 for i, en in enumerate(entries) if i not in area_idx and _in_box(en.place.lon, en.place.lat, extent))
+    n_points = sum(1 for i, en in enumerate(entries)
+                   if i not in area_idx and _in_box(en.place.lon, en.place.lat, extent))
     mscale = max(0.3, min(1.0, math.sqrt(300 / max(n_points, 1))))
     outside = 0
     for i, en in enumerate(entries):
