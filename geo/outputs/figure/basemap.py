@@ -93,35 +93,18 @@ def clip(geom: Any, bbox: tuple[float, float, float, float], tolerance: float) -
 
 
 def main_bounds(geom: Any) -> tuple[float, float, float, float]:
-    """Bounds of a shape's main part: the largest polygon for areas (so Alaska does not stretch the
-    United States around the world), the whole shape otherwise."""
+    """Bounds of a shape's main part: its largest polygon and the parts close to it (within a tenth of
+    its size: Hokkaido, Sicily), so Alaska does not stretch the United States nor Réunion France;
+    the whole shape for anything but a MultiPolygon."""
     if geom.geom_type == "MultiPolygon":
         parts = sorted(geom.geoms, key=lambda p: -p.area)
         main = parts[0]
-        b = list(main.bounds)
-        for p in parts[1:]:  # parts near the main one (within its size) count too
-            pb = p.bounds
-            if (pb[0] >= b[0] - (b[2] - b[0]) and pb[2] <= b[2] + (b[2] - b[0])
-                    and pb[1] >= b[1] - (b[3] - b[1]) and pb[3] <= b[3] + (b[3] - b[1])):
+        m = main.bounds
+        reach = 0.1 * max(m[2] - m[0], m[3] - m[1])
+        b = list(m)
+        for p in parts[1:50]:
+            if main.distance(p) <= reach:
+                pb = p.bounds
                 b = [min(b[0], pb[0]), min(b[1], pb[1]), max(b[2], pb[2]), max(b[3], pb[3])]
         return tuple(b)  # type: ignore[return-value]
     return geom.bounds
-
-
-def towns_in(gazetteer: Any, bbox: tuple[float, float, float, float], limit: int = 40,
-             min_population: int = 20_000) -> list[Place]:
-    """The capitals, then the provincial capitals, then the other towns inside ``bbox`` (west, south,
-    east, north), biggest first in each group: context
-    for a map of a few places. (A scan of the store's place table, read-only: ~0.15 s.)"""
-    if gazetteer is None:
-        return []
-    w, s, e, n = bbox
-    try:
-        rows = gazetteer._db.execute(
-            "SELECT id FROM places WHERE fclass = 'P' AND population >= ? AND lon BETWEEN ? AND ? "
-            "AND lat BETWEEN ? AND ? ORDER BY fcode = 'PPLC' DESC, fcode = 'PPLA' DESC, population DESC, id LIMIT ?",
-            (min_population, w, e, s, n, limit)).fetchall()
-    except Exception as exc:  # noqa: BLE001 - no towns: the map still stands
-        log.info("figure: no context towns (%s)", exc)
-        return []
-    return [p for (pid,) in rows if (p := gazetteer.get(pid)) is not None]

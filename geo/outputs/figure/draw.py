@@ -749,7 +749,7 @@ def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], 
     drawn where they cross it (their point is used only when nothing else is mentioned)."""
     if not entries:
         return fit_extent((-170, -58, 170, 80), aspect, pad=0.0)
-    boxes_all, boxes_focus, fallback = [], [], []
+    boxes_all, boxes_focus, fallback, huge = [], [], [], []
     for i, en in enumerate(entries):
         p = en.place
         pt = (p.lon, p.lat, p.lon, p.lat)
@@ -760,6 +760,8 @@ def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], 
             mb = bm.main_bounds(g)
             if kind == "river" or mb[2] - mb[0] > 40:
                 b = None
+                if kind != "river":
+                    huge.append(mb)
             else:
                 b = mb
         elif en.feature_type == "country" or en.place.feature_code in ("CONT", "OCN", "RGN"):
@@ -769,8 +771,8 @@ def _auto_extent(entries: list[PlaceEntry], shapes: dict[int, tuple[str, Any]], 
         boxes_all.append(b)
         if en.focus:
             boxes_focus.append(b)
-    if not boxes_all:
-        boxes_all = fallback
+    if not boxes_all:  # only huge areas (the United States, Russia) or rivers: show them whole
+        boxes_all = huge or fallback
     box = _union(boxes_all)
     if boxes_focus:
         # the focus, and every place or area near it (within the focus's own size, at least 4 degrees):
