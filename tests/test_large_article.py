@@ -10,13 +10,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import corpora
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-if not (CORPORA / "lgl.xml").exists():
-    CORPORA = Path("/work/shared/corpora")
-
-pytestmark = pytest.mark.skipif(not (CORPORA / "lgl.xml").exists(), reason="dev corpora (../shared/corpora) not present")
+# needs ../shared/corpora: skips without it on a developer's machine, fails under CI (conftest.corpora)
 
 # The child measures its own peak (ru_maxrss) at exit, so other tests' children do not count.
 _CHILD = ("import atexit, resource, sys\n"
@@ -27,7 +24,7 @@ _CHILD = ("import atexit, resource, sys\n"
 
 
 def _article(path: Path, chars: int) -> None:
-    texts = [(a.findtext("text") or "").strip() for a in ET.parse(CORPORA / "lgl.xml").getroot().iter("article")]
+    texts = [(a.findtext("text") or "").strip() for a in ET.parse(corpora() / "lgl.xml").getroot().iter("article")]
     body = "\n\n".join(t for t in texts if t)
     path.write_text("A long report\n\n" + (body * (chars // len(body) + 1))[:chars], encoding="utf-8")
 

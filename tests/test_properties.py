@@ -251,18 +251,18 @@ def test_text_longer_than_spacy_max_length_parses(pipe):
 
 
 def test_cli_extract_of_one_megabyte_article(gazetteer, tmp_path):
+    from conftest import cli_ok
+
     f = tmp_path / "long.txt"
     f.write_text("Long read\n" + " " * 1_000_000 + "\nFighting in Aleppo, Syria.\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "geo.cli", "extract", str(f), "--offline", "-q"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          env={**os.environ, "GEO_GAZETTEER_PATH": str(gazetteer.path)})
+    proc = cli_ok("extract", str(f), "--offline", "-q", env={"GEO_GAZETTEER_PATH": str(gazetteer.path)})
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    assert proc.returncode == 0
     rec = json.loads(proc.stdout)
     assert [m["text"] for m in rec["mentions"]] == ["Aleppo", "Syria"]
 
 
 def test_cli_extract_json_article_with_escaped_lone_surrogate(gazetteer, tmp_path):
+    """A real process: what its UTF-8 stdout does with a lone surrogate is the point."""
     f = tmp_path / "articles.jsonl"
     f.write_text('{"text": "Fighting in Aleppo, Syria \\ud800 today."}\n{"text": "Envoys met in Oslo."}\n',
                  encoding="utf-8")
