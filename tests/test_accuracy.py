@@ -70,3 +70,18 @@ def test_scoring_counts_exact_spans_and_unresolved_as_max_error():
     assert d["recognition_exact"] == {"precision": round(2 / 3, 4), "recall": 1.0, "f1": 0.8}
     assert d["resolution"]["acc161"] == 0.5 and d["resolution"]["n"] == 2
     assert max(s.errors) == evaluate.MAX_ERROR_KM
+
+
+def test_missing_corpora_fail_under_ci_and_skip_elsewhere(tmp_path, monkeypatch):
+    import conftest
+
+    monkeypatch.setattr(conftest, "CORPORA_CANDIDATES", (tmp_path / "shared" / "corpora",))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must have ../shared/corpora"):
+        conftest.corpora("lgl.xml")
+    monkeypatch.setenv("CI", "")  # a developer's machine: skipped, with the reason
+    with pytest.raises(pytest.skip.Exception, match="dev corpora lgl.xml not found"):
+        conftest.corpora("lgl.xml")
+    (tmp_path / "shared" / "corpora").mkdir(parents=True)
+    (tmp_path / "shared" / "corpora" / "lgl.xml").write_text("<articles/>")
+    assert conftest.corpora() == tmp_path / "shared" / "corpora"
