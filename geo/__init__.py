@@ -179,7 +179,7 @@ def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | It
             yield x
         else:
             pending.append(x)
-            if len(pending) >= pipe.extractor.batch_size:
+            if len(pending) >= pipe.batch_size:
                 yield from flush()
     yield from flush()
 
