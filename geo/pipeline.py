@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from . import lang as languages
 from .extract import DEFAULT_MODEL, GeoToponyms, load_nlp
 from .extract.chunking import PIECE, Sizes, run
-from .extract.component import DOCUMENT_MENTIONS
+from .extract.component import extract_many
 from .gazetteer import Gazetteer
 from .resolve import Resolver, Weights
 from .resolve.component import RESOLUTIONS, GeoResolver
@@ -98,8 +98,7 @@ class Pipeline:
 
     def extract_many(self, docs: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
         """Only the toponyms: (Document, its Mentions) in order, ``geo_resolver`` disabled."""
-        for sdoc in run(self.nlp, docs, self.sizes, disable=[self.geo_resolver.name]):
-            yield sdoc._.get(PIECE).document, sdoc._.get(DOCUMENT_MENTIONS)
+        return extract_many(self.nlp, docs, self.sizes, disable=[self.geo_resolver.name])
 
     def extract(self, doc: Document) -> list[Mention]:
         return next(self.extract_many([doc]))[1]

@@ -12,9 +12,9 @@ Everything works on character offsets into ``Document.text``: ``text[start:end] 
 from __future__ import annotations
 
 from .chunking import Piece, Sizes, chunks
-from .component import GeoToponyms, make_toponyms, mentions_of
+from .component import GeoToponyms, extract_many, make_toponyms, mentions_of
 from .model import _NER_PARTS, DEFAULT_MODEL, load_nlp
 from .rules import LOCAL_LABELS, TOPONYM_LABELS, ToponymRules, sentence_spans
 
 __all__ = ["DEFAULT_MODEL", "GeoToponyms", "LOCAL_LABELS", "Piece", "Sizes", "TOPONYM_LABELS", "ToponymRules",
-           "_NER_PARTS", "chunks", "load_nlp", "make_toponyms", "mentions_of", "sentence_spans"]
+           "_NER_PARTS", "chunks", "extract_many", "load_nlp", "make_toponyms", "mentions_of", "sentence_spans"]

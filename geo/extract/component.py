@@ -8,7 +8,7 @@ also gathers the document's mentions so far and, on its last piece, stores them 
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span
 
 from .. import lang as languages
 from ..gazetteer import Gazetteer
-from ..types import Mention
-from .chunking import PIECE, assemble
+from ..types import Document, Mention
+from .chunking import PIECE, Sizes, assemble, run
 from .rules import ToponymRules
 
 SPANS_KEY = "geo"
@@ -66,6 +66,14 @@ def mentions_of(doc: Doc, doc_id: str = "") -> list[Mention]:
         raise ValueError("no geo mentions on this Doc: add the 'geo_toponyms' component after 'ner'")
     text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
     return [mention_from_row(text, doc_id, r) for r in rows]
+
+
+def extract_many(nlp: Language, docs: Iterable[Document], sizes: Sizes | None = None, *,
+                 disable: Sequence[str] = ()) -> Iterator[tuple[Document, list[Mention]]]:
+    """(Document, its Mentions) for every document, in order, through ``nlp`` (which has
+    ``geo_toponyms``; components named in ``disable`` are skipped, e.g. ``geo_resolver``)."""
+    for sdoc in run(nlp, docs, sizes or Sizes(), disable=disable):
+        yield sdoc._.get(PIECE).document, sdoc._.get(DOCUMENT_MENTIONS)
 
 
 def stop_words(code: str) -> frozenset[str]:
