@@ -22,7 +22,9 @@ after ``import geo``; they are imported on first use, so ``import geo`` stays fa
 """
 from __future__ import annotations
 
+import glob
 import importlib
+import logging
 import os
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
@@ -107,9 +109,7 @@ def _short(s: str, n: int = 60) -> str:
 
 def _check_path(raw: PathLike) -> str:
     """The path as a string when it names something to read; InputError otherwise."""
-    import glob
-
-    from .documents.paths import is_glob, refusal
+    from .documents.paths import is_glob, refusal  # lazy: start-up speed of `import geo`
 
     path = os.fspath(raw)
     if not isinstance(path, str):
@@ -131,6 +131,7 @@ def _check_path(raw: PathLike) -> str:
 
 def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] | None") -> Iterator[Document | ParsedDocument]:
     """Documents and ParsedDocuments from the API's inputs, in order (paths expanded as the CLI does)."""
+    # lazy: geo.documents (readers, decoding) is needed only once something is read (start-up speed)
     from .documents import DocumentError, document_from_text, iter_documents
 
     if items is None and texts is None:
@@ -154,8 +155,6 @@ def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] |
         def on_error(err: DocumentError) -> None:
             if err.kind == "refused":
                 raise InputError(str(err))
-            import logging
-
             logging.getLogger("geo.documents").warning("%s", err)
 
         for x in items:
@@ -216,7 +215,7 @@ def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[
         **options) -> "folium.Map":
     """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
     or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.render.map.build_map`."""
-    from .render.map import build_map
+    from .render.map import build_map  # lazy: folium takes ~1 s to import (start-up speed)
 
     parsed = list(parse_many(items, texts=texts))
     return build_map(parsed, default_pipeline().gazetteer, **options)
