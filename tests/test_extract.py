@@ -132,3 +132,22 @@ def test_sentence_spans():
     text = "First one. Second one here!\nThird line"
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one here!", "Third line"]
+
+
+def test_the_pipeline_is_an_nlp_and_resolves_a_long_document_in_pieces_together(gazetteer):
+    from geo.pipeline import Pipeline
+
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    assert pipe.nlp.pipe_names[-2:] == ["geo_toponyms", "geo_resolver"]
+    assert pipe.nlp.get_pipe("geo_toponyms") is pipe.toponyms and pipe.nlp.get_pipe("geo_resolver") is pipe.geo_resolver
+    filler = "The council met on Tuesday to discuss the budget for next year. " * 60  # ~3,800 characters
+    text = "Officials in Paris said the storm had passed.\n\n" + filler + "\n\nRain fell across Texas again."
+    doc = Document("d", text, title="Storm news")
+    whole = pipe.parse_one(doc)
+    pipe.sizes.max_chunk, pipe.sizes.max_batch_chars = 1_000, 2_000  # now the text reaches spaCy in 5 pieces
+    pieces = pipe.parse_one(doc)
+    places = {r.mention.text: r.place for r in pieces.resolutions}
+    assert list(places) == ["Paris", "Texas"]
+    # Paris is placed in Texas: the document's mentions were resolved together, not piece by piece
+    assert places["Paris"].country_code == "US" and places["Paris"].admin1_code == "TX"
+    assert pieces.resolutions == whole.resolutions
