@@ -140,7 +140,7 @@ class GeoToponyms(LazyComponent):
 
     def _reset(self) -> None:
         self._rules: ToponymRules | None = None
-        self._pending: list[Mention] = []  # the mentions of the document being assembled from pieces
+        self._pending: dict[int, list[Mention]] = {}  # the mentions of documents being assembled from pieces
 
     @property
     def rules(self) -> ToponymRules:
@@ -166,12 +166,13 @@ class GeoToponyms(LazyComponent):
         doc.spans[SPANS_KEY] = spans
         piece = doc._.get(PIECE)
         if piece is not None:  # one piece of a Document: gather its mentions for geo_resolver
+            key = id(piece.document)  # (per document: two streams through one nlp do not mix)
             if piece.first:
-                self._pending = []
-            self._pending.extend(assemble(piece, doc.text, mentions_of(doc, piece.document.id)))
+                self._pending[key] = []
+            found = self._pending.setdefault(key, [])
+            found.extend(assemble(piece, doc.text, mentions_of(doc, piece.document.id)))
             if piece.last:
-                doc._.set(DOCUMENT_MENTIONS, self._pending)
-                self._pending = []
+                doc._.set(DOCUMENT_MENTIONS, self._pending.pop(key))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
