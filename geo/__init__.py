@@ -56,7 +56,11 @@ _SUBMODULES = frozenset({"batch", "cli", "components", "config", "documents", "e
 
 def __getattr__(name: str):
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -212,10 +216,11 @@ def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | It
 
 
 def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,  # noqa: A001
-        **options) -> "folium.Map":
+        lang: str | None = None, **options) -> "folium.Map":
     """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
-    or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.render.map.build_map`."""
+    or from raw texts given as ``texts=[...]``; ``lang``: their language (see :func:`parse`). Options
+    are those of :func:`geo.render.map.build_map`."""
     from .render.map import build_map  # lazy: folium takes ~1 s to import (start-up speed)
 
-    parsed = list(parse_many(items, texts=texts))
-    return build_map(parsed, default_pipeline().gazetteer, **options)
+    parsed = list(parse_many(items, texts=texts, lang=lang))
+    return build_map(parsed, default_pipeline(lang).gazetteer, **options)

@@ -1,6 +1,6 @@
 """geo as spaCy components: ``nlp.add_pipe("geo_toponyms")`` and ``nlp.add_pipe("geo_resolver")``.
 
-Add them after ``ner`` in any English pipeline::
+Add them after ``ner`` in any pipeline of a language geo has data for (English; see :mod:`geo.lang`)::
 
     import spacy
     import geo.components  # registers the factories (installed geo also registers them as entry points)
