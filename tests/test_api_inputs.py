@@ -178,3 +178,16 @@ def test_submodules_are_reachable_after_import_geo_without_importing_spacy_or_fo
     assert out == "[] True True False"
     with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
         geo.nonesuch  # noqa: B018
+
+
+def test_building_and_running_the_pipeline_imports_no_map_code(gazetteer):
+    import subprocess
+    import sys
+
+    code = ("import sys, geo; from geo.gazetteer import Gazetteer; "
+            "p = geo.pipeline.Pipeline(gazetteer=Gazetteer.open(sys.argv[1], progress=False), progress=False); "
+            "(r,) = p.parse_one(geo.Document('d', 'Rain fell in Oslo.')).resolved; "
+            "print(r.place.country_code, sorted(m for m in ('folium', 'geo.render', 'geopy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(gazetteer.path)], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "NO []"

@@ -141,7 +141,10 @@ class GeoResolver(LazyComponent):
         piece = doc._.get(PIECE)
         if piece is not None:  # a piece of a geo Document: resolve the whole document on its last piece
             if piece.last:
-                doc._.set(RESOLUTIONS, self.resolve(piece.document, doc._.get(DOCUMENT_MENTIONS)))
+                mentions = doc._.get(DOCUMENT_MENTIONS)
+                if mentions is None:
+                    raise ValueError(f"{self.name} needs the document's mentions: add 'geo_toponyms' before it")
+                doc._.set(RESOLUTIONS, self.resolve(piece.document, mentions))
             return doc
         if doc._.get(MENTIONS) is None:
             raise ValueError(f"{self.name} needs doc.spans['geo']: add 'geo_toponyms' before it")
