@@ -13,7 +13,7 @@ glob pattern matching files is refused with :class:`InputError`, never guessed a
 root or a virtual filesystem (``/``, ``/proc``, ``/sys``, ``/dev``), and folders are walked without
 leaving them (see :mod:`geo.documents.paths`).
 
-Offline by default in the Python API: pass ``geocoder=geo.fallback.make_geocoder()`` to a
+Offline by default in the Python API: pass ``geocoder=geo.geocoders.make_geocoder()`` to a
 ``geo.pipeline.Pipeline`` to use the online fallback. ``geo.default_pipeline()`` is the shared one.
 """
 from __future__ import annotations
@@ -187,8 +187,8 @@ def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | It
 def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,  # noqa: A001
         **options) -> "folium.Map":
     """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
-    or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.render.map.build_map`."""
-    from .render.map import build_map
+    or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.outputs.map.build_map`."""
+    from .outputs.map import build_map
 
     parsed = list(parse_many(items, texts=texts))
     return build_map(parsed, default_pipeline().gazetteer, **options)

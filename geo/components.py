@@ -43,7 +43,7 @@ from .types import Alternative, Document, Mention, Place, Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import Extractor
-    from .fallback import Geocoder
+    from .geocoders import Geocoder
     from .gazetteer import Gazetteer
     from .resolve import Resolver
 
@@ -242,7 +242,7 @@ class GeoResolver(_Lazy):
     @property
     def geocoder(self) -> "Geocoder | None":
         if self._geocoder is None and (self.geocoder_name or self.geocoder_url):
-            from .fallback import make_geocoder
+            from .geocoders import make_geocoder
 
             self._geocoder = make_geocoder(service=self.geocoder_name, url=self.geocoder_url)
         return self._geocoder

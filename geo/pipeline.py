@@ -15,7 +15,7 @@ from .resolve import Resolver, Weights
 from .types import Document, ParsedDocument
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .fallback import Geocoder
+    from .geocoders import Geocoder
     from .gazetteer import Gazetteer
 
 

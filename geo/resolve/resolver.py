@@ -32,7 +32,7 @@ from .ranker import LinearRanker, explain
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from ..fallback import Geocoder
+    from ..geocoders import Geocoder
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
@@ -259,7 +259,7 @@ class Resolver:
     def _geocode(self, name: str, ctx: Context, context_places: Sequence[Place]) -> Place | None:
         if self.geocoder is None:
             return None  # (an unavailable geocoder still answers from its cache)
-        from ..fallback import plausible
+        from ..geocoders import plausible
 
         codes = [cc for cc, _ in ctx.countries.most_common(3)] or None
         p = self.geocoder.geocode(name, country_codes=codes)

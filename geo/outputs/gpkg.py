@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from geo.render.aggregate import FEATURE_TYPES, Aggregator, PlaceEntry
+from geo.outputs.aggregate import FEATURE_TYPES, Aggregator, PlaceEntry
 from geo.types import ParsedDocument
 
 LAYER = "places"

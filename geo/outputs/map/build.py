@@ -1,9 +1,9 @@
 """Folium maps of the places found in documents: offline, fast with many places, safe with any text.
 
-Design (the parts are folium elements in :mod:`geo.render.elements`; their drawing code is
-``geo/render/static/geomap.js``):
+Design (the parts are folium elements in :mod:`geo.outputs.map.elements`; their drawing code is
+``geo/outputs/map/static/geomap.js``):
 
-* One marker per distinct place (:class:`geo.render.aggregate.Aggregator`), styled by feature type,
+* One marker per distinct place (:class:`geo.outputs.aggregate.Aggregator`), styled by feature type,
   sized by mention count, ringed when it is an article's focus (:mod:`geo.focus`), clustered with
   Leaflet.markercluster (cluster icons count mentions and articles).
 * All place data goes into the page as **one JSON document with named keys** in a
@@ -18,7 +18,7 @@ Design (the parts are folium elements in :mod:`geo.render.elements`; their drawi
 * Articles with dates get a time slider (leaflet.timeline) and popups list them by date; a filters
   panel narrows by place type, source, article, date and focus; a heat map of mentions is an
   overlay; each popup shows the resolution's confidence and, on demand, the runner-up candidates.
-* Leaflet and plugin assets are inlined from installed packages (:mod:`geo.render.assets`);
+* Leaflet and plugin assets are inlined from installed packages (:mod:`geo.outputs.map.assets`);
   ``assets="cdn"`` is the opt-in for smaller files that need the internet.
 * A basemap of country shapes is drawn below the tiles, so the map is readable offline; online tiles
   (OpenStreetMap by default) load over it when there is a network. ``tiles=None`` uses no tiles.
@@ -45,10 +45,10 @@ from markupsafe import escape
 from geo.features import shape_kind
 from geo.focus import focus_ids
 from geo.io import atomic_write_text
-from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry,
+from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry,
                                   safe_url)
-from geo.render.assets import AssetMode
-from geo.render.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
+from geo.outputs.map.assets import AssetMode
+from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
                                  OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider, to_json)
 from geo.types import Document, ParsedDocument
 
@@ -358,7 +358,7 @@ def map_data(
 ) -> dict:
     """The data object the page's parts draw (plain JSON-able values, records with named keys).
 
-    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.render.aggregate.Aggregator`'s,
+    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.outputs.aggregate.Aggregator`'s,
     e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
     order (default: the documents the entries name). ``min_score`` leaves out places whose best
     resolution score is lower.
@@ -379,7 +379,7 @@ def map_data(
         documents = [pd.document for pd in parsed]
     entries = [e for e in entries
                if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90
-               and (min_score is None or e.best_score >= min_score)]
+               and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)]
     if documents is None:
         by_index: dict[int, Document] = {}
         for e in entries:
@@ -565,10 +565,10 @@ def build_map(
     the internet). ``gazetteer`` (optional) supplies river/sea/mountain/area geometry, simplified to
     ``shape_budget`` vertices in all, and the article focus. ``min_score`` leaves out places whose
     best resolution score is lower. Instead of ``parsed``, ``entries`` from an
-    :class:`~geo.render.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
+    :class:`~geo.outputs.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
     :func:`build_map_from_entries`.
 
-    The map is composed of folium elements (:mod:`geo.render.elements`); add your own to it as to any
+    The map is composed of folium elements (:mod:`geo.outputs.map.elements`); add your own to it as to any
     folium map.
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
@@ -586,7 +586,7 @@ def build_map(
     m.default_css = []
     n_docs, n_places = len(data["docs"]), len(data["places"])
     page_title = title or f"Map of {n_places} place{'s' * (n_places != 1)} in {n_docs} article{'s' * (n_docs != 1)}"
-    m.get_root().title = str(escape(page_title))
+    m.get_root().title = str(escape(re.sub("[\ud800-\udfff]", "\ufffd", page_title)))  # lone surrogates: not UTF-8
     base_layers: list[tuple[str, Element]] = []
     if tiles is not None:
         names = [tiles] + [t for t in alternative_tiles if t != tiles]
@@ -626,12 +626,13 @@ def build_map(
     # Render once so folium's render-time children exist, and give everything stable ids: any later
     # render (save_map, or folium's own m.save / notebook display) then yields the same bytes.
     render_html(m)
+    m.geo_places = n_places  # how many places the map draws (after min_score), for summaries
     return m
 
 
 def build_map_from_entries(entries: Sequence[PlaceEntry], gazetteer: Any = None, *,
                            documents: Sequence[Document] | None = None, **options: Any) -> folium.Map:
-    """:func:`build_map` from an :class:`~geo.render.aggregate.Aggregator`'s ``entries()`` (bounded memory:
+    """:func:`build_map` from an :class:`~geo.outputs.aggregate.Aggregator`'s ``entries()`` (bounded memory:
     no document texts needed). ``documents``: all input documents in order, if known."""
     return build_map(None, gazetteer, entries=entries, documents=documents, **options)
 

@@ -117,5 +117,5 @@ def head_html(mode: AssetMode = "inline", extra_css: str = "", extra_js: str = "
 
 @functools.lru_cache(maxsize=None)
 def own_asset(name: str) -> str:
-    """Our own JS/CSS shipped inside the ``geo.render`` package (``geo/render/static/<name>``)."""
-    return resources.files("geo.render").joinpath("static", name).read_text(encoding="utf-8")
+    """Our own JS/CSS shipped inside the ``geo.outputs.map`` package (``geo/outputs/map/static/<name>``)."""
+    return resources.files("geo.outputs.map").joinpath("static", name).read_text(encoding="utf-8")
