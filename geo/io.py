@@ -47,7 +47,6 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 JOURNAL = ".geo-outputs.journal"
-_LOCK = ".geo-outputs.lock"
 
 
 class OutputSet:
@@ -146,7 +145,7 @@ def _locked(folder: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    fd = os.open(folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(folder, os.O_RDONLY)  # the folder itself is the lock: nothing left behind in it
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
