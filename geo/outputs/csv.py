@@ -2,7 +2,9 @@
 
 A cell that a spreadsheet would read as a formula (text starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return: an article title, a path, a surface form) gets a leading ``'``, as
-OWASP's CSV-injection advice and spreadsheet-safe writers do; numbers are written as they are.
+OWASP's CSV-injection advice and spreadsheet-safe writers do; numbers are written as they are. A
+carriage return inside a cell is quoted (a row holding one is written fully quoted), so readers do not
+split the row.
 """
 from __future__ import annotations
 
@@ -34,12 +36,18 @@ def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:
 def write_csv(parsed: Iterable[ParsedDocument], fh: IO[str]) -> int:
     """Write the header and one row per mention to ``fh``; returns the number of documents."""
     w = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
+    # Python's csv module quotes a field holding "\n" (the line terminator) but not a lone "\r", which
+    # readers take as a line break: rows with one are written fully quoted
+    quoted = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     w.writeheader()
     n = 0
     for pd in parsed:
         n += 1
         for row in csv_rows((pd,)):
-            w.writerow(row)
+            if any(isinstance(v, str) and "\r" in v for v in row.values()):
+                quoted.writerow(row)
+            else:
+                w.writerow(row)
     return n
 
 
