@@ -20,6 +20,29 @@ Examples:
 """
 
 
+def _import_folium_without_pandas() -> None:
+    """Start-up speed: folium and folium-offline (whose table of inlined assets the map reads) import
+    pandas (~0.8 s, most of a small map's run) only to accept DataFrames as locations, which geo never
+    passes. The ``geo map`` command -- no user code runs in it -- imports them with pandas hidden;
+    pandas stays importable afterwards, and the Python API (notebooks, where users may hand folium
+    DataFrames) imports folium as usual."""
+    import importlib
+    import sys
+
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" raises ImportError
+    try:
+        for name in ("folium", "offlinefolium.elements"):
+            try:
+                importlib.import_module(name)
+            except ImportError:  # one that needs pandas after all (or is missing): imported as usual later
+                for loaded in [m for m in sys.modules if m.split(".")[0] == name.split(".")[0]]:
+                    del sys.modules[loaded]
+    finally:
+        del sys.modules["pandas"]
+
+
 def _check_suffix(option: str, path: str | None, fmt: str) -> None:
     from geo.outputs.registry import WRITERS, format_for_path
 
@@ -79,6 +102,7 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
         problem = browser_problem()  # before the long part, not after it
         if problem:
             raise click.ClickException(f"--png {png}: cannot render images: {problem}")
+    _import_folium_without_pandas()
     targets = [("map", Path(outdir) / "index.html")]
     targets += [(fmt, path) for fmt, path in (("geojson", geojson), ("gpkg", gpkg), ("png", png)) if path]
     options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, snippets=snippets, size=(w, h))

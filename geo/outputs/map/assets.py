@@ -12,48 +12,14 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
-
-import folium
-import folium.plugins
-from markupsafe import Markup, escape
 
 AssetMode = Literal["inline", "cdn"]
 
 
 class AssetError(RuntimeError):
     """An asset is not available from the installed packages."""
-
-
-@dataclass(frozen=True)
-class Asset:
-    name: str
-    kind: Literal["js", "css"]
-    url: str
-
-
-def _pick(pairs: list[tuple[str, str]], name: str) -> str:
-    for n, url in pairs:
-        if n == name:
-            return url
-    raise AssetError(f"folium {folium.__version__} does not declare the asset {name!r}")
-
-
-@functools.lru_cache(maxsize=1)
-def required_assets() -> tuple[Asset, ...]:
-    """Leaflet, Leaflet.markercluster and leaflet-search, in load order (URLs as folium declares them)."""
-    mc, search = folium.plugins.MarkerCluster, folium.plugins.Search
-    return (
-        Asset("leaflet", "js", _pick(folium.Map.default_js, "leaflet")),
-        Asset("leaflet_css", "css", _pick(folium.Map.default_css, "leaflet_css")),
-        Asset("markerclusterjs", "js", _pick(mc.default_js, "markerclusterjs")),
-        Asset("markerclustercss", "css", _pick(mc.default_css, "markerclustercss")),
-        Asset("markerclusterdefaultcss", "css", _pick(mc.default_css, "markerclusterdefaultcss")),
-        Asset("Leaflet.Search.js", "js", _pick(search.default_js, "Leaflet.Search.js")),
-        Asset("Leaflet.Search.css", "css", _pick(search.default_css, "Leaflet.Search.css")),
-    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,30 +55,6 @@ def _guard(text: str, tag: str) -> str:
     if closing in text.lower():
         raise AssetError(f"asset contains '{closing}', cannot be inlined safely")
     return text
-
-
-def head_html(mode: AssetMode = "inline", extra_css: str = "", extra_js: str = "") -> Markup:
-    """The ``<head>`` tags that load Leaflet and the plugins, then our own CSS/JS."""
-    out: list[str] = []
-    for a in required_assets():
-        if mode == "cdn":
-            if a.kind == "js":
-                out.append(f'<script src="{escape(a.url)}"></script>')
-            else:
-                out.append(f'<link rel="stylesheet" href="{escape(a.url)}"/>')
-        elif mode == "inline":
-            text = asset_text(a.url)
-            if a.kind == "js":
-                out.append(f"<script>/* {escape(a.url)} */\n{_guard(text, 'script')}\n</script>")
-            else:
-                out.append(f"<style>/* {escape(a.url)} */\n{_guard(text, 'style')}\n</style>")
-        else:
-            raise ValueError(f"unknown asset mode {mode!r} (use 'inline' or 'cdn')")
-    if extra_css:
-        out.append(f"<style>\n{_guard(extra_css, 'style')}\n</style>")
-    if extra_js:
-        out.append(f"<script>\n{_guard(extra_js, 'script')}\n</script>")
-    return Markup("\n".join(out))
 
 
 @functools.lru_cache(maxsize=None)

@@ -49,7 +49,7 @@ from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEAT
                                   safe_url)
 from geo.outputs.map.assets import AssetMode
 from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
-                                 OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider, to_json)
+                                 OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider)
 from geo.types import Document, ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -84,18 +84,6 @@ LONG_KINDS = ("river", "water", "mountain")
 SHAPE_VERTEX_BUDGET = 40_000
 #: Shapes fetched at most (for the most mentioned places); beyond this they could only be specks.
 MAX_SHAPES = 2_000
-
-
-def _json(obj: Any) -> str:
-    return to_json(obj)
-
-
-def _marker_size(mentions: int, max_mentions: int) -> int:
-    """Marker diameter in px: 14 for one mention, growing with log(mentions) up to 34 (as geomap.js)."""
-    if max_mentions <= 1:
-        return 16
-    frac = math.log(max(mentions, 1)) / math.log(max_mentions)
-    return int(round(14 + 20 * frac))
 
 
 def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
