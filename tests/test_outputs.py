@@ -388,3 +388,77 @@ def test_geo_help_imports_no_heavy_library():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# -- every option works in every mode, or is refused ----------------------------------------------
+
+@pytest.mark.parametrize("args, problem", [
+    (["--size", "400x300"], "--size is the size of the --png picture"),
+    (["RESULTS", "-j", "2"], "--jobs: the results are mapped as they were stored"),
+    (["RESULTS", "--model", "xx"], "--model: the results are mapped"),
+    (["RESULTS", "--geocoder", "photon"], "--geocoder: the results are mapped"),
+])
+def test_map_options_that_cannot_apply_are_refused(tmp_path, args, problem):
+    source = write_results(tmp_path / "r.jsonl") if "RESULTS" in args else SEEDS
+    args = [a for a in args if a != "RESULTS"]
+    status, text = run("map", source, "-o", tmp_path / "out", "--offline", *args)
+    assert status == 2, text
+    assert problem in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_snippets_bounds_the_popups_with_articles_too(tmp_path):
+    from geo.outputs.registry import Source
+
+    few = tmp_path / "few.html"
+    WRITERS["map"].write(Source(parsed=syria_corpus()), few, Options(tiles=None, snippets=1))
+    html = few.read_text(encoding="utf-8")
+    assert '"moreDocs":1' in html  # Damascus is in two articles: one shown, one counted
+
+
+@pytest.mark.parametrize("args", [["--workers", "2"], ["--partition-size", "5"]])
+def test_extract_batch_options_without_an_engine_are_refused(tmp_path, args):
+    status, text = run("extract", SEEDS, "--offline", "-o", tmp_path / "o.jsonl", *args)
+    assert status == 2 and "only apply to batch runs" in text
+
+
+# -- one palette, one set of countries ----------------------------------------------------------
+
+def test_one_palette_for_markers_gpkg_and_outlines():
+    import re
+
+    from geo.outputs.aggregate import FEATURE_TYPES, TYPE_COLORS
+    from geo.outputs.gpkg import _qml
+    from geo.outputs.map.assets import own_asset
+    from geo.outputs.map.build import _TYPE_STYLE
+
+    css = own_asset("geomap.css")
+    assert set(TYPE_COLORS) == set(FEATURE_TYPES)
+    for t, color in TYPE_COLORS.items():
+        assert re.search(rf"\.geo-{t} i {{ background: {color};", css), t  # the markers
+        rgb = ",".join(str(int(color[i:i + 2], 16)) for i in (1, 3, 5))
+        assert f'value="{rgb},235"' in _qml()  # the QGIS style
+        if t != "physical":  # physical places are outlined as water
+            assert _TYPE_STYLE[t]["color"] == color
+
+
+def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):
+    from geo.gazetteer.build import data_dir
+    from geo.outputs.map.build import _basemap_from_shapes, _country_shapes_from_files, _country_shapes_from_store
+
+    from_files = _basemap_from_shapes(_country_shapes_from_files(data_dir()))
+    from_store = _basemap_from_shapes(_country_shapes_from_store(gazetteer))
+    assert len(from_files["features"]) > 150
+    assert len(from_files["features"]) == len(from_store["features"])
+
+
+def test_the_basemap_is_cached_under_geo_cache_dir(tmp_path, monkeypatch):
+    from geo.config import cache_dir
+    from geo.outputs.map import build
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(build, "_BASEMAP_MEMO", {})
+    assert cache_dir() == tmp_path / "cache"
+    fc = build.basemap_geojson()
+    assert fc and fc["features"]
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith("basemap-")]

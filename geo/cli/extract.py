@@ -70,6 +70,14 @@ def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, 
 
     if engine is None and scheduler:
         engine = "dask"
+    if engine is None:
+        from click.core import ParameterSource
+
+        ctx = click.get_current_context()
+        stray = [f"--{n.replace('_', '-')}" for n in ("workers", "partition_size")
+                 if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
+        if stray:
+            raise click.UsageError(f"{', '.join(stray)} only apply to batch runs: add --engine local or --engine dask")
     if engine:
         if fmt not in (None, "jsonl", "parquet"):
             raise click.BadParameter("--engine writes jsonl or parquet partitions", param_hint="--format")

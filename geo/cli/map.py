@@ -72,8 +72,8 @@ def _check_suffix(option: str, path: str | None, fmt: str) -> None:
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Leave out places whose best resolution score is below this (0..1), from every output.")
 @click.option("--snippets", type=click.IntRange(0), default=20, show_default=True, metavar="K",
-              help="Reading results: keep each place's snippets from its first K documents (memory stays "
-                   "bounded by the number of places).")
+              help="Popups show each place's snippets from its first K documents (up to 3 per document; "
+                   "reading results, memory stays bounded by the number of places).")
 @common_options
 def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_score, snippets, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
@@ -86,6 +86,9 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
     from geo.outputs.registry import Options
 
     t0 = time.perf_counter()
+    given = _given(click.get_current_context())
+    if "size" in given and not png:
+        raise click.UsageError("--size is the size of the --png picture: give --png FILE.png too")
     _check_suffix("--geojson", geojson, "geojson")
     _check_suffix("--gpkg", gpkg, "gpkg")
     w = h = 0
@@ -113,6 +116,12 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
         if not all(kinds):
             raise click.UsageError("give either extraction results or articles, not both: "
                                    + ", ".join(p for p, k in zip(paths, kinds) if not k) + " are not results")
+        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "model", "geocoder_service", "geocoder_url")
+                  if n in given]
+        if unused:  # results are mapped as stored, never parsed or geocoded again
+            raise click.UsageError(f"{', '.join(unused).replace('--geocoder-service', '--geocoder')}: the results "
+                                   "are mapped as they were stored, without parsing or geocoding again; leave "
+                                   f"{'it' if len(unused) == 1 else 'them'} out")
         return _map_results(paths, targets, options, t0)
     pipe = make_pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
@@ -128,6 +137,13 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
         f"{written['map']} places -> {esc(targets[0][1])} ({time.perf_counter() - t0:.1f}s)")
     if unresolved:
         say(f"unresolved: {esc(', '.join(unresolved))}")
+
+
+def _given(ctx: click.Context) -> set[str]:
+    """The options given on the command line (not defaults, not environment variables)."""
+    from click.core import ParameterSource
+
+    return {name for name in ctx.params if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE}
 
 
 def _write(targets, source, options) -> dict[str, int]:

@@ -38,7 +38,7 @@ class Options:
     tiles: str | None = "OpenStreetMap"
     assets: str = "inline"
     min_score: float | None = None
-    snippets: int = 20  # results: popups keep the snippets of each place's first K documents
+    snippets: int = 20  # map popups: the snippets (up to 3 each) of each place's first K documents
     size: tuple[int, int] = (1200, 800)  # png
     html: Path | None = None  # png: the rendered map to photograph
 
@@ -111,7 +111,8 @@ def _write_map(source: Source, path: Path, options: Options) -> int:
                       max_snippets=min(3, options.snippets))
     else:
         m = build_map(source.parsed_list(), source.gazetteer, tiles=tiles, title=options.title,
-                      assets=options.assets, min_score=options.min_score)
+                      assets=options.assets, min_score=options.min_score, max_popup_documents=options.snippets,
+                      max_snippets=min(3, options.snippets))
     save_map(m, path)
     return m.geo_places
 

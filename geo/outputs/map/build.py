@@ -42,10 +42,11 @@ import shapely.ops
 from branca.element import Element
 from markupsafe import escape
 
-from geo.features import shape_kind
+from geo.features import COUNTRY_CODES, shape_kind
 from geo.focus import focus_ids
 from geo.io import atomic_write_text
-from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry,
+from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, TYPE_COLORS, Aggregator,
+                                   PlaceEntry,
                                   safe_url)
 from geo.outputs.map.assets import AssetMode
 from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
@@ -59,12 +60,13 @@ DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery"
 OFFLINE_LABEL = "Offline basemap only"
 HEAT_LABEL = "Heat map of mentions"
 
-_TYPE_STYLE: dict[str, dict[str, Any]] = {
-    "country": {"color": "#6a3d9a", "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
-    "province": {"color": "#1f78b4", "weight": 2, "opacity": 0.8, "fillOpacity": 0.05, "dashArray": "4 3"},
-    "city": {"color": "#e31a1c", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+_TYPE_STYLE: dict[str, dict[str, Any]] = {  # outlines in the palette's colours (physical: drawn as water)
+    "country": {"color": TYPE_COLORS["country"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
+    "province": {"color": TYPE_COLORS["province"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.05,
+                 "dashArray": "4 3"},
+    "city": {"color": TYPE_COLORS["city"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
     "physical": {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fillColor": "#a6cee3", "fillOpacity": 0.25},
-    "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+    "other": {"color": TYPE_COLORS["other"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
 #: How each kind of shape is drawn (geo.features.shape_kind); "area" outlines take their place type's style.
@@ -212,8 +214,8 @@ def _country_shapes_from_files(data: Path) -> list[Any]:
 
     from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
 
-    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz")
-           if r.fclass == "A" and r.fcode.startswith("PCL")}
+    codes = COUNTRY_CODES - {"PCLH"}  # the countries the store's country_shapes() draws: same basemap either way
+    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
     return [shapely.wkt.loads(wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in ids]
 
 
@@ -237,7 +239,8 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
 
     Drawn from the gazetteer's country geometries (the store, opened without building when
     ``gazetteer`` is None), or straight from the shipped gazetteer data files when no store exists.
-    Cached in memory and in the user cache dir, keyed by the gazetteer data version.
+    Cached in memory and in geo's cache folder (:func:`geo.config.cache_dir`, ``$GEO_CACHE_DIR``),
+    keyed by the gazetteer data version.
     """
     try:
         from geo.gazetteer import Gazetteer, GazetteerBuildError, data_version
@@ -249,9 +252,10 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
         return None
     if version in _BASEMAP_MEMO:
         return _BASEMAP_MEMO[version]
-    from platformdirs import user_cache_dir
+    from geo.config import cache_dir
 
-    cache = Path(user_cache_dir("geo")) / f"basemap-{version}.json"
+    # "-2": basemaps cached before both paths drew the same countries are not reused
+    cache = cache_dir() / f"basemap-{version}-2.json"
     try:
         fc = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
