@@ -104,6 +104,11 @@ class PlaceEntry:
     def feature_type(self) -> str:
         return feature_type(self.place)
 
+    @property
+    def more_documents(self) -> int:
+        """Documents mentioning the place that :attr:`documents` leaves out."""
+        return max(0, self.document_count - len(self.documents))
+
 
 def _sentence_bounds(text: str, m: Mention, window: int) -> tuple[int, int]:
     """The sentence around ``m`` (from the mention), or a word-snapped window when none was given."""
