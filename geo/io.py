@@ -36,6 +36,17 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         raise
 
 
+def temporary_beside(target: str | os.PathLike, suffix: str = ".tmp") -> Path:
+    """A new, empty temporary file in ``target``'s folder, named the way :func:`clean_stale_temporaries`
+    recognises (``.NAME.pPID.XXXX`` + ``suffix``; ``suffix`` should start with ``.tmp``), for writers
+    that need a path rather than an open file (GDAL, a browser)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(target.name), suffix=suffix, dir=target.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     with atomic_open(path, "w") as fh:
         fh.write(text)

@@ -86,7 +86,8 @@ def check_output(fmt: str, path: Path, expect_places: int | None = None) -> None
 # -- every writer in every mode ------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", [ARTICLES, RESULTS])
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=pytest.mark.browser) if f == "png" else f
+                                 for f in sorted(WRITERS)])
 def test_every_writer_in_every_mode(tmp_path, gazetteer, fmt, mode):
     writer = WRITERS[fmt]
     if fmt == "png":

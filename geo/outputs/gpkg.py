@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
+from geo.io import temporary_beside
 from geo.outputs.aggregate import FEATURE_TYPES, TYPE_COLORS, Aggregator, PlaceEntry
 from geo.types import ParsedDocument
 
@@ -116,9 +116,7 @@ def write_gpkg(parsed: Sequence[ParsedDocument] | None, path: str | os.PathLike,
     dtypes = {"str": object, "int": np.int64, "float": np.float64}
     field_data = [np.array(cols[name], dtype=dtypes[kind]) for name, kind in COLUMNS]
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.gpkg", dir=target.parent)
-    os.close(fd)
+    tmp = str(temporary_beside(target, ".tmp.gpkg"))
     os.unlink(tmp)  # GDAL creates the file itself
     try:
         from pyogrio.raw import write
