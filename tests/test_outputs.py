@@ -463,3 +463,16 @@ def test_the_basemap_is_cached_under_geo_cache_dir(tmp_path, monkeypatch):
     fc = build.basemap_geojson()
     assert fc and fc["features"]
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith("basemap-")]
+
+
+def test_credentials_in_the_geocoder_url_stay_out_of_the_run_record(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(next(SEEDS.glob("*.txt")), src / "a.txt")
+    out = tmp_path / "out"
+    status, text = run("extract", src, "--engine", "local", "--offline", "-o", out, "--geocoder", "nominatim",
+                       "--geocoder-url", "http://alice:s3cret@127.0.0.1:9/?api_key=K9")
+    assert status == 0, text
+    record = (out / "_geo_run.json").read_text()
+    assert "s3cret" not in record and "K9" not in record and "***@127.0.0.1:9" in record
+    assert "s3cret" not in text
