@@ -195,8 +195,9 @@ def recover(folder: str | os.PathLike) -> bool:
 #: Temporary files without a process id in their name (older versions of geo) older than this
 #: (seconds) are from killed runs and removed.
 STALE_AFTER = 3600.0
-_TMP_NAME = re.compile(r"^\..*\.tmp(\.[^.]*)?$")
-_TMP_PID = re.compile(r"\.p(\d+)\.[^.]*\.tmp(\.[^.]*)?$")
+# tempfile.mkstemp's names: PREFIX + 8 characters of [a-z0-9_] + SUFFIX
+_TMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.[A-Za-z0-9]+)?$")
+_TMP_PID = re.compile(r"\.p(\d+)\.[a-z0-9_]{8}\.tmp(\.[A-Za-z0-9]+)?$")
 
 
 def _tmp_prefix(name: str) -> str:

@@ -281,15 +281,16 @@ def test_stale_temporary_files_of_killed_runs_are_cleaned(tmp_path):
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True).stdout.strip()
-    stale = tmp_path / f".index.p{dead}.ab12cd.tmp.html"
+    stale = tmp_path / f".index.p{dead}.ab12cd_x.tmp.html"
     stale.write_text("x" * 1000)
-    old_style = tmp_path / ".places.geojson.k3j4.tmp"  # without a process id: cleaned when old
+    old_style = tmp_path / ".places.geojson.k3j4m5n6.tmp"  # without a process id: cleaned when old
     old_style.write_text("x")
     os.utime(old_style, (1_000_000, 1_000_000))
-    mine = tmp_path / f".index.p{os.getpid()}.zz99.tmp.html"  # a live run's file stays
+    mine = tmp_path / f".index.p{os.getpid()}.zz99yy88.tmp.html"  # a live run's file stays
     mine.write_text("y")
-    keep = tmp_path / ".hidden.tmp.notes"  # not ours? it matches the pattern but is young and has no pid
+    keep = tmp_path / ".notes.tmp"  # someone else's file, however old: not a name geo makes
     keep.write_text("z")
+    os.utime(keep, (1_000_000, 1_000_000))
     removed = clean_stale_temporaries(tmp_path, now=1_000_000 + 7200)
     assert sorted(p.name for p in removed) == sorted([stale.name, old_style.name])
     assert mine.exists() and keep.exists()
