@@ -100,7 +100,7 @@ def strip_result_fields(line: str) -> str:
     for m in rec["mentions"]:
         for k in ("place_id", "sentence", "sentence_start"):
             m.pop(k, None)
-    from geo.render.export import jsonl_line
+    from geo.outputs.jsonl import jsonl_line
 
     return jsonl_line(rec)
 

@@ -181,8 +181,8 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
     from geo.batch.sources import iter_batch_documents
     from geo.gazetteer import Gazetteer
     from geo.pipeline import Pipeline
-    from geo.render.aggregate import Aggregator
-    from geo.results import aggregate_results
+    from geo.outputs.aggregate import Aggregator
+    from geo.outputs.results import aggregate_results
 
     src, out, _ = local_run
     gz = Gazetteer.open(progress=False)

@@ -158,7 +158,7 @@ def test_title_mentions_in_jsonl_map_snippets_and_not_in_eval(gazetteer, tmp_pat
     from conftest import cli_ok
 
     from geo.evaluate import GoldArticle, GoldToponym, Scores, score_document
-    from geo.render.aggregate import aggregate
+    from geo.outputs.aggregate import aggregate
 
     art = tmp_path / "a.json"
     art.write_text(json.dumps({"title": "Protests spread to Nairobi", "text": "Crowds gathered on Monday."}))
@@ -184,7 +184,7 @@ def test_same_mentions_offline_and_with_a_geocoder_that_knows_nothing(gazetteer,
     from nominatim_server import NominatimServer
 
     from geo.config import Config
-    from geo.fallback import make_geocoder
+    from geo.geocoders import make_geocoder
 
     texts = ["Boats crossed the Mediterranean on Sunday. Ukrainian officials met in Istanbul, while Hamas "
              "said Gaza was calm. Zzyzxgrad and the Qwertyvale Valley were shelled.",

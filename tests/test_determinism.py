@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from geo.documents import iter_documents
-from geo.render import export
+from geo.outputs import jsonl as export
 from text_samples import ARTICLES_A, ARTICLES_B, DOC_KEYS, MENTION_KEYS, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +110,7 @@ def test_extract_jsonl_is_byte_identical_in_fresh_processes(gazetteer, pipe, cor
 
 def _reference_html(pipe, folder: Path, title: str) -> bytes:
     """What `geo map FOLDER --tiles none --title TITLE` writes, rendered in this process."""
-    from geo.render.map import build_map, render_html
+    from geo.outputs.map import build_map, render_html
 
     parsed = list(pipe.parse(iter_documents([str(folder)], progress=False)))
     return render_html(build_map(parsed, pipe.gazetteer, tiles=None, title=title)).encode("utf-8")
@@ -160,7 +160,7 @@ def _writer(parsed, gz_path: str, title: str, path: str, barrier, rounds: int, r
     """Build the map once, then save it ``rounds`` times, each time in step with the other writer, and each time
     wait until the reader has read the file at least once after the save (``reads``: its count so far)."""
     from geo.gazetteer import Gazetteer
-    from geo.render.map import build_map, save_map
+    from geo.outputs.map import build_map, save_map
 
     with Gazetteer(Path(gz_path)) as gz:
         m = build_map(parsed, gz, tiles=None, title=title)

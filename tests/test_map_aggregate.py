@@ -6,8 +6,8 @@ import dataclasses
 import pytest
 
 from geo.focus import focus_ids
-from geo.render.aggregate import Aggregator, aggregate
-from geo.render.map import build_map_from_entries, map_data, render_html
+from geo.outputs.aggregate import Aggregator, aggregate
+from geo.outputs.map import build_map_from_entries, map_data, render_html
 from geo.types import Alternative, Document
 
 from map_samples import ALEPPO, DAMASCUS, RAQQA, SYRIA, parsed, syria_corpus
@@ -90,7 +90,7 @@ def test_best_score_and_alternatives_are_kept():
 
 
 def test_map_from_entries_matches_the_map_from_documents():
-    from geo.render.map import build_map
+    from geo.outputs.map import build_map
     corpus = syria_corpus()
     agg = Aggregator(snippets=3, documents=20)
     for pd in corpus:

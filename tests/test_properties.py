@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.documents import document_from_text
-from geo.render import export
+from geo.outputs import jsonl as export
 from geo.types import Document, ParsedDocument
 from text_samples import DOC_KEYS, LABELS, MENTION_KEYS, any_text
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo.config import Config
-from geo.fallback import make_geocoder
+from geo.geocoders import make_geocoder
 from geo.pipeline import Pipeline
 from geo.types import Document
 

@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 
 from geo.batch.partition import Options, output_path, run_partition
 from geo.batch.sources import PartitionSpec
+from geo.io import redact_url  # credentials never reach _geo_run.json
 
 MANIFEST = "_geo_run.json"
 
@@ -33,7 +34,7 @@ class BatchError(Exception):
 
 def _manifest_options(options: Options, partition_size: int, text_field: str | None, id_field: str | None) -> dict:
     return {"model": options.model, "offline": options.offline, "geocoder": options.geocoder_service,
-            "geocoder_url": options.geocoder_url, "format": options.fmt, "partition_size": partition_size,
+            "geocoder_url": redact_url(options.geocoder_url), "format": options.fmt, "partition_size": partition_size,
             "text_field": text_field, "id_field": id_field}
 
 

@@ -53,7 +53,7 @@ _holder: dict = {"key": None, "pipeline": None, "pid": None, "loads": 0}
 def _build(options: Options) -> "Pipeline":
     import logging
 
-    from geo.fallback import make_geocoder
+    from geo.geocoders import make_geocoder
     from geo.gazetteer import Gazetteer
     from geo.pipeline import Pipeline
 
@@ -161,7 +161,7 @@ def write_records(records: list[dict], target: Path, fmt: str) -> None:
         write_geoparquet(records, target)
         return
     from geo.io import atomic_open
-    from geo.render.export import jsonl_line
+    from geo.outputs.jsonl import jsonl_line
 
     with atomic_open(target) as fh:
         for rec in records:
