@@ -215,3 +215,20 @@ def test_display_path_keeps_ordinary_names():
     assert display_path("/tmp/Besançon – été/中文 ملف.txt") == "/tmp/Besançon – été/中文 ملف.txt"
     assert display_path("a\tb\rc\x7f\x85") == "a\\tb\\rc\\x7f\\x85"
     assert display_path(os.fsdecode(b"bad\xffname")) == "bad\\xffname"
+
+
+def test_iter_lines_can_mark_long_lines_for_callers_that_count(tmp_path):
+    from geo.documents.limits import iter_lines
+
+    f = tmp_path / "x.jsonl"
+    f.write_bytes(b"a\n" + b"b" * 5000 + b"\nc\n")
+    seen: list = []
+    offsets = []
+    with open(f, "rb") as fh:
+        items = []
+        for n, line in iter_lines(fh, str(f), max_line=100, on_long=seen.append, yield_long=True):
+            items.append((n, line))
+            offsets.append(fh.tell())
+    assert items == [(1, b"a\n"), (2, None), (3, b"c\n")]
+    assert offsets == [2, 5003, 5005]  # where the next line starts: partitions can seek there
+    assert [e.path for e in seen] == [f"{f}#2"]

@@ -78,11 +78,13 @@ def open_gzip(path: str | os.PathLike, name: str | None = None, *, limit: int | 
 
 
 def iter_lines(fh: BinaryIO, name: str, *, start: int = 1, max_line: int | None = None,
-               on_long: Callable[[DocumentError], None] | None = None) -> Iterator[tuple[int, bytes]]:
+               on_long: Callable[[DocumentError], None] | None = None,
+               yield_long: bool = False) -> Iterator[tuple[int, bytes | None]]:
     """``(line number, line)`` for each line of ``fh`` (numbers from ``start``), none longer than
     ``max_line`` bytes (default :data:`MAX_LINE_BYTES`). A longer line is read past in blocks, never
     held whole, and reported to ``on_long`` (raised when None) as ``<name>#<n>``; its number is
-    still counted."""
+    still counted, and with ``yield_long`` it is yielded as ``(n, None)`` (for callers that track
+    line numbers or byte offsets: ``fh.tell()`` after each item is where the next line starts)."""
     cap = MAX_LINE_BYTES if max_line is None else max_line
     n = start - 1
     while True:
@@ -102,5 +104,7 @@ def iter_lines(fh: BinaryIO, name: str, *, start: int = 1, max_line: int | None 
             if on_long is None:
                 raise err
             on_long(err)
+            if yield_long:
+                yield n, None
             continue
         yield n, line
