@@ -190,3 +190,19 @@ def test_retry_after_beyond_the_cap_gives_up_on_the_name_and_says_so(server, mak
     assert len(server.requests) == 1
     assert any("asked to wait 3600 s" in w and "at most 60 s" in w and "'Kharkiv' was given up" in w
                for w in warnings_), warnings_
+
+
+# -- (10) credentials in the geocoder URL are never printed ---------------------------------------
+
+def test_credentials_in_the_url_are_used_but_never_printed(server, make, warnings_):
+    from geo.geocoders.base import redact_url
+
+    url = f"http://alice:s3cret@{server.domain}"
+    g = make(url)
+    assert "s3cret" not in g.endpoint and "s3cret" not in repr(g.inner)
+    assert g.geocode("Kharkiv") is not None  # the request still carries them
+    server.mode = "500"
+    g.geocode("Izium")
+    assert warnings_ and all("s3cret" not in w and "alice" not in w for w in warnings_), warnings_
+    assert redact_url("https://u:p@h.example/x?api_key=K&q=1") == "https://***@h.example/x?api_key=***&q=1"
+    assert redact_url("http://h.example/search") == "http://h.example/search"

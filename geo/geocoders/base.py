@@ -91,6 +91,32 @@ def geojson_point(raw: Any) -> tuple[dict, float, float] | None:
     return props, lat, lon
 
 
+_SECRET_PARAMS = {"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "password", "secret",
+                  "signature", "sig", "client_secret"}
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to print or store: credentials (``user:password@``) and secret-looking query
+    parameters (``api_key=``, ``token=``...) become ``***``."""
+    from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(k.lower() in _SECRET_PARAMS for k, _ in pairs):
+            query = urlencode([(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in pairs], safe="*")
+    if netloc == parts.netloc and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
 # API paths a user may include in a service URL; stripped so that geopy can add its own.
 _API_SUFFIXES = ("/search", "/api", "/v1/search", "/v1")
 
@@ -168,7 +194,8 @@ class GeopyGeocoder:
             raise GeocoderConfigError(f"geocoder timeout must be positive, not {timeout}")
         self.scheme, self.domain, self.public = parse_endpoint(
             url, public_host=self.public_host, service=self.service, public_hosts=public_hosts().values())
-        self.endpoint = f"{self.scheme}://{self.domain}"
+        # what messages, the answer cache and the request slots name: never the URL's credentials
+        self.endpoint = redact_url(f"{self.scheme}://{self.domain}")
         self.language = language or ""
         self.user_agent = user_agent or default_user_agent()
         self.requests = 0  # HTTP requests sent
