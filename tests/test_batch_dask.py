@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from batch_util import (ROOT, articles, by_document, env, geo, part_lines, strip_result_fields, write_folder,
-                        write_jsonl)
+from batch_util import (ROOT, articles, by_document, env, geo, part_lines, permission_checked, strip_result_fields,
+                        write_folder, write_jsonl)
 
 pytestmark = pytest.mark.slow
 
@@ -143,3 +143,94 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(corpus, cluster):
     assert len({json.loads(ln)["id"] for ln in lines}) == 36  # no document twice
     man = json.loads((out / "_geo_run.json").read_text())
     assert man["complete"] and man["missing"] == []
+
+
+def _listening(procs) -> set[tuple[str, int]]:
+    import psutil
+
+    found = set()
+    for p in procs:
+        try:
+            found |= {(c.laddr.ip, c.laddr.port) for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+        except psutil.Error:  # a process that ended meanwhile
+            pass
+    return found
+
+
+def _port(address: str) -> tuple[str, int]:
+    host, port = address.split("://", 1)[1].rsplit(":", 1)
+    return host, int(port)
+
+
+def test_the_local_cluster_listens_only_on_tls_and_refuses_clients_without_its_credentials():
+    """The engine's LocalCluster: scheduler, nanny and worker listen only on tls:// on 127.0.0.1 (no HTTP
+    server, no 8787); a client without credentials, or with a certificate of its own, is refused by the
+    scheduler and by the worker; geo's own client (holding the credentials) gets in."""
+    import asyncio
+    import ssl
+
+    import psutil
+    from distributed import Client
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    from geo.batch.engines.dask_cluster import secure_local_cluster
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    baseline = _listening([me])
+    with secure_local_cluster(1) as cluster, Client(cluster) as client:
+        info = client.scheduler_info()
+        [(worker, winfo)] = info["workers"].items()
+        tls = [cluster.scheduler_address, worker, winfo["nanny"]]
+        assert all(a.startswith("tls://127.0.0.1:") for a in tls)
+        new = [p for p in me.children(recursive=True) if p.pid not in before]
+        assert new  # the nanny and its worker process
+        listening = (_listening([me]) - baseline) | _listening(new)
+        assert listening == {_port(a) for a in tls}
+        assert not any(port == 8787 for _, port in listening)
+
+        def refused(address, **connection_args):
+            async def go():
+                comm = await connect(address, timeout=3, **connection_args)
+                await comm.close()
+
+            with pytest.raises((OSError, TypeError)):  # OSError: TLS handshake refused / no answer in 3 s
+                asyncio.run(asyncio.wait_for(go(), 20))
+
+        # an attacker's own CA and certificate, not checking the server's: the server refuses the handshake
+        attacker = Security.temporary().get_connection_args("client")["ssl_context"]
+        attacker.check_hostname = False
+        attacker.verify_mode = ssl.CERT_NONE
+        for address in (cluster.scheduler_address, worker):
+            refused(address, ssl_context=attacker, require_encryption=True)
+            refused("tcp://" + address.split("://", 1)[1])  # no TLS at all: no Dask handshake
+            refused(address)  # no credentials
+        with pytest.raises((OSError, TypeError)):
+            Client(cluster.scheduler_address, timeout="3s")  # a Client without credentials
+        # geo's client holds the credentials: the same worker runs its code
+        assert client.submit(lambda x: x + 1, 1, pure=False).result(timeout=60) == 2
+
+
+def test_dask_resume_retries_a_partition_whose_file_could_not_be_read(tmp_path):
+    """On a LocalCluster: a file a worker cannot read leaves its partition unwritten and the run
+    incomplete; the same command after the fix reads it."""
+    folder = write_folder(tmp_path / "in", articles(4))  # 2 partitions of 2 files
+    locked = folder / "art-002.txt"
+    out = tmp_path / "out"
+    args = ("extract", folder, "--offline", "--engine", "dask", "--workers", 1, "--partition-size", 2, "-o", out)
+    as_user = permission_checked()
+    os.chmod(locked, 0)
+    try:
+        proc = geo(*args, prefix=as_user)
+    finally:
+        os.chmod(locked, 0o644)
+    assert proc.returncode == 1 and f"{locked}: permission denied" in proc.stderr
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is False and man["errors"] == 1 and len(man["failed"]) == 1
+    assert [json.loads(ln)["id"] for ln in part_lines(out)] == [str(folder / f"art-00{i}.txt") for i in (0, 1)]
+    again = geo(*args, prefix=as_user)
+    assert again.returncode == 0 and "2 partitions (1 already done, 1 run" in again.stderr
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is True and man["errors"] == 0 and man["failed"] == {}
+    assert [json.loads(ln)["id"] for ln in part_lines(out)] == [str(folder / f"art-00{i}.txt") for i in range(4)]
