@@ -1,5 +1,5 @@
-"""--engine dask on real clusters: a LocalCluster of 2 worker processes, and a `dask scheduler` with two
-`dask worker` processes on 127.0.0.1 (one of them killed with SIGKILL mid-run). Each worker loads spaCy once
+"""--engine dask on real clusters: a LocalCluster of 2 worker processes (TLS only, geo's own credentials), and a
+TLS-secured `dask scheduler` with two `dask worker` processes on 127.0.0.1 (one of them killed with SIGKILL mid-run). Each worker loads spaCy once
 (~2-3 s), so these tests take ~30-60 s together."""
 from __future__ import annotations
 
@@ -58,10 +58,40 @@ def test_local_cluster_gives_the_same_mentions_as_one_process(corpus):
     assert all(w["pipeline_loads"] == 1 for w in workers.values())  # loaded once per worker, not per task
 
 
+def make_tls_files(folder: Path) -> dict:
+    """A private CA and two certificates signed by it (the cluster's, the client's): docs/scale.md's commands."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=geo-dask-ca",
+            "-keyout", "ca.key", "-out", "ca.pem")
+    for who in ("cluster", "client"):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN=geo-dask-{who}", "-keyout", f"{who}.key",
+                "-out", f"{who}.csr")
+        openssl("x509", "-req", "-in", f"{who}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days",
+                "365", "-out", f"{who}.pem")
+    for key in folder.glob("*.key"):
+        key.chmod(0o600)
+    return {name: str(folder / name) for name in ("ca.pem", "cluster.pem", "cluster.key", "client.pem", "client.key")}
+
+
+def client_tls_env(tls: dict) -> dict:
+    """Dask's configuration for geo as a client of the TLS cluster (docs/scale.md, "Securing a cluster")."""
+    return {"DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": tls["ca.pem"],
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": tls["client.pem"],
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": tls["client.key"]}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """A real `dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead)."""
+    """A real `dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead), secured
+    with TLS as docs/scale.md says; yields the address, the workers and geo's client environment."""
     tmp = tmp_path_factory.mktemp("dask-cluster")
+    tls = make_tls_files(tmp / "tls")
+    tls_args = ["--tls-ca-file", tls["ca.pem"], "--tls-cert", tls["cluster.pem"], "--tls-key", tls["cluster.key"]]
     sched_file = tmp / "scheduler.json"
     procs = []
     log = open(tmp / "cluster.log", "w")
@@ -72,20 +102,25 @@ def cluster(tmp_path_factory):
         procs.append(p)
         return p
 
-    start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file))
+    start("scheduler", "--protocol", "tls", *tls_args, "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+          "--scheduler-file", str(sched_file))
     deadline = time.time() + 60
     while not sched_file.exists() and time.time() < deadline:
         time.sleep(0.2)
     assert sched_file.exists(), (tmp / "cluster.log").read_text()
-    workers = [start("worker", "--scheduler-file", str(sched_file), "--nthreads", "1", "--no-nanny",
-                     "--no-dashboard", "--host", "127.0.0.1", "--name", f"w{i}") for i in range(2)]
     address = json.loads(sched_file.read_text())["address"]
+    assert address.startswith("tls://127.0.0.1:")
+    workers = [start("worker", address, *tls_args, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--host",
+                     "127.0.0.1", "--name", f"w{i}") for i in range(2)]
     from dask.distributed import Client
+    from distributed.security import Security
 
-    with Client(address, timeout="30s") as c:
+    security = Security(tls_ca_file=tls["ca.pem"], tls_client_cert=tls["client.pem"], tls_client_key=tls["client.key"],
+                        require_encryption=True)
+    with Client(address, timeout="30s", security=security) as c:
         c.wait_for_workers(2, timeout=60)
     try:
-        yield address, workers
+        yield address, workers, client_tls_env(tls)
     finally:
         for p in reversed(procs):
             if p.poll() is None:
@@ -99,12 +134,26 @@ def cluster(tmp_path_factory):
         log.close()
 
 
+def test_a_tls_cluster_refuses_geo_without_credentials(corpus, cluster, tmp_path):
+    tmp, inputs, reference = corpus
+    address, workers, tls_env = cluster
+    proc = geo("extract", *inputs, "--offline", "--engine", "dask", "--scheduler", address, "-o", tmp_path / "o")
+    assert proc.returncode == 1 and "needs this client's TLS credentials" in proc.stderr
+    assert "DASK_DISTRIBUTED__COMM__TLS__CA_FILE" in proc.stderr and "Traceback" not in proc.stderr
+    # a client certificate the cluster's CA did not sign: the handshake is refused (within the timeout)
+    other = make_tls_files(tmp_path / "other-ca")
+    proc = geo("extract", *inputs, "--offline", "--engine", "dask", "--scheduler", address, "-o", tmp_path / "o",
+               environ={**client_tls_env(other), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "5s"})
+    assert proc.returncode == 1 and f"{address}: cannot reach a Dask scheduler" in proc.stderr
+    assert not list((tmp_path / "o").glob("part-*"))
+
+
 def test_scheduler_and_two_worker_processes_give_the_same_mentions(corpus, cluster):
     tmp, inputs, reference = corpus
-    address, workers = cluster
+    address, workers, tls_env = cluster
     out = tmp / "cli-cluster"
     proc = geo("extract", *inputs, "--offline", "--engine", "dask", "--scheduler", address, "--partition-size", 4,
-               "-o", out)
+               "-o", out, environ=tls_env)
     assert proc.returncode == 0, proc.stderr
     assert "on 2 workers" in proc.stderr
     _same_as_one_process(out, reference)
@@ -113,18 +162,18 @@ def test_scheduler_and_two_worker_processes_give_the_same_mentions(corpus, clust
     # a rerun finds every partition done and changes nothing
     before = {f.name: f.read_bytes() for f in out.glob("part-*")}
     again = geo("extract", *inputs, "--offline", "--engine", "dask", "--scheduler", address, "--partition-size",
-                4, "-o", out)
+                4, "-o", out, environ=tls_env)
     assert again.returncode == 0 and "9 already done, 0 run" in again.stderr
     assert {f.name: f.read_bytes() for f in out.glob("part-*")} == before
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(corpus, cluster):
     tmp, inputs, reference = corpus
-    address, workers = cluster
+    address, workers, tls_env = cluster
     out = tmp / "killed"
     # small partitions (18) so the run is well under way, not finished, when the worker dies
     run = subprocess.Popen([sys.executable, "-m", "geo.cli", "extract", *inputs, "--offline", "--engine", "dask",
-                            "--scheduler", address, "--partition-size", "2", "-o", str(out), "-q"], env=env(),
+                            "--scheduler", address, "--partition-size", "2", "-o", str(out), "-q"], env=env(**tls_env),
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while time.time() < deadline and run.poll() is None and not list(out.glob("part-*.jsonl")):
