@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from geo.batch.geoparquet import write_geoparquet
 from geo.batch.records import result_record
 from geo.batch.sources import UNREAD_KINDS, PartitionSpec, read_partition
 from geo.documents import DocumentError
@@ -83,7 +84,7 @@ def _quiet_dask_worker() -> None:
     """In a Dask worker, stop its statistical profiler: sampling spaCy's deep stacks every 10 ms costs
     ~20 % of the worker's CPU (measured). The worker keeps running everything else as usual."""
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # optional dependency; only a Dask worker has it loaded
 
         worker = get_worker()
     except (ImportError, ValueError):  # not in a Dask worker
@@ -186,8 +187,6 @@ def _peak_rss_mb() -> float:
 
 def write_records(records: list[dict], target: Path, fmt: str) -> None:
     if fmt == "parquet":
-        from geo.batch.geoparquet import write_geoparquet  # pyarrow: an optional dependency
-
         write_geoparquet(records, target)
         return
     with atomic_open(target) as fh:

@@ -204,7 +204,7 @@ def plan_partitions(
                 for a in range(0, n, partition_size):
                     add(kind, (f,), a, min(n, a + partition_size))
             else:
-                import pyarrow.parquet as pq
+                import pyarrow.parquet as pq  # optional dependency (the `scale` extra), only for Parquet inputs
 
                 n = pq.ParquetFile(f).metadata.num_rows
                 for a in range(0, n, partition_size):
@@ -274,7 +274,7 @@ def _jsonl_records(spec: PartitionSpec) -> Iterator[tuple[int, bytes]]:
 
 
 def _parquet_records(spec: PartitionSpec) -> Iterator[tuple[int, dict]]:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # optional dependency (the `scale` extra), only for Parquet inputs
 
     pf = pq.ParquetFile(spec.paths[0])
     names = set(pf.schema_arrow.names)
