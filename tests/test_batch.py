@@ -135,36 +135,39 @@ def test_an_unreadable_input_leaves_the_run_incomplete_and_a_rerun_reads_it(tmp_
     folder = write_folder(tmp_path / "in", arts[:6])  # 3 partitions of 2 files
     shard = write_jsonl(tmp_path / "wire.jsonl", arts[6:])  # unreadable when planned: its lines cannot be counted
     locked = folder / "art-003.txt"
+    sub = write_folder(folder / "sub", [{**articles(9)[8], "key": "art-008"}])  # a folder that cannot be listed
     out = tmp_path / "out"
     args = ("extract", folder, shard, "--offline", "--engine", "local", "--partition-size", 2, "-o", out)
     as_user = permission_checked()
-    os.chmod(locked, 0)
-    os.chmod(shard, 0)
+    for p in (locked, shard, sub):
+        os.chmod(p, 0)
     try:
         proc = geo(*args, prefix=as_user)
     finally:
         os.chmod(locked, 0o644)
         os.chmod(shard, 0o644)
+        os.chmod(sub, 0o755)
     assert proc.returncode == 1, proc.stderr
-    assert f"{locked}: permission denied" in proc.stderr
-    assert f"{shard}: cannot read the file (Permission denied)" in proc.stderr
-    assert "2 partition(s) were not written" in proc.stderr and "rerun the same command" in proc.stderr
+    problems = [f"{locked}: permission denied", f"{shard}: cannot read the file (Permission denied)",
+                f"{sub}: permission denied"]
+    assert all(p in proc.stderr for p in problems)
+    assert "3 partition(s) were not written" in proc.stderr and "rerun the same command" in proc.stderr
     man = json.loads((out / "_geo_run.json").read_text())
-    assert man["complete"] is False and man["errors"] == 2 and man["totals"]["errors"] == 2
-    assert man["totals"]["failed"] == 2 and man["totals"]["ran"] == 2 and man["totals"]["docs"] == 4
+    assert man["complete"] is False and man["errors"] == 3 and man["totals"]["errors"] == 3
+    assert man["totals"]["failed"] == 3 and man["totals"]["ran"] == 2 and man["totals"]["docs"] == 4
     failed = man["failed"]
-    assert sorted(m for f in failed.values() for m in f["errors"]) == sorted(
-        [f"{locked}: permission denied", f"{shard}: cannot read the file (Permission denied)"])
+    assert sorted(m for f in failed.values() for m in f["errors"]) == sorted(problems)
     assert sorted(man["missing"]) == sorted(failed)
     assert [json.loads(ln)["id"] for ln in part_lines(out)] == [str(folder / f"art-00{i}.txt") for i in (0, 1, 4, 5)]
 
     again = geo(*args, prefix=as_user)  # the cause is fixed: the same command
     assert again.returncode == 0, again.stderr
-    assert "4 partitions (2 already done, 2 run" in again.stderr
+    assert "5 partitions (2 already done, 3 run" in again.stderr
     man = json.loads((out / "_geo_run.json").read_text())
     assert man["complete"] is True and man["errors"] == 0 and man["failed"] == {} and man["missing"] == []
     ids = [json.loads(ln)["id"] for ln in part_lines(out)]
-    assert sorted(ids) == sorted([str(folder / f"art-00{i}.txt") for i in range(6)] + [f"{shard}#1", f"{shard}#2"])
+    assert sorted(ids) == sorted([str(folder / f"art-00{i}.txt") for i in range(6)] + [str(sub / "art-008.txt")]
+                                 + [f"{shard}#1", f"{shard}#2"])
 
 
 def test_a_bad_record_is_reported_and_kept_on_record_across_reruns(tmp_path):
@@ -187,6 +190,35 @@ def test_a_bad_record_is_reported_and_kept_on_record_across_reruns(tmp_path):
     run(specs, out, Options(), engine="local", partition_size=2, progress=False)
     again = json.loads((out / "_geo_run.json").read_text())
     assert again["totals"]["skipped"] == 2 and again["input_errors"] == man["input_errors"] and again["errors"] == 1
+
+
+def test_running_out_of_memory_while_reading_leaves_the_partition_to_do(tmp_path, monkeypatch):
+    """MemoryError while reading a file (simulated in the reader): no partition file, the run incomplete."""
+    import geo.batch.sources
+    from geo.batch.engine import BatchError, run
+    from geo.batch.partition import Options
+
+    folder = write_folder(tmp_path / "in", articles(2))
+    real = geo.batch.sources.iter_path
+
+    def iter_path(f, **kw):
+        if f.endswith("art-001.txt"):
+            raise MemoryError()
+        return real(f, **kw)
+
+    monkeypatch.setattr(geo.batch.sources, "iter_path", iter_path)
+    specs = plan_partitions([str(folder)], partition_size=1)
+    out = tmp_path / "out"
+    with pytest.raises(BatchError, match="1 partition"):
+        run(specs, out, Options(), engine="local", partition_size=1, progress=False)
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is False and [f["errors"] for f in man["failed"].values()] == [
+        [f"{folder / 'art-001.txt'}: cannot read the file (out of memory)"]]
+    assert len(list(out.glob("part-*.jsonl"))) == 1
+    monkeypatch.setattr(geo.batch.sources, "iter_path", real)
+    totals = run(specs, out, Options(), engine="local", partition_size=1, progress=False)
+    assert totals["skipped"] == 1 and totals["ran"] == 1 and totals["docs"] == 1
+    assert json.loads((out / "_geo_run.json").read_text())["complete"] is True
 
 
 def test_a_silent_scheduler_is_an_error_within_the_connect_timeout(tmp_path):

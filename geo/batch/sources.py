@@ -157,9 +157,9 @@ def plan_partitions(
     Ordinary files (txt, md, html, json) are grouped ``partition_size`` files at a time (a file is
     at least one article); JSON Lines and Parquet files are split by line / row. Paths that do not
     exist and patterns that match nothing go to ``on_error`` and the rest is planned. A record file
-    that cannot be read now (permission denied, an I/O error, a truncated gzip stream) still gets a
-    partition, whose reading reports the problem: the run is then incomplete, and a rerun plans the
-    file again once it can be read.
+    that cannot be read now (permission denied, an I/O error, a truncated gzip stream), or a folder
+    that cannot be listed, still gets a partition, whose reading reports the problem: the run is then
+    incomplete, and a rerun plans it again once it can be read.
     """
     if partition_size < 1:
         raise ValueError("partition_size must be at least 1")
@@ -182,7 +182,15 @@ def plan_partitions(
             add("files", tuple(group))
             group.clear()
 
-    for f in _expand(paths, report):
+    unlisted: list[DocumentError] = []
+
+    def expand_error(e: DocumentError) -> None:
+        if e.kind in ("permission", "io"):  # a folder that could not be listed: its files are unknown
+            unlisted.append(e)
+        else:
+            report(e)
+
+    for f in _expand(paths, expand_error):
         if not os.path.lexists(f):  # a path given that does not exist: nothing to plan, nor to retry
             report(DocumentError(f, "no such file or directory", kind="missing"))
             continue
@@ -212,6 +220,8 @@ def plan_partitions(
         except Exception as exc:  # permission denied, an I/O error, a corrupt gzip stream or Parquet footer
             add(kind, (f,), unreadable=_read_problem(exc))
     flush()
+    for e in unlisted:  # a partition each, that reports the problem when read (so the run is incomplete)
+        add("files", (e.path,), unreadable=e.problem)
     return specs
 
 
@@ -319,6 +329,9 @@ def read_partition(
     if spec.kind == "docs":
         yield from spec.docs
         return
+    if spec.unreadable:
+        report(DocumentError(spec.paths[0], spec.unreadable, kind="io"))
+        return
     if spec.kind == "files":
         for f in spec.paths:
             try:
@@ -329,9 +342,6 @@ def read_partition(
                 report(DocumentError(f, _read_problem(exc), kind="io"))
         return
     name = spec.paths[0]
-    if spec.unreadable:
-        report(DocumentError(name, spec.unreadable, kind="io"))
-        return
     try:
         if spec.kind == "parquet":
             for row_no, row in _parquet_records(spec):
