@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_util import (articles, by_document, geo, part_lines, permission_checked, silent_endpoint,
+from batch_util import (articles, geo, part_lines, permission_checked, silent_endpoint,
                         strip_result_fields, write_folder, write_jsonl, write_parquet)
 from geo.batch.sources import plan_partitions, read_partition
 from geo.documents import iter_documents
@@ -337,7 +337,7 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
     assert view(got) == view(want)
     proc = geo("map", out, "-o", tmp_path / "m", "--offline", "--tiles", "none")
     assert proc.returncode == 0, proc.stderr
-    assert f"20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
+    assert "20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
     html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
     assert want[0].place.name in html
 

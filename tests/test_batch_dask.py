@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,19 +60,28 @@ def test_local_cluster_gives_the_same_mentions_as_one_process(corpus):
 
 
 def make_tls_files(folder: Path) -> dict:
-    """A private CA and two certificates signed by it (the cluster's, the client's): docs/scale.md's commands."""
+    """A private CA and two certificates signed by it (the cluster's, the client's): docs/scale.md's openssl
+    commands (without openssl: the same files from Dask's own temporary credentials)."""
     folder.mkdir(parents=True, exist_ok=True)
+    if shutil.which("openssl") is None:
+        from distributed.security import Security
 
-    def openssl(*args):
-        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+        sec = Security.temporary()
+        (folder / "ca.pem").write_text(sec.tls_ca_file)
+        for who in ("cluster", "client"):
+            (folder / f"{who}.pem").write_text(sec.tls_scheduler_cert)
+            (folder / f"{who}.key").write_text(sec.tls_scheduler_key)
+    else:
+        def openssl(*args):
+            subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
 
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=geo-dask-ca",
-            "-keyout", "ca.key", "-out", "ca.pem")
-    for who in ("cluster", "client"):
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN=geo-dask-{who}", "-keyout", f"{who}.key",
-                "-out", f"{who}.csr")
-        openssl("x509", "-req", "-in", f"{who}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days",
-                "365", "-out", f"{who}.pem")
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=geo-dask-ca",
+                "-keyout", "ca.key", "-out", "ca.pem")
+        for who in ("cluster", "client"):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN=geo-dask-{who}", "-keyout", f"{who}.key",
+                    "-out", f"{who}.csr")
+            openssl("x509", "-req", "-in", f"{who}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-days", "365", "-out", f"{who}.pem")
     for key in folder.glob("*.key"):
         key.chmod(0o600)
     return {name: str(folder / name) for name in ("ca.pem", "cluster.pem", "cluster.key", "client.pem", "client.key")}
