@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import numpy as np  # noqa: E402
 
 from geo import evaluate  # noqa: E402
+from geo.extract import extract_many, load_nlp  # noqa: E402
 from geo.gazetteer.store import haversine_km  # noqa: E402
 from geo.resolve import FEATURES, LinearRanker, Resolver  # noqa: E402
 from geo.resolve.ranker import FORMAT, MODEL_PATH  # noqa: E402
@@ -63,17 +64,22 @@ def load_data(cache: Path, gz) -> dict:
         if f.exists():
             extracted = pickle.loads(f.read_bytes())
         else:
-            from geo.extract import Extractor, load_nlp
-
-            ex = ex or Extractor(gz, load_nlp())
+            ex = ex or _toponyms_nlp(gz)
             t = time.time()
-            extracted = list(ex.extract_many([Document(a.id, a.text) for a in arts]))
+            extracted = list(extract_many(ex, [Document(a.id, a.text) for a in arts]))
             tmp = f.with_suffix(".tmp")
             tmp.write_bytes(pickle.dumps(extracted))
             tmp.replace(f)
             print(f"extracted {name} in {time.time() - t:.0f}s", flush=True)
         data[name] = [(a, d, ms) for a, (d, ms) in zip(arts, extracted)]
     return data
+
+
+def _toponyms_nlp(gz):
+    """spaCy NER + geo_toponyms (one-word names the gazetteer lacks dropped: no geocoder to try them)."""
+    nlp = load_nlp()
+    nlp.add_pipe("geo_toponyms", config={"keep_unknown_words": False}).use(gazetteer=gz)
+    return nlp
 
 
 def load_stories(cache: Path, gz) -> list:
@@ -85,10 +91,7 @@ def load_stories(cache: Path, gz) -> list:
     if f.exists():
         extracted = pickle.loads(f.read_bytes())
     else:
-        from geo.extract import Extractor, load_nlp
-
-        ex = Extractor(gz, load_nlp())
-        extracted = list(ex.extract_many([Document(f"story-{i}", t) for i, (t, _) in enumerate(STORIES)]))
+        extracted = list(extract_many(_toponyms_nlp(gz), [Document(f"story-{i}", t) for i, (t, _) in enumerate(STORIES)]))
         f.write_bytes(pickle.dumps(extracted))
     return [(gold, d, ms) for (_, gold), (d, ms) in zip(STORIES, extracted)]
 

@@ -13,11 +13,18 @@ glob pattern matching files is refused with :class:`InputError`, never guessed a
 root or a virtual filesystem (``/``, ``/proc``, ``/sys``, ``/dev``), and folders are walked without
 leaving them (see :mod:`geo.documents.paths`).
 
-Offline by default in the Python API: pass ``geocoder=geo.fallback.make_geocoder()`` to a
-``geo.pipeline.Pipeline`` to use the online fallback. ``geo.default_pipeline()`` is the shared one.
+Offline by default in the Python API: pass ``geocoder=geo.geocoders.make_geocoder()`` to a
+``geo.pipeline.Pipeline`` to use the online fallback. ``geo.default_pipeline()`` is the shared one
+(one per language: ``geo.parse(text, lang="de")`` once ``geo.lang.register("de", ...)`` is done).
+
+geo's submodules (``geo.pipeline``, ``geo.geocoders``, ``geo.lang``...) are reachable as attributes
+after ``import geo``; they are imported on first use, so ``import geo`` stays fast.
 """
 from __future__ import annotations
 
+import glob
+import importlib
+import logging
 import os
 from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
@@ -40,7 +47,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .pipeline import Pipeline
 
-_PIPELINE: "Pipeline | None" = None
+_PIPELINES: "dict[str, Pipeline]" = {}
+# submodules reachable as attributes of geo (imported on first use: start-up speed)
+_SUBMODULES = frozenset({"batch", "cli", "components", "config", "documents", "evaluate", "extract", "features",
+                         "focus", "gazetteer", "geocoders", "io", "lang", "outputs", "pipeline", "prominence",
+                         "resolve", "types"})
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PathLike = Union[str, "os.PathLike[str]"]
 Item = Union[PathLike, Document, ParsedDocument]
@@ -51,27 +72,39 @@ class InputError(ValueError):
     must not walk (a filesystem root, ``/proc``...). The message says what to pass instead."""
 
 
-def default_pipeline() -> "Pipeline":
-    """The process-wide default pipeline (offline, default model), created on first use."""
-    global _PIPELINE
-    if _PIPELINE is None:
+def default_pipeline(lang: str | None = None) -> "Pipeline":
+    """The process-wide default pipeline (offline, the language's default model; ``lang`` None: the
+    default language, English), created on first use."""
+    lang = lang or "en"
+    pipe = _PIPELINES.get(lang)
+    if pipe is None:
+        # lazy: spaCy and the model load only when something is parsed (start-up speed of `import geo`)
         from .pipeline import Pipeline
 
-        _PIPELINE = Pipeline(progress=False)
-    return _PIPELINE
+        pipe = _PIPELINES[lang] = Pipeline(lang=lang, progress=False)
+    return pipe
 
 
 def _as_document(item: "str | Document", i: int = 0, title: str | None = None) -> Document:
     if isinstance(item, Document):
+        if title is not None:
+            raise TypeError("title= is for raw text; a Document carries its own title")
         return item
+    if not isinstance(item, str):
+        raise TypeError(f"text must be a str or a geo.Document, not {type(item).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, not {type(title).__name__}")
+    # lazy: geo.documents (readers, decoding) is needed only once something is parsed (start-up speed)
     from .documents import document_from_text
 
     return document_from_text(item, id=f"text-{i}", title=title)
 
 
-def parse(text: "str | Document", *, title: str | None = None) -> ParsedDocument:
-    """Extract and resolve the places in one text (or Document)."""
-    return default_pipeline().parse_one(_as_document(text, title=title))
+def parse(text: "str | Document", *, title: str | None = None, lang: str | None = None) -> ParsedDocument:
+    """Extract and resolve the places in one text (or Document); ``title``: its headline (text too);
+    ``lang``: its language (a registered code, see :mod:`geo.lang`; default English)."""
+    doc = _as_document(text, title=title)
+    return default_pipeline(lang).parse_one(doc)
 
 
 def _short(s: str, n: int = 60) -> str:
@@ -80,9 +113,7 @@ def _short(s: str, n: int = 60) -> str:
 
 def _check_path(raw: PathLike) -> str:
     """The path as a string when it names something to read; InputError otherwise."""
-    import glob
-
-    from .documents.paths import is_glob, refusal
+    from .documents.paths import is_glob, refusal  # lazy: start-up speed of `import geo`
 
     path = os.fspath(raw)
     if not isinstance(path, str):
@@ -104,6 +135,7 @@ def _check_path(raw: PathLike) -> str:
 
 def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] | None") -> Iterator[Document | ParsedDocument]:
     """Documents and ParsedDocuments from the API's inputs, in order (paths expanded as the CLI does)."""
+    # lazy: geo.documents (readers, decoding) is needed only once something is read (start-up speed)
     from .documents import DocumentError, document_from_text, iter_documents
 
     if items is None and texts is None:
@@ -127,8 +159,6 @@ def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] |
         def on_error(err: DocumentError) -> None:
             if err.kind == "refused":
                 raise InputError(str(err))
-            import logging
-
             logging.getLogger("geo.documents").warning("%s", err)
 
         for x in items:
@@ -159,13 +189,14 @@ def _inputs(items: "Item | Iterable[Item] | None", texts: "str | Iterable[str] |
 
 
 def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,
-               jobs: int = 1) -> Iterator[ParsedDocument]:
+               jobs: int = 1, lang: str | None = None) -> Iterator[ParsedDocument]:
     """Parse documents, streaming (one spaCy batch at a time), in order.
 
     ``items``: a path (file, folder or glob), a list of paths, Documents or ParsedDocuments (passed
-    through); ``texts``: raw texts (ids ``text-<n>``). See the module's docstring for what is refused.
+    through); ``texts``: raw texts (ids ``text-<n>``); ``lang``: their language (see :func:`parse`).
+    See the module's docstring for what is refused.
     """
-    pipe = default_pipeline()
+    pipe = default_pipeline(lang)
     pending: list[Document] = []
 
     def flush() -> Iterator[ParsedDocument]:
@@ -179,27 +210,29 @@ def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | It
             yield x
         else:
             pending.append(x)
-            if len(pending) >= pipe.extractor.batch_size:
+            if len(pending) >= pipe.batch_size:
                 yield from flush()
     yield from flush()
 
 
 def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,  # noqa: A001
-        **options) -> "folium.Map":
+        lang: str | None = None, **options) -> "folium.Map":
     """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
-    or from raw texts given as ``texts=[...]``. Options are those of :func:`geo.render.map.build_map`."""
-    from .render.map import build_map
+    or from raw texts given as ``texts=[...]``; ``lang``: their language (see :func:`parse`). Options
+    are those of :func:`geo.outputs.map.build_map`."""
+    from .outputs.map import build_map  # lazy: folium takes ~1 s to import (start-up speed)
 
-    parsed = list(parse_many(items, texts=texts))
-    return build_map(parsed, default_pipeline().gazetteer, **options)
+    parsed = list(parse_many(items, texts=texts, lang=lang))
+    return build_map(parsed, default_pipeline(lang).gazetteer, **options)
 
 
-def figure(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None, **options):
+def figure(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,
+           lang: str | None = None, **options):
     """A labelled static map (a matplotlib Figure, inline in Jupyter; ``fig.save("map.svg"|".pdf"|".png")``)
     of paths, Documents or ParsedDocuments, or raw ``texts=[...]``. Options: see :mod:`geo.outputs.figure`."""
-    from .outputs.figure import figure as _figure
+    from .outputs.figure import figure as _figure  # lazy: matplotlib is imported only for figures
 
-    return _figure(list(parse_many(items, texts=texts)), default_pipeline().gazetteer, **options)
+    return _figure(list(parse_many(items, texts=texts, lang=lang)), default_pipeline(lang).gazetteer, **options)
 
 
 __all__.append("figure")

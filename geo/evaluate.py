@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .gazetteer.store import haversine_km  # noqa: F401  (re-exported for eval users)
-from .types import ParsedDocument, Resolution
+from .types import Document, ParsedDocument, Resolution
 
 MAX_ERROR_KM = 20039.0
 ACC_KM = 161.0
@@ -207,10 +208,6 @@ def score_document(scores: Scores, article: GoldArticle, parsed: ParsedDocument,
 def run(corpus: str | Path, *, pipeline, limit: int | None = None, count_demonyms: bool = False,
         n_errors: int = 0, jobs: int = 1) -> dict:
     """Parse every article of ``corpus`` with ``pipeline`` and score it."""
-    import time
-
-    from .types import Document
-
     articles = read_corpus(corpus)
     if limit:
         articles = articles[:limit]

@@ -16,7 +16,10 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
+from rapidfuzz.fuzz import ratio
+
 from .features import COUNTRY_CODES
+from .gazetteer.names import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from .types import Candidate, Place
@@ -56,10 +59,6 @@ def own_name(c: "Candidate") -> bool:
     to an alias that is another word ("White House" for Casablanca, "Hamas" an old name of Hamm)?
     Countries, provinces, continents and unions of countries answer to their short forms and aliases
     ("Syria", "Idlib", "EU")."""
-    from rapidfuzz.fuzz import ratio
-
-    from .gazetteer import normalize
-
     p = c.place
     if not latin(c.matched_name):
         return False

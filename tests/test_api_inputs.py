@@ -151,3 +151,43 @@ def test_cli_refuses_the_root(tmp_path):
     errors: list[DocumentError] = []
     assert list(iter_documents(["/"], on_error=errors.append)) == []
     assert [e.kind for e in errors] == ["refused"]
+
+
+def test_wrong_types_for_text_and_title_are_clear_type_errors():
+    with pytest.raises(TypeError, match="title must be a str or None, not int"):
+        geo.parse("Rain in Oslo.", title=5)
+    with pytest.raises(TypeError, match="text must be a str or a geo.Document, not bytes"):
+        geo.parse(b"Rain in Oslo.")
+    with pytest.raises(TypeError, match="a Document carries its own title"):
+        geo.parse(geo.Document("d", "Rain in Oslo."), title="Oslo")
+    with pytest.raises(ValueError, match="no language data for 'zz'"):
+        geo.parse("Rain in Oslo.", lang="zz")
+    (r,) = geo.parse("Rain in Oslo.", title=None, lang="en").resolved
+    assert r.place.country_code == "NO"
+
+
+def test_submodules_are_reachable_after_import_geo_without_importing_spacy_or_folium():
+    import subprocess
+    import sys
+
+    code = ("import sys, geo; before = sorted(m for m in ('spacy', 'folium', 'geo.pipeline') if m in sys.modules); "
+            "P = geo.pipeline.Pipeline; mk = geo.geocoders.make_geocoder; "
+            "import inspect; print(before, 'geocoder' in inspect.signature(P).parameters, callable(mk), "
+            "'folium' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")[0]
+    assert out == "[] True True False"
+    with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
+        geo.nonesuch  # noqa: B018
+
+
+def test_building_and_running_the_pipeline_imports_no_map_code(gazetteer):
+    import subprocess
+    import sys
+
+    code = ("import sys, geo; from geo.gazetteer import Gazetteer; "
+            "p = geo.pipeline.Pipeline(gazetteer=Gazetteer.open(sys.argv[1], progress=False), progress=False); "
+            "(r,) = p.parse_one(geo.Document('d', 'Rain fell in Oslo.')).resolved; "
+            "print(r.place.country_code, sorted(m for m in ('folium', 'geo.outputs.map', 'geopy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(gazetteer.path)], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "NO []"

@@ -1,15 +1,30 @@
-"""Extract stage: spaCy NER + gazetteer matcher + filters -> Mentions (real model, real gazetteer)."""
+"""Extract stage: spaCy NER + the geo_toponyms component (gazetteer matcher + filters) -> Mentions
+(real model, real gazetteer)."""
 from __future__ import annotations
 
 import pytest
 
-from geo.extract import Extractor, _chunks, load_nlp, sentence_spans
+from geo.extract import Sizes, chunks, extract_many, load_nlp, sentence_spans
 from geo.types import Document
+
+
+class Extract:
+    """An nlp with NER and geo_toponyms (unknown one-word names dropped: no geocoder to try them)."""
+
+    def __init__(self, gazetteer, sizes=None):
+        self.nlp = load_nlp()
+        self.nlp.add_pipe("geo_toponyms", config={"keep_unknown_words": False}).use(gazetteer=gazetteer)
+        self.sizes = sizes or Sizes()
+
+    def extract(self, doc):
+        ((got_doc, ms),) = extract_many(self.nlp, [doc], self.sizes)
+        assert got_doc is doc
+        return ms
 
 
 @pytest.fixture(scope="module")
 def ex(gazetteer):
-    return Extractor(gazetteer, load_nlp())
+    return Extract(gazetteer)
 
 
 def mentions(ex, text):
@@ -83,17 +98,31 @@ def test_cue_words_are_recorded(ex):
     assert cues == ["province", "city"]
 
 
-def test_long_text_goes_through_in_chunks_with_exact_offsets(ex):
-    filler = "The council met on Tuesday to discuss the budget for next year. " * 5000  # ~320k characters
+def test_long_text_goes_through_in_chunks_with_exact_offsets(gazetteer):
+    # the same logic as a text over spaCy's limit, with small pieces: 2,000 characters, batches of 5,000
+    small = Extract(gazetteer, Sizes(max_chunk=2_000, max_batch_chars=5_000))
+    filler = "The council met on Tuesday to discuss the budget for next year. " * 100  # ~6,400 characters
     text = filler + "Then fighting broke out in Aleppo.\n\n" + filler + "Envoys met in Oslo."
+    doc = Document("t", text, title="Talks in Geneva")
+    got = small.extract(doc)
+    assert [(m.text, m.field) for m in got] == [("Aleppo", "text"), ("Oslo", "text"), ("Geneva", "title")]
+    assert all((text if m.field == "text" else doc.title)[m.start:m.end] == m.text for m in got)
+    assert all(m.doc_id == "t" for m in got)
+    # the next document starts afresh (nothing left over from the pieces of this one)
+    ((_, a), (_, b)) = extract_many(small.nlp, [doc, Document("u", "Rain in Oslo.")], small.sizes)
+    assert a == got and [(m.doc_id, m.text, m.start) for m in b] == [("u", "Oslo", 8)]
+
+
+def test_a_lone_surrogate_keeps_the_offsets(ex):
+    text = "Talks in \ud800Oslo ended. Rain fell on Bergen."  # spaCy sees a same-length stand-in
     got = ex.extract(Document("t", text))
-    assert [m.text for m in got] == ["Aleppo", "Oslo"]
+    assert [(m.text, m.start) for m in got] == [("Oslo", 10), ("Bergen", 35)]
     assert all(text[m.start:m.end] == m.text for m in got)
 
 
 def test_chunks_cover_the_text_exactly():
     text = ("para one. " * 50 + "\n\n") * 40
-    pieces = list(_chunks(text, 1000))
+    pieces = list(chunks(text, 1000))
     assert "".join(p for _, p in pieces) == text
     assert all(len(p) <= 1000 for _, p in pieces)
     assert [o for o, _ in pieces] == [sum(len(p) for _, p in pieces[:i]) for i in range(len(pieces))]
@@ -103,3 +132,22 @@ def test_sentence_spans():
     text = "First one. Second one here!\nThird line"
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one here!", "Third line"]
+
+
+def test_the_pipeline_is_an_nlp_and_resolves_a_long_document_in_pieces_together(gazetteer):
+    from geo.pipeline import Pipeline
+
+    pipe = Pipeline(gazetteer=gazetteer, progress=False)
+    assert pipe.nlp.pipe_names[-2:] == ["geo_toponyms", "geo_resolver"]
+    assert pipe.nlp.get_pipe("geo_toponyms") is pipe.toponyms and pipe.nlp.get_pipe("geo_resolver") is pipe.geo_resolver
+    filler = "The council met on Tuesday to discuss the budget for next year. " * 60  # ~3,800 characters
+    text = "Officials in Paris said the storm had passed.\n\n" + filler + "\n\nRain fell across Texas again."
+    doc = Document("d", text, title="Storm news")
+    whole = pipe.parse_one(doc)
+    pipe.sizes.max_chunk, pipe.sizes.max_batch_chars = 1_000, 2_000  # now the text reaches spaCy in 5 pieces
+    pieces = pipe.parse_one(doc)
+    places = {r.mention.text: r.place for r in pieces.resolutions}
+    assert list(places) == ["Paris", "Texas"]
+    # Paris is placed in Texas: the document's mentions were resolved together, not piece by piece
+    assert places["Paris"].country_code == "US" and places["Paris"].admin1_code == "TX"
+    assert pieces.resolutions == whole.resolutions

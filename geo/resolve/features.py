@@ -46,6 +46,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from ..features import COUNTRY_CODES, HUGE_CODES, cue_matches
+from ..gazetteer.names import normalize
 from ..types import Candidate, Place
 from .context import Context, Others, inside
 
@@ -104,8 +105,6 @@ def is_alias(c: Candidate) -> bool:
 @lru_cache(maxsize=65536)
 def same_name(a: str, b: str) -> bool:
     """Is ``a`` a form of the main name ``b`` ("New York" of "New York City", "Euphrates River" of "Euphrates")?"""
-    from ..gazetteer import normalize
-
     na, nb = normalize(a), normalize(b)
     return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..features import RIVER_CODES
 from ..gazetteer.store import haversine_km
-from ..lang import alternation
-from ..lang import load as _load_language  # English word lists: geo/lang/en/
+from ..lang import LanguageData, alternation
+from ..lang import load as load_language
 from ..prominence import own_name as _own_name
 from ..prominence import well_known as _well_known_place
 from ..types import Alternative, Candidate, Document, Mention, Place, Resolution
@@ -32,18 +32,23 @@ from .ranker import LinearRanker, explain
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from ..fallback import Geocoder
+    from ..geocoders import Geocoder
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
 
-_EN = _load_language("en")
-_HEAD = re.compile(rf"^(?:{alternation(_EN.head_prefixes)})\s+|\s+(?:{alternation(_EN.head_suffixes)})$")
-# "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
-# evidence that a lone capitalised word is a place, whatever the place's size)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]utside|[Aa]cross|[Tt]hroughout|[Tt]owards?|[Ii]nside|"
-                              r"[Ww]ithin|[Ii]nto)\s+$")
-_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")  # "the Euphrates": a river; "Columbia" alone: a town
+
+class _Patterns:
+    """The resolver's language-specific patterns, built from a language's data (geo/lang/<code>/)."""
+
+    def __init__(self, lang: LanguageData):
+        self.head = re.compile(rf"^(?:{alternation(lang.head_prefixes)})\s+|\s+(?:{alternation(lang.head_suffixes)})$")
+        # "fighting around Avdiivka", "in Bakhmut": a locative preposition right before a name (the text's own
+        # evidence that a lone capitalised word is a place, whatever the place's size)
+        self.locative_before = re.compile(
+            rf"\b(?:{alternation(f(w) for w in lang.locative_words for f in (str.lower, str.capitalize))})\s+$")
+        self.article_before = re.compile(lang.patterns["article_before"])  # "the Euphrates": a river
+        self.in_after = re.compile(lang.patterns["in_after"])  # "Deir Ezzor in Syria"
 
 
 @dataclass
@@ -89,8 +94,10 @@ class Resolver:
     """Rank gazetteer candidates with document context; geocoder fallback for the rest."""
 
     def __init__(self, gazetteer: "Gazetteer", geocoder: "Geocoder | None" = None, *, weights: Weights | None = None,
-                 ranker: LinearRanker | None = None, limit: int = 40):
+                 ranker: LinearRanker | None = None, limit: int = 40, lang: LanguageData | None = None):
         self.gz = gazetteer
+        self.lang = lang or load_language("en")
+        self._re = _Patterns(self.lang)
         self.geocoder = geocoder
         self.w = weights or Weights()
         self.ranker = ranker or LinearRanker.load()
@@ -107,7 +114,7 @@ class Resolver:
             got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
             if not got:
                 # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
-                head = _HEAD.sub("", name).strip()
+                head = self._re.head.sub("", name).strip()
                 if head and head != name:
                     got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
                            for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
@@ -154,7 +161,7 @@ class Resolver:
         containers: dict[str, list[Place]] = defaultdict(list)
         for (name, _), ms in groups.items():
             for m in ms:
-                c = container_after(self.gz, text, m)
+                c = container_after(self.gz, text, m, self._re.in_after)
                 if c is not None:
                     containers[name].append(c)
 
@@ -221,8 +228,8 @@ class Resolver:
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
-                                                        or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)))
-                    and not (c.similarity >= 0.999 and _LOCATIVE_BEFORE.search(text, max(0, m.start - 14), m.start))):
+                                                        or self._re.article_before.search(text, max(0, m.start - 5), m.start)))
+                    and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))):
                 continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 out.append(Resolution(m, c.place, round(s, 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
@@ -259,7 +266,8 @@ class Resolver:
     def _geocode(self, name: str, ctx: Context, context_places: Sequence[Place]) -> Place | None:
         if self.geocoder is None:
             return None  # (an unavailable geocoder still answers from its cache)
-        from ..fallback import plausible
+        # lazy: geo.geocoders (geopy, HTTP) is imported only when a geocoder is in use (start-up speed)
+        from ..geocoders.context import plausible
 
         codes = [cc for cc, _ in ctx.countries.most_common(3)] or None
         p = self.geocoder.geocode(name, country_codes=codes)
