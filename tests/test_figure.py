@@ -327,6 +327,33 @@ def test_bad_output_names_are_refused_before_anything_is_written(gazetteer, tmp_
     assert list(tmp_path.iterdir()) == []
 
 
+def test_registry_writer_articles_and_results(gazetteer, tmp_path):
+    """write_source() as the writer registry calls it, for articles and for results entries."""
+    from dataclasses import dataclass
+
+    from geo.outputs.figure import write_source
+    from geo.outputs.registry import Options, Source
+
+    @dataclass
+    class FigureOptions(Options):
+        figure_size: str | None = "120x80mm"
+        dpi: int | None = 100
+        bbox: str | None = None
+        embed: object = None
+
+    n = write_source(Source(parsed=syria_corpus(), gazetteer=gazetteer), tmp_path / "a.svg",
+                     FigureOptions(title="Articles", embed=tmp_path / "a.html"))
+    assert n == 6 and (tmp_path / "a.html").read_text(encoding="utf-8").count("<svg") == 1
+    entries = entries_from_parsed(syria_corpus(), gazetteer)
+    docs = [pd.document for pd in syria_corpus()]
+    n = write_source(Source(entries=entries, documents=docs, gazetteer=gazetteer), tmp_path / "r.pdf",
+                     FigureOptions(title="Results", min_score=0.95))
+    assert n == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")  # every score is 0.9: none kept
+    n = write_source(Source(entries=entries, documents=docs, gazetteer=gazetteer), tmp_path / "r.png",
+                     FigureOptions(title="Results", min_score=0.5))
+    assert n == 6
+
+
 def test_cli_options_checked_up_front():
     from geo.outputs.figure import cli_options
 

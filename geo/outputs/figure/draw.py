@@ -32,10 +32,7 @@ from .palette import BASEMAP, KIND_COLOURS, TYPE_COLOURS
 
 log = logging.getLogger(__name__)
 
-try:  # the aggregation code moves from geo.render to geo.outputs
-    from geo.outputs.aggregate import Aggregator, PlaceEntry  # type: ignore
-except ImportError:  # pragma: no cover - depends on the tree
-    from geo.render.aggregate import Aggregator, PlaceEntry
+from geo.outputs.aggregate import Aggregator, PlaceEntry
 
 DEFAULT_SOURCE = "Places: GeoNames; basemap: Natural Earth"
 #: A report column: 180 mm x 120 mm.
