@@ -68,8 +68,11 @@ def missing_scripts_hint() -> str | None:
     chain = font_chain()
     if any("Arabic" in f for f in chain) and any("CJK" in f for f in chain):
         return None
+    import matplotlib
+
     return ("some scripts (Arabic, CJK) may show as boxes: install the Noto fonts "
-            f"(Debian/Ubuntu: apt-get install {' '.join(DEBIAN_PACKAGES)})")
+            f"(Debian/Ubuntu: apt-get install {' '.join(DEBIAN_PACKAGES)}); if they are installed, "
+            f"matplotlib's font list predates them: delete {matplotlib.get_cachedir()}/fontlist-*.json")
 
 
 def _needs_shaping(text: str) -> bool:
