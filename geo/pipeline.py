@@ -85,8 +85,9 @@ class Pipeline:
         over partitions of ``batch_size`` documents in that many forked worker processes, through the
         same partition function as the batch engines (geo.batch.partition); output order is unchanged."""
         if jobs > 1:
-            # lazy: geo.batch schedules Pipelines (it imports this module), a layer above this one
-            from .batch.partition import parse_in_pool
+            # lazy: geo.batch schedules Pipelines (it imports this module), a layer above this one; the -j pool
+            # is its engine geo.batch.engines.pool (callers can use its parse(pipeline, docs, jobs) directly)
+            from .batch.engines.pool import parse_in_pool
 
             yield from parse_in_pool(self, docs, jobs, self.sizes.batch_size)
             return

@@ -242,9 +242,9 @@ def test_a_silent_scheduler_is_an_error_within_the_connect_timeout(tmp_path):
 def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp_path):
     """engine='pool' (the -j N pool) runs the same partition function: the same files, byte for byte."""
     import geo.batch.engines.pool
-    import geo.batch.partition
     from geo.batch.engine import run
     from geo.batch.partition import Options
+    from geo.outputs.records import result_record
 
     src, out, _ = local_run
     specs = plan_partitions([str(src)], partition_size=6)
@@ -256,8 +256,15 @@ def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp
     man = json.loads((pooled / "_geo_run.json").read_text())
     assert man["complete"] and sum(w["partitions"] for w in man["workers"].values()) == 4
     assert all(w["pipeline_loads"] <= 1 for w in man["workers"].values())  # inherited, not loaded per task
-    # the name geo.pipeline calls for -j N until it calls the engine module directly
-    assert geo.batch.partition.parse_in_pool is geo.batch.engines.pool.parse_in_pool
+    # -j N: documents in memory, through the same pool, in input order, the same records as one process
+    from geo.batch.partition import current_pipeline
+    from geo.batch.sources import iter_batch_documents
+
+    pipe = current_pipeline()
+    docs = list(iter_batch_documents([str(src)]))
+    pooled_docs = list(geo.batch.engines.pool.parse(pipe, docs, 2, batch_size=3))
+    assert [result_record(pd) for pd in pooled_docs] == [result_record(pd) for pd in pipe.parse(docs)]
+    assert [pd.document.id for pd in pooled_docs] == [d.id for d in docs] and len(docs) == 20
 
 
 def test_usage_errors_are_clear(tmp_path):

@@ -7,8 +7,9 @@
 * :mod:`geo.batch.engines`    - what schedules it: ``local`` (this process), ``pool`` (forked processes;
   also ``-j N``), ``dask`` (dask.distributed, a TLS-only local cluster or an existing one)
 * :mod:`geo.batch.engine`     - a run: resume, the ``_geo_run.json`` manifest, totals
-* :mod:`geo.batch.records`    - result records (the JSONL contract + place id and sentence)
-* :mod:`geo.batch.geoparquet` - GeoParquet output, one row per mention
+
+Result records (:mod:`geo.outputs.records`) and GeoParquet (:mod:`geo.outputs.geoparquet`) are writers,
+in geo.outputs; ``geo.batch.records`` / ``geo.batch.geoparquet`` re-export them for older imports.
 """
 from __future__ import annotations
 

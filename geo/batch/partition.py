@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from geo.batch.geoparquet import write_geoparquet
-from geo.batch.records import result_record
 from geo.batch.sources import UNREAD_KINDS, PartitionSpec, read_partition
 from geo.documents import DocumentError
 from geo.gazetteer import Gazetteer
 from geo.geocoders import make_geocoder
 from geo.io import atomic_open
-from geo.pipeline import Pipeline
+from geo.outputs.geoparquet import write_geoparquet
 from geo.outputs.jsonl import jsonl_line
+from geo.outputs.records import result_record
+from geo.pipeline import Pipeline
 from geo.types import Document, ParsedDocument
 
 FORMATS = {"jsonl": ".jsonl", "parquet": ".parquet"}
@@ -221,13 +221,3 @@ def run_partition(spec: PartitionSpec, out_dir: str | os.PathLike, options: Opti
                    task_cpu_seconds=round(time.thread_time() - c0, 3))
     return summary
 
-
-def __getattr__(name: str):
-    # Transitional: geo/pipeline.py on main calls geo.batch.partition.parse_in_pool for ``jobs > 1``.
-    # The -j pool is now the engine geo.batch.engines.pool (parse_in_pool, or parse); delete this once
-    # nothing calls the old name (it is the only import of an engine from this module).
-    if name == "parse_in_pool":
-        from geo.batch.engines.pool import parse_in_pool
-
-        return parse_in_pool
-    raise AttributeError(f"module 'geo.batch.partition' has no attribute {name!r}")

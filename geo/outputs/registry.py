@@ -7,7 +7,7 @@ Two kinds of writer:
   *results* (place entries streamed from ``geo extract`` results by :mod:`geo.outputs.results`).
   ``min_score`` applies to every one of them.
 * **document** writers keep one record per document or mention: ``jsonl`` (``.jsonl.gz`` gzipped),
-  ``csv``, ``parquet`` (GeoParquet, written by :mod:`geo.batch.geoparquet`). They need parsed
+  ``csv``, ``parquet`` (GeoParquet, written by :mod:`geo.outputs.geoparquet`). They need parsed
   documents (articles mode); text ones can also stream to stdout.
 
 ``format_for_path`` is the one suffix -> format map (readers of results use it too). Every writer
@@ -196,8 +196,8 @@ def _write_csv(source: Source, path: Path, options: Options) -> int:
 
 
 def _write_parquet(source: Source, path: Path, options: Options) -> int:
-    from geo.batch.geoparquet import write_geoparquet  # owned by geo.batch, registered here
-    from geo.batch.records import result_record
+    from geo.outputs.geoparquet import write_geoparquet  # pyarrow/geopandas: optional dependencies
+    from geo.outputs.records import result_record
 
     parsed = source.parsed_list()
     write_geoparquet([result_record(pd) for pd in parsed], path)

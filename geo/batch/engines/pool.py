@@ -35,11 +35,12 @@ def _parse_task(spec: PartitionSpec) -> list[ParsedDocument]:
     return parse_partition(spec, current_pipeline())
 
 
-def parse(pipeline: Pipeline, docs: Iterable, jobs: int, batch_size: int = 32) -> Iterator[ParsedDocument]:
-    """``pipeline.parse(docs)`` in ``jobs`` forked processes (in this process when ``jobs <= 1``)."""
+def parse(pipeline: Pipeline, docs: Iterable, jobs: int, batch_size: int | None = None) -> Iterator[ParsedDocument]:
+    """``pipeline.parse(docs)`` in ``jobs`` forked processes (in this process when ``jobs <= 1``), partitions of
+    ``batch_size`` documents (default: the pipeline's ``nlp.pipe`` batch size). What ``-j N`` calls."""
     if jobs <= 1:
         return pipeline.parse(docs)
-    return parse_in_pool(pipeline, docs, jobs, batch_size)
+    return parse_in_pool(pipeline, docs, jobs, batch_size or pipeline.sizes.batch_size)
 
 
 def parse_in_pool(pipeline: Pipeline, docs: Iterable, jobs: int, batch_size: int) -> Iterator[ParsedDocument]:
