@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError
-from geo.io import iter_jsonl, progress_bar, safe_name
+from geo.io import iter_jsonl, progress_bar
 from geo.outputs.registry import format_for_path
 from geo.types import Document, Mention, Place, Resolution
 
@@ -172,19 +172,17 @@ def iter_results(path: str, *, on_error: Callable[[DocumentError], None] | None 
             if current is not None:
                 yield current, rows, f"{path}:{current.id}"
         except Exception as exc:
-            report(DocumentError(safe_name(path), f"cannot read the results ({exc.__class__.__name__}: {exc})",
-                                 kind="format"))
+            report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="format"))
         return
     try:
         for n, rec in iter_jsonl(path):
             if isinstance(rec, ValueError) or not isinstance(rec, dict) or not isinstance(rec.get("mentions"), list):
                 why = rec if isinstance(rec, ValueError) else 'not a document record with "mentions"'
-                report(DocumentError(f"{safe_name(path)}#{n}", f"not a result record ({why})", kind="format"))
+                report(DocumentError(f"{path}#{n}", f"not a result record ({why})", kind="format"))
                 continue
             yield _document(rec), [m for m in rec["mentions"] if isinstance(m, dict)], f"{path}#{n}"
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        report(DocumentError(safe_name(path), f"cannot read the results ({exc.__class__.__name__}: {exc})",
-                             kind="io"))
+        report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="io"))
 
 
 @dataclass
@@ -236,7 +234,7 @@ def _add_file(f: str, agg, summary: ResultSummary, on_error) -> None:
                 res, sentence = _resolution(doc.id, m)
             except BadRecord as exc:  # this mention is named and skipped; the rest are mapped
                 summary.skipped += 1
-                e = DocumentError(f"{safe_name(where)} mention {k}", f"skipped ({exc})", kind="format")
+                e = DocumentError(f"{where} mention {k}", f"skipped ({exc})", kind="format")
                 if on_error is None:
                     raise e from None
                 on_error(e)
