@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from geo.gazetteer import Gazetteer, GazetteerBuildError
 from geo.gazetteer.build import PLACE_COLUMNS, BuildInputs, build_store, data_version
-from geo.gazetteer.cli import gazetteer as gazetteer_cli
+from geo.cli.gazetteer import gazetteer as gazetteer_cli
 
 PLACES = [
     # id, name, lat, lon, class, code, cc, admin1, population, rank, geonameid, alternate names, source
