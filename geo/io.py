@@ -279,36 +279,6 @@ def output_error(path: str | os.PathLike, exc: OSError) -> str:
     return f"{os.fspath(path)}: cannot write: {why or exc.strerror or exc}; nothing was replaced"
 
 
-# -- one JSONL reader --------------------------------------------------------------------------
-
-def open_text(path: str | os.PathLike) -> IO[str]:
-    """A UTF-8 text file, gunzipped when its name ends in ``.gz``."""
-    if os.fspath(path).lower().endswith(".gz"):
-        import gzip
-        import io
-
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return open(path, encoding="utf-8")
-
-
-def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, object]]:
-    """``(line number, parsed value or ValueError)`` for each non-blank line of a JSONL(.gz) file.
-
-    A line that is not JSON yields its :class:`ValueError` (so the caller names the line and goes on);
-    a file that cannot be read raises :class:`OSError` / :class:`EOFError` / :class:`UnicodeDecodeError`.
-    """
-    import json
-
-    with open_text(path) as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield n, json.loads(line)
-            except ValueError as exc:
-                yield n, exc
-
-
 # -- one progress bar --------------------------------------------------------------------------
 
 @contextmanager
