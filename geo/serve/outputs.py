@@ -1,0 +1,84 @@
+"""What the endpoints answer, built with geo's own writers (nothing drawn or serialised here):
+
+* records: :func:`geo.render.export.document_record` / ``jsonl_line`` -- the objects ``geo extract`` prints;
+* the HTML map: :func:`geo.render.map.build_map` + ``render_html`` -- what ``geo map`` saves;
+* GeoJSON: :func:`geo.render.geojson.to_geojson` + ``dumps`` -- what ``geo extract --format geojson`` writes;
+* the static figure: ``geo.outputs.figure`` when it is installed (else 501).
+"""
+from __future__ import annotations
+
+import importlib
+import io
+from typing import Any, Sequence
+
+from geo.types import ParsedDocument
+
+from .limits import ApiError
+
+FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+def records_json(parsed: Sequence[ParsedDocument]) -> bytes:
+    """A JSON array of the per-document records, each serialised exactly as one ``geo extract`` line."""
+    from geo.render.export import document_record, jsonl_line
+
+    return ("[" + ",\n".join(jsonl_line(document_record(pd)).rstrip("\n") for pd in parsed) + "]\n").encode("utf-8")
+
+
+def records_jsonl(parsed: Sequence[ParsedDocument]) -> bytes:
+    """The very bytes ``geo extract`` prints for these documents."""
+    from geo.render.export import jsonl_lines
+
+    return "".join(jsonl_lines(parsed)).encode("utf-8")
+
+
+def map_html(parsed: Sequence[ParsedDocument], gazetteer: Any, *, tiles: str | None, title: str | None) -> str:
+    from geo.render.map import build_map, render_html
+
+    try:
+        m = build_map(list(parsed), gazetteer, tiles=tiles, title=title, assets="inline")
+    except ValueError as exc:  # an unknown tile set
+        raise ApiError(400, f"tiles: {exc}") from None
+    return render_html(m)
+
+
+def geojson_text(parsed: Sequence[ParsedDocument]) -> str:
+    from geo.render.geojson import dumps, to_geojson
+
+    return dumps(to_geojson(list(parsed)))
+
+
+def figure_module():
+    """``geo.outputs.figure``, or a 501 saying it is not there."""
+    try:
+        return importlib.import_module("geo.outputs.figure")
+    except ImportError as exc:
+        raise ApiError(501, f"the static figure is not available in this installation of geo "
+                            f"(geo.outputs.figure cannot be imported: {exc}); use format=html or geojson") from None
+
+
+def figure_bytes(parsed: Sequence[ParsedDocument], gazetteer: Any, fmt: str, *, title: str | None = None) -> bytes:
+    """The static figure as PNG, SVG or PDF bytes, by ``geo.outputs.figure``."""
+    if fmt not in FIGURE_FORMATS:
+        raise ApiError(400, f"figure_format={fmt!r}: use png, svg or pdf")
+    mod = figure_module()
+    for name in ("figure_bytes", "render_figure"):
+        fn = getattr(mod, name, None)
+        if callable(fn):
+            out = fn(list(parsed), gazetteer=gazetteer, format=fmt, title=title)
+            return out.encode("utf-8") if isinstance(out, str) else bytes(out)
+    fn = getattr(mod, "figure", None) or getattr(mod, "make_figure", None)
+    if not callable(fn):
+        raise ApiError(501, "geo.outputs.figure has no figure(), figure_bytes() or render_figure() function")
+    fig = fn(list(parsed), gazetteer=gazetteer, title=title)
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format=fmt)
+    finally:
+        try:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+    return buf.getvalue()
