@@ -59,8 +59,11 @@ class Engine:
     """One pipeline on one work thread; at most ``config.max_concurrent`` requests admitted at once."""
 
     def __init__(self, config: ServeConfig, pipeline: Any = None,
-                 pipeline_factory: Callable[[], Any] | None = None):
+                 pipeline_factory: Callable[[], Any] | None = None,
+                 timer: Callable[[float], Any] | None = None):
         self.config = config
+        #: ``timer(seconds)``: an awaitable that completes when a request's time is up (tests inject one)
+        self.timer = timer or asyncio.sleep
         self.gate = Gate(config.max_concurrent)
         self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="geo-serve")
         self.pipeline = pipeline
@@ -116,14 +119,24 @@ class Engine:
         fut.add_done_callback(lambda _f: self.gate.leave())
         wrapped = asyncio.wrap_future(fut)
         wrapped.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved, even after a 504
+        timer = asyncio.ensure_future(self.timer(self.config.timeout))
         try:
-            result = await asyncio.wait_for(asyncio.shield(wrapped), self.config.timeout)
-        except asyncio.TimeoutError:
+            done, _ = await asyncio.wait({wrapped, timer}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the client went away: stop the work at the next document
+            cancel.set()
+            fut.cancel()
+            raise
+        finally:
+            if not timer.done():
+                timer.cancel()
+        if wrapped not in done:
             cancel.set()
             fut.cancel()  # if it has not started yet
             raise ApiError(504, f"the request took longer than the limit of {self.config.timeout:g} s and was "
                                 f"stopped; send fewer or shorter articles per request (large jobs: "
-                                f"geo extract --engine dask)") from None
+                                f"geo extract --engine dask)")
+        try:
+            result = wrapped.result()
         except Cancelled:
             raise ApiError(504, "the request's time ran out") from None
         self.served += 1
@@ -418,10 +431,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: ServeConfig | None = None, *, pipeline: Any = None,
-               pipeline_factory: Callable[[], Any] | None = None) -> Starlette:
-    """The ASGI app. ``pipeline``: an already loaded one (else loaded at startup, once per process)."""
+               pipeline_factory: Callable[[], Any] | None = None,
+               timer: Callable[[float], Any] | None = None) -> Starlette:
+    """The ASGI app. ``pipeline``: an already loaded one (else loaded at startup, once per process);
+    ``timer(seconds)``: the request time limit's clock (default ``asyncio.sleep``)."""
     config = config or ServeConfig()
-    engine = Engine(config, pipeline=pipeline, pipeline_factory=pipeline_factory)
+    engine = Engine(config, pipeline=pipeline, pipeline_factory=pipeline_factory, timer=timer)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
