@@ -101,6 +101,7 @@ def test_paste_text_and_the_map_appears_with_snippets(page):
     assert "Deir ez-Zor" in map_place_names(page)
     names = page.page.locator("#places .name").all_text_contents()
     assert names and "Deir ez-Zor" in names
+    assert page.page.locator("#empty").is_hidden() and page.page.locator("#downloads").is_visible()
     snippet = page.page.locator("#places li", has_text="Deir ez-Zor").locator("blockquote").first
     assert "Fighting continued" in snippet.text_content()
     assert snippet.locator("mark").first.text_content() == "Deir Ezzor"

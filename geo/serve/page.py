@@ -20,6 +20,7 @@ PAGE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-i
 
 _STYLE = """
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#f5f6f8}
 header{padding:10px 16px;background:#1d2430;color:#fff;display:flex;gap:12px;align-items:baseline}
 header h1{font-size:18px;margin:0}
