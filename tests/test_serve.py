@@ -466,6 +466,32 @@ def test_saturation_gives_503_with_retry_after_then_recovers(pipeline):
         assert records(c.post("/parse", content=SYRIA, headers={"Content-Type": "text/plain"}))
 
 
+def test_waiting_requests_are_parsed_in_one_batch_with_the_same_records(pipeline, client):
+    blocking = BlockingPipeline(pipeline)
+    texts = [SYRIA, ARTICLE, "Protests in Nairobi, Kenya, spread to Mombasa."]
+    alone = [records(client.post("/parse", content=t, headers={"Content-Type": "text/plain"}))[0] for t in texts]
+    with serve_in_thread(create_app(ServeConfig(max_concurrent=4), pipeline=blocking)) as url, \
+            httpx.Client(base_url=url, timeout=120) as c:
+        got: dict[int, httpx.Response] = {}
+
+        def send(i, text):
+            got[i] = c.post("/parse", content=text, headers={"Content-Type": "text/plain"})
+
+        first = threading.Thread(target=send, args=(-1, "BLOCK. " + SYRIA))
+        first.start()
+        assert blocking.entered.acquire(timeout=60)
+        batches = c.get("/health").json()["batches"]
+        threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(texts)]
+        for t in threads:
+            t.start()
+        _wait_for(lambda: c.get("/health").json()["busy"] == 4, "three requests waiting")
+        blocking.release.set()
+        for t in [first, *threads]:
+            t.join(120)
+        assert c.get("/health").json()["batches"] == batches + 1  # the three waiting ones: one batch
+        assert [records(got[i])[0] for i in range(3)] == alone
+
+
 def test_time_limit_gives_504_and_the_slot_is_held_until_the_work_stops(pipeline):
     """The request clock is injected: the test says when the time is up, after the work has started."""
     blocking = BlockingPipeline(pipeline)

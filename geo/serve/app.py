@@ -1,8 +1,8 @@
 """The ASGI application of ``geo serve`` (Starlette), one per worker process.
 
 The pipeline (spaCy + gazetteer) is loaded once per process at startup, on the process's single work
-thread; every request's CPU work -- reading the articles, parsing, drawing -- runs on that thread, one
-request after another, so the event loop stays free to answer ``/health``, refuse excess requests with
+thread; every request's CPU work -- reading the articles, parsing, drawing -- runs on that thread (the
+articles of the requests waiting together are parsed in one batch), so the event loop stays free to answer ``/health``, refuse excess requests with
 503 and time out slow ones with 504. Which requests may wait for the thread is decided by a
 :class:`~geo.serve.limits.Gate` (``max_concurrent`` per process).
 
@@ -23,8 +23,10 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from starlette.applications import Starlette
@@ -55,8 +57,24 @@ class Cancelled(Exception):
     """The request's time ran out while its work was running; the work stops at the next document."""
 
 
+@dataclass
+class Job:
+    """One request's work: ``read()`` -> Documents, then (after parsing) ``render(pipeline, parsed)``."""
+
+    read: Callable[[], list]
+    render: Callable[[Any, list], Any]
+    cancel: threading.Event = field(default_factory=threading.Event)
+    future: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
+
+
 class Engine:
-    """One pipeline on one work thread; at most ``config.max_concurrent`` requests admitted at once."""
+    """One pipeline on one work thread; at most ``config.max_concurrent`` requests admitted at once.
+
+    The work thread takes every request waiting when it becomes free and parses their articles in one
+    ``nlp.pipe`` (micro-batching): many one-article requests cost about what one ``geo extract`` over
+    the same articles costs. Each document is parsed on its own, so a record does not depend on which
+    requests happened to share a batch.
+    """
 
     def __init__(self, config: ServeConfig, pipeline: Any = None,
                  pipeline_factory: Callable[[], Any] | None = None,
@@ -65,16 +83,18 @@ class Engine:
         #: ``timer(seconds)``: an awaitable that completes when a request's time is up (tests inject one)
         self.timer = timer or asyncio.sleep
         self.gate = Gate(config.max_concurrent)
-        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="geo-serve")
         self.pipeline = pipeline
         self._factory = pipeline_factory or (lambda: _load_pipeline(config))
-        self.loading: concurrent.futures.Future | None = None
+        self._queue: "queue.Queue[Job | None]" = queue.Queue()
+        self._thread: threading.Thread | None = None
         self.load_error: str | None = None
         self.served = 0
+        self.batches = 0
 
     def start(self) -> None:
-        if self.pipeline is None and self.loading is None:
-            self.loading = self.executor.submit(self._load)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="geo-serve-work", daemon=True)
+            self._thread.start()
 
     def _load(self) -> None:
         t0 = time.perf_counter()
@@ -83,7 +103,7 @@ class Engine:
         except Exception as exc:  # noqa: BLE001 - reported by /health and every request
             self.load_error = f"{exc.__class__.__name__}: {exc}"
             log.error("geo serve: cannot load the pipeline: %s", self.load_error)
-            raise
+            return
         log.info("geo serve: pipeline loaded in %.1f s (pid %d)", time.perf_counter() - t0, os.getpid())
 
     @property
@@ -91,46 +111,95 @@ class Engine:
         return self.pipeline is not None
 
     def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        self._queue.put(None)
 
-    async def run(self, work: Callable[[Any, threading.Event], Any]) -> Any:
-        """``work(pipeline, cancel)`` on the work thread, within the gate and the time limit."""
+    def _loop(self) -> None:
+        if self.pipeline is None:
+            self._load()
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            jobs = [job]
+            while len(jobs) < self.config.max_concurrent:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)
+                    break
+                jobs.append(more)
+            self.batches += 1
+            self._run_batch(jobs)
+
+    def _run_batch(self, jobs: list[Job]) -> None:
+        live: list[tuple[Job, list]] = []
+        for job in jobs:
+            if not job.future.set_running_or_notify_cancel():
+                continue  # dropped before it started (its time ran out while waiting)
+            if job.cancel.is_set():
+                job.future.set_exception(Cancelled())
+                continue
+            if self.pipeline is None:
+                job.future.set_exception(ApiError(503, f"the pipeline could not be loaded ({self.load_error})"))
+                continue
+            try:
+                live.append((job, job.read()))
+            except BaseException as exc:  # noqa: BLE001 - the request's own error (400...)
+                job.future.set_exception(exc)
+        if not live:
+            return
+        docs = [d for _, ds in live for d in ds]
+        parsed: list = []
+        try:
+            for pd in self.pipeline.parse(docs):
+                parsed.append(pd)
+                if all(job.cancel.is_set() for job, _ in live):
+                    raise Cancelled()
+        except BaseException as exc:  # noqa: BLE001 - every request of the batch is told
+            for job, _ in live:
+                job.future.set_exception(exc)
+            return
+        pos = 0
+        for job, ds in live:
+            mine, pos = parsed[pos:pos + len(ds)], pos + len(ds)
+            if job.cancel.is_set():
+                job.future.set_exception(Cancelled())
+                continue
+            try:
+                job.future.set_result(job.render(self.pipeline, mine))
+            except BaseException as exc:  # noqa: BLE001
+                job.future.set_exception(exc)
+
+    async def run(self, read: Callable[[], list], render: Callable[[Any, list], Any]) -> Any:
+        """Parse ``read()``'s documents on the work thread and answer ``render(pipeline, parsed)``,
+        within the gate and the time limit."""
         if self.load_error:
             raise ApiError(503, f"the pipeline could not be loaded ({self.load_error})")
         if not self.gate.try_enter():
             raise ApiError(503, f"busy: {self.gate.capacity} requests are already running or waiting in this "
                                 f"worker; retry after {self.config.retry_after} s",
                            headers={"Retry-After": str(self.config.retry_after)})
-        cancel = threading.Event()
-
-        def job() -> Any:
-            if cancel.is_set():
-                raise Cancelled()
-            if self.pipeline is None:
-                raise ApiError(503, f"the pipeline could not be loaded ({self.load_error})")
-            return work(self.pipeline, cancel)
-
-        try:
-            fut = self.executor.submit(job)
-        except RuntimeError:  # shutting down
-            self.gate.leave()
-            raise ApiError(503, "the server is shutting down", headers={"Retry-After": str(self.config.retry_after)})
+        job = Job(read, render)
+        fut = job.future
         # the slot is given back when the work has really finished (or was dropped before it started)
         fut.add_done_callback(lambda _f: self.gate.leave())
+        self._queue.put(job)
         wrapped = asyncio.wrap_future(fut)
         wrapped.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved, even after a 504
         timer = asyncio.ensure_future(self.timer(self.config.timeout))
         try:
             done, _ = await asyncio.wait({wrapped, timer}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:  # the client went away: stop the work at the next document
-            cancel.set()
+            job.cancel.set()
             fut.cancel()
             raise
         finally:
             if not timer.done():
                 timer.cancel()
         if wrapped not in done:
-            cancel.set()
+            job.cancel.set()
             fut.cancel()  # if it has not started yet
             raise ApiError(504, f"the request took longer than the limit of {self.config.timeout:g} s and was "
                                 f"stopped; send fewer or shorter articles per request (large jobs: "
@@ -152,16 +221,6 @@ def _load_pipeline(config: ServeConfig):
 
         geocoder = make_geocoder(offline=False, service=config.geocoder, url=config.geocoder_url)
     return Pipeline(model=config.model, geocoder=geocoder, progress=False)
-
-
-def parse_documents(pipe: Any, docs: list, cancel: threading.Event) -> list:
-    """Parse in order, stopping between documents once the request's time has run out."""
-    out = []
-    for pd in pipe.parse(docs):
-        if cancel.is_set():
-            raise Cancelled()
-        out.append(pd)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -303,7 +362,7 @@ async def health(request: Request) -> Response:
     eng = _engine(request)
     status = "ok" if eng.ready else ("error" if eng.load_error else "loading")
     body = {"status": status, "version": __version__, "pid": os.getpid(), "busy": eng.gate.busy,
-            "capacity": eng.gate.capacity, "served": eng.served}
+            "capacity": eng.gate.capacity, "served": eng.served, "batches": eng.batches}
     if eng.load_error:
         body["error"] = eng.load_error
     return JSONResponse(body, status_code=200 if eng.ready else 503, headers=SECURITY_HEADERS)
@@ -316,11 +375,10 @@ async def parse(request: Request) -> Response:
     want_jsonl = "application/x-ndjson" in request.headers.get("accept", "") or \
         request.query_params.get("format") == "jsonl"
 
-    def work(pipe, cancel):
-        parsed = parse_documents(pipe, read_documents(up, cfg.max_documents), cancel)
+    def render(pipe, parsed):
         return outputs.records_jsonl(parsed) if want_jsonl else outputs.records_json(parsed)
 
-    data = await _engine(request).run(work)
+    data = await _engine(request).run(lambda: read_documents(up, cfg.max_documents), render)
     media = "application/x-ndjson" if want_jsonl else "application/json"
     return Response(data, media_type=media, headers=SECURITY_HEADERS)
 
@@ -345,10 +403,7 @@ async def map_endpoint(request: Request) -> Response:
     tiles = None if tiles.lower() == "none" else tiles
     up = await _upload(request)
 
-    def work(pipe, cancel):
-        parsed = parse_documents(pipe, read_documents(up, cfg.max_documents), cancel)
-        if cancel.is_set():
-            raise Cancelled()
+    def render(pipe, parsed):
         if fmt == "geojson":
             return outputs.geojson_text(parsed).encode("utf-8")
         if fmt == "figure":
@@ -362,7 +417,7 @@ async def map_endpoint(request: Request) -> Response:
                            "mentions": sum(len(pd.resolutions) for pd in parsed)},
                           ensure_ascii=False, allow_nan=False).encode("utf-8")
 
-    data = await _engine(request).run(work)
+    data = await _engine(request).run(lambda: read_documents(up, cfg.max_documents), render)
     if fmt == "html":
         return Response(data, media_type="text/html; charset=utf-8", headers=MAP_HEADERS)
     if fmt == "geojson":
@@ -383,14 +438,16 @@ async def cliff_parse_text(request: Request) -> Response:
     t0 = time.perf_counter()
     up = await _upload(request, text_param="q")
 
-    def work(pipe, cancel):
-        docs = read_documents(up, 1 if len(up.parts) == 1 else cfg.max_documents, for_cliff=True)
+    def read():
+        docs = read_documents(up, cfg.max_documents, for_cliff=True)
         if len(docs) != 1:
             raise ApiError(400, "give one text as q=")
-        pd = parse_documents(pipe, docs, cancel)[0]
-        return cliff_response(pd, pipe.gazetteer, int((time.perf_counter() - t0) * 1000))
+        return docs
 
-    return JSONResponse(await _engine(request).run(work), headers=SECURITY_HEADERS)
+    def render(pipe, parsed):
+        return cliff_response(parsed[0], pipe.gazetteer, int((time.perf_counter() - t0) * 1000))
+
+    return JSONResponse(await _engine(request).run(read, render), headers=SECURITY_HEADERS)
 
 
 async def page(request: Request) -> Response:
