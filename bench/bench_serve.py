@@ -73,12 +73,18 @@ def article_600(pool: list[str]) -> str:
     return "\n\n".join(parts)
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
-    t = time.perf_counter()
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds, result) of a subprocess."""
+    t, c = time.perf_counter(), _children_cpu()
     res = subprocess.run(cmd, env=_env(), capture_output=True, **kw)
     if res.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed: {res.stderr.decode()[-2000:]}")
-    return time.perf_counter() - t, res
+    return time.perf_counter() - t, _children_cpu() - c, res
 
 
 def baseline(work: Path, arts: list[str]) -> dict:
@@ -87,13 +93,15 @@ def baseline(work: Path, arts: list[str]) -> dict:
     one = work / "one.jsonl"
     one.write_text(json.dumps({"id": "a0", "text": arts[0]}) + "\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "geo.cli", "extract", "--offline", "-q"]
-    t1, _ = timed(cmd + [str(one)])
-    tn, res = timed(cmd + [str(corpus)])
+    t1, c1, _ = timed(cmd + [str(one)])
+    tn, cn, res = timed(cmd + [str(corpus)])
     recs = [json.loads(x) for x in res.stdout.decode().splitlines()]
     assert len(recs) == len(arts)
     return {"seconds_n": round(tn, 2), "seconds_1": round(t1, 2),
             "steady_rate": round((len(arts) - 1) / max(tn - t1, 1e-9), 2),
-            "overall_rate": round(len(arts) / tn, 2), "mentions": [r["mentions"] for r in recs]}
+            "overall_rate": round(len(arts) / tn, 2),
+            "per_cpu_second": round((len(arts) - 1) / max(cn - c1, 1e-9), 2),
+            "mentions": [r["mentions"] for r in recs]}
 
 
 def free_port() -> int:
@@ -130,13 +138,18 @@ class Server:
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.2)
 
-    def memory_mb(self) -> list[float]:
+    def worker_procs(self) -> list:
         import psutil
 
         main = psutil.Process(self.proc.pid)
         procs = main.children(recursive=True) if self.workers > 1 else [main]
-        rss = sorted((p.memory_info().rss / 2**20 for p in procs), reverse=True)
-        return [round(x, 1) for x in rss[: self.workers]]
+        return sorted(procs, key=lambda p: -p.memory_info().rss)[: self.workers]
+
+    def memory_mb(self) -> list[float]:
+        return [round(p.memory_info().rss / 2**20, 1) for p in self.worker_procs()]
+
+    def cpu_seconds(self) -> dict[int, float]:
+        return {p.pid: sum(p.cpu_times()[:2]) for p in self.worker_procs()}
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -160,15 +173,20 @@ def post(base: str, text: str, timeout: float = 300) -> tuple[int, dict, bytes, 
 def throughput(srv: Server, arts: list[str], clients: int, expected: list) -> dict:
     for t in arts[:clients]:  # warm-up
         post(srv.base, t)
+    cpu0 = srv.cpu_seconds()
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as ex:
         results = list(ex.map(lambda t: post(srv.base, t), arts))
     secs = time.perf_counter() - t0
+    cpu1 = srv.cpu_seconds()
+    cpu = {pid: round(cpu1[pid] - cpu0.get(pid, 0.0), 1) for pid in cpu1}
     errors = sum(1 for r in results if r[0] != 200)
     differ = sum(1 for r, exp in zip(results, expected) if r[0] == 200 and json.loads(r[2])[0]["mentions"] != exp)
     rate = len(arts) / secs
     return {"workers": srv.workers, "clients": clients, "seconds": round(secs, 2), "rate": round(rate, 2),
             "rate_per_worker": round(rate / srv.workers, 2), "errors": errors, "records_differing": differ,
+            "worker_cpu_s": sorted(cpu.values(), reverse=True),
+            "per_cpu_second": round(len(arts) / max(sum(cpu.values()), 1e-9), 2),
             "memory_mb": srv.memory_mb()}
 
 
@@ -222,7 +240,8 @@ def main() -> None:
         base = baseline(Path(tmp), arts)
     expected = base.pop("mentions")
     report["extract"] = base
-    print(f"geo extract: {base['steady_rate']} articles/s steady ({base['overall_rate']} overall, "
+    print(f"geo extract: {base['steady_rate']} articles/s steady, {base['per_cpu_second']} per CPU-second "
+          f"({base['overall_rate']} overall, "
           f"{base['seconds_n']} s for {len(arts)}, {base['seconds_1']} s for 1)", flush=True)
     report["serve"] = []
     long_text = article_600(pool)
@@ -235,10 +254,12 @@ def main() -> None:
         try:
             r = throughput(srv, arts, clients, expected)
             r["vs_extract"] = round(r["rate_per_worker"] / base["steady_rate"], 3)
+            r["per_cpu_vs_extract"] = round(r["per_cpu_second"] / base["per_cpu_second"], 3)
             report["serve"].append(r)
             print(f"serve W={w}: {r['rate']} articles/s, {r['rate_per_worker']} per worker = "
-                  f"{r['vs_extract']}x extract; errors {r['errors']}, records differing {r['records_differing']}; "
-                  f"RSS per worker {r['memory_mb']} MB", flush=True)
+                  f"{r['vs_extract']}x extract (wall); {r['per_cpu_second']} per CPU-second = "
+                  f"{r['per_cpu_vs_extract']}x extract (worker CPU s {r['worker_cpu_s']}); errors {r['errors']}, "
+                  f"records differing {r['records_differing']}; RSS per worker {r['memory_mb']} MB", flush=True)
             if w == 1:
                 report["latency"] = latency(srv, long_text, args.latency_requests)
                 print(f"latency ({report['latency']['words']} words): p50 {report['latency']['p50_ms']} ms, "
