@@ -535,3 +535,51 @@ def test_pipeline_that_fails_to_load_is_reported(pipeline):
     with pytest.raises(RuntimeError, match="xx_missing"):
         with serve_in_thread(app, ready_timeout=60):
             pass
+
+
+def test_form_text_fields(client):
+    recs = records(client.post("/parse", data={"text": SYRIA}))
+    assert recs[0]["id"] == "text#1" and "Deir ez-Zor" in names(recs[0])
+
+
+def test_token_from_the_environment(monkeypatch):
+    from geo.serve.limits import resolve_token
+
+    monkeypatch.setenv("GEO_SERVE_TOKEN", TOKEN)
+    assert resolve_token(None) == TOKEN and resolve_token("other-token-0123456789") == "other-token-0123456789"
+    monkeypatch.setenv("GEO_SERVE_TOKEN", "")
+    assert resolve_token(None) is None
+
+
+@pytest.mark.slow
+def test_geo_serve_with_two_worker_processes(tmp_path):
+    """`python -m geo.serve.cli --workers 2`: each worker process loads its pipeline and answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "GEO_SERVE_TOKEN": TOKEN}
+    proc = subprocess.Popen([sys.executable, "-m", "geo.serve.cli", "--port", str(port), "--workers", "2",
+                             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        pids: set[int] = set()
+
+        def two_ready() -> bool:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            try:
+                h = httpx.get(base + "/health", timeout=5)
+            except httpx.TransportError:
+                return False
+            if h.status_code == 200:
+                pids.add(h.json()["pid"])
+            return len(pids) == 2
+
+        _wait_for(two_ready, "two workers with their pipelines loaded", limit=300)
+        r = httpx.post(base + "/parse", content=SYRIA, headers={"Content-Type": "text/plain",
+                                                               "Authorization": f"Bearer {TOKEN}"}, timeout=120)
+        assert "Deir ez-Zor" in names(records(r)[0])
+        assert httpx.post(base + "/parse", content=SYRIA, timeout=120).status_code == 401  # token from the env
+    finally:
+        proc.terminate()
+        proc.wait(60)
