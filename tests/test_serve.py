@@ -276,6 +276,17 @@ def test_map_figure_or_a_clear_501(client):
     else:
         assert r.status_code == 200, r.text
         assert r.headers["content-type"] == "image/png" and r.content.startswith(b"\x89PNG")
+        svg = client.post("/map", content=HOSTILE + " " + SYRIA, headers={"Content-Type": "text/plain"},
+                          params={"format": "figure", "figure_format": "svg", "title": HOSTILE})
+        assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+        assert svg.headers["content-security-policy"] == "sandbox" and b"<svg" in svg.content
+        assert b"<script>alert(1)" not in svg.content and b"<img src=x" not in svg.content
+        pdf = client.post("/map", content=SYRIA, headers={"Content-Type": "text/plain"},
+                          params={"format": "figure", "figure_format": "pdf"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    r = client.post("/map", content=SYRIA, headers={"Content-Type": "text/plain"},
+                    params={"format": "figure", "figure_format": "gif"})
+    assert r.status_code == 400 and "figure_format" in r.json()["error"]
 
 
 def test_map_bad_format_and_tiles(client):

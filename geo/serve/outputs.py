@@ -58,27 +58,27 @@ def figure_module():
 
 
 def figure_bytes(parsed: Sequence[ParsedDocument], gazetteer: Any, fmt: str, *, title: str | None = None) -> bytes:
-    """The static figure as PNG, SVG or PDF bytes, by ``geo.outputs.figure``."""
+    """The static figure as PNG, SVG or PDF bytes, drawn by ``geo.outputs.figure`` (``figure_files``, else
+    ``figure()`` saved through matplotlib)."""
     if fmt not in FIGURE_FORMATS:
         raise ApiError(400, f"figure_format={fmt!r}: use png, svg or pdf")
     mod = figure_module()
-    for name in ("figure_bytes", "render_figure"):
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            out = fn(list(parsed), gazetteer=gazetteer, format=fmt, title=title)
-            return out.encode("utf-8") if isinstance(out, str) else bytes(out)
-    fn = getattr(mod, "figure", None) or getattr(mod, "make_figure", None)
-    if not callable(fn):
-        raise ApiError(501, "geo.outputs.figure has no figure(), figure_bytes() or render_figure() function")
-    fig = fn(list(parsed), gazetteer=gazetteer, title=title)
-    buf = io.BytesIO()
+    fig = None
     try:
+        if callable(getattr(mod, "figure_files", None)):
+            data, _page, fig = mod.figure_files(list(parsed), fmt, gazetteer=gazetteer, title=title)
+            return bytes(data)
+        if not callable(getattr(mod, "figure", None)):
+            raise ApiError(501, "geo.outputs.figure has neither figure_files() nor figure()")
+        fig = mod.figure(list(parsed), gazetteer, title=title)
+        buf = io.BytesIO()
         fig.savefig(buf, format=fmt)
+        return buf.getvalue()
     finally:
-        try:
-            import matplotlib.pyplot as plt
+        if fig is not None:
+            try:
+                import matplotlib.pyplot as plt
 
-            plt.close(fig)
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
-    return buf.getvalue()
+                plt.close(fig)
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
