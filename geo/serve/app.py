@@ -131,7 +131,16 @@ class Engine:
                     break
                 jobs.append(more)
             self.batches += 1
-            self._run_batch(jobs)
+            try:
+                self._run_batch(jobs)
+            except BaseException as exc:  # noqa: BLE001 - a bug here must not leave requests waiting forever
+                log.exception("geo serve: a batch failed")
+                for job in jobs:
+                    if not job.future.done():
+                        try:
+                            job.future.set_exception(exc)
+                        except concurrent.futures.InvalidStateError:
+                            pass
 
     def _run_batch(self, jobs: list[Job]) -> None:
         live: list[tuple[Job, list]] = []

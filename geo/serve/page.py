@@ -184,6 +184,9 @@ _SCRIPT = r"""
   document.addEventListener("DOMContentLoaded", function () {
     var drop = $("drop");
     drop.addEventListener("click", function () { $("fileinput").click(); });
+    drop.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("fileinput").click(); }
+    });
     drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
     drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
     drop.addEventListener("drop", function (e) {
