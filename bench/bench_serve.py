@@ -1,7 +1,7 @@
 """geo serve under load, against one-process `geo extract` on the same texts in the same run.
 
     python bench/bench_serve.py [--articles 120] [--workers 1,2] [--clients-per-worker 3]
-                                [--latency-requests 40] [--max-seconds 900] [--json]
+                                [--latency-requests 40] [--repeat 2] [--max-seconds 900] [--json]
 
 1. Baseline: `geo extract --offline` (a subprocess) over the first ``--articles`` texts of the dev corpora
    (shared/corpora/lgl.xml and GeoVirus.xml) as one JSONL file, and over one article; the steady rate
@@ -16,7 +16,8 @@
    be 200 or 503, each 503 with Retry-After and a JSON error, at least one 503, and every admitted
    request answered 200.
 
-Counts and time are bounded (``--max-seconds`` stops the run with what it has).
+The baseline and each worker count run ``--repeat`` times (best kept: other work on a shared machine
+only ever slows a run down). Counts and time are bounded (``--max-seconds`` stops the run with what it has).
 """
 from __future__ import annotations
 
@@ -231,13 +232,19 @@ def main() -> None:
     ap.add_argument("--clients-per-worker", type=int, default=3)
     ap.add_argument("--latency-requests", type=int, default=40)
     ap.add_argument("--max-seconds", type=float, default=900)
+    ap.add_argument("--repeat", type=int, default=2, help="runs of the baseline and of each W (best kept)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     pool = texts(max(args.articles, 817))
     arts = pool[: args.articles]
     report: dict = {"articles": len(arts), "words": sum(len(t.split()) for t in arts), "cpus": os.cpu_count()}
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        base = baseline(Path(tmp), arts)
+        for _ in range(args.repeat):  # best of the repeats: other work on the machine only slows a run down
+            runs.append(baseline(Path(tmp), arts))
+    base = max(runs, key=lambda b: b["per_cpu_second"])
+    base["repeats"] = [{k: b[k] for k in ("steady_rate", "per_cpu_second")} for b in runs]
+    base["steady_rate"] = max(b["steady_rate"] for b in runs)
     expected = base.pop("mentions")
     report["extract"] = base
     print(f"geo extract: {base['steady_rate']} articles/s steady, {base['per_cpu_second']} per CPU-second "
@@ -252,7 +259,13 @@ def main() -> None:
         clients = w * args.clients_per_worker
         srv = Server(w, max_concurrent=clients)
         try:
-            r = throughput(srv, arts, clients, expected)
+            reps = [throughput(srv, arts, clients, expected) for _ in range(args.repeat)]
+            r = max(reps, key=lambda x: x["per_cpu_second"])
+            r["rate"] = max(x["rate"] for x in reps)
+            r["rate_per_worker"] = round(r["rate"] / w, 2)
+            r["errors"] = sum(x["errors"] for x in reps)
+            r["records_differing"] = sum(x["records_differing"] for x in reps)
+            r["repeats"] = [{k: x[k] for k in ("rate", "per_cpu_second")} for x in reps]
             r["vs_extract"] = round(r["rate_per_worker"] / base["steady_rate"], 3)
             r["per_cpu_vs_extract"] = round(r["per_cpu_second"] / base["per_cpu_second"], 3)
             report["serve"].append(r)
