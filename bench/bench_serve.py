@@ -93,7 +93,7 @@ def baseline(work: Path, arts: list[str]) -> dict:
     corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(arts)), encoding="utf-8")
     one = work / "one.jsonl"
     one.write_text(json.dumps({"id": "a0", "text": arts[0]}) + "\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "geo.cli", "extract", "--offline", "-q"]
+    cmd = [sys.executable, "-c", "from geo.cli import main; main()", "extract", "--offline", "-q"]
     t1, c1, _ = timed(cmd + [str(one)])
     tn, cn, res = timed(cmd + [str(corpus)])
     recs = [json.loads(x) for x in res.stdout.decode().splitlines()]

@@ -134,7 +134,7 @@ def test_parse_records_are_the_bytes_of_geo_extract(client, tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(SYRIA, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    cli = subprocess.run([sys.executable, "-m", "geo.cli", "extract", "--offline", "-q", "a.txt", "b.txt"],
+    cli = subprocess.run([sys.executable, "-c", "from geo.cli import main; main()", "extract", "--offline", "-q", "a.txt", "b.txt"],
                          cwd=tmp_path, env=env, capture_output=True, check=True)
     assert cli.stdout.count(b"\n") == 2
     files = [("files", ("a.txt", ARTICLE.encode(), "text/plain")), ("files", ("b.txt", SYRIA.encode(), "text/plain"))]
