@@ -145,6 +145,13 @@ def test_parse_records_are_the_bytes_of_geo_extract(client, tmp_path):
     assert records(client.post("/parse", files=files)) == [json.loads(x) for x in cli.stdout.splitlines()]
 
 
+def test_parse_html_body(client):
+    page = (b"<!DOCTYPE html><html><head><title>Gao attack</title><meta charset='windows-1252'></head><body>"
+            b"<p>Gunmen attacked a village near Gao in northern Mali, officials said \x96 again.</p></body></html>")
+    rec = records(client.post("/parse", content=page, headers={"Content-Type": "text/html"}))[0]
+    assert rec["title"] == "Gao attack" and "Gao" in names(rec) and rec["doc"] == "text-0"
+
+
 def test_parse_gzip_body(client):
     r = client.post("/parse", content=gzip.compress(SYRIA.encode()),
                     headers={"Content-Type": "text/plain", "Content-Encoding": "gzip"})
@@ -185,6 +192,7 @@ def test_file_names_are_labels_not_paths(client, tmp_path):
     (dict(content=b'{"text": "Paris', headers={"Content-Type": "application/json"}), 400, "body"),
     (dict(json=[{"text": SYRIA}, {"txt": "no text"}]), 400, "body#2"),
     (dict(json=[]), 400, "body"),
+    (dict(content=b"[" * 200_000, headers={"Content-Type": "application/json"}), 400, "nested too deeply"),
     (dict(json={"text": 42}), 400, "body"),
     (dict(content=b"   \n", headers={"Content-Type": "text/plain"}), 400, "body"),
     (dict(files=[("files", ("ok.txt", SYRIA.encode(), "text/plain")),

@@ -2,11 +2,11 @@
 
 The pipeline (spaCy + gazetteer) is loaded once per process at startup, on the process's single work
 thread; every request's CPU work -- reading the articles, parsing, drawing -- runs on that thread (the
-articles of the requests waiting together are parsed in one batch), so the event loop stays free to answer ``/health``, refuse excess requests with
-503 and time out slow ones with 504. Which requests may wait for the thread is decided by a
+articles of the requests waiting together are parsed in one batch), so the event loop stays free to
+answer ``/health``, refuse excess requests with 503 and time out slow ones with 504. Which requests may wait for the thread is decided by a
 :class:`~geo.serve.limits.Gate` (``max_concurrent`` per process).
 
-Endpoints (see :data:`OPENAPI`, served at ``/openapi.json``, and docs/serve.md)::
+Endpoints (see :mod:`geo.serve.openapi`, served at ``/openapi.json``, and docs/serve.md)::
 
     GET  /              the web page (paste or drop articles, see the map)
     GET  /health        {"status": "ok", ...} once the pipeline is loaded ("loading" and 503 before)
@@ -255,7 +255,7 @@ class Upload:
 
     def __init__(self) -> None:
         self.parts: list[tuple[str, bytes, str]] = []  # (name, data, kind)
-        self.objects: Any = None
+        self.json_body: bytes | None = None
         self.meta: dict = {}
 
 
@@ -310,29 +310,33 @@ async def _upload(request: Request, *, text_param: str | None = None) -> Upload:
         raise ApiError(415, f"Content-Type {media!r} is not supported: send text/plain, text/html, "
                             f"application/json, application/x-ndjson or multipart/form-data")
     if kind == "json":
-        text = body.decode("utf-8", "replace") if body else ""
-        if not text.strip():
-            raise ApiError(400, "body: empty (send an article object or a list of them)",
-                           problems=[{"part": "body", "problem": "empty"}])
-        try:
-            up.objects = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ApiError(400, f"body: invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-                           problems=[{"part": "body", "problem": "invalid JSON"}]) from None
-        except RecursionError:
-            raise ApiError(400, "body: invalid JSON (nested too deeply)") from None
+        up.json_body = body  # parsed on the work thread (a large body would hold up the event loop)
         return up
     up.parts.append(("body", body, kind))
     up.meta = {"id": "text-0", **_meta(request)} if kind in ("text", "html") else {}
     return up
 
 
+def _json_body(body: bytes) -> Any:
+    text = body.decode("utf-8", "replace")
+    if not text.strip():
+        raise ApiError(400, "body: empty (send an article object or a list of them)",
+                       problems=[{"part": "body", "problem": "empty"}])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, f"body: invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                       problems=[{"part": "body", "problem": "invalid JSON"}]) from None
+    except RecursionError:
+        raise ApiError(400, "body: invalid JSON (nested too deeply)") from None
+
+
 def read_documents(up: Upload, max_documents: int, *, for_cliff: bool = False) -> list:
     """The Documents of an upload (on the work thread: HTML extraction can be costly); 400 on any problem."""
     problems = inputs.Problems()
     docs: list = []
-    if up.objects is not None:
-        docs = inputs.from_objects(up.objects, problems)
+    if up.json_body is not None:
+        docs = inputs.from_objects(_json_body(up.json_body), problems)
     for name, data, kind in up.parts:
         docs.extend(inputs.from_bytes(data, name, kind, problems, path=name if name not in ("body", "q") and "#" not in name else None,
                                       meta=up.meta if name == "body" else None))
