@@ -27,7 +27,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["Config", "ConfigError", "cache_dir", "config_path", "load_config"]
+__all__ = ["Config", "ConfigError", "config_path", "load_config"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -66,19 +66,6 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("geo")) / "config.toml"
-
-
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """geo's one cache folder: ``$GEO_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("geo")``
-    (``~/.cache/geo`` on Linux). Everything geo caches lives under it: the geocoder's answers
-    (``geocoder/``), the gazetteer store (``gazetteer-VERSION.sqlite``) and the map's basemap
-    (``basemap-VERSION.json``)."""
-    env = (os.environ if environ is None else environ).get("GEO_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("geo"))
 
 
 def _check(key: str, value: object, where: str) -> object:

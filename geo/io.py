@@ -14,6 +14,19 @@ from pathlib import Path
 from typing import IO, Iterator
 
 
+def cache_dir() -> Path:
+    """geo's one cache folder: ``$GEO_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("geo")``
+    (``~/.cache/geo`` on Linux). Everything geo caches lives under it: the geocoder's answers
+    (``geocoder/``), the gazetteer store (``gazetteer-VERSION.sqlite``) and the map's basemap
+    (``basemap-VERSION.json``). In this bottom module so that every layer can use it."""
+    env = os.environ.get("GEO_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geo"))
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on clean exit fsync it and rename it onto ``path``."""
@@ -255,42 +268,6 @@ def clean_stale_temporaries(folder: str | os.PathLike, *, older_than: float = ST
 
 # -- messages ----------------------------------------------------------------------------------
 
-def safe_name(path: str | os.PathLike) -> str:
-    """A file name fit for a terminal: control characters (newlines, ANSI escapes, ...), Unicode line
-    separators and lone surrogates shown escaped (``\\n``, ``\\x1b``), everything else as it is."""
-    text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if o < 0x20 or 0x7F <= o < 0xA0 or o in (0x2028, 0x2029):
-            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
-        elif 0xD800 <= o <= 0xDFFF:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def redact_url(url: str | None) -> str | None:
-    """``url`` with any user name / password replaced by ``***`` (for messages and run records)."""
-    if not url:
-        return url
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "***"
-    if "@" in parts.netloc:
-        parts = parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1])
-    if parts.query:
-        import re
-
-        parts = parts._replace(query=re.sub(r"(?i)((?:^|&)[^=&]*(?:key|token|secret|password|passwd|auth)[^=&]*=)[^&]*",
-                                            r"\1***", parts.query))
-    return urlunsplit(parts)
-
-
 def output_error(path: str | os.PathLike, exc: OSError) -> str:
     """One line for an output that could not be written: the file and the cause in words."""
     import errno
@@ -299,37 +276,7 @@ def output_error(path: str | os.PathLike, exc: OSError) -> str:
            errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied (the folder is not writable)",
            errno.EPERM: "permission denied (the folder is not writable)",
            errno.ENOTDIR: "a part of the path is not a folder", errno.EISDIR: "it is a folder"}.get(exc.errno)
-    return f"{safe_name(path)}: cannot write: {why or exc.strerror or exc}; nothing was replaced"
-
-
-# -- one JSONL reader --------------------------------------------------------------------------
-
-def open_text(path: str | os.PathLike) -> IO[str]:
-    """A UTF-8 text file, gunzipped when its name ends in ``.gz``."""
-    if os.fspath(path).lower().endswith(".gz"):
-        import gzip
-        import io
-
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return open(path, encoding="utf-8")
-
-
-def iter_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, object]]:
-    """``(line number, parsed value or ValueError)`` for each non-blank line of a JSONL(.gz) file.
-
-    A line that is not JSON yields its :class:`ValueError` (so the caller names the line and goes on);
-    a file that cannot be read raises :class:`OSError` / :class:`EOFError` / :class:`UnicodeDecodeError`.
-    """
-    import json
-
-    with open_text(path) as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield n, json.loads(line)
-            except ValueError as exc:
-                yield n, exc
+    return f"{os.fspath(path)}: cannot write: {why or exc.strerror or exc}; nothing was replaced"
 
 
 # -- one progress bar --------------------------------------------------------------------------

@@ -209,10 +209,15 @@ def test_retry_429_waits_retry_after_within_bounds():
     g = RetryingGeocoder(fake, max_retries=2, backoff=0.5, max_backoff=10, min_wait=1.0, sleep=waits.append)
     assert g.geocode("Izium") == IZIUM
     assert waits == [3, 1.0]  # Retry-After; then the backoff 0.5*2, not below min_wait
+    fake = Fake(gx.GeocoderRateLimited("x", retry_after=30), IZIUM)
+    waits.clear()
+    assert RetryingGeocoder(fake, max_backoff=10, sleep=waits.append).geocode("Izium") == IZIUM
+    assert waits == [30]  # the server's Retry-After is honoured up to the stated cap (RETRY_AFTER_CAP)...
     fake = Fake(gx.GeocoderRateLimited("x", retry_after=120), IZIUM)
     waits.clear()
-    RetryingGeocoder(fake, max_backoff=10, sleep=waits.append).geocode("Izium")
-    assert waits == [10]  # capped
+    with pytest.raises(gx.GeocoderRateLimited):  # ...and beyond it the name is given up at once, not retried early
+        RetryingGeocoder(fake, max_retry_after=60, sleep=waits.append).geocode("Izium")
+    assert waits == [] and len(fake.calls) == 1
 
 
 def test_retry_5xx_with_exponential_backoff_then_gives_up_with_the_attempt_count():

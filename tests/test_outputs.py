@@ -345,11 +345,11 @@ def test_file_names_reach_the_terminal_escaped(tmp_path):
     evil = tmp_path / "bad\n\x1b[31mname.jsonl"
     evil.write_text('{"mentions": [{"lat": "abc", "lon": 1, "name": "X", "text": "X"}]}\n')
     status, text = run("map", evil, "-o", tmp_path / "out", "--offline", "--tiles", "none")
-    assert "\x1b[31m" not in text and "bad\\x0a\\x1b[31mname.jsonl" in text, text
+    assert "\x1b[31m" not in text and "bad\\n\\x1b[31mname.jsonl" in text, text
 
 
 def test_credentials_in_the_geocoder_url_are_never_printed(tmp_path):
-    from geo.io import redact_url
+    from geo.geocoders.base import redact_url
 
     assert redact_url("https://alice:s3cret@geo.example.org/search?key=K123&q=x") == \
         "https://***@geo.example.org/search?key=***&q=x"
@@ -455,7 +455,7 @@ def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(
 
 
 def test_the_basemap_is_cached_under_geo_cache_dir(tmp_path, monkeypatch):
-    from geo.config import cache_dir
+    from geo.io import cache_dir
     from geo.outputs.map import build
 
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))

@@ -27,7 +27,8 @@ from geo import __version__
 from geo.batch.engines import ENGINES, local, pool
 from geo.batch.partition import Options, output_path
 from geo.batch.sources import PartitionSpec
-from geo.io import atomic_write_text, redact_url  # credentials never reach _geo_run.json
+from geo.geocoders.base import redact_url  # credentials never reach _geo_run.json
+from geo.io import atomic_write_text
 
 MANIFEST = "_geo_run.json"
 #: messages kept per partition in the manifest (the count is always complete)
@@ -41,7 +42,8 @@ class BatchError(Exception):
 
 def _manifest_options(options: Options, partition_size: int, text_field: str | None, id_field: str | None) -> dict:
     return {"model": options.model, "offline": options.offline, "geocoder": options.geocoder_service,
-            "geocoder_url": redact_url(options.geocoder_url), "format": options.fmt, "partition_size": partition_size,
+            "geocoder_url": redact_url(options.geocoder_url) if options.geocoder_url else None,
+            "format": options.fmt, "partition_size": partition_size,
             "text_field": text_field, "id_field": id_field}
 
 

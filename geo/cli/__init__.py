@@ -1,4 +1,4 @@
-"""The ``geo`` command: one module per subcommand (map, extract, eval, gazetteer, cache), each thin --
+"""The ``geo`` command: one module per subcommand (map, extract, eval, gazetteer, cache, serve), each thin --
 argument parsing and reporting; the work is in :mod:`geo.pipeline` and the writers of :mod:`geo.outputs`.
 
 Subcommands are imported only when run (or when ``geo --help`` lists them), and heavy libraries
@@ -26,6 +26,7 @@ COMMANDS = {
     "eval": "geo.cli.eval:eval_cmd",
     "gazetteer": "geo.cli.gazetteer:gazetteer",
     "cache": "geo.cli.cache:cache_group",
+    "serve": "geo.cli.serve:serve_cmd",
 }
 
 EXAMPLES = """

@@ -1,4 +1,4 @@
-"""``geo cache``: geo's on-disk caches (all under :func:`geo.config.cache_dir`, ``$GEO_CACHE_DIR``)."""
+"""``geo cache``: geo's on-disk caches (all under :func:`geo.io.cache_dir`, ``$GEO_CACHE_DIR``)."""
 from __future__ import annotations
 
 import click

@@ -30,9 +30,9 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 def clean(text: str) -> str:
     """A message fit for the terminal: control characters (newlines, ANSI escapes in file names)
     escaped, credentials in URLs (``https://user:secret@host``) redacted."""
-    from geo.io import safe_name
+    from geo.documents import display_path
 
-    return safe_name(_USERINFO.sub(r"\1***@", text))
+    return display_path(_USERINFO.sub(r"\1***@", text))
 
 
 def esc(text: object) -> str:

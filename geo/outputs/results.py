@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError
-from geo.io import iter_jsonl, progress_bar, safe_name
+from geo.documents.limits import iter_lines, open_gzip
+from geo.io import progress_bar
 from geo.outputs.registry import format_for_path
 from geo.types import Document, Mention, Place, Resolution
 
@@ -23,6 +24,8 @@ _PARQUET_NEEDS = {"doc", "text", "start", "end", "lat", "lon", "name"}
 _PARQUET_COLUMNS = ["doc", "id", "title", "url", "date", "text", "start", "end", "label", "name", "lat", "lon",
                     "feature_class", "feature_code", "country_code", "admin1", "geonameid", "score", "source", "why",
                     "place_id", "sentence", "sentence_start"]
+#: Longest result record read (one document's mentions with their sentences); longer ones are named and skipped.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Distinct unresolved names remembered for the summary (the rest are only counted).
 MAX_UNRESOLVED_NAMES = 1000
 
@@ -31,6 +34,22 @@ def _kind(path: str) -> str | None:
     """``jsonl`` (also .jsonl.gz / .ndjson) or ``parquet`` (also .geoparquet / .pq), by the one suffix map."""
     kind = format_for_path(path)
     return kind if kind in ("jsonl", "parquet") else None
+
+
+def iter_jsonl(path: str, on_long: Callable[[DocumentError], None] | None = None) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed value or its ValueError)`` for each non-blank line of a JSONL(.gz) result
+    file, read through geo's bounded readers (:mod:`geo.documents.limits`: a capped gunzip, lines of
+    at most :data:`MAX_RECORD_BYTES`; a longer one goes to ``on_long``, raised when None)."""
+    import json
+
+    with (open_gzip(path) if path.lower().endswith(".gz") else open(path, "rb")) as fh:
+        for n, line in iter_lines(fh, path, max_line=MAX_RECORD_BYTES, on_long=on_long):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except ValueError as exc:  # not JSON, or not UTF-8
+                yield n, exc
 
 
 def is_results_file(path: str) -> bool:
@@ -172,19 +191,19 @@ def iter_results(path: str, *, on_error: Callable[[DocumentError], None] | None 
             if current is not None:
                 yield current, rows, f"{path}:{current.id}"
         except Exception as exc:
-            report(DocumentError(safe_name(path), f"cannot read the results ({exc.__class__.__name__}: {exc})",
-                                 kind="format"))
+            report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="format"))
         return
     try:
-        for n, rec in iter_jsonl(path):
+        for n, rec in iter_jsonl(path, on_long=report):
             if isinstance(rec, ValueError) or not isinstance(rec, dict) or not isinstance(rec.get("mentions"), list):
                 why = rec if isinstance(rec, ValueError) else 'not a document record with "mentions"'
-                report(DocumentError(f"{safe_name(path)}#{n}", f"not a result record ({why})", kind="format"))
+                report(DocumentError(f"{path}#{n}", f"not a result record ({why})", kind="format"))
                 continue
             yield _document(rec), [m for m in rec["mentions"] if isinstance(m, dict)], f"{path}#{n}"
+    except DocumentError as exc:  # a decompression bomb, stopped
+        report(exc)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        report(DocumentError(safe_name(path), f"cannot read the results ({exc.__class__.__name__}: {exc})",
-                             kind="io"))
+        report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="io"))
 
 
 @dataclass
@@ -236,7 +255,7 @@ def _add_file(f: str, agg, summary: ResultSummary, on_error) -> None:
                 res, sentence = _resolution(doc.id, m)
             except BadRecord as exc:  # this mention is named and skipped; the rest are mapped
                 summary.skipped += 1
-                e = DocumentError(f"{safe_name(where)} mention {k}", f"skipped ({exc})", kind="format")
+                e = DocumentError(f"{where} mention {k}", f"skipped ({exc})", kind="format")
                 if on_error is None:
                     raise e from None
                 on_error(e)

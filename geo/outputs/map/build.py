@@ -44,7 +44,7 @@ from markupsafe import escape
 
 from geo.features import COUNTRY_CODES, shape_kind
 from geo.focus import focus_ids
-from geo.io import atomic_write_text
+from geo.io import atomic_write_text, cache_dir
 from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, TYPE_COLORS, Aggregator,
                                    PlaceEntry,
                                   safe_url)
@@ -239,7 +239,7 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
 
     Drawn from the gazetteer's country geometries (the store, opened without building when
     ``gazetteer`` is None), or straight from the shipped gazetteer data files when no store exists.
-    Cached in memory and in geo's cache folder (:func:`geo.config.cache_dir`, ``$GEO_CACHE_DIR``),
+    Cached in memory and in geo's cache folder (:func:`geo.io.cache_dir`, ``$GEO_CACHE_DIR``),
     keyed by the gazetteer data version.
     """
     try:
@@ -252,8 +252,6 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
         return None
     if version in _BASEMAP_MEMO:
         return _BASEMAP_MEMO[version]
-    from geo.config import cache_dir
-
     # "-2": basemaps cached before both paths drew the same countries are not reused
     cache = cache_dir() / f"basemap-{version}-2.json"
     try:
