@@ -13,7 +13,6 @@ from geo.geocoders import (
     Geocoder,
     GeocoderConfigError,
     RateLimitedGeocoder,
-    RetryingGeocoder,
     clear_cache,
     make_geocoder,
     osm_feature,
@@ -60,7 +59,8 @@ def make(tmp_path, warnings_):
 
 def use_clock(g, clock: FakeClock) -> None:
     """Put ``clock`` into a composed geocoder's rate limiter (its in-process spacing and its shared slots), so
-    spacing is checked in fake time: no waiting, no scheduling jitter. (make_geocoder takes no clock.)"""
+    spacing is checked in fake time: no waiting, no scheduling jitter. (make_geocoder's sleep= reaches the retry
+    layer only.)"""
     rl = g.find(RateLimitedGeocoder)
     fresh = RateLimitedGeocoder(rl.inner, rl.min_delay, clock=clock, sleep=clock.sleep)
     rl._call, rl._sleep = fresh._call, fresh._sleep
@@ -174,9 +174,8 @@ def test_pelias_service_through_the_real_geopy_client(server, make):
 
 def test_429_then_ok_is_retried_after_retry_after(server, make, fake_time):
     server.script.extend(["429", "ok"])
-    g = make(server.url)
+    g = make(server.url, sleep=fake_time.sleep)  # the retry layer's waits
     use_clock(g, fake_time)
-    g.find(RetryingGeocoder)._sleep = fake_time.sleep  # (its sleep= argument, which make_geocoder does not take)
     place = g.geocode("Kharkiv")
     assert place is not None and place.name == "Kharkiv"
     assert [r["mode"] for r in server.requests] == ["429", "ok"]
