@@ -38,7 +38,7 @@ from .types import (
     Resolution,
 )
 
-__version__ = "0.1.0"
+from ._version import __version__
 __all__ = ["parse", "parse_many", "map", "default_pipeline", "InputError", "Document", "Mention", "Place",
            "Candidate", "Resolution", "Alternative", "ParsedDocument", "__version__"]
 

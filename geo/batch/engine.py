@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from geo import __version__
+from geo._version import __version__
 from geo.batch.engines import ENGINES, local, pool
 from geo.batch.partition import Options, output_path
 from geo.batch.sources import PartitionSpec

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from geo import __version__
+from geo._version import __version__
 from geo.cli.common import quiet_asyncio_teardown as _quiet_asyncio_teardown
 
 #: name -> "module:attribute" of each subcommand, imported on first use.

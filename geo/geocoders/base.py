@@ -48,7 +48,7 @@ def default_user_agent() -> str:
     """``geo/<version> (news-to-map tool; geopy/<version>)``: identifies this application."""
     from geopy import __version__ as geopy_version
 
-    from geo import __version__
+    from geo._version import __version__
 
     return f"geo/{__version__} (news-to-map tool; geopy/{geopy_version})"
 

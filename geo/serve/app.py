@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from geo import __version__
+from geo._version import __version__
 
 from . import inputs, outputs
 from .limits import ApiError, Gate, ServeConfig, read_body, token_ok, too_large

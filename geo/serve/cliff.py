@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo import __version__
+from geo._version import __version__
 from geo.focus import focus
 from geo.types import ParsedDocument, Place
 

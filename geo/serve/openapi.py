@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description served at ``/openapi.json`` (written by hand: Starlette has no generator)."""
 from __future__ import annotations
 
-from geo import __version__
+from geo._version import __version__
 
 from .limits import ServeConfig
 

@@ -10,7 +10,7 @@ the page with ``textContent`` / ``createTextNode``; the script never uses ``inne
 """
 from __future__ import annotations
 
-from geo import __version__
+from geo._version import __version__
 
 # The map (in a srcdoc iframe) inherits this policy, and it runs inline Leaflet code and loads online
 # tiles: hence 'unsafe-inline' and https: images. Nothing is fetched but this server (connect-src).
