@@ -181,9 +181,10 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(corpus, cluster):
     tmp, inputs, reference = corpus
     address, workers, tls_env = cluster
     out = tmp / "killed"
-    # small partitions (18) so the run is well under way, not finished, when the worker dies
+    # one article per partition (36) so the run is well under way, not finished, when the worker dies: it is
+    # killed as soon as the first partition file appears, and 35 more partitions take seconds of parsing
     run = subprocess.Popen([sys.executable, "-m", "geo.cli", "extract", *inputs, "--offline", "--engine", "dask",
-                            "--scheduler", address, "--partition-size", "2", "-o", str(out), "-q"], env=env(**tls_env),
+                            "--scheduler", address, "--partition-size", "1", "-o", str(out), "-q"], env=env(**tls_env),
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while time.time() < deadline and run.poll() is None and not list(out.glob("part-*.jsonl")):
@@ -195,9 +196,9 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(corpus, cluster):
     victim.wait(timeout=10)
     stdout, stderr = run.communicate(timeout=180)
     assert run.returncode == 0, stderr
-    assert 0 < done_at_kill < 18  # killed while partitions were still running or queued
+    assert 0 < done_at_kill < 36  # killed while partitions were still running or queued
     files = sorted(f.name for f in out.glob("part-*.jsonl"))
-    assert len(files) == 18 and not list(out.glob(".*.tmp"))
+    assert len(files) == 36 and not list(out.glob(".*.tmp"))
     lines = _same_as_one_process(out, reference)
     assert len({json.loads(ln)["id"] for ln in lines}) == 36  # no document twice
     man = json.loads((out / "_geo_run.json").read_text())
