@@ -25,9 +25,9 @@ import folium  # noqa: E402
 import folium.plugins  # noqa: E402
 from markupsafe import escape  # noqa: E402
 
-from geo.render.aggregate import aggregate  # noqa: E402
-from geo.render.map import build_map, save_map  # noqa: E402
-from geo.render.png import launch_browser  # noqa: E402
+from geo.outputs.aggregate import aggregate  # noqa: E402
+from geo.outputs.map import build_map, save_map  # noqa: E402
+from geo.outputs.png import launch_browser  # noqa: E402
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution  # noqa: E402
 
 TARGETS = {"html_mb": 4.0, "build_s": 3.0, "paint_s": 1.5}

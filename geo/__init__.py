@@ -51,7 +51,7 @@ _PIPELINES: "dict[str, Pipeline]" = {}
 # submodules reachable as attributes of geo (imported on first use: start-up speed)
 _SUBMODULES = frozenset({"batch", "cli", "components", "config", "documents", "evaluate", "extract", "features",
                          "focus", "gazetteer", "geocoders", "io", "lang", "outputs", "pipeline", "prominence",
-                         "render", "resolve", "results", "types"})
+                         "resolve", "types"})
 
 
 def __getattr__(name: str):
@@ -219,8 +219,20 @@ def map(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[
         lang: str | None = None, **options) -> "folium.Map":
     """Build a folium.Map from paths (a file, folder or glob, or a list), Documents or ParsedDocuments,
     or from raw texts given as ``texts=[...]``; ``lang``: their language (see :func:`parse`). Options
-    are those of :func:`geo.render.map.build_map`."""
-    from .render.map import build_map  # lazy: folium takes ~1 s to import (start-up speed)
+    are those of :func:`geo.outputs.map.build_map`."""
+    from .outputs.map import build_map  # lazy: folium takes ~1 s to import (start-up speed)
 
     parsed = list(parse_many(items, texts=texts, lang=lang))
     return build_map(parsed, default_pipeline(lang).gazetteer, **options)
+
+
+def figure(items: "Item | Iterable[Item] | None" = None, *, texts: "str | Iterable[str] | None" = None,
+           lang: str | None = None, **options):
+    """A labelled static map (a matplotlib Figure, inline in Jupyter; ``fig.save("map.svg"|".pdf"|".png")``)
+    of paths, Documents or ParsedDocuments, or raw ``texts=[...]``. Options: see :mod:`geo.outputs.figure`."""
+    from .outputs.figure import figure as _figure  # lazy: matplotlib is imported only for figures
+
+    return _figure(list(parse_many(items, texts=texts, lang=lang)), default_pipeline(lang).gazetteer, **options)
+
+
+__all__.append("figure")

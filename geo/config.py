@@ -27,9 +27,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["Config", "ConfigError", "config_path", "load_config", "SERVICES"]
+__all__ = ["Config", "ConfigError", "config_path", "load_config"]
 
-SERVICES = ("nominatim", "photon", "pelias")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,15 +81,61 @@ def write_parquet(path: Path, arts: list[dict], *, row_group_size: int = 7) -> P
     return path
 
 
-def env() -> dict:
+def env(**extra: str) -> dict:
     e = dict(os.environ)
     e["PYTHONPATH"] = str(ROOT) + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+    e.update(extra)
     return e
 
 
-def geo(*args, cwd=ROOT, timeout=300):
-    return subprocess.run([sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout, env=env())
+def geo(*args, cwd=ROOT, timeout=300, prefix: list[str] | tuple = (), environ: dict | None = None):
+    """``python -m geo.cli ARGS`` with this checkout's geo; ``prefix`` runs it under another command."""
+    return subprocess.run([*prefix, sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout, env=env(**(environ or {})))
+
+
+def permission_checked() -> list[str]:
+    """A command prefix under which ``chmod 000`` really denies reading a file.
+
+    Nothing for an ordinary user. root reads any file through its CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+    capabilities, so for root: ``setpriv`` without them (still root, still the owner of its files and the
+    Python installation, so everything else works as before)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot drop the capability to read any file")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@contextmanager
+def silent_endpoint():
+    """A TCP socket on 127.0.0.1 that accepts connections and never sends a byte; yields its port."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:  # closed
+                return
+            accepted.append(conn)
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        yield srv.getsockname()[1]
+    finally:
+        try:
+            srv.shutdown(socket.SHUT_RDWR)  # wakes the accept() above
+        except OSError:
+            pass
+        srv.close()
+        t.join(timeout=5)
+        for c in accepted:
+            c.close()
 
 
 def part_lines(out: Path, suffix: str = ".jsonl") -> list[str]:
@@ -100,7 +152,7 @@ def strip_result_fields(line: str) -> str:
     for m in rec["mentions"]:
         for k in ("place_id", "sentence", "sentence_start"):
             m.pop(k, None)
-    from geo.render.export import jsonl_line
+    from geo.outputs.jsonl import jsonl_line
 
     return jsonl_line(rec)
 

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from geo.render.png import WAIT_FOR_MAP_JS, block_network, browser_problem, launch_browser
+from geo.outputs.png import WAIT_FOR_MAP_JS, block_network, browser_problem, launch_browser
 
 BROWSER_PROBLEM = browser_problem()
 requires_browser = pytest.mark.skipif(

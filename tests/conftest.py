@@ -1,7 +1,112 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures and settings.
+
+* Hypothesis profiles: ``ci`` (derandomised, no example database: a fresh clone runs exactly the same
+  examples every time) when the ``CI`` environment variable is set, else ``dev``. Choose one explicitly
+  with ``pytest --hypothesis-profile=ci``.
+* :func:`corpora`: the dev corpora (``../shared/corpora``); a test that needs them skips on a developer's
+  machine without them, and FAILS under CI (``CI`` set), where they must be present.
+* :class:`FakeClock`: injected instead of the wall clock wherever a test is about waiting or spacing.
+* :func:`run_cli`: ``geo ...`` in this process through click's CliRunner (for tests where the process
+  boundary is not what is tested; those that test signals, exit codes of the real process, stdin or
+  encodings start ``python -m geo.cli``).
+* ``gazetteer``: the real store, one per test session (per xdist worker). Its first build is atomic and
+  serialised by a file lock (geo/gazetteer/build.py: ``_build_lock`` + ``os.replace``), so several
+  workers opening it at once on a fresh machine build it once and all read the same file.
+"""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# ---- Hypothesis ------------------------------------------------------------------------------------------
+def in_ci() -> bool:
+    """True under CI (``CI`` set to anything but empty/0/false/no)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if in_ci() else "dev")
+
+
+# ---- dev corpora -------------------------------------------------------------------------------------------
+# CI runs with the shared folder beside the clone (../shared/corpora); this machine keeps it at /work/shared.
+CORPORA_CANDIDATES = (ROOT.parent / "shared" / "corpora", Path("/work/shared/corpora"))
+
+
+def corpora(*names: str) -> Path:
+    """The corpora folder holding ``names`` (default ``lgl.xml``). Missing: fail under CI, skip otherwise.
+
+    Call it inside a test or fixture (not at import time), so that a missing corpus is reported per test.
+    """
+    names = names or ("lgl.xml",)
+    for d in CORPORA_CANDIDATES:
+        if all((d / n).exists() for n in names):
+            return d
+    where = " or ".join(str(d) for d in CORPORA_CANDIDATES)
+    message = f"dev corpora {', '.join(names)} not found in {where}"
+    if in_ci():
+        pytest.fail(f"{message}: CI must have ../shared/corpora beside the clone", pytrace=False)
+    pytest.skip(message)
+
+
+# ---- the CLI in this process ---------------------------------------------------------------------------------
+
+def run_cli(*args: str, input: str | bytes | None = None, env: dict | None = None):
+    """``geo ARGS`` through click's CliRunner: a ``click.testing.Result`` with ``exit_code``, ``stdout``,
+    ``stderr`` (kept apart) and ``exception``. Exceptions other than SystemExit are not swallowed silently:
+    check ``result.exception`` or use :func:`cli_ok`."""
+    from click.testing import CliRunner
+
+    from geo.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="geo",
+                              catch_exceptions=True)
+
+
+def cli_ok(*args: str, **kw):
+    """:func:`run_cli`, asserting exit code 0 and no exception (showing stderr and the traceback if not)."""
+    import traceback
+
+    r = run_cli(*args, **kw)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise AssertionError("geo " + " ".join(map(str, args)) + " raised:\n"
+                             + "".join(traceback.format_exception(*r.exc_info)) + r.stderr[-2000:])
+    assert r.exit_code == 0, f"geo {' '.join(map(str, args))} exited {r.exit_code}:\n{r.stderr[-2000:]}"
+    return r
+
+
+# ---- a fake clock -------------------------------------------------------------------------------------------
+
+class FakeClock:
+    """Time that moves only when someone sleeps: ``clock()`` reads it, ``clock.sleep(s)`` records ``s`` and
+    advances it by ``s`` at once. Inject both (``clock=clock, sleep=clock.sleep``) to test waiting and
+    spacing deterministically and without waiting."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        import threading
+
+        self.start = self.now = float(start)
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self.now += max(0.0, seconds)
+
+    def elapsed(self) -> float:
+        return self.now - self.start
+
 
 # ---- gazetteer fixtures (owner: gazetteer) -------------------------------------------------------------
 # One real store per test session: the user's cache store (or $GEO_GAZETTEER_PATH), built on first use

@@ -14,6 +14,11 @@ used first, one per request:
 ``malformed`` HTTP 200 with a body that is not JSON
 ``trickle``   HTTP 200 headers, then the body one byte every 0.2 s (never trips a read timeout)
 ``junk``      HTTP 200 with JSON of the wrong shape (records without coordinates)
+``badcoords`` HTTP 200: records with lat 999 and lat NaN first, then the real record (when known)
+``allbad``    HTTP 200: only records with lat 999 / NaN
+``redirect``  HTTP 302 to ``redirect_to`` + the request's path and query (another server, or this one)
+``huge``      HTTP 200, a JSON list ``huge_bytes`` long, streamed (no Content-Length: chunked)
+``hugelen``   HTTP 200 whose Content-Length says ``huge_bytes`` (the body is never sent in full)
 
 Every request is logged in ``requests`` (time, path, query parameters, User-Agent).
 """
@@ -75,10 +80,13 @@ PLACES: dict[str, dict] = {
 class NominatimServer:
     """Threaded HTTP server on 127.0.0.1, random port; use as a context manager."""
 
-    def __init__(self, mode: str = "ok", *, retry_after: int = 1) -> None:
+    def __init__(self, mode: str = "ok", *, retry_after: int = 1, host: str = "127.0.0.1") -> None:
         self.mode = mode
         self.script: deque[str] = deque()
         self.retry_after = retry_after
+        self.redirect_to = ""
+        self.huge_bytes = 0
+        self.bytes_sent = 0
         self.requests: list[dict] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -93,7 +101,8 @@ class NominatimServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server API)
                 server._handle(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = host
+        self._httpd = ThreadingHTTPServer((host, 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -104,7 +113,7 @@ class NominatimServer:
 
     @property
     def domain(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"{self.host}:{self.port}"
 
     @property
     def url(self) -> str:
@@ -163,6 +172,18 @@ class NominatimServer:
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
+        if mode == "redirect":
+            self._send(h, 302, b"", {"Location": self.redirect_to + h.path})
+            return
+        if mode in ("badcoords", "allbad"):
+            bad = [{"place_id": 7, "lat": "999", "lon": "36.2", "name": "Bogus", "class": "place", "type": "city"},
+                   {"place_id": 8, "lat": "NaN", "lon": "36.2", "name": "Bogus", "class": "place", "type": "city"}]
+            good = self._nominatim({**params, "limit": "10"}) if mode == "badcoords" else []
+            self._send(h, 200, json.dumps(bad + good).encode())
+            return
+        if mode in ("huge", "hugelen"):
+            self._huge(h, mode == "hugelen")
+            return
         if mode == "junk":
             self._send(h, 200, b'[{"place_id": 1, "display_name": "Nowhere"}, {"lat": "north", "lon": []}]')
             return
@@ -176,6 +197,32 @@ class NominatimServer:
             self._send(h, 404, b'{"error": "not found"}')
             return
         self._send(h, 200, json.dumps(body).encode())
+
+    def _huge(self, h: BaseHTTPRequestHandler, declare: bool) -> None:
+        """A JSON list of ``huge_bytes`` bytes (records repeated), sent in 64 KB chunks until the client
+        stops reading; ``bytes_sent`` counts what went out."""
+        record = json.dumps(PLACES["kharkiv"]).encode() + b","
+        block = record * (65536 // len(record))
+        try:
+            h.send_response(200)
+            h.send_header("Content-Type", "application/json")
+            if declare:
+                h.send_header("Content-Length", str(self.huge_bytes))
+            else:
+                h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            if declare:
+                return  # the client must refuse on the header alone
+            h.wfile.write(b"%x\r\n[\r\n" % 1)
+            sent = 1
+            while sent < self.huge_bytes and not self._stop.is_set():
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+                sent += len(block)
+                with self._lock:
+                    self.bytes_sent = sent
+            h.wfile.write(b"1\r\n]\r\n0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _matches(self, params: dict) -> list[dict]:
         q = " ".join((params.get("q") or params.get("text") or "").replace(",", " ").split()).casefold()

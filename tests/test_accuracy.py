@@ -3,15 +3,12 @@ code as `geo eval`, must stay a little below the figures measured when the thres
 (LGL first 100 articles: F1 0.746, Acc@161 0.866; GeoVirus first 60: F1 0.890, Acc@161 0.863)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import corpora
 
 from geo import evaluate
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
-pytestmark = pytest.mark.skipif(not (CORPORA / "lgl.xml").exists(), reason="dev corpora (../shared/corpora) not present")
+# The corpus tests need ../shared/corpora: they skip without it on a developer's machine and fail under CI.
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +23,7 @@ def pipe():
     ("GeoVirus.xml", 60, 0.87, 0.84),
 ])
 def test_dev_subset_accuracy(pipe, corpus, limit, min_f1, min_acc):
-    report = evaluate.run(CORPORA / corpus, pipeline=pipe, limit=limit)
+    report = evaluate.run(corpora(corpus) / corpus, pipeline=pipe, limit=limit)
     assert report["articles"] == limit
     assert report["recognition_exact"]["f1"] >= min_f1, report["recognition_exact"]
     assert report["resolution"]["acc161"] >= min_acc, report["resolution"]
@@ -49,9 +46,11 @@ def test_metrics_on_known_values():
 
 def test_geovirus_offsets_are_one_based_and_lgl_exact():
     for name in ("lgl.xml", "GeoVirus.xml"):
-        arts = evaluate.read_corpus(CORPORA / name)
+        arts = evaluate.read_corpus(corpora(name) / name)
+        n = sum(len(a.toponyms) for a in arts)
+        assert len(arts) >= 100 and n >= 1000, (name, len(arts), n)
         bad = [(a.id, t) for a in arts for t in a.toponyms if a.text[t.start:t.end] != t.phrase]
-        assert len(bad) <= 0.01 * sum(len(a.toponyms) for a in arts), bad[:5]
+        assert len(bad) <= 0.01 * n, bad[:5]
 
 
 def test_scoring_counts_exact_spans_and_unresolved_as_max_error():
@@ -71,3 +70,18 @@ def test_scoring_counts_exact_spans_and_unresolved_as_max_error():
     assert d["recognition_exact"] == {"precision": round(2 / 3, 4), "recall": 1.0, "f1": 0.8}
     assert d["resolution"]["acc161"] == 0.5 and d["resolution"]["n"] == 2
     assert max(s.errors) == evaluate.MAX_ERROR_KM
+
+
+def test_missing_corpora_fail_under_ci_and_skip_elsewhere(tmp_path, monkeypatch):
+    import conftest
+
+    monkeypatch.setattr(conftest, "CORPORA_CANDIDATES", (tmp_path / "shared" / "corpora",))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must have ../shared/corpora"):
+        conftest.corpora("lgl.xml")
+    monkeypatch.setenv("CI", "")  # a developer's machine: skipped, with the reason
+    with pytest.raises(pytest.skip.Exception, match="dev corpora lgl.xml not found"):
+        conftest.corpora("lgl.xml")
+    (tmp_path / "shared" / "corpora").mkdir(parents=True)
+    (tmp_path / "shared" / "corpora" / "lgl.xml").write_text("<articles/>")
+    assert conftest.corpora() == tmp_path / "shared" / "corpora"

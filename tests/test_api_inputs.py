@@ -187,7 +187,7 @@ def test_building_and_running_the_pipeline_imports_no_map_code(gazetteer):
     code = ("import sys, geo; from geo.gazetteer import Gazetteer; "
             "p = geo.pipeline.Pipeline(gazetteer=Gazetteer.open(sys.argv[1], progress=False), progress=False); "
             "(r,) = p.parse_one(geo.Document('d', 'Rain fell in Oslo.')).resolved; "
-            "print(r.place.country_code, sorted(m for m in ('folium', 'geo.render', 'geopy') if m in sys.modules))")
+            "print(r.place.country_code, sorted(m for m in ('folium', 'geo.outputs.map', 'geopy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(gazetteer.path)], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "NO []"

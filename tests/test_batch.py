@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from batch_util import (articles, by_document, geo, part_lines, strip_result_fields, write_folder, write_jsonl,
-                        write_parquet)
+from batch_util import (articles, geo, part_lines, permission_checked, silent_endpoint,
+                        strip_result_fields, write_folder, write_jsonl, write_parquet)
 from geo.batch.sources import plan_partitions, read_partition
 from geo.documents import iter_documents
 
@@ -64,14 +64,16 @@ def test_folders_keep_file_order_and_names_are_deterministic(tmp_path):
     write_jsonl(folder / "more.jsonl.gz", articles(3), gz=True)  # found in folders, unlike plain geo.documents
     errors: list = []
     specs = plan_partitions([str(folder), str(tmp_path / "missing.txt")], partition_size=4, on_error=errors.append)
-    assert [s.kind for s in specs] == ["files", "files", "files", "jsonl.gz", "files"]
-    assert [len(s.paths) for s in specs] == [4, 4, 3, 1, 1]
-    again = plan_partitions([str(folder), str(tmp_path / "missing.txt")], partition_size=4)
+    assert [s.kind for s in specs] == ["files", "files", "files", "jsonl.gz"]
+    assert [len(s.paths) for s in specs] == [4, 4, 3, 1]
+    # a path that does not exist is reported when planning: no partition waits for it
+    assert [(e.kind, e.path) for e in errors] == [("missing", str(tmp_path / "missing.txt"))]
+    again = plan_partitions([str(folder), str(tmp_path / "missing.txt")], partition_size=4, on_error=[].append)
     assert [s.name for s in specs] == [s.name for s in again]
     assert len({s.name for s in specs}) == len(specs) and specs[0].name.startswith("part-00000-")
     bad: list = []
     docs = _read_all(specs, bad)
-    assert len(docs) == 14 and "missing.txt" in str(bad[0])
+    assert len(docs) == 14 and bad == []
     assert plan_partitions([str(folder)], partition_size=5)[0].name != specs[0].name  # other range, other name
 
 
@@ -123,6 +125,139 @@ def test_rerun_skips_finished_partitions_and_redoes_a_lost_one(local_run, tmp_pa
     proc = geo("extract", src, "--engine", "local", "--partition-size", 6, "-o", out, "--model", "xx_other")
     assert proc.returncode == 1 and "other options" in proc.stderr and "model" in proc.stderr
     assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
+
+
+def test_an_unreadable_input_leaves_the_run_incomplete_and_a_rerun_reads_it(tmp_path):
+    """A file that cannot be read (here: permission denied, for real) is no finished partition: nothing
+    is written for it, _geo_run.json says complete: false and names it, and once the file can be read
+    the same command reads it and completes. (Before: an empty partition that counted as done.)"""
+    arts = articles(8)
+    folder = write_folder(tmp_path / "in", arts[:6])  # 3 partitions of 2 files
+    shard = write_jsonl(tmp_path / "wire.jsonl", arts[6:])  # unreadable when planned: its lines cannot be counted
+    locked = folder / "art-003.txt"
+    sub = write_folder(folder / "sub", [{**articles(9)[8], "key": "art-008"}])  # a folder that cannot be listed
+    out = tmp_path / "out"
+    args = ("extract", folder, shard, "--offline", "--engine", "local", "--partition-size", 2, "-o", out)
+    as_user = permission_checked()
+    for p in (locked, shard, sub):
+        os.chmod(p, 0)
+    try:
+        proc = geo(*args, prefix=as_user)
+    finally:
+        os.chmod(locked, 0o644)
+        os.chmod(shard, 0o644)
+        os.chmod(sub, 0o755)
+    assert proc.returncode == 1, proc.stderr
+    problems = [f"{locked}: permission denied", f"{shard}: cannot read the file (Permission denied)",
+                f"{sub}: permission denied"]
+    assert all(p in proc.stderr for p in problems)
+    assert "3 partition(s) were not written" in proc.stderr and "rerun the same command" in proc.stderr
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is False and man["errors"] == 3 and man["totals"]["errors"] == 3
+    assert man["totals"]["failed"] == 3 and man["totals"]["ran"] == 2 and man["totals"]["docs"] == 4
+    failed = man["failed"]
+    assert sorted(m for f in failed.values() for m in f["errors"]) == sorted(problems)
+    assert sorted(man["missing"]) == sorted(failed)
+    assert [json.loads(ln)["id"] for ln in part_lines(out)] == [str(folder / f"art-00{i}.txt") for i in (0, 1, 4, 5)]
+
+    again = geo(*args, prefix=as_user)  # the cause is fixed: the same command
+    assert again.returncode == 0, again.stderr
+    assert "5 partitions (2 already done, 3 run" in again.stderr
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is True and man["errors"] == 0 and man["failed"] == {} and man["missing"] == []
+    ids = [json.loads(ln)["id"] for ln in part_lines(out)]
+    assert sorted(ids) == sorted([str(folder / f"art-00{i}.txt") for i in range(6)] + [str(sub / "art-008.txt")]
+                                 + [f"{shard}#1", f"{shard}#2"])
+
+
+def test_a_bad_record_is_reported_and_kept_on_record_across_reruns(tmp_path):
+    """An invalid JSON line is a problem of the data, not of reading: its partition is written (as one
+    process would) and the manifest keeps the problem, also after a rerun that skips the partition."""
+    from geo.batch.engine import run
+    from geo.batch.partition import Options
+
+    src = write_jsonl(tmp_path / "a.jsonl", articles(3))
+    with open(src, "a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    specs = plan_partitions([str(src)], partition_size=2)
+    out = tmp_path / "out"
+    totals = run(specs, out, Options(), engine="local", partition_size=2, progress=False)
+    assert totals["docs"] == 3 and totals["errors"] == 1 and totals["failed"] == 0
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is True and man["errors"] == 1
+    [(name, rec)] = man["input_errors"].items()
+    assert rec["errors"] == [f"{src}#4: invalid JSON (Expecting property name enclosed in double quotes, column 2)"]
+    run(specs, out, Options(), engine="local", partition_size=2, progress=False)
+    again = json.loads((out / "_geo_run.json").read_text())
+    assert again["totals"]["skipped"] == 2 and again["input_errors"] == man["input_errors"] and again["errors"] == 1
+
+
+def test_running_out_of_memory_while_reading_leaves_the_partition_to_do(tmp_path, monkeypatch):
+    """MemoryError while reading a file (simulated in the reader): no partition file, the run incomplete."""
+    import geo.batch.sources
+    from geo.batch.engine import BatchError, run
+    from geo.batch.partition import Options
+
+    folder = write_folder(tmp_path / "in", articles(2))
+    real = geo.batch.sources.iter_path
+
+    def iter_path(f, **kw):
+        if f.endswith("art-001.txt"):
+            raise MemoryError()
+        return real(f, **kw)
+
+    monkeypatch.setattr(geo.batch.sources, "iter_path", iter_path)
+    specs = plan_partitions([str(folder)], partition_size=1)
+    out = tmp_path / "out"
+    with pytest.raises(BatchError, match="1 partition"):
+        run(specs, out, Options(), engine="local", partition_size=1, progress=False)
+    man = json.loads((out / "_geo_run.json").read_text())
+    assert man["complete"] is False and [f["errors"] for f in man["failed"].values()] == [
+        [f"{folder / 'art-001.txt'}: cannot read the file (out of memory)"]]
+    assert len(list(out.glob("part-*.jsonl"))) == 1
+    monkeypatch.setattr(geo.batch.sources, "iter_path", real)
+    totals = run(specs, out, Options(), engine="local", partition_size=1, progress=False)
+    assert totals["skipped"] == 1 and totals["ran"] == 1 and totals["docs"] == 1
+    assert json.loads((out / "_geo_run.json").read_text())["complete"] is True
+
+
+def test_a_silent_scheduler_is_an_error_within_the_connect_timeout(tmp_path):
+    """An address that accepts connections and never answers: a clear error once the connect timeout
+    has passed (Dask's own Client waits for the handshake forever)."""
+    from geo.batch.engine import BatchError, run
+    from geo.batch.partition import Options
+
+    with silent_endpoint() as port:
+        address = f"tcp://127.0.0.1:{port}"
+        with pytest.raises(BatchError, match=f"{address}: no Dask scheduler answered within 2 s"):
+            run([], tmp_path / "o", Options(), engine="dask", scheduler=address, connect_timeout=2, progress=False)
+        # the CLI: Dask's own setting for the connect timeout (30 s unless set)
+        src = write_jsonl(tmp_path / "a.jsonl", articles(2))
+        proc = geo("extract", src, "--offline", "--engine", "dask", "--scheduler", address, "-o", tmp_path / "o2",
+                   environ={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert proc.returncode == 1
+    assert f"{address}: no Dask scheduler answered within 2 s" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp_path):
+    """engine='pool' (the -j N pool) runs the same partition function: the same files, byte for byte."""
+    import geo.batch.engines.pool
+    import geo.batch.partition
+    from geo.batch.engine import run
+    from geo.batch.partition import Options
+
+    src, out, _ = local_run
+    specs = plan_partitions([str(src)], partition_size=6)
+    pooled = tmp_path / "pooled"
+    totals = run(specs, pooled, Options(), engine="pool", workers=2, partition_size=6, progress=False)
+    assert totals["ran"] == 4 and totals["workers"] == 2 and totals["docs"] == 20
+    want = {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")}
+    assert len(want) == 4 and {f.name: f.read_bytes() for f in pooled.glob("part-*.jsonl")} == want
+    man = json.loads((pooled / "_geo_run.json").read_text())
+    assert man["complete"] and sum(w["partitions"] for w in man["workers"].values()) == 4
+    assert all(w["pipeline_loads"] <= 1 for w in man["workers"].values())  # inherited, not loaded per task
+    # the name geo.pipeline calls for -j N until it calls the engine module directly
+    assert geo.batch.partition.parse_in_pool is geo.batch.engines.pool.parse_in_pool
 
 
 def test_usage_errors_are_clear(tmp_path):
@@ -181,8 +316,8 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
     from geo.batch.sources import iter_batch_documents
     from geo.gazetteer import Gazetteer
     from geo.pipeline import Pipeline
-    from geo.render.aggregate import Aggregator
-    from geo.results import aggregate_results
+    from geo.outputs.aggregate import Aggregator
+    from geo.outputs.results import aggregate_results
 
     src, out, _ = local_run
     gz = Gazetteer.open(progress=False)
@@ -202,7 +337,7 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
     assert view(got) == view(want)
     proc = geo("map", out, "-o", tmp_path / "m", "--offline", "--tiles", "none")
     assert proc.returncode == 0, proc.stderr
-    assert f"20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
+    assert "20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
     html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
     assert want[0].place.name in html
 

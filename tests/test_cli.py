@@ -1,17 +1,39 @@
-"""End-to-end tests of the `geo` command on seeds/ and on small corpora (offline, real components)."""
+"""End-to-end tests of the `geo` command on seeds/ and on small corpora (offline, real components).
+
+The command runs in this process through click's CliRunner (conftest.run_cli): the process boundary is
+not what these test, and a fresh interpreter per call cost ~3 s each. The ``-j`` test still starts
+``python -m geo.cli``: it forks worker processes, which a pytest(-xdist) process should not do.
+"""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def geo(*args, cwd=ROOT, **kw):
-    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300, **kw)
+@pytest.fixture(autouse=True)
+def _in_the_repo(monkeypatch):
+    monkeypatch.chdir(ROOT)  # "seeds/" as a user in a clone types it
+
+
+def geo(*args):
+    """``geo ARGS`` in this process: returncode, stdout and stderr, as from subprocess.run."""
+    r = run_cli(*args)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
+
+
+def geo_process(*args):
+    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
 
 
 def test_map_seeds_writes_one_map_and_a_summary(tmp_path):
@@ -108,6 +130,6 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
     for i, t in enumerate(texts):
         (corpus / f"{i:03d}.txt").write_text(f"Headline {i}\n\n{t}\n", encoding="utf-8")
     one = geo("extract", str(corpus), "--offline", "-q")
-    two = geo("extract", str(corpus), "--offline", "-q", "-j", "2")
+    two = geo_process("extract", str(corpus), "--offline", "-q", "-j", "2")
     assert one.returncode == two.returncode == 0, two.stderr
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 40

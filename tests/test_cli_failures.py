@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from browser_util import requires_browser
-from geo.cli import main, output_format
+from geo.cli import main
+from geo.cli.extract import output_format
 from geo.io import OutputSet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def test_png_to_another_name_is_a_usage_error(tmp_path, name):
 
 
 def test_png_to_a_png_name_in_capitals_is_fine():
-    from geo.render.png import check_png_path
+    from geo.outputs.png import check_png_path
 
     check_png_path("MAP.PNG")
     with pytest.raises(ValueError, match="only PNG"):
@@ -108,7 +109,7 @@ def test_png_without_a_browser_fails_before_the_work_and_names_the_fix(tmp_path,
     out = tmp_path / "out"
     before = old_outputs(out)
     monkeypatch.setenv("GEO_CHROMIUM", str(tmp_path / "no-such-chrome"))
-    monkeypatch.setattr("geo.cli._pipeline", lambda **kw: pytest.fail("the documents were read first"))
+    monkeypatch.setattr("geo.cli.map.make_pipeline", lambda **kw: pytest.fail("the documents were read first"))
     status, text = geo_here("map", ROOT / "seeds", "--offline", "-o", out, "--png", out / "map.png")
     assert status == 1, text
     assert "no Chromium found" in text and "GEO_CHROMIUM" in text and "apt install chromium" in text

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from geo.documents import iter_documents
-from geo.render import export
+from geo.outputs import jsonl as export
 from text_samples import ARTICLES_A, ARTICLES_B, DOC_KEYS, MENTION_KEYS, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,7 +110,7 @@ def test_extract_jsonl_is_byte_identical_in_fresh_processes(gazetteer, pipe, cor
 
 def _reference_html(pipe, folder: Path, title: str) -> bytes:
     """What `geo map FOLDER --tiles none --title TITLE` writes, rendered in this process."""
-    from geo.render.map import build_map, render_html
+    from geo.outputs.map import build_map, render_html
 
     parsed = list(pipe.parse(iter_documents([str(folder)], progress=False)))
     return render_html(build_map(parsed, pipe.gazetteer, tiles=None, title=title)).encode("utf-8")
@@ -156,20 +156,24 @@ def test_two_geo_map_runs_into_one_folder(gazetteer, two_corpora, tmp_path):
 ROUNDS = 12
 
 
-def _writer(parsed, gz_path: str, title: str, path: str, barrier, rounds: int) -> None:
-    """Build the map once, then save it ``rounds`` times, each time in step with the other writer."""
+def _writer(parsed, gz_path: str, title: str, path: str, barrier, rounds: int, reads) -> None:
+    """Build the map once, then save it ``rounds`` times, each time in step with the other writer, and each time
+    wait until the reader has read the file at least once after the save (``reads``: its count so far)."""
     from geo.gazetteer import Gazetteer
-    from geo.render.map import build_map, save_map
+    from geo.outputs.map import build_map, save_map
 
     with Gazetteer(Path(gz_path)) as gz:
         m = build_map(parsed, gz, tiles=None, title=title)
-    barrier.wait(timeout=120)  # both maps built
+    barrier.wait(timeout=600)  # both maps built (the timeouts are hang guards, not limits on the behaviour)
     for _ in range(rounds):
-        barrier.wait(timeout=120)
+        barrier.wait(timeout=600)
         save_map(m, path)
+        seen = reads.value
+        while reads.value < seen + 2:  # a read that began after this save has ended
+            time.sleep(0.001)
 
 
-def _reader(path: str, good: list[str], stop, results) -> None:
+def _reader(path: str, good: list[str], stop, results, counter) -> None:
     """Read the file as fast as possible until told to stop; count reads that were not a whole map."""
     reads = bad = 0
     examples: list[str] = []
@@ -179,6 +183,7 @@ def _reader(path: str, good: list[str], stop, results) -> None:
         except FileNotFoundError:
             continue
         reads += 1
+        counter.value = reads
         if hashlib.sha256(data).hexdigest() not in good:
             bad += 1
             if len(examples) < 3:
@@ -196,22 +201,29 @@ def test_concurrent_save_map_never_exposes_a_partial_file(gazetteer, pipe, two_c
     target = str(out / "index.html")
     ctx = multiprocessing.get_context("spawn")
     barrier, stop, results = ctx.Barrier(2), ctx.Event(), ctx.Queue()
+    counter = ctx.Value("q", 0, lock=False)  # the reader's reads so far (one writer process, read by two)
     good = [hashlib.sha256(v).hexdigest() for v in refs.values()]
-    reader = ctx.Process(target=_reader, args=(target, good, stop, results))
-    writers = [ctx.Process(target=_writer, args=(parsed, str(gazetteer.path), title, target, barrier, ROUNDS))
+    reader = ctx.Process(target=_reader, args=(target, good, stop, results, counter))
+    writers = [ctx.Process(target=_writer,
+                           args=(parsed, str(gazetteer.path), title, target, barrier, ROUNDS, counter))
                for parsed, title in ((parsed_a, "Run A"), (parsed_b, "Run B"))]
     reader.start()
     for w in writers:
         w.start()
-    t0 = time.monotonic()
-    for w in writers:
-        w.join(timeout=300)
-    stop.set()
-    reads, bad, examples = results.get(timeout=60)
-    reader.join(timeout=60)
+    try:
+        for w in writers:
+            w.join(timeout=600)  # (hang guards, not limits on the behaviour)
+        stop.set()
+        reads, bad, examples = results.get(timeout=600)
+        reader.join(timeout=600)
+    finally:
+        stop.set()
+        for p in (*writers, reader):
+            if p.is_alive():
+                p.kill()
     assert [w.exitcode for w in writers] == [0, 0]
     assert reader.exitcode == 0
     assert bad == 0, f"{bad} of {reads} reads saw an incomplete or mixed file: {examples}"
-    assert reads >= ROUNDS, f"the reader only managed {reads} reads in {time.monotonic() - t0:.1f}s"
+    assert reads >= 2 * ROUNDS  # each save was followed by a read (the writers waited for one): not vacuous
     assert sorted(p.name for p in out.iterdir()) == ["index.html"], "no temporary file left behind"
     check_complete_map(Path(target).read_bytes(), refs)

@@ -1,14 +1,19 @@
 """The geopy fallback against real HTTP on 127.0.0.1 (tests/nominatim_server.py); no internet."""
 from __future__ import annotations
 
-import time
+import types
 
 import pytest
+from conftest import FakeClock
 
 from geo.config import Config, ConfigError, load_config
 from geo.geocoders import (
+    CircuitBreaker,
+    DeadlineGeocoder,
     Geocoder,
     GeocoderConfigError,
+    RateLimitedGeocoder,
+    RetryingGeocoder,
     clear_cache,
     make_geocoder,
     osm_feature,
@@ -51,6 +56,27 @@ def make(tmp_path, warnings_):
     yield _make
     for g in made:
         g.close()
+
+
+def use_clock(g, clock: FakeClock) -> None:
+    """Put ``clock`` into a composed geocoder's rate limiter (its in-process spacing and its shared slots), so
+    spacing is checked in fake time: no waiting, no scheduling jitter. (make_geocoder takes no clock.)"""
+    rl = g.find(RateLimitedGeocoder)
+    fresh = RateLimitedGeocoder(rl.inner, rl.min_delay, clock=clock, sleep=clock.sleep)
+    rl._call, rl._sleep = fresh._call, fresh._sleep
+    if rl.slots is not None:
+        rl.slots.clock = clock
+
+
+@pytest.fixture
+def fake_time(monkeypatch) -> FakeClock:
+    """A FakeClock, also stamping the test server's request log (its ``time``)."""
+    import sys
+
+    clock = FakeClock()
+    server_module = sys.modules[NominatimServer.__module__]  # tests.nominatim_server or nominatim_server
+    monkeypatch.setattr(server_module, "time", types.SimpleNamespace(monotonic=clock))
+    return clock
 
 
 def _place(id: str, lat: float, lon: float, cc: str | None) -> Place:
@@ -146,14 +172,16 @@ def test_pelias_service_through_the_real_geopy_client(server, make):
 
 # -- failures ---------------------------------------------------------------------------------
 
-def test_429_then_ok_is_retried_after_retry_after(server, make):
+def test_429_then_ok_is_retried_after_retry_after(server, make, fake_time):
     server.script.extend(["429", "ok"])
     g = make(server.url)
+    use_clock(g, fake_time)
+    g.find(RetryingGeocoder)._sleep = fake_time.sleep  # (its sleep= argument, which make_geocoder does not take)
     place = g.geocode("Kharkiv")
     assert place is not None and place.name == "Kharkiv"
     assert [r["mode"] for r in server.requests] == ["429", "ok"]
     gap = server.requests[1]["time"] - server.requests[0]["time"]
-    assert gap >= 0.9  # Retry-After: 1
+    assert gap == pytest.approx(1.0) and fake_time.sleeps == [1]  # Retry-After: 1
     assert g.available
 
 
@@ -224,31 +252,30 @@ def test_403_trips_at_once_but_cached_answers_are_still_used(server, make, warni
 def test_timeout_trips_the_breaker_quickly(server, make, warnings_):
     server.mode = "hang"
     g = make(server.url, timeout=0.5)
-    start = time.monotonic()
     results = [g.geocode(name) for name in ("Kharkiv", "Izium", "Paris", "Dnipro river", "x", "y")]
-    elapsed = time.monotonic() - start
     assert results == [None] * 6
-    assert len(server.requests) == 2  # tripped after two timeouts in a row
+    # tripped after two timeouts in a row: two requests, each cut off by the 0.5 s timeout (or at worst the
+    # 1.5 s deadline), never retried; the other four lookups sent nothing
+    assert len(server.requests) == 2 and g.stats["requests"] == 2
+    assert g.find(DeadlineGeocoder).deadline == 2 * 0.5 + 0.5
     assert not g.available and "no answer within 0.5 s" in g.tripped_reason
-    assert elapsed < 3.0
     assert sum("no more online lookups" in w for w in warnings_) == 1
 
 
 def test_a_server_that_trickles_bytes_is_cut_off_by_the_deadline(server, make, warnings_):
     server.mode = "trickle"
     g = make(server.url, timeout=0.5)
-    start = time.monotonic()
+    # the server sends a byte every 0.2 s until it stops: only the deadline (2 x 0.5 + 0.5 s) ends a request,
+    # and without it these lookups would never return
+    assert g.find(DeadlineGeocoder).deadline == 1.5
     assert [g.geocode(n) for n in ("Kharkiv", "Izium", "Paris")] == [None, None, None]
-    elapsed = time.monotonic() - start
     assert len(server.requests) == 2 and not g.available
-    assert elapsed < 4.0, elapsed
+    assert "no answer" in g.tripped_reason and "2 times in a row" in g.tripped_reason
 
 
 def test_connection_refused_trips_at_once_and_never_raises(make, warnings_):
     g = make(closed_port_url())
-    start = time.monotonic()
     assert [g.geocode(n) for n in ("Kharkiv", "Izium", "Paris")] == [None, None, None]
-    assert time.monotonic() - start < 2.0
     assert not g.available
     assert g.stats["requests"] == 1
     assert len(warnings_) == 1 and "connection refused" in warnings_[0]
@@ -257,52 +284,45 @@ def test_connection_refused_trips_at_once_and_never_raises(make, warnings_):
 def test_silent_server_short_timeout(make):
     with SilentServer() as silent:
         g = make(silent.url, timeout=0.4)
-        start = time.monotonic()
         assert all(g.geocode(f"village {i}") is None for i in range(20))
-        assert time.monotonic() - start < 2.0
-        assert not g.available
+        assert not g.available and "no answer within 0.4 s, 2 times in a row" in g.tripped_reason
+        assert g.stats["requests"] == 2  # two timeouts, then nothing more is sent
 
 
-@pytest.mark.slow
-def test_silent_server_with_default_settings_finishes_well_under_a_minute(tmp_path, warnings_):
-    """A service that accepts connections and never answers, with the default timeout."""
-    with SilentServer() as silent:
-        g = make_geocoder(url=silent.url, cache_dir=tmp_path, config=Config(), on_warning=warnings_.append)
-        start = time.monotonic()
-        assert all(g.geocode(f"village {i}") is None for i in range(50))
-        elapsed = time.monotonic() - start
-        g.close()
-    assert elapsed < 20.0, elapsed
-    assert sum("no more online lookups" in w for w in warnings_) == 1
+def test_silent_server_with_default_settings_finishes_well_under_a_minute(tmp_path):
+    """A service that accepts connections and never answers, with the default settings: the breaker trips after
+    two timeouts in a row (test_silent_server_short_timeout shows it against a silent socket with a short timeout),
+    a timeout is not retried (tests/test_geocoders.py), and each request is cut off by the deadline; so a run
+    waits at most two deadlines, whatever the number of lookups."""
+    g = make_geocoder(url="http://127.0.0.1:9", cache_dir=tmp_path, config=Config())  # builds only: no request
+    deadline = g.find(DeadlineGeocoder).deadline
+    assert (g.timeout, deadline) == (5.0, 10.5)
+    assert g.find(CircuitBreaker).trip_after_timeouts == 2
+    assert 2 * deadline <= 30  # well under a minute, from the settings rather than a stopwatch
+    g.close()
 
 
-def test_rate_limit_spaces_requests(server, make):
+def test_rate_limit_spaces_requests(server, make, fake_time):
     g = make(server.url, min_delay=0.3)
+    use_clock(g, fake_time)
     for name in ("Kharkiv", "Izium", "Paris"):
-        g.geocode(name)
-    times = [r["time"] for r in server.requests]
-    assert len(times) == 3
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.2  # 0.3 s less scheduling jitter
-    assert times[-1] - times[0] >= 2 * 0.3 - 0.05
+        assert g.geocode(name) is not None
+    times = [r["time"] - fake_time.start for r in server.requests]
+    assert times == pytest.approx([0.0, 0.3, 0.6])  # when each request reached the server, in fake time
 
 
-def test_rate_limit_holds_across_geocoders_sharing_the_cache(server, make):
-    """Two geocoders (as in two processes) on one cache file keep to one request per slot together."""
-    import threading
-
+def test_rate_limit_holds_across_geocoders_sharing_the_cache(server, make, fake_time):
+    """Two geocoders (as in two processes) on one cache file keep to one request per slot together.
+    (Reservations made at the same moment from several threads: tests/test_geocoders.py.)"""
     a, b = make(server.url, min_delay=0.3), make(server.url, min_delay=0.3)
-    names = ["Kharkiv", "Izium", "Paris", "Paris texas", "Dnipro river", "Nowhere"]
-    threads = [threading.Thread(target=lambda g=g, ns=ns: [g.geocode(n) for n in ns])
-               for g, ns in ((a, names[:3]), (b, names[3:]))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    times = sorted(r["time"] for r in server.requests)
-    assert len(times) == 6
-    # slots are 0.3 s apart; arrival times carry some scheduling jitter on a loaded machine
-    assert min(y - x for x, y in zip(times, times[1:])) >= 0.2
-    assert times[-1] - times[0] >= 5 * 0.3 - 0.1
+    for g in (a, b):
+        use_clock(g, fake_time)
+    for name_a, name_b in (("Kharkiv", "Paris texas"), ("Izium", "Dnipro river"), ("Paris", "Nowhere")):
+        a.geocode(name_a)  # interleaved: each alone would have waited only between its own requests
+        b.geocode(name_b)
+    times = [r["time"] - fake_time.start for r in server.requests]
+    assert times == pytest.approx([0.0, 0.3, 0.6, 0.9, 1.2, 1.5])
+    assert [r["params"]["q"] for r in server.requests][:2] == ["Kharkiv", "Paris texas"]
 
 
 def test_public_nominatim_is_never_faster_than_one_request_per_second(tmp_path):

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from geo.gazetteer import Gazetteer, GazetteerBuildError
 from geo.gazetteer.build import PLACE_COLUMNS, BuildInputs, build_store, data_version
-from geo.gazetteer.cli import gazetteer as gazetteer_cli
+from geo.cli.gazetteer import gazetteer as gazetteer_cli
 
 PLACES = [
     # id, name, lat, lon, class, code, cc, admin1, population, rank, geonameid, alternate names, source
@@ -364,9 +364,11 @@ import sys, time
 from pathlib import Path
 import geo.gazetteer.build as b
 real = b._build_into
-def slow(path, inputs, version, progress):  # hold the build lock a moment, as a real first build does
+def slow(path, inputs, version, progress):  # hold the build lock until the test says the other process waits
     Path(sys.argv[2]).write_text("building")
-    time.sleep(3)
+    release = Path(sys.argv[4])
+    while not release.exists():
+        time.sleep(0.02)
     real(path, inputs, version, progress)
 b._build_into = slow
 from geo.gazetteer import Gazetteer
@@ -383,30 +385,44 @@ with Gazetteer.open(Path(sys.argv[1]), progress=False, data=Path(sys.argv[2])) a
 
 
 def test_a_second_process_says_it_waits_for_the_first_build(tmp_path, data):
-    """Two real processes: the second one starts while the first builds, says so, waits, and uses its store."""
+    """Two real processes: the second one starts while the first builds, says so, waits, and uses its store.
+
+    No timing: the first holds the build lock until the second has said that it waits (the test relays)."""
     import os
     import subprocess
     import sys
     import time
 
-    target, marker = tmp_path / "cache" / "gz.sqlite", tmp_path / "marker"
+    target, marker, release = tmp_path / "cache" / "gz.sqlite", tmp_path / "marker", tmp_path / "release"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    first = subprocess.Popen([sys.executable, "-c", _SLOW_BUILDER, str(target), str(marker), str(data)],
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_BUILDER, str(target), str(marker), str(data), str(release)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert first.poll() is None, first.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    second = subprocess.run([sys.executable, "-c", _WAITER, str(target), str(data)], capture_output=True, text=True,
-                            env=env, timeout=120)
-    out1, err1 = first.communicate(timeout=120)
+    second = None
+    try:
+        while not marker.exists():  # the first process holds the lock
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.02)
+        second = subprocess.Popen([sys.executable, "-c", _WAITER, str(target), str(data)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+        said = ""
+        for line in second.stderr:  # until the second process says that it waits (or ends)
+            said += line
+            if "waiting for another process" in line:
+                break
+        release.write_text("go")  # now the first one may finish its build
+        out2, err2 = second.communicate(timeout=300)  # (a hang guard, not a time limit on the behaviour)
+        out1, err1 = first.communicate(timeout=300)
+    finally:
+        release.write_text("go")
+        for p in (first, second):
+            if p is not None and p.poll() is None:
+                p.kill()
     assert first.returncode == 0, err1
-    assert second.returncode == 0, second.stderr
-    assert f"waiting for another process to finish building the gazetteer store at {target}" in second.stderr
+    assert second.returncode == 0, said + err2
+    assert f"waiting for another process to finish building the gazetteer store at {target}" in said
     assert "waiting" not in err1
-    assert out1.split()[1] == second.stdout.split()[1] == "170063"
-    assert out1.split()[0] == second.stdout.split()[0]  # the second process used the first one's store
+    assert out1.split()[1] == out2.split()[1] == "170063"
+    assert out1.split()[0] == out2.split()[0]  # the second process used the first one's store
 
 
 def _names_table(path: Path) -> list[tuple]:

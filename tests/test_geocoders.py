@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from conftest import FakeClock
 from geopy import exc as gx
 from geopy.adapters import AdapterHTTPError
 
@@ -52,14 +53,15 @@ class Fake:
 
     service, endpoint, language, timeout = "fake", "http://fake.invalid", "en", 0.5
 
-    def __init__(self, *outcomes, default=None) -> None:
+    def __init__(self, *outcomes, default=None, clock=time.monotonic) -> None:
         self.outcomes = list(outcomes)
         self.default = default
+        self.clock = clock  # when each call came (a FakeClock where spacing is tested)
         self.calls: list[tuple[str, list | None, float]] = []
         self.closed = False
 
     def geocode(self, name, *, country_codes=None):
-        self.calls.append((name, country_codes, time.monotonic()))
+        self.calls.append((name, country_codes, self.clock()))
         out = self.outcomes.pop(0) if self.outcomes else self.default
         if isinstance(out, BaseException):
             raise out
@@ -114,47 +116,84 @@ def test_cache_key_has_countries_service_endpoint_and_language(tmp_path):
     assert CachedGeocoder(other, AnswerCache(tmp_path)).geocode("Izium") is None and other.calls
 
 
-def test_negative_answers_expire(tmp_path):
+def test_negative_answers_expire(tmp_path, monkeypatch):
+    import types
+
+    from geo.geocoders import cache as cache_module
+
+    clock = FakeClock(start=time.time())  # the cache stores wall-clock times: start from now
+    monkeypatch.setattr(cache_module, "time", types.SimpleNamespace(time=clock))
     fake = Fake(None, IZIUM)
     g = CachedGeocoder(fake, AnswerCache(tmp_path, negative_ttl=0.2))
     assert g.geocode("Izium") is None
-    assert g.geocode("Izium") is None and len(fake.calls) == 1
-    time.sleep(0.3)
-    assert g.geocode("Izium") == IZIUM and len(fake.calls) == 2
+    clock.sleep(0.15)
+    assert g.geocode("Izium") is None and len(fake.calls) == 1  # still fresh
+    clock.sleep(0.1)
+    assert g.geocode("Izium") == IZIUM and len(fake.calls) == 2  # expired: asked again
 
 
 # -- rate limit -------------------------------------------------------------------------------
 
 def test_rate_limit_spaces_calls_within_a_process():
-    fake = Fake()
-    g = RateLimitedGeocoder(fake, 0.25)
+    clock = FakeClock()
+    fake = Fake(clock=clock)
+    g = RateLimitedGeocoder(fake, 0.25, clock=clock, sleep=clock.sleep)
     for name in "abc":
         g.geocode(name)
-    times = [c[2] for c in fake.calls]
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.24
+    times = [c[2] - clock.start for c in fake.calls]
+    assert times == pytest.approx([0.0, 0.25, 0.5])  # the first at once, then one per 0.25 s
+    assert clock.sleeps == pytest.approx([0.25, 0.25])
+    clock.sleep(1.0)
+    g.geocode("d")  # after a pause longer than the delay: no wait
+    assert fake.calls[-1][2] - clock.start == pytest.approx(1.5) and len(clock.sleeps) == 3
 
 
 def test_shared_slots_space_calls_of_separate_limiters(tmp_path):
     """Two limiters (as in two processes) sharing a slots file keep to one call per slot together."""
-    a, b = Fake(), Fake()
-    ga = RateLimitedGeocoder(a, 0.2, slots=SharedSlots(tmp_path / "slots.sqlite3"))
-    gb = RateLimitedGeocoder(b, 0.2, slots=SharedSlots(tmp_path / "slots.sqlite3"))
-    threads = [threading.Thread(target=lambda g=g: [g.geocode(n) for n in "xyz"]) for g in (ga, gb)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    times = sorted(c[2] for c in a.calls + b.calls)
-    assert len(times) == 6
-    assert min(y - x for x, y in zip(times, times[1:])) >= 0.15
+    clock = FakeClock()
+    a, b = Fake(clock=clock), Fake(clock=clock)
+    ga, gb = (RateLimitedGeocoder(f, 0.2, slots=SharedSlots(tmp_path / "slots.sqlite3", clock=clock), clock=clock,
+                                  sleep=clock.sleep) for f in (a, b))
+    for n in "xyz":  # interleaved: each limiter alone would not wait at all between these
+        ga.geocode(n)
+        gb.geocode(n)
+    times = [c[2] - clock.start for c in sorted(a.calls + b.calls, key=lambda c: c[2])]
+    assert times == pytest.approx([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    assert [c[2] - clock.start for c in b.calls] == pytest.approx([0.2, 0.6, 1.0])
     ga.close()
     gb.close()
 
 
+def test_shared_slots_give_each_concurrent_reservation_its_own_slot(tmp_path):
+    """Reservations from several connections and threads at the same moment get distinct slots, 0.2 s apart."""
+    now = FakeClock()  # never advances: every reservation is made "at once"
+    slots = [SharedSlots(tmp_path / "slots.sqlite3", clock=now) for _ in range(2)]
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def reserve(s: SharedSlots) -> None:
+        for _ in range(10):
+            w = s.reserve("http://a", 0.2)
+            with lock:
+                waits.append(w)
+
+    threads = [threading.Thread(target=reserve, args=(s,)) for s in slots for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(waits) == pytest.approx([0.2 * k for k in range(40)])
+    for s in slots:
+        s.close()
+
+
 def test_slots_per_endpoint_and_unusable_file(tmp_path):
-    slots = SharedSlots(tmp_path / "s.sqlite3")
+    clock = FakeClock()
+    slots = SharedSlots(tmp_path / "s.sqlite3", clock=clock)
     assert slots.reserve("http://a", 10) == 0.0
-    assert 9 < slots.reserve("http://a", 10) <= 10
+    assert slots.reserve("http://a", 10) == 10.0
+    clock.sleep(4)
+    assert slots.reserve("http://a", 10) == pytest.approx(16.0)  # the slot after the one reserved above
     assert slots.reserve("http://b", 10) == 0.0  # another service has its own slots
     slots.close()
     bad = tmp_path / "bad.sqlite3"
@@ -170,10 +209,15 @@ def test_retry_429_waits_retry_after_within_bounds():
     g = RetryingGeocoder(fake, max_retries=2, backoff=0.5, max_backoff=10, min_wait=1.0, sleep=waits.append)
     assert g.geocode("Izium") == IZIUM
     assert waits == [3, 1.0]  # Retry-After; then the backoff 0.5*2, not below min_wait
+    fake = Fake(gx.GeocoderRateLimited("x", retry_after=30), IZIUM)
+    waits.clear()
+    assert RetryingGeocoder(fake, max_backoff=10, sleep=waits.append).geocode("Izium") == IZIUM
+    assert waits == [30]  # the server's Retry-After is honoured up to the stated cap (RETRY_AFTER_CAP)...
     fake = Fake(gx.GeocoderRateLimited("x", retry_after=120), IZIUM)
     waits.clear()
-    RetryingGeocoder(fake, max_backoff=10, sleep=waits.append).geocode("Izium")
-    assert waits == [10]  # capped
+    with pytest.raises(gx.GeocoderRateLimited):  # ...and beyond it the name is given up at once, not retried early
+        RetryingGeocoder(fake, max_retry_after=60, sleep=waits.append).geocode("Izium")
+    assert waits == [] and len(fake.calls) == 1
 
 
 def test_retry_5xx_with_exponential_backoff_then_gives_up_with_the_attempt_count():
@@ -268,12 +312,14 @@ def test_breaker_persistent_429_and_403_trip_at_once():
 
 def test_deadline_cuts_off_a_call_that_never_returns():
     release = threading.Event()
-    fake = Fake(default=lambda: release.wait(10) and IZIUM)
-    g = DeadlineGeocoder(fake, 0.3)
-    start = time.monotonic()
+    fake = Fake(default=lambda: release.wait() and IZIUM)  # returns only when released
+    waited: list[float] = []
+    g = DeadlineGeocoder(fake, 0.3, wait=lambda thread, seconds: waited.append(seconds))  # the deadline passes at once
     with pytest.raises(gx.GeocoderTimedOut, match="within 0.3 s"):
         g.geocode("x")
-    assert time.monotonic() - start < 1.0
+    assert waited == [0.3] and fake.calls  # the call was started, waited for 0.3 s and abandoned
+    with pytest.raises(gx.GeocoderTimedOut, match="within 0.01 s"):  # the same with a real wait on the thread
+        DeadlineGeocoder(fake, 0.01).geocode("y")
     release.set()
     assert DeadlineGeocoder(Fake(IZIUM)).deadline == 2 * 0.5 + 0.5  # default from the inner timeout
     assert DeadlineGeocoder(Fake(IZIUM), 1).geocode("x") == IZIUM

@@ -5,7 +5,7 @@ import json
 
 import shapely.geometry
 
-from geo.render.geojson import to_geojson, write_geojson
+from geo.outputs.geojson import to_geojson, write_geojson
 
 from map_samples import DAMASCUS, EUPHRATES, hostile_corpus, parsed, syria_corpus
 

@@ -7,8 +7,8 @@ import re
 import folium
 import pytest
 
-from geo.render.aggregate import aggregate, feature_type
-from geo.render.map import build_map, map_data, render_html, save_map, simplify_geometry
+from geo.outputs.aggregate import aggregate, feature_type
+from geo.outputs.map import build_map, map_data, render_html, save_map, simplify_geometry
 from geo.types import Place
 
 from map_samples import (ALEPPO, DAMASCUS, EUPHRATES, IRAQ, RAQQA, SYRIA, gazetteer_for_tests, hostile_corpus,
@@ -208,7 +208,7 @@ def test_document_layer_labels_are_distinct_and_bad_coordinates_skipped():
     ("https:alert(1)", False), (None, False), ("", False),
 ])
 def test_safe_url(url, kept):
-    from geo.render.aggregate import safe_url
+    from geo.outputs.aggregate import safe_url
     assert (safe_url(url) is not None) is kept
 
 
@@ -231,7 +231,7 @@ def test_same_bytes_across_processes(tmp_path):
 
     repo = Path(__file__).resolve().parents[1]
     code = ("import sys; sys.path.insert(0, 'tests'); from map_samples import syria_corpus, gazetteer_for_tests; "
-            "from geo.render.map import build_map, save_map; "
+            "from geo.outputs.map import build_map, save_map; "
             "save_map(build_map(syria_corpus(), gazetteer_for_tests(), title='T'), sys.argv[1])")
     outs = []
     for seed in ("1", "2"):
@@ -261,7 +261,7 @@ def test_duplicate_resolutions_of_one_span_count_once():
 
 def test_basemap_can_be_drawn_from_the_shipped_files_without_a_store():
     from geo.gazetteer.build import data_dir
-    from geo.render.map import _basemap_from_shapes, _country_shapes_from_files
+    from geo.outputs.map.build import _basemap_from_shapes, _country_shapes_from_files
     fc = _basemap_from_shapes(_country_shapes_from_files(data_dir()))
     assert len(fc["features"]) > 200
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])

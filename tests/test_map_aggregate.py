@@ -6,8 +6,8 @@ import dataclasses
 import pytest
 
 from geo.focus import focus_ids
-from geo.render.aggregate import Aggregator, aggregate
-from geo.render.map import build_map_from_entries, map_data, render_html
+from geo.outputs.aggregate import Aggregator, aggregate
+from geo.outputs.map import build_map_from_entries, map_data, render_html
 from geo.types import Alternative, Document
 
 from map_samples import ALEPPO, DAMASCUS, RAQQA, SYRIA, parsed, syria_corpus
@@ -24,7 +24,7 @@ def test_incremental_adds_give_what_aggregate_gives():
     agg = Aggregator(snippets=5)
     for pd in corpus:
         agg.add(pd)
-    assert _key(agg.entries()) == _key(aggregate(corpus))
+    assert agg.entries() and _key(agg.entries()) == _key(aggregate(corpus))
     assert agg.document_count == 2 and len(agg) == 6
     # entries() is a snapshot: adding goes on afterwards
     agg.add(corpus[0])
@@ -35,6 +35,7 @@ def test_incremental_adds_give_what_aggregate_gives():
 def test_document_texts_are_not_kept():
     agg = Aggregator()
     agg.add(syria_corpus()[0])
+    assert agg.entries()
     for e in agg.entries():
         for dm in e.documents:
             assert dm.document.text == "" and dm.document.title == "Battle for Raqqa"
@@ -43,6 +44,7 @@ def test_document_texts_are_not_kept():
 def test_mentions_with_their_sentence_give_the_same_snippets_as_the_whole_text():
     """Results read back from a file carry each mention's sentence, not the article."""
     corpus = syria_corpus()
+    assert corpus and all(pd.resolutions for pd in corpus)
     agg = Aggregator(snippets=5)
     for pd in corpus:
         meta = dataclasses.replace(pd.document, text="")
@@ -88,7 +90,7 @@ def test_best_score_and_alternatives_are_kept():
 
 
 def test_map_from_entries_matches_the_map_from_documents():
-    from geo.render.map import build_map
+    from geo.outputs.map import build_map
     corpus = syria_corpus()
     agg = Aggregator(snippets=3, documents=20)
     for pd in corpus:

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from geo.render.map import build_map, map_data, render_html, save_map
+from geo.outputs.map import build_map, map_data, render_html, save_map
 from geo.types import Alternative, Place
 
 from browser_util import browser_fixture, open_map, requires_browser

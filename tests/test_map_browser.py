@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.render.map import build_map, save_map
+from geo.outputs.map import build_map, save_map
 
 from browser_util import browser_fixture, open_map, requires_browser
 from map_samples import gazetteer_for_tests, hostile_corpus, parsed, syria_corpus

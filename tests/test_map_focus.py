@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from geo.focus import focus, focus_ids
-from geo.render import export
+from geo.outputs import jsonl as export
 
 from map_samples import ALEPPO, DAMASCUS, IRAQ, RAQQA, SYRIA, gazetteer_for_tests, parsed
 

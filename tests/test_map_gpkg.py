@@ -11,7 +11,7 @@ pyogrio = pytest.importorskip("pyogrio")
 
 
 def test_geopackage_has_the_places_and_a_default_qgis_style(tmp_path):
-    from geo.render.gpkg import write_gpkg
+    from geo.outputs.gpkg import write_gpkg
     path = tmp_path / "out" / "places.gpkg"
     assert write_gpkg(syria_corpus(), path) == 6
     info = pyogrio.read_info(path, layer="places")
@@ -32,7 +32,7 @@ def test_geopackage_has_the_places_and_a_default_qgis_style(tmp_path):
 
 
 def test_geopackage_keeps_hostile_text_as_data(tmp_path):
-    from geo.render.gpkg import write_gpkg
+    from geo.outputs.gpkg import write_gpkg
     path = tmp_path / "h.gpkg"
     write_gpkg(hostile_corpus(), path)
     _, _, _, fields = pyogrio.raw.read(path, layer="places")

@@ -5,8 +5,8 @@ import struct
 
 import pytest
 
-from geo.render.map import build_map, save_map
-from geo.render.png import BrowserUnavailable, save_png
+from geo.outputs.map import build_map, save_map
+from geo.outputs.png import BrowserUnavailable, save_png
 
 from browser_util import requires_browser
 from map_samples import syria_corpus
@@ -51,7 +51,7 @@ def test_save_png_checks_its_arguments(tmp_path, syria_html):
 
 @requires_browser
 def test_save_png_of_a_page_that_is_not_a_map(tmp_path):
-    from geo.render.png import MapRenderError
+    from geo.outputs.png import MapRenderError
     page = tmp_path / "page.html"
     page.write_text("<html><body>hello</body></html>", encoding="utf-8")
     with pytest.raises(MapRenderError, match="did not finish drawing"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.render.map import build_map, save_map
+from geo.outputs.map import build_map, save_map
 
 from browser_util import browser_fixture, open_map, requires_browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.gazetteer import haversine_km
-from geo.render.map import map_data
+from geo.outputs.map import map_data
 
 from map_samples import gazetteer_for_tests, parsed
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from geo.config import Config
-from geo.fallback import make_geocoder
+from geo.geocoders import make_geocoder
 from geo.pipeline import Pipeline
 from geo.types import Document
 
@@ -74,6 +74,7 @@ def test_one_sense_per_name_per_document(pipe):
 
 def test_every_resolution_explains_itself(pipe):
     _, pd = places(pipe, "Fighting continued near Aleppo and Raqqa in Syria.")
+    assert {"Aleppo", "Raqqa", "Syria"} <= {r.mention.text for r in pd.resolutions}
     for r in pd.resolutions:
         assert r.source == "gazetteer" and r.why and 0 <= r.score <= 1
 

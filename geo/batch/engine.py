@@ -1,16 +1,18 @@
-"""Engines schedule :func:`geo.batch.partition.run_partition` over the planned partitions.
+"""Run planned partitions on an engine, resume what an earlier run left, and tell the truth about it.
 
-* ``dask``: dask.distributed. Without ``scheduler`` a :class:`~distributed.LocalCluster` sized to
-  the machine (one single-threaded worker process per core); with ``scheduler="tcp://host:8786"`` it
-  joins an existing cluster (dask-jobqueue, Kubernetes, dask-gateway, ``dask scheduler``/``dask
-  worker``). Inputs and ``out_dir`` must be paths every worker can read and write (a shared file
-  system). A worker that dies mid-task is replaced by the scheduler, which reruns its partitions
-  elsewhere (``allowed-failures`` times); since outputs are written atomically under a fixed name,
-  a partition is never half-written and never written twice under two names.
-* ``local``: the same function in this process, one partition after another.
+Engines (:mod:`geo.batch.engines`) only schedule :func:`geo.batch.partition.run_partition`:
 
-The output folder holds ``part-*.jsonl`` or ``part-*.parquet`` and ``_geo_run.json`` (options,
-partition count, totals, and ``"complete": true`` once every partition has its file).
+* ``local``: this process, one partition after another;
+* ``pool``: ``workers`` processes forked from this one (the same pool as ``-j N``);
+* ``dask``: dask.distributed -- a local cluster that listens only on TLS with credentials held by this
+  process, or an existing cluster (``scheduler="tls://host:8786"``, or a ``Client``). Inputs and
+  ``out_dir`` must be paths every worker can read and write (a shared file system).
+
+The output folder holds ``part-*.jsonl`` or ``part-*.parquet`` and ``_geo_run.json``: options, partition
+count, this run's totals, ``"complete": true`` only once every partition has its file, ``"errors"``
+(how many problems the output folder's partitions have), ``"failed"`` (partitions whose input could not
+all be read or whose task failed, with the file and the problem; a rerun retries them) and
+``"input_errors"`` (records or files skipped as unusable in finished partitions, kept across reruns).
 """
 from __future__ import annotations
 
@@ -21,26 +23,40 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from geo.batch.partition import Options, output_path, run_partition
+from geo import __version__
+from geo.batch.engines import ENGINES, local, pool
+from geo.batch.partition import Options, output_path
 from geo.batch.sources import PartitionSpec
+from geo.geocoders.base import redact_url  # credentials never reach _geo_run.json
+from geo.io import atomic_write_text
 
 MANIFEST = "_geo_run.json"
+#: messages kept per partition in the manifest (the count is always complete)
+MAX_MESSAGES = 20
 
 
 class BatchError(Exception):
-    """A batch run that cannot start or finish (bad output folder, options differ from the earlier run...)."""
+    """A batch run that cannot start or finish (bad output folder, options differ from the earlier run,
+    partitions left to do, an unreachable scheduler...)."""
 
 
 def _manifest_options(options: Options, partition_size: int, text_field: str | None, id_field: str | None) -> dict:
     return {"model": options.model, "offline": options.offline, "geocoder": options.geocoder_service,
-            "geocoder_url": options.geocoder_url, "format": options.fmt, "partition_size": partition_size,
+            "geocoder_url": redact_url(options.geocoder_url) if options.geocoder_url else None,
+            "format": options.fmt, "partition_size": partition_size,
             "text_field": text_field, "id_field": id_field}
 
 
 def _write_json(path: Path, obj: dict) -> None:
-    from geo.io import atomic_write_text
-
     atomic_write_text(path, json.dumps(obj, indent=1, sort_keys=True) + "\n")
+
+
+def _read_manifest(out: Path) -> dict | None:
+    try:
+        earlier = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return earlier if isinstance(earlier, dict) else None
 
 
 def prepare(out_dir: str | os.PathLike, run_options: dict) -> Path:
@@ -49,16 +65,11 @@ def prepare(out_dir: str | os.PathLike, run_options: dict) -> Path:
     if out.exists() and not out.is_dir():
         raise BatchError(f"{out}: not a folder (--engine writes one file per partition into a folder)")
     out.mkdir(parents=True, exist_ok=True)
-    man = out / MANIFEST
-    if man.exists():
-        try:
-            earlier = json.loads(man.read_text(encoding="utf-8")).get("options", {})
-        except (OSError, ValueError):
-            earlier = None
-        if earlier is not None and earlier != run_options:
-            diff = ", ".join(f"{k}: {earlier.get(k)!r} -> {v!r}" for k, v in run_options.items() if earlier.get(k) != v)
-            raise BatchError(f"{out}: holds results of a run with other options ({diff}); "
-                             f"use another output folder, or the same options to resume it")
+    earlier = (_read_manifest(out) or {}).get("options") if (out / MANIFEST).exists() else None
+    if earlier is not None and earlier != run_options:
+        diff = ", ".join(f"{k}: {earlier.get(k)!r} -> {v!r}" for k, v in run_options.items() if earlier.get(k) != v)
+        raise BatchError(f"{out}: holds results of a run with other options ({diff}); "
+                         f"use another output folder, or the same options to resume it")
     return out
 
 
@@ -73,111 +84,116 @@ def _clean_temporaries(out: Path) -> None:
 def run(specs: Sequence[PartitionSpec], out_dir: str | os.PathLike, options: Options, *,
         engine: str = "dask", scheduler=None, workers: int | None = None,
         partition_size: int = 0, text_field: str | None = None, id_field: str | None = None,
-        progress: bool = True, on_summary: Callable[[dict], None] | None = None) -> dict:
+        progress: bool = True, on_summary: Callable[[dict], None] | None = None,
+        connect_timeout: float | None = None) -> dict:
     """Run every partition not done yet; returns the totals (also written to ``_geo_run.json``).
 
-    ``scheduler``: None (a LocalCluster of ``workers`` processes), an address (``tcp://host:8786``), or a
-    ``distributed.Client`` you made (e.g. ``gateway_cluster.get_client()``), which is left open."""
+    ``scheduler`` (dask): None (a local cluster of ``workers`` processes), an address
+    (``tls://host:8786``), or a ``distributed.Client`` you made (e.g. ``gateway_cluster.get_client()``),
+    which is left open. ``connect_timeout``: seconds to reach the scheduler (default: Dask's
+    ``distributed.comm.timeouts.connect``, 30 s). ``workers`` (pool, dask): processes (default: one per core).
+
+    Raises :class:`BatchError` when partitions are left to do (their input could not all be read, their
+    task failed, or the run was cut short): the manifest then says ``"complete": false`` and names them,
+    and running the same call again does only those."""
+    if engine not in ENGINES:
+        raise BatchError(f"unknown engine {engine!r} ({', '.join(ENGINES)})")
     run_options = _manifest_options(options, partition_size, text_field, id_field)
     out = prepare(out_dir, run_options)
-    from geo import __version__
+    earlier = _read_manifest(out) or {}
+    names = {s.name for s in specs}
 
     todo = [s for s in specs if not output_path(s, out, options.fmt).exists()]
-    totals = {"partitions": len(specs), "skipped": len(specs) - len(todo), "ran": 0, "docs": 0, "mentions": 0,
-              "resolved": 0, "words": 0, "errors": 0, "seconds": 0.0, "workers": 0}
+    todo_names = {s.name for s in todo}
+    totals = {"partitions": len(specs), "skipped": len(specs) - len(todo), "ran": 0, "failed": 0, "docs": 0,
+              "mentions": 0, "resolved": 0, "words": 0, "errors": 0, "seconds": 0.0, "workers": 0}
     workers_seen: dict[str, dict] = {}
+    # problems of finished partitions stay on record; those of partitions to do now are found again
+    input_errors = {k: v for k, v in (earlier.get("input_errors") or {}).items()
+                    if k in names and k not in todo_names and isinstance(v, dict)}
+    # failures of partitions still to do stay on record until they run again
+    failed = {k: v for k, v in (earlier.get("failed") or {}).items() if k in todo_names and isinstance(v, dict)}
     manifest = {"geo": __version__, "options": run_options, "partitions": len(specs), "complete": False,
-                "totals": totals, "workers": workers_seen}
+                "totals": totals, "workers": workers_seen, "input_errors": input_errors, "failed": failed}
+    manifest["errors"] = _count_errors(manifest)
     _write_json(out / MANIFEST, manifest)
     t0 = time.perf_counter()
+    bar = _Bar(len(todo), progress)
 
-    def done(summary: dict) -> None:
+    def on_result(summary: dict) -> None:
+        bar.advance()
         if not summary["skipped"]:
-            totals["ran"] += 1
-            for k in ("docs", "mentions", "resolved", "words"):
-                totals[k] += summary[k]
             totals["errors"] += len(summary["errors"])
-            w = workers_seen.setdefault(f"{summary['pid']}@{summary['host']}",
-                                        {"partitions": 0, "docs": 0, "busy_seconds": 0.0})
-            w["partitions"] += 1
-            w["docs"] += summary["docs"]
-            w["busy_seconds"] = round(w["busy_seconds"] + summary["seconds"], 3)
-            w["task_cpu_seconds"] = round(w.get("task_cpu_seconds", 0.0) + summary["task_cpu_seconds"], 3)
-            w["cpu_seconds"] = max(w.get("cpu_seconds", 0.0), summary["cpu_seconds"])  # the process's, model load included
-            w["pipeline_loads"] = summary["pipeline_loads"]  # 1: the model is loaded once per worker process
-            w["peak_rss_mb"] = max(w.get("peak_rss_mb", 0.0), summary["peak_rss_mb"])
+            record = {"input": summary["input"], "errors": summary["errors"][:MAX_MESSAGES],
+                      "count": len(summary["errors"])}
+            if summary.get("failed"):
+                totals["failed"] += 1
+                failed[summary["name"]] = record
+            else:
+                failed.pop(summary["name"], None)
+                totals["ran"] += 1
+                for k in ("docs", "mentions", "resolved", "words"):
+                    totals[k] += summary[k]
+                if summary["errors"]:
+                    input_errors[summary["name"]] = record
+            _worker_stats(workers_seen, summary)
         if on_summary:
             on_summary(summary)
 
-    bar = _Bar(len(todo), progress)
+    def on_failure(spec: PartitionSpec, message: str) -> None:
+        bar.advance()
+        totals["errors"] += 1
+        totals["failed"] += 1
+        failed[spec.name] = {"input": spec.describe(), "errors": [f"{spec.describe()}: {message}"], "count": 1}
+
     try:
         if engine == "local":
-            totals["workers"] = 1
-            for spec in todo:
-                done(run_partition(spec, out, options))
-                bar.advance()
-        elif engine == "dask":
-            totals["workers"] = _run_dask(todo, out, options, scheduler, workers, done, bar)
+            totals["workers"] = local.run(todo, out, options, on_result, on_failure)
+        elif engine == "pool":
+            totals["workers"] = pool.run(todo, out, options, on_result, on_failure, workers=workers)
         else:
-            raise BatchError(f"unknown engine {engine!r} (dask or local)")
+            from geo.batch.engines import dask as dask_engine  # dask.distributed: an optional dependency
+
+            try:
+                totals["workers"] = dask_engine.run(todo, out, options, on_result, on_failure, scheduler=scheduler,
+                                                    workers=workers, connect_timeout=connect_timeout)
+            except dask_engine.SchedulerUnreachable as exc:
+                raise BatchError(str(exc)) from None
     finally:
         bar.close()
-    totals["seconds"] = round(time.perf_counter() - t0, 2)
-    missing = [s.name for s in specs if not output_path(s, out, options.fmt).exists()]
-    manifest["complete"] = not missing
-    manifest["missing"] = missing[:20]
-    _write_json(out / MANIFEST, manifest)
-    _clean_temporaries(out)
+        totals["seconds"] = round(time.perf_counter() - t0, 2)
+        missing = [s.name for s in specs if not output_path(s, out, options.fmt).exists()]
+        manifest["complete"] = not missing
+        manifest["missing"] = missing[:MAX_MESSAGES]
+        manifest["errors"] = _count_errors(manifest)
+        _write_json(out / MANIFEST, manifest)
+        _clean_temporaries(out)
+    if failed:
+        first = next(iter(failed.values()))["errors"][0]
+        raise BatchError(f"{len(failed)} partition(s) were not written because their input could not all be "
+                         f"read or their task failed (first: {first}); see \"failed\" in {out / MANIFEST}. "
+                         f"Fix the cause and rerun the same command: finished partitions are kept, these are retried")
     if missing:
         raise BatchError(f"{len(missing)} partition(s) have no output ({', '.join(missing[:5])}); "
                          f"rerun the same command to finish them")
     return totals
 
 
-def _run_dask(todo: Sequence[PartitionSpec], out: Path, options: Options, scheduler,
-              workers: int | None, done: Callable[[dict], None], bar: "_Bar") -> int:
-    import logging
+def _count_errors(manifest: dict) -> int:
+    """Problems on record for the output folder: skipped inputs of finished partitions, failed partitions."""
+    return sum(int(r.get("count", 0)) for part in ("input_errors", "failed") for r in manifest[part].values())
 
-    from dask.distributed import Client, LocalCluster, as_completed
 
-    for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    cluster = None
-    own_client = True
-    if scheduler is not None and hasattr(scheduler, "submit"):  # a Client made by the caller (dask-gateway...)
-        client, own_client = scheduler, False
-    elif scheduler:
-        client = Client(scheduler, timeout="30s")
-    else:
-        n = workers or os.cpu_count() or 1
-        import dask
-
-        dask.config.set({"distributed.worker.profile.enabled": False})  # see partition._quiet_dask_worker
-        # one single-threaded process per core: spaCy is CPU-bound and holds the GIL
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
-        client = Client(cluster)
-    try:
-        n_workers = len(client.scheduler_info().get("workers", {}))
-        if not todo:
-            return n_workers
-        futures = client.map(run_partition, list(todo), out_dir=str(out.resolve()), options=options, pure=False,
-                             key=[f"geo-{s.name}" for s in todo], retries=2)
-        failed = []
-        for fut in as_completed(futures):
-            try:
-                done(fut.result())
-            except Exception as exc:  # a partition that failed on every try: named, the rest go on
-                failed.append(f"{fut.key}: {exc.__class__.__name__}: {exc}")
-            bar.advance()
-        for f in failed:
-            logging.getLogger("geo.batch").error("%s", f)
-        return max(n_workers, len(client.scheduler_info().get("workers", {})))
-    finally:
-        if own_client:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+def _worker_stats(workers_seen: dict, summary: dict) -> None:
+    w = workers_seen.setdefault(f"{summary['pid']}@{summary['host']}",
+                                {"partitions": 0, "docs": 0, "busy_seconds": 0.0})
+    w["partitions"] += 1
+    w["docs"] += summary["docs"]
+    w["busy_seconds"] = round(w["busy_seconds"] + summary["seconds"], 3)
+    w["task_cpu_seconds"] = round(w.get("task_cpu_seconds", 0.0) + summary["task_cpu_seconds"], 3)
+    w["cpu_seconds"] = max(w.get("cpu_seconds", 0.0), summary["cpu_seconds"])  # the process's, model load included
+    w["pipeline_loads"] = summary["pipeline_loads"]  # 1: the model is loaded once per worker process
+    w["peak_rss_mb"] = max(w.get("peak_rss_mb", 0.0), summary["peak_rss_mb"])
 
 
 class _Bar:
@@ -186,7 +202,7 @@ class _Bar:
     def __init__(self, total: int, enabled: bool) -> None:
         self._p = None
         if enabled and total and sys.stderr.isatty():
-            from rich.console import Console
+            from rich.console import Console  # only for a terminal
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                        TimeRemainingColumn)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
+from geo.io import atomic_open
+
 DOC_COLUMNS = ["doc", "id", "title", "url", "date"]
 STRING = ["text", "label", "name", "feature_class", "feature_code", "country_code", "admin1", "source", "why",
           "place_id", "sentence"]
@@ -23,7 +25,7 @@ COLUMNS = DOC_COLUMNS + ["text", "start", "end", "label", "name", "lat", "lon", 
 
 
 def schema():
-    import pyarrow as pa
+    import pyarrow as pa  # pyarrow, geopandas, shapely: optional dependencies (the `scale` extra)
 
     def typ(c: str):
         if c in INT:
@@ -47,7 +49,7 @@ def mention_rows(records: Iterable[dict]) -> list[dict]:
 
 def write_geoparquet(records: Iterable[dict], path: str | os.PathLike) -> int:
     """Write the mentions of ``records`` to ``path`` atomically (temp file + rename); returns the row count."""
-    import geopandas as gpd
+    import geopandas as gpd  # optional dependencies (the `scale` extra)
     import pandas as pd
     import pyarrow as pa
     import shapely
@@ -58,8 +60,6 @@ def write_geoparquet(records: Iterable[dict], path: str | os.PathLike) -> int:
     points = [shapely.Point(r["lon"], r["lat"]) if r["lat"] is not None and r["lon"] is not None else None
               for r in rows]
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(points, crs="EPSG:4326", index=df.index))
-    from geo.io import atomic_open
-
     with atomic_open(path, "wb") as fh:  # a temp file beside the target, fsynced, renamed onto it
         gdf.to_parquet(fh, index=False, compression="zstd", write_covering_bbox=False)
     return len(rows)

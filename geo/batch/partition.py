@@ -1,8 +1,8 @@
 """The one unit of batch work: read one partition, run the whole pipeline over it, write its output.
 
-:func:`run_partition` is what every engine runs -- a Dask worker (``--engine dask``), this process
-(``--engine local``) -- and :func:`parse_partition` (the same work without the file) is what the
-``-j N`` process pool of :class:`geo.pipeline.Pipeline` runs. Engines only schedule it.
+:func:`run_partition` is what every engine runs (geo.batch.engines: this process, a fork pool, Dask);
+:func:`parse_partition` (the same work without the file) is what the ``-j N`` pool of
+:mod:`geo.batch.engines.pool` runs over documents already in memory. Engines only schedule it.
 
 * The :class:`~geo.pipeline.Pipeline` (spaCy model, gazetteer store opened read-only, geocoder) is
   built once per worker process and kept in a module-level holder, never per task.
@@ -10,21 +10,33 @@
   input files, their sizes and the row range), written to a temporary file and renamed into place.
   A partition whose output exists is skipped, so rerunning after a crash or a killed worker loses
   nothing and duplicates nothing; a task that runs twice writes the same bytes under the same name.
+* A partition is written only when every article in it was read and parsed. When part of its input
+  could not be read (permission denied, an I/O error, out of memory: :data:`~geo.batch.sources.UNREAD_KINDS`)
+  nothing is written and the summary says ``failed`` with the reasons, so the run is incomplete
+  and a rerun tries the partition again. Problems of the data itself (an invalid JSON line, an empty
+  or binary file) are reported and the rest of the partition is written, as in one process.
 """
 from __future__ import annotations
 
+import logging
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterator
 
-from geo.batch.sources import PartitionSpec, docs_partition, read_partition
-
-if TYPE_CHECKING:  # pragma: no cover
-    from geo.pipeline import Pipeline
-    from geo.types import ParsedDocument
+from geo.batch.geoparquet import write_geoparquet
+from geo.batch.records import result_record
+from geo.batch.sources import UNREAD_KINDS, PartitionSpec, read_partition
+from geo.documents import DocumentError
+from geo.gazetteer import Gazetteer
+from geo.geocoders import make_geocoder
+from geo.io import atomic_open
+from geo.pipeline import Pipeline
+from geo.outputs.jsonl import jsonl_line
+from geo.types import Document, ParsedDocument
 
 FORMATS = {"jsonl": ".jsonl", "parquet": ".parquet"}
 
@@ -50,13 +62,7 @@ _lock = threading.Lock()
 _holder: dict = {"key": None, "pipeline": None, "pid": None, "loads": 0}
 
 
-def _build(options: Options) -> "Pipeline":
-    import logging
-
-    from geo.fallback import make_geocoder
-    from geo.gazetteer import Gazetteer
-    from geo.pipeline import Pipeline
-
+def _build(options: Options) -> Pipeline:
     log = logging.getLogger("geo.batch")
     geocoder = make_geocoder(offline=options.offline, service=options.geocoder_service, url=options.geocoder_url,
                              on_warning=log.warning)
@@ -64,7 +70,7 @@ def _build(options: Options) -> "Pipeline":
     return Pipeline(model=options.model, gazetteer=gz, geocoder=geocoder, progress=False)
 
 
-def worker_pipeline(options: Options) -> "Pipeline":
+def worker_pipeline(options: Options) -> Pipeline:
     """This process's pipeline for ``options``: built on first use, then reused by every task."""
     pid = os.getpid()
     if _holder["pipeline"] is None or _holder["key"] != options.pipeline_key() or _holder["pid"] != pid:
@@ -78,7 +84,7 @@ def _quiet_dask_worker() -> None:
     """In a Dask worker, stop its statistical profiler: sampling spaCy's deep stacks every 10 ms costs
     ~20 % of the worker's CPU (measured). The worker keeps running everything else as usual."""
     try:
-        from distributed import get_worker
+        from distributed import get_worker  # optional dependency; only a Dask worker has it loaded
 
         worker = get_worker()
     except (ImportError, ValueError):  # not in a Dask worker
@@ -114,9 +120,16 @@ def _undo_fixed_malloc_thresholds() -> None:
         pass
 
 
-def adopt_pipeline(pipeline: "Pipeline") -> None:
-    """Make ``pipeline`` this process's pipeline (a forked ``-j`` worker inherits its parent's)."""
-    _holder.update(pipeline=pipeline, key=("adopted", id(pipeline)), pid=os.getpid(), loads=_holder["loads"])
+def adopt_pipeline(pipeline: Pipeline, options: Options | None = None) -> None:
+    """Make ``pipeline`` this process's pipeline (a forked pool worker inherits its parent's), for
+    ``options`` when given (then :func:`worker_pipeline` of the same options reuses it)."""
+    key = options.pipeline_key() if options is not None else ("adopted", id(pipeline))
+    _holder.update(pipeline=pipeline, key=key, pid=os.getpid(), loads=_holder["loads"])
+
+
+def current_pipeline() -> Pipeline | None:
+    """The pipeline this process holds (None before the first task)."""
+    return _holder["pipeline"]
 
 
 def loads() -> int:
@@ -126,13 +139,31 @@ def loads() -> int:
 
 # ---- the work -------------------------------------------------------------------------------------
 
-def parse_partition(spec: PartitionSpec, pipeline: "Pipeline", *, errors: list[str] | None = None,
-                    warnings: list[str] | None = None) -> list["ParsedDocument"]:
-    """Read ``spec`` and run the whole pipeline (extract + resolve) over it, in input order."""
-    on_error = (lambda e: errors.append(str(e))) if errors is not None else None
-    on_warning = (lambda e: warnings.append(str(e))) if warnings is not None else None
+def parse_partition(spec: PartitionSpec, pipeline: Pipeline, *, errors: list[str] | None = None,
+                    warnings: list[str] | None = None, unread: list[str] | None = None) -> list[ParsedDocument]:
+    """Read ``spec`` and run the whole pipeline (extract + resolve) over it, in input order.
+
+    With ``unread``, a problem that left part of the input unread (see :data:`UNREAD_KINDS`) is added
+    to it (and to ``errors``) and reading stops there: the caller must not count the partition done."""
+
+    def on_error(e: DocumentError) -> None:
+        if errors is not None:
+            errors.append(str(e))
+        if unread is not None and e.kind in UNREAD_KINDS:
+            unread.append(str(e))
+
+    def on_warning(e: DocumentError) -> None:
+        if warnings is not None:
+            warnings.append(str(e))
+
+    def docs() -> Iterator[Document]:
+        for doc in read_partition(spec, on_error=on_error, on_warning=on_warning):
+            if unread:
+                return  # the partition will not be written: parse no more of it
+            yield doc
+
     with _lock:  # one spaCy pipeline per process; a multi-threaded worker runs its tasks one at a time
-        return list(pipeline.parse(read_partition(spec, on_error=on_error, on_warning=on_warning)))
+        return list(pipeline.parse(docs()))
 
 
 def output_path(spec: PartitionSpec, out_dir: str | os.PathLike, fmt: str) -> Path:
@@ -147,7 +178,7 @@ def _cpu_seconds() -> float:
 
 def _peak_rss_mb() -> float:
     try:
-        import resource
+        import resource  # not on Windows
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     except Exception:  # pragma: no cover - not on Windows
@@ -156,87 +187,47 @@ def _peak_rss_mb() -> float:
 
 def write_records(records: list[dict], target: Path, fmt: str) -> None:
     if fmt == "parquet":
-        from geo.batch.geoparquet import write_geoparquet
-
         write_geoparquet(records, target)
         return
-    from geo.io import atomic_open
-    from geo.render.export import jsonl_line
-
     with atomic_open(target) as fh:
         for rec in records:
             fh.write(jsonl_line(rec))
 
 
 def run_partition(spec: PartitionSpec, out_dir: str | os.PathLike, options: Options) -> dict:
-    """Process one partition into ``out_dir`` (skipped when its output exists); returns a summary."""
-    from geo.batch.records import result_record
+    """Process one partition into ``out_dir`` (skipped when its output exists); returns a summary.
 
+    ``summary["failed"]`` lists the problems that left part of the input unread; then nothing was
+    written and the partition is still to do. ``summary["errors"]`` lists every problem reported."""
     t0 = time.perf_counter()
     c0 = time.thread_time()
     target = output_path(spec, out_dir, options.fmt)
     summary = {"name": spec.name, "index": spec.index, "input": spec.describe(), "output": target.name,
-               "skipped": False, "docs": 0, "mentions": 0, "resolved": 0, "words": 0, "errors": [],
-               "warnings": [], "seconds": 0.0, "pid": os.getpid(), "host": _hostname()}
+               "skipped": False, "failed": [], "docs": 0, "mentions": 0, "resolved": 0, "words": 0, "errors": [],
+               "warnings": [], "seconds": 0.0, "pid": os.getpid(), "host": socket.gethostname()}
     if target.exists():
         summary["skipped"] = True
         return summary
     pipeline = worker_pipeline(options)
-    parsed = parse_partition(spec, pipeline, errors=summary["errors"], warnings=summary["warnings"])
-    records = [result_record(pd) for pd in parsed]
-    write_records(records, target, options.fmt)
-    summary.update(docs=len(parsed), mentions=sum(len(pd.resolutions) for pd in parsed),
-                   resolved=sum(len(pd.resolved) for pd in parsed),
-                   words=sum(len(pd.document.text.split()) for pd in parsed),
-                   seconds=round(time.perf_counter() - t0, 3), peak_rss_mb=round(_peak_rss_mb(), 1),
+    parsed = parse_partition(spec, pipeline, errors=summary["errors"], warnings=summary["warnings"],
+                             unread=summary["failed"])
+    if not summary["failed"]:
+        write_records([result_record(pd) for pd in parsed], target, options.fmt)
+        summary.update(docs=len(parsed), mentions=sum(len(pd.resolutions) for pd in parsed),
+                       resolved=sum(len(pd.resolved) for pd in parsed),
+                       words=sum(len(pd.document.text.split()) for pd in parsed))
+    summary.update(seconds=round(time.perf_counter() - t0, 3), peak_rss_mb=round(_peak_rss_mb(), 1),
                    pipeline_loads=loads(), cpu_seconds=round(_cpu_seconds(), 2),
                    task_cpu_seconds=round(time.thread_time() - c0, 3))
     return summary
 
 
-def _hostname() -> str:
-    import socket
+def __getattr__(name: str):
+    # Transitional: geo/pipeline.py on main calls geo.batch.partition.parse_in_pool for ``jobs > 1``.
+    # The -j pool is now the engine geo.batch.engines.pool (parse_in_pool, or parse); delete this once
+    # nothing calls the old name (it is the only import of an engine from this module).
+    if name == "parse_in_pool":
+        from geo.batch.engines.pool import parse_in_pool
 
-    return socket.gethostname()
-
-
-# ---- the -j N process pool (one machine), through the same partition function ----------------------
-
-def _pool_task(spec: PartitionSpec) -> list["ParsedDocument"]:
-    return parse_partition(spec, _holder["pipeline"])
-
-
-def parse_in_pool(pipeline: "Pipeline", docs: Iterable, jobs: int, batch_size: int) -> Iterator["ParsedDocument"]:
-    """Parse ``docs`` in ``jobs`` forked processes, ``batch_size`` documents per partition, in order.
-
-    Each worker inherits ``pipeline`` (loaded once, in the parent) and runs :func:`parse_partition`;
-    at most ``2 * jobs`` partitions are in flight, so memory stays bounded however long the input.
-    """
-    import multiprocessing as mp
-    from collections import deque
-
-    if "fork" not in mp.get_all_start_methods():  # no fork (Windows, macOS default): one process
-        yield from pipeline.parse(docs)
-        return
-    ctx = mp.get_context("fork")
-    with ctx.Pool(jobs, initializer=adopt_pipeline, initargs=(pipeline,)) as pool:
-        pending: deque = deque()
-        batch: list = []
-        index = 0
-
-        def submit() -> None:
-            nonlocal index, batch
-            pending.append(pool.apply_async(_pool_task, (docs_partition(index, batch),)))
-            index += 1
-            batch = []
-
-        for d in docs:
-            batch.append(d)
-            if len(batch) >= batch_size:
-                submit()
-                while len(pending) >= 2 * jobs:
-                    yield from pending.popleft().get()
-        if batch:
-            submit()
-        while pending:
-            yield from pending.popleft().get()
+        return parse_in_pool
+    raise AttributeError(f"module 'geo.batch.partition' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Result records for batch outputs: the JSONL contract of ``geo extract`` plus what a map needs.
 
-Each mention of a batch result carries, after the usual fields (geo/render/export.py), three more:
+Each mention of a batch result carries, after the usual fields (geo/outputs/jsonl.py), three more:
 
 * ``place_id``: the gazetteer's place id (a GeoNames id as text, or ``ne:river:...``), so
   ``geo map RESULTS`` groups mentions by place and draws rivers and outlines without re-parsing;
@@ -12,8 +12,8 @@ The text of the article itself is not stored. GeoParquet rows hold the same fiel
 """
 from __future__ import annotations
 
-from geo.render.aggregate import _sentence_bounds
-from geo.render.export import document_record
+from geo.outputs.aggregate import _sentence_bounds
+from geo.outputs.jsonl import document_record
 from geo.types import ParsedDocument
 
 #: Window (characters each side) used when no sentence is known; the same as the map's.

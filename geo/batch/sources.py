@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError, decode_bytes, expand_paths, iter_path
+from geo.documents.jsondocs import _article  # the same article rules as .json/.jsonl files in one process
 from geo.types import Document
 
 #: Suffixes read record by record (line ranges / row ranges) rather than file by file.
@@ -60,6 +61,9 @@ class PartitionSpec:
     id_field: str | None = None
     docs: tuple[Document, ...] = field(default=(), compare=False, repr=False)
     fixed_name: str = ""  # set when planned, so workers (other cwd, other host) use the driver's name
+    #: why the driver could not plan this record file (it could not read it): reading the partition
+    #: reports this again, as an error that leaves the partition unfinished, so a rerun retries it
+    unreadable: str = ""
 
     @property
     def digest(self) -> str:
@@ -70,7 +74,8 @@ class PartitionSpec:
                 ident.append([os.path.abspath(p), st.st_size])
             except OSError:
                 ident.append([os.path.abspath(p), None])
-        key = json.dumps([self.kind, ident, self.start, self.stop, self.text_field, self.id_field])
+        key = json.dumps([self.kind, ident, self.start, self.stop, self.text_field, self.id_field]
+                         + (["unreadable"] if self.unreadable else []))
         return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
     @property
@@ -83,6 +88,8 @@ class PartitionSpec:
             return self.paths[0] if len(self.paths) == 1 else f"{self.paths[0]} (+{len(self.paths) - 1} files)"
         if self.kind == "docs":
             return f"{len(self.docs)} documents"
+        if self.unreadable:
+            return self.paths[0]
         unit = "lines" if self.kind.startswith("jsonl") else "rows"
         return f"{self.paths[0]} {unit} {self.start + 1}-{self.stop}"
 
@@ -148,8 +155,11 @@ def plan_partitions(
     """Split the input into partitions of at most ``partition_size`` articles, in input order.
 
     Ordinary files (txt, md, html, json) are grouped ``partition_size`` files at a time (a file is
-    at least one article); JSON Lines and Parquet files are split by line / row. Problems (missing
-    files, no matches, unreadable Parquet) go to ``on_error`` and the rest is planned.
+    at least one article); JSON Lines and Parquet files are split by line / row. Paths that do not
+    exist and patterns that match nothing go to ``on_error`` and the rest is planned. A record file
+    that cannot be read now (permission denied, an I/O error, a truncated gzip stream), or a folder
+    that cannot be listed, still gets a partition, whose reading reports the problem: the run is then
+    incomplete, and a rerun plans it again once it can be read.
     """
     if partition_size < 1:
         raise ValueError("partition_size must be at least 1")
@@ -162,8 +172,9 @@ def plan_partitions(
     specs: list[PartitionSpec] = []
     group: list[str] = []
 
-    def add(kind: str, ps: tuple[str, ...], start: int = 0, stop: int = 0, offset: int = 0) -> None:
-        spec = PartitionSpec(len(specs), kind, ps, start, stop, offset, text_field, id_field)
+    def add(kind: str, ps: tuple[str, ...], start: int = 0, stop: int = 0, offset: int = 0,
+            unreadable: str = "") -> None:
+        spec = PartitionSpec(len(specs), kind, ps, start, stop, offset, text_field, id_field, unreadable=unreadable)
         specs.append(replace(spec, fixed_name=spec.name))
 
     def flush() -> None:
@@ -171,7 +182,18 @@ def plan_partitions(
             add("files", tuple(group))
             group.clear()
 
-    for f in _expand(paths, report):
+    unlisted: list[DocumentError] = []
+
+    def expand_error(e: DocumentError) -> None:
+        if e.kind in ("permission", "io"):  # a folder that could not be listed: its files are unknown
+            unlisted.append(e)
+        else:
+            report(e)
+
+    for f in _expand(paths, expand_error):
+        if not os.path.lexists(f):  # a path given that does not exist: nothing to plan, nor to retry
+            report(DocumentError(f, "no such file or directory", kind="missing"))
+            continue
         kind = record_kind(f)
         if kind is None or not os.path.isfile(f):
             group.append(f)  # read (and its problems reported) by geo.documents, as in one process
@@ -190,17 +212,33 @@ def plan_partitions(
                 for a in range(0, n, partition_size):
                     add(kind, (f,), a, min(n, a + partition_size))
             else:
-                import pyarrow.parquet as pq
+                import pyarrow.parquet as pq  # optional dependency (the `scale` extra), only for Parquet inputs
 
                 n = pq.ParquetFile(f).metadata.num_rows
                 for a in range(0, n, partition_size):
                     add(kind, (f,), a, min(n, a + partition_size))
-        except OSError as exc:
-            report(DocumentError(f, f"cannot read the file ({exc.strerror or exc})", kind="io"))
-        except Exception as exc:  # a corrupt gzip stream or Parquet footer
-            report(DocumentError(f, f"cannot read the file ({exc.__class__.__name__}: {exc})", kind="format"))
+        except Exception as exc:  # permission denied, an I/O error, a corrupt gzip stream or Parquet footer
+            add(kind, (f,), unreadable=_read_problem(exc))
     flush()
+    for e in unlisted:  # a partition each, that reports the problem when read (so the run is incomplete)
+        add("files", (e.path,), unreadable=e.problem)
     return specs
+
+
+def _read_problem(exc: BaseException) -> str:
+    """How a file that could not be read to its end is named in messages."""
+    if isinstance(exc, MemoryError):
+        return "cannot read the file (out of memory)"
+    if isinstance(exc, OSError):
+        return f"cannot read the file ({exc.strerror or exc})"
+    detail = str(exc)
+    return f"cannot read the file ({exc.__class__.__name__}{': ' + detail if detail else ''})"
+
+
+#: Problems that mean a partition's input was not read in full -- the file is there but could not be
+#: read now (permissions, I/O, memory, a worker that does not see the file). Other problems (invalid
+#: JSON, an empty or binary file, a missing text field) belong to the data: reading again gives the same.
+UNREAD_KINDS = frozenset({"permission", "io", "missing"})
 
 
 def docs_partition(index: int, docs: Iterable[Document]) -> PartitionSpec:
@@ -212,8 +250,6 @@ def docs_partition(index: int, docs: Iterable[Document]) -> PartitionSpec:
 # Reading one partition
 
 def _record_document(obj: object, name: str, doc_id: str, text_field: str | None, id_field: str | None) -> Document:
-    from geo.documents.jsondocs import _article  # the same article rules as .json/.jsonl files in one process
-
     if isinstance(obj, dict):
         if id_field is not None:
             v = obj.get(id_field)
@@ -248,7 +284,7 @@ def _jsonl_records(spec: PartitionSpec) -> Iterator[tuple[int, bytes]]:
 
 
 def _parquet_records(spec: PartitionSpec) -> Iterator[tuple[int, dict]]:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # optional dependency (the `scale` extra), only for Parquet inputs
 
     pf = pq.ParquetFile(spec.paths[0])
     names = set(pf.schema_arrow.names)
@@ -280,7 +316,10 @@ def read_partition(
     on_error: Callable[[DocumentError], None] | None = None,
     on_warning: Callable[[DocumentError], None] | None = None,
 ) -> Iterator[Document]:
-    """The documents of one partition, in input order. Bad files or records go to ``on_error``."""
+    """The documents of one partition, in input order. Bad files or records go to ``on_error``.
+
+    An error whose ``kind`` is in :data:`UNREAD_KINDS` means part of the partition could not be read
+    (a whole file: permission denied, an I/O error, out of memory, a truncated stream)."""
 
     def report(e: DocumentError) -> None:
         if on_error is None:
@@ -290,14 +329,17 @@ def read_partition(
     if spec.kind == "docs":
         yield from spec.docs
         return
+    if spec.unreadable:
+        report(DocumentError(spec.paths[0], spec.unreadable, kind="io"))
+        return
     if spec.kind == "files":
         for f in spec.paths:
             try:
                 yield from iter_path(f, on_error=report, on_warning=on_warning)
             except DocumentError as e:
                 report(e)
-            except OSError as exc:
-                report(DocumentError(f, f"cannot read the file ({exc.strerror or exc})", kind="io"))
+            except Exception as exc:  # OSError, MemoryError...: the file was not read
+                report(DocumentError(f, _read_problem(exc), kind="io"))
         return
     name = spec.paths[0]
     try:
@@ -339,10 +381,8 @@ def read_partition(
                 report(e)
     except DocumentError as e:
         report(e)
-    except OSError as exc:
-        report(DocumentError(name, f"cannot read the file ({exc.strerror or exc})", kind="io"))
-    except Exception as exc:  # corrupt gzip / Parquet data: name the file, go on with the rest
-        report(DocumentError(name, f"cannot read the file ({exc.__class__.__name__}: {exc})", kind="format"))
+    except Exception as exc:  # OSError, MemoryError, corrupt gzip / Parquet data: the rest of the file was not read
+        report(DocumentError(name, _read_problem(exc), kind="io"))
 
 
 def iter_batch_documents(paths: Iterable[str], *, text_field: str | None = None, id_field: str | None = None,

@@ -17,7 +17,8 @@ Where each concern lives:
 ``large``          large plain-text files, streamed and split into parts
 ``reader``         dispatch by format: :func:`iter_path`, :func:`read_path`, :func:`iter_documents`
 ``progress``       the rich progress display
-``errors``         :class:`DocumentError` and OS-error mapping
+``errors``         :class:`DocumentError`, OS-error mapping, :func:`display_path`
+``limits``         caps: JSON Lines line length, decompressed size of .gz inputs
 =================  ==========================================================================
 
 Robustness rules (issue 5): every file that cannot be used -- missing, a broken link, empty,
@@ -32,7 +33,7 @@ JSON Lines files are streamed line by line at any size.
 from __future__ import annotations
 
 from .decoding import SNIFF_BYTES, Decoded, decode_bytes  # noqa: F401
-from .errors import DocumentError
+from .errors import DocumentError, display_path
 from .html import html_to_text
 from .large import CHUNK_CHARS, LARGE_FILE_BYTES
 from .paths import SUPPORTED_SUFFIXES, expand_paths
@@ -44,6 +45,7 @@ MAX_STRUCTURED_BYTES = LARGE_FILE_BYTES
 
 __all__ = [
     "DocumentError",
+    "display_path",
     "SUPPORTED_SUFFIXES",
     "LARGE_FILE_BYTES",
     "CHUNK_CHARS",

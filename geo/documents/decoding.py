@@ -132,6 +132,7 @@ class Decoded:
     text: str
     encoding: str
     replaced: int = 0  # undecodable bytes replaced by U+FFFD
+    guessed: bool = False  # a legacy code page guessed from the bytes (not UTF, not declared)
 
 
 def _utf8_mostly(data: bytes) -> tuple[str, int] | None:
@@ -187,7 +188,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     enc = _detect_legacy(data)
     if enc is None:
         raise ValueError("cannot decode the text: not UTF-8, and no other encoding fits")
-    return Decoded(data.decode(enc, errors="replace"), enc)
+    return Decoded(data.decode(enc, errors="replace"), enc, guessed=True)
 
 
 def _detect_legacy(data: bytes) -> str | None:
@@ -236,5 +237,7 @@ def _decode_or_raise(data: bytes, name: str, warn: Callable[[str, str], None], d
         raise DocumentError(name, str(exc), kind="decode") from None
     if dec.replaced:
         warn(name, f"invalid {dec.encoding.upper()}: {dec.replaced} undecodable byte(s) replaced by \ufffd")
+    elif dec.guessed:
+        warn(name, f"not valid UTF-8; read as {dec.encoding} (a guess: save the file as UTF-8 to be sure)")
     return _normalise_newlines(dec.text).lstrip("\ufeff")
 

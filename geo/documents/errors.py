@@ -3,9 +3,51 @@ from __future__ import annotations
 
 import logging
 import os
+import unicodedata
 from typing import Callable
 
 log = logging.getLogger("geo.documents")
+
+# Characters a terminal acts on rather than shows: C0/C1 controls (newline, ESC of ANSI sequences),
+# DEL, line/paragraph separators, bidirectional overrides and isolates (they reorder what follows).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escape_char(ch: str) -> str:
+    o = ord(ch)
+    if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{o - 0xDC00:02x}"
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    if ch == "\t":
+        return "\\t"
+    if o < 0x100:
+        return f"\\x{o:02x}"
+    return f"\\u{o:04x}"
+
+
+def display_path(text: str | os.PathLike | bytes) -> str:
+    """``text`` (a file name, or a message holding one) safe to print on a terminal: newlines, ANSI
+    escape sequences, other control characters, bidirectional overrides and lone surrogates are
+    shown escaped (``\\n``, ``\\x1b``, ``\\u202e``, ``\\xff``); every other character, accented or
+    not, is kept. For messages to people, not for opening the file."""
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    s = os.fspath(text) if not isinstance(text, str) else text
+    if isinstance(s, bytes):
+        s = os.fsdecode(s)
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch in _BIDI or 0xD800 <= ord(ch) <= 0xDFFF or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            out.append(_escape_char(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 class DocumentError(Exception):
     """A file (or a line of one) that cannot be used as an article.
@@ -24,7 +66,9 @@ class DocumentError(Exception):
         super().__init__(f"{self.path}: {problem}")
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.problem}"
+        # the path (and a problem that quotes a path or a link target) reaches terminals and logs:
+        # control characters in it are shown escaped, never acted on (issue 20.10)
+        return f"{display_path(self.path)}: {display_path(self.problem)}"
 
     @property
     def is_warning(self) -> bool:
@@ -62,6 +106,6 @@ def _os_error(name: str, exc: OSError) -> DocumentError:
     if exc.errno == errno.EISDIR:
         return DocumentError(name, "is a folder, not a file", kind="not-a-file")
     if exc.errno == errno.ELOOP:
-        return DocumentError(name, "symbolic link loop", kind="broken-link")
+        return DocumentError(name, "symbolic link loop (the link leads back to itself)", kind="broken-link")
     return DocumentError(name, f"cannot read the file ({exc.strerror or exc})", kind="io")
 

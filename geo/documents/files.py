@@ -1,6 +1,7 @@
 """Opening one file: checks (missing, broken link, folder, device) and reads with clear errors."""
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from .errors import DocumentError, _os_error
 def _check_file(p: Path, name: str) -> None:
     if not os.path.lexists(p):
         raise DocumentError(name, "no such file or directory", kind="missing")
+    try:
+        os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # pathlib's exists() says False: not "broken", a loop
+            raise DocumentError(name, "symbolic link loop (the link leads back to itself)", kind="broken-link") from None
     if p.is_symlink() and not p.exists():
         try:
             target = os.readlink(p)

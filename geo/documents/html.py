@@ -117,15 +117,51 @@ def _title(soup) -> str:
     return clean(h1.get_text(" ")) if h1 else ""
 
 
-def _drop_invisible(soup) -> None:
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
+def _invisible(tag) -> bool:
+    if tag.name in _DROP_TAGS:
+        return True
+    attrs = tag.attrs or {}
+    return "hidden" in attrs or attrs.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
+
+
+def _walk(root, enter, leave=None) -> None:
+    """Visit ``root``'s descendants in document order without recursion (issue 20.4: pages nested
+    100,000 deep). ``enter(node)`` returns True to descend into a tag's children; ``leave(tag)`` is
+    called after them. Every node is visited once: linear in the size of the page."""
+    from bs4 import Tag
+
+    stack = [(None, iter(root.contents))]
+    while stack:
+        tag, children = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if tag is not None and leave is not None:
+                leave(tag)
             continue
-        attrs = tag.attrs or {}
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(str(attrs.get("style", ""))):
-            tag.decompose()
+        if enter(node) and isinstance(node, Tag):
+            stack.append((node, iter(node.contents)))
+
+
+def _drop_invisible(soup) -> None:
+    """Remove scripts, styles, ``hidden``/``display:none`` elements... with everything inside them.
+
+    One pass: the outermost such elements are found (their insides are not searched), then removed."""
+    from bs4 import Tag
+
+    doomed = []
+
+    def enter(node) -> bool:
+        if not isinstance(node, Tag):
+            return False
+        if _invisible(node):
+            doomed.append(node)
+            return False
+        return True
+
+    _walk(soup, enter)
+    for tag in doomed:
+        tag.decompose()
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
@@ -142,23 +178,41 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def _soup_text(soup) -> str:
-    from bs4 import NavigableString
+    from bs4 import CData, NavigableString, Tag
 
+    # What ``soup.get_text()`` would return after ``<br>`` became a newline, ``<pre>`` a placeholder
+    # and block elements were wrapped in blank lines; built in one pass, the tree is not changed.
     pres: list[str] = []
-    for tag in soup.find_all(True):
-        n = tag.name
+    out: list[str] = []
+    kept = (NavigableString, CData)  # bs4's main-content string types: no comments, doctypes, scripts
+
+    def enter(node) -> bool:
+        if not isinstance(node, Tag):
+            if type(node) in kept:
+                out.append(str(node))
+            return False
+        n = node.name
         if n == "br":
-            tag.replace_with(NavigableString("\n"))
-        elif n == "pre":
+            out.append("\n")
+            return False
+        if n == "pre":
             # keep preformatted text's line breaks: protect them from whitespace collapsing
-            pres.append(tag.get_text())
-            tag.replace_with(NavigableString(f"\n\n\x00pre{len(pres) - 1}\x00\n\n"))
-        elif n in _BLOCK_TAGS:
-            tag.insert_before(NavigableString("\n\n"))
-            tag.insert_after(NavigableString("\n\n"))
+            pres.append(node.get_text())
+            out.append(f"\n\n\x00pre{len(pres) - 1}\x00\n\n")
+            return False
+        if n in _BLOCK_TAGS:
+            out.append("\n\n")
+        return True
+
+    def leave(tag) -> None:
+        n = tag.name
+        if n in _BLOCK_TAGS:
+            out.append("\n\n")
         elif n in _CELL_TAGS:
-            tag.insert_after(NavigableString("\t"))
-    raw = soup.get_text()
+            out.append("\t")
+
+    _walk(soup, enter, leave)
+    raw = "".join(out)
     lines: list[str] = []
     for line in raw.split("\n"):
         line = " ".join(line.replace("\xa0", " ").split())

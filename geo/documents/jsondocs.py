@@ -11,8 +11,9 @@ from geo.types import Document
 
 from .dates import dateline_date, normalise_date
 from .decoding import _bom, _decode_or_raise, _normalise_newlines, decode_bytes
-from .errors import DocumentError, _os_error
+from .errors import DocumentError, _mb, _os_error
 from .files import _read_all, _read_head
+from .limits import iter_lines
 from .text import _first_line_title, file_reference_date
 
 _TEXT_KEYS = ("text", "body", "content")
@@ -29,7 +30,10 @@ def _date(value: str | None) -> str | None:
 def _article(obj: object, name: str, doc_id: str) -> Document:
     if not isinstance(obj, dict):
         raise DocumentError(doc_id, f"JSON {type(obj).__name__} is not an article; {_EXPECTED}", kind="format")
-    text = next((obj[k] for k in _TEXT_KEYS if k in obj), None)
+    key = next((k for k in _TEXT_KEYS if k in obj), None)
+    text = obj[key] if key is not None else None
+    if key is not None and text is None:  # a null (JSON null, a Parquet null): no text, not a missing field
+        raise DocumentError(doc_id, f"\"{key}\" is null (no text)", kind="empty")
     if text is None:
         keys = ", ".join(list(map(str, obj))[:6]) or "none"
         raise DocumentError(doc_id, f"JSON object has no \"text\" field (keys: {keys}); {_EXPECTED}", kind="format")
@@ -105,7 +109,15 @@ def _iter_jsonl(
     bom = _bom(head)
     enc = bom[0] if bom else "utf-8"
     if enc.startswith(("utf-16", "utf-32")):
-        # wide encodings cannot be split on b"\n"; such files are small in practice
+        # wide encodings cannot be split on b"\n"; such files are small in practice, and read whole
+        # only up to the size a .json file may be
+        import geo.documents
+
+        limit = geo.documents.MAX_STRUCTURED_BYTES
+        size = p.stat().st_size
+        if size > limit:
+            raise DocumentError(name, f"file too large ({_mb(size)}; UTF-16/32 JSON Lines files are read whole, "
+                                f"limit {_mb(limit)})", kind="too-large")
         data = _read_all(p, name)
         lines = _decode_or_raise(data, name, warn).split("\n")
         iterator: Iterable[tuple[int, str | bytes]] = enumerate(lines, 1)
@@ -125,7 +137,8 @@ def _iter_jsonl(
         fh = None
         if iterator is None:
             fh = open(p, "rb")
-            iterator = enumerate(fh, 1)
+            # lines are read at most limits.MAX_LINE_BYTES at a time: a longer one is reported and skipped
+            iterator = iter_lines(fh, name, on_long=handle)
         try:
             for line_no, line in iterator:
                 if isinstance(line, bytes):

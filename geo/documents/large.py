@@ -54,10 +54,12 @@ def _iter_large_text(
         else:
             sample = head[: head.rfind(b"\n") + 1] or head
         try:
-            enc = decode_bytes(sample).encoding
+            dec = decode_bytes(sample)
         except ValueError:
             raise DocumentError(name, "cannot decode the text: not UTF-8, and no other encoding fits", kind="decode") from None
-        enc = enc.replace("utf-8-sig", "utf-8")
+        enc = dec.encoding.replace("utf-8-sig", "utf-8")
+        if dec.guessed:
+            warn(name, f"not valid UTF-8; read as {enc} (a guess: save the file as UTF-8 to be sure)")
     decoder = codecs.getincrementaldecoder(enc)(errors="replace")
     warn(name, f"large file ({_mb(size)}): read in parts of at most {chunk_chars:,} characters")
     if isinstance(progress, _Progress):

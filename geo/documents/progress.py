@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import os
 
-from .errors import _mb
+from .errors import _mb, display_path
+
+
+def _markup_safe(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 class _Progress:
@@ -30,8 +36,11 @@ class _Progress:
 
     def file(self, name: str) -> None:
         if self._files is not None:
+            from rich.markup import escape
+
+            name = display_path(name)
             short = name if len(name) <= 50 else "\u2026" + name[-49:]
-            self._progress.update(self._files, current=short)
+            self._progress.update(self._files, current=escape(short))  # a name is never markup
 
     def advance(self) -> None:
         self._done += 1
@@ -40,7 +49,7 @@ class _Progress:
 
     def start_bytes(self, name: str, size: int) -> None:
         self._bytes = self._progress.add_task(
-            f"reading {os.path.basename(name)}", total=size, current="", count=_mb(size)
+            f"reading {_markup_safe(display_path(os.path.basename(name)))}", total=size, current="", count=_mb(size)
         )
 
     def bytes(self, n: int) -> None:

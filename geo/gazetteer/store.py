@@ -1,12 +1,25 @@
-"""Open and query the gazetteer's SQLite store: names, ids, priors, geometry and spatial helpers."""
+"""Open and query the gazetteer's SQLite store: names, ids, priors, geometry and spatial helpers.
+
+Damage (issue 20.8): the store is checked when it is new to this machine's record of it -- first
+open after a build, a data-version change, or a file whose inode, size or modification time differ
+from the record kept beside it (``.<store>.checked``) -- with ``PRAGMA quick_check`` and a SHA-256 of
+its bytes; a file changed in place (same inode) is compared with the recorded SHA-256. A damaged
+store is rebuilt from the shipped data with a message; a ``sqlite3.DatabaseError`` met later, during
+a lookup, rebuilds it once more (with a message) and the lookup is answered from the new store.
+Leftover ``.<store>.*.building`` files of builds that were killed are removed when no build runs.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
+import re
 import sqlite3
+import sys
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from geo.features import COUNTRY_CODES, shape_kind
 from geo.types import Candidate, Place
@@ -52,10 +65,202 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+# ------------------------------------------------------------ integrity (issue 20.8)
+
+def _say(message: str) -> None:
+    print(f"geo: {message}", file=sys.stderr, flush=True)
+
+
+def _marker(target: Path) -> Path:
+    return target.with_name(f".{target.name}.checked")
+
+
+def _stat(target: Path) -> dict:
+    st = os.stat(target)
+    return {"ino": st.st_ino, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _sha256(target: Path) -> str:
+    h = hashlib.sha256()
+    with open(target, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _quick_check(target: Path) -> str | None:
+    """None when SQLite finds the file sound, else what is wrong."""
+    try:
+        con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+    return "; ".join(problems[:3]) if problems else None
+
+
+def check_store(target: str | os.PathLike, version: str | None = None) -> str | None:
+    """Check the store at ``target``: None when sound, else the problem (see the module docstring).
+
+    Cheap when this file was checked before and has not changed (one ``stat``); otherwise
+    ``PRAGMA quick_check`` and a SHA-256 of its bytes (about a second for the full store)."""
+    target = Path(target)
+    try:
+        now = _stat(target)
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    try:
+        record = json.loads(_marker(target).read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            record = {}
+    except (OSError, ValueError):
+        record = {}
+    same_file = record.get("ino") == now["ino"] and record.get("version") == version
+    if same_file and all(record.get(k) == v for k, v in now.items()):
+        return None
+    digest = _sha256(target)
+    if same_file and record.get("sha256"):
+        if digest != record["sha256"]:  # a store is never written in place: its bytes were damaged
+            return "its bytes changed since it was built and checked"
+    else:
+        problem = _quick_check(target)
+        if problem:
+            return problem
+    tmp = _marker(target).with_name(_marker(target).name + f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps({**now, "version": version, "sha256": digest}), encoding="utf-8")
+        os.replace(tmp, _marker(target))
+    except OSError:  # a read-only cache folder: checked again next time, no harm
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    return None
+
+
+_BUILDING = re.compile(r"^\.(?P<store>.+)\.[a-z0-9_]{8}\.building(-journal)?$")
+
+
+def clean_stale_builds(directory: str | os.PathLike, store_names: Iterable[str] | None = None) -> list[Path]:
+    """Remove the ``.<store>.XXXXXXXX.building`` files (and journals) of builds that are not running
+    (their store's build lock is free: a build killed midway), and check records of stores that no
+    longer exist. Returns what was removed."""
+    directory = Path(directory)
+    wanted = None if store_names is None else set(store_names)
+    removed: list[Path] = []
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock to tell a live build from a dead one
+        return removed
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _BUILDING.match(p.name)
+        if m:
+            store = m.group("store")
+            if wanted is not None and store not in wanted and not store.startswith("gazetteer-"):
+                continue
+            try:
+                with open(directory / f"{store}.lock", "a+") as lock:
+                    try:
+                        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # a build is running: its file is alive
+                    try:
+                        p.unlink()
+                        removed.append(p)
+                    finally:
+                        fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            except OSError:
+                continue
+        elif p.name.startswith(".") and p.name.endswith(".checked"):
+            if not (directory / p.name[1:-len(".checked")]).exists():
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except OSError:
+                    pass
+    return removed
+
+
+def _replace_damaged(target: Path, damaged_ino: int | None) -> None:
+    """Remove the damaged store file (open connections keep reading their copy) unless another
+    process has already replaced it; done under the build lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        fcntl = None  # type: ignore[assignment]
+    lock_path = target.with_name(target.name + ".lock")
+    with open(lock_path, "a+") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            try:
+                ino = os.stat(target).st_ino
+            except FileNotFoundError:
+                return
+            if damaged_ino is None or ino == damaged_ino:
+                target.unlink()
+                try:
+                    _marker(target).unlink()
+                except FileNotFoundError:
+                    pass
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+class _Rebuild:
+    """How to rebuild a store found damaged: the shipped data and the version it was built from."""
+
+    def __init__(self, data: Path, version: str, progress: bool) -> None:
+        self.data, self.version, self.progress = Path(data), version, progress
+
+    def __call__(self, target: Path, damaged_ino: int | None) -> None:
+        _replace_damaged(target, damaged_ino)
+        build_store(target, BuildInputs(data=self.data), progress=self.progress, version=self.version,
+                    if_missing=True)
+        problem = check_store(target, self.version)
+        if problem:
+            raise GazetteerBuildError(f"{target}: the rebuilt gazetteer store is damaged too ({problem}); "
+                                      "check the disk, or set GEO_GAZETTEER_PATH to another place")
+
+
+class _Rows(list):
+    """Rows fetched at once, with the cursor methods the store's queries use."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class _Guarded:
+    """``execute`` on the store's connection; a ``sqlite3.DatabaseError`` (a damaged page) rebuilds the
+    store once, with a message, and the query is run again on the new store."""
+
+    def __init__(self, gz: "Gazetteer") -> None:
+        self._gz = gz
+
+    def execute(self, sql: str, args: Iterable = ()) -> _Rows:
+        gz = self._gz
+        try:
+            return _Rows(gz._raw_db.execute(sql, tuple(args)).fetchall())
+        except sqlite3.DatabaseError as exc:
+            gz._recover(exc)
+            return _Rows(gz._raw_db.execute(sql, tuple(args)).fetchall())
+
+
 class Gazetteer:
     """Read-only access to the store. Safe to use after fork (reconnects per process)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, rebuild: "_Rebuild | None" = None) -> None:
         self.path = Path(path)
         self._pid = -1
         self._con: sqlite3.Connection | None = None
@@ -63,6 +268,10 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._buckets: dict[str, list[str]] = {}
         self._shapes: dict[int, object] = {}
+        self._rebuild = rebuild
+        self._rebuilt = False
+        self._ino: int | None = None
+        self._guarded = _Guarded(self)
         self._connect()
         meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         if not meta.get("data_version"):
@@ -80,13 +289,23 @@ class Gazetteer:
         data_path = Path(data) if data is not None else data_dir()
         version = data_version(data_path)
         target = Path(path) if path is not None else default_store_path(version)
+        if build:
+            clean_stale_builds(target.parent, [target.name])  # builds killed midway
         if build and cls._needs_build(target, version):
             build_store(target, BuildInputs(data=data_path), progress=progress, version=version, if_missing=True)
             if path is None and not os.environ.get(ENV_PATH):
                 remove_stale_stores(target)  # old data versions in the cache dir
         if not target.exists():
             raise GazetteerBuildError(f"{target}: gazetteer store not found (run `geo gazetteer build`)")
-        return cls(target)
+        rebuild = _Rebuild(data_path, version, progress) if build else None
+        problem = check_store(target, version)
+        if problem:
+            if rebuild is None:
+                raise GazetteerBuildError(f"{target}: the gazetteer store is damaged ({problem}); "
+                                          "rebuild it with `geo gazetteer build`")
+            _say(f"the gazetteer store {target} is damaged ({problem}); rebuilding it")
+            rebuild(target, _stat(target)["ino"])
+        return cls(target, rebuild=rebuild)
 
     @staticmethod
     def _needs_build(target: Path, version: str) -> bool:
@@ -103,24 +322,56 @@ class Gazetteer:
         return not row or row[0] != version
 
     def _connect(self) -> None:
+        try:
+            self._ino = os.stat(self.path).st_ino
+        except OSError:
+            self._ino = None
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self._con.execute("PRAGMA query_only=1")
         self._con.execute("PRAGMA cache_size=-32000")
         self._pid = os.getpid()
 
     @property
-    def _db(self) -> sqlite3.Connection:
+    def _raw_db(self) -> sqlite3.Connection:
         if self._pid != os.getpid():  # forked worker: never share a connection across processes
             self._places.clear()
             self._connect()
         return self._con  # type: ignore[return-value]
 
+    @property
+    def _db(self) -> _Guarded:
+        """The connection, guarded: a damaged page met by a query rebuilds the store once."""
+        return self._guarded
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """A query failed on a damaged store: rebuild it (once per Gazetteer) and reconnect, or raise
+        :class:`GazetteerBuildError` with the problem -- never a bare ``sqlite3.DatabaseError``."""
+        if self._rebuild is None or self._rebuilt:
+            again = " again after it was rebuilt" if self._rebuilt else ""
+            raise GazetteerBuildError(f"{self.path}: the gazetteer store is damaged ({exc}){again}; "
+                                      "rebuild it with `geo gazetteer build`") from None
+        self._rebuilt = True
+        _say(f"the gazetteer store {self.path} is damaged ({exc}); rebuilding it")
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+            self._rebuild(self.path, self._ino)
+            self._places.clear()
+            self._buckets.clear()
+            self._shapes.clear()
+            self._connect()
+
     def __getstate__(self) -> dict:
-        """Pickle as the store path; the receiving process opens its own connection."""
-        return {"path": str(self.path)}
+        """Pickle as the store path (and how to rebuild it); the receiving process opens its own connection."""
+        state: dict = {"path": str(self.path)}
+        if self._rebuild is not None:
+            state["rebuild"] = [str(self._rebuild.data), self._rebuild.version]
+        return state
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(Path(state["path"]))
+        rb = state.get("rebuild")
+        self.__init__(Path(state["path"]), rebuild=_Rebuild(Path(rb[0]), rb[1], False) if rb else None)
 
     def close(self) -> None:
         if self._con is not None:
@@ -240,9 +491,22 @@ class Gazetteer:
 
     def name_keys(self, min_importance: float = 0.0) -> Iterator[tuple[str, float, str]]:
         """(normalised key, best importance among places with that key, that place's feature class)."""
-        for row in self._db.execute("SELECT key, importance, fclass FROM keys WHERE importance >= ?",
-                                    (min_importance,)):
-            yield row[0], row[1], row[2]
+        # streamed (half a million keys) in key order (the table's own order), so that after a
+        # rebuild midway the scan resumes after the last key given
+        sql = "SELECT key, importance, fclass FROM keys WHERE importance >= ?"
+        args: tuple = (min_importance,)
+        last: str | None = None
+        while True:
+            try:
+                for row in self._raw_db.execute(sql, args):
+                    last = row[0]
+                    yield row[0], row[1], row[2]
+                return
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
+                if last is not None:
+                    sql = "SELECT key, importance, fclass FROM keys WHERE importance >= ? AND key > ? ORDER BY key"
+                    args = (min_importance, last)
 
     def demonym(self, word: str) -> Place | None:
         """'Syrian' -> Syria; 'Kurdish' -> Kurdistan Region (curated table)."""

@@ -91,6 +91,32 @@ def geojson_point(raw: Any) -> tuple[dict, float, float] | None:
     return props, lat, lon
 
 
+_SECRET_PARAMS = {"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "password", "secret",
+                  "signature", "sig", "client_secret"}
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to print or store: credentials (``user:password@``) and secret-looking query
+    parameters (``api_key=``, ``token=``...) become ``***``."""
+    from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(k.lower() in _SECRET_PARAMS for k, _ in pairs):
+            query = urlencode([(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in pairs], safe="*")
+    if netloc == parts.netloc and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
 # API paths a user may include in a service URL; stripped so that geopy can add its own.
 _API_SUFFIXES = ("/search", "/api", "/v1/search", "/v1")
 
@@ -119,12 +145,31 @@ def parse_endpoint(url: str | None, *, public_host: str | None, service: str,
 
 
 def adapter_factory() -> Callable:
-    """geopy adapter without hidden transport retries (a hung server must cost one timeout)."""
-    from geopy.adapters import RequestsAdapter, URLLibAdapter
+    """geopy's requests adapter, bounded: no hidden transport retries (a hung server must cost one
+    timeout), no redirect to another host, answers read up to a cap (:mod:`.http`)."""
+    from .http import BoundedRequestsAdapter
 
-    if RequestsAdapter.is_available:
-        return functools.partial(RequestsAdapter, max_retries=0)
-    return URLLibAdapter
+    return functools.partial(BoundedRequestsAdapter, max_retries=0)
+
+
+class _Raw:
+    """One raw answer record, as geopy's ``Location`` carries it (``.raw``), unparsed."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+
+def _describe(raw: Any) -> str:
+    """A short, printable account of a record's coordinates, for messages."""
+    if isinstance(raw, dict):
+        if "lat" in raw or "lon" in raw:
+            return f"lat {str(raw.get('lat'))[:20]!s}, lon {str(raw.get('lon'))[:20]!s}"
+        geometry = raw.get("geometry")
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        return f"coordinates {str(coords)[:40]}"
+    return f"a JSON {type(raw).__name__}"
 
 
 class GeopyGeocoder:
@@ -149,15 +194,21 @@ class GeopyGeocoder:
             raise GeocoderConfigError(f"geocoder timeout must be positive, not {timeout}")
         self.scheme, self.domain, self.public = parse_endpoint(
             url, public_host=self.public_host, service=self.service, public_hosts=public_hosts().values())
-        self.endpoint = f"{self.scheme}://{self.domain}"
+        # what messages, the answer cache and the request slots name: never the URL's credentials
+        self.endpoint = redact_url(f"{self.scheme}://{self.domain}")
         self.language = language or ""
         self.user_agent = user_agent or default_user_agent()
         self.requests = 0  # HTTP requests sent
+        self.bad_records = 0  # answer records without usable coordinates (skipped, each on its own)
         try:
             self.client = self.make_client(domain=self.domain, scheme=self.scheme, user_agent=self.user_agent,
                                            timeout=self.timeout, adapter_factory=adapter_factory())
         except ConfigurationError as exc:
             raise GeocoderConfigError(f"geocoder settings rejected: {exc}") from None
+        # geopy turns every record into a Location (a geopy Point) and drops the whole answer -- valid
+        # records too, with a raw UserWarning -- when one has lat 999 or NaN (issue 20.10). geo reads
+        # the records itself: the client hands them over unparsed, each is checked on its own.
+        self.client._parse_json = self._unparsed
 
     # -- what a provider defines --------------------------------------------------------------
     def make_client(self, **kwargs: Any) -> Any:
@@ -173,21 +224,47 @@ class GeopyGeocoder:
         """One raw answer (geopy ``Location.raw``) as a Place; None if unusable."""
         raise NotImplementedError
 
+    @classmethod
+    def records(cls, answer: Any) -> list:
+        """The answer records of a decoded JSON answer, unchecked (``[]`` for "nothing found").
+        Raises geopy's ``GeocoderParseError`` for an answer of the wrong shape. Default: a
+        GeoJSON FeatureCollection (Photon, Pelias)."""
+        from geopy.exc import GeocoderParseError
+
+        if answer is None:
+            return []
+        features = answer.get("features") if isinstance(answer, dict) else None
+        if not isinstance(features, list):
+            raise GeocoderParseError(f"the answer is not a GeoJSON FeatureCollection ({_describe(answer)})")
+        return features
+
+    def _unparsed(self, answer: Any, exactly_one: bool = False, **_: Any) -> list[_Raw]:
+        return [_Raw(r) for r in self.records(answer)]
+
     # -- the Geocoder protocol ----------------------------------------------------------------
     def geocode(self, name: str, *, country_codes: Sequence[str] | None = None) -> Place | None:
         query, ccs = normalize_query(name, country_codes)
         if not query:
             return None
+        from geopy.exc import GeocoderParseError
+
         self.requests += 1
         locations = self.client.geocode(query, exactly_one=False, timeout=self.timeout,
                                         **self.request_options(ccs)) or []
+        bad = []
         for loc in locations:
-            place = self.to_place(getattr(loc, "raw", None), query=query)
-            if place is None:
+            raw = getattr(loc, "raw", None)
+            place = self.to_place(raw, query=query)
+            if place is None:  # lat 999, NaN, no coordinates...: this record only
+                bad.append(raw)
                 continue
             if ccs and place.country_code and place.country_code.lower() not in ccs:
                 continue
             return place
+        self.bad_records += len(bad)
+        if bad and len(bad) == len(locations):
+            # nothing usable in a non-empty answer: a bad answer, which counts toward the cut-off
+            raise GeocoderParseError(f"{len(bad)} record(s) without usable coordinates ({_describe(bad[0])})")
         return None
 
     def close(self) -> None:

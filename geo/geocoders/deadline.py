@@ -8,18 +8,27 @@ finishes or fails on its own thread.
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from geo.types import Place
 
 from .base import Geocoder, GeocoderWrapper
 
 
-class DeadlineGeocoder(GeocoderWrapper):
-    """``inner.geocode`` bounded to ``deadline`` seconds (default: twice ``inner.timeout`` + 0.5 s)."""
+def _join(thread: threading.Thread, timeout: float) -> None:
+    thread.join(timeout)
 
-    def __init__(self, inner: Geocoder, deadline: float | None = None) -> None:
+
+class DeadlineGeocoder(GeocoderWrapper):
+    """``inner.geocode`` bounded to ``deadline`` seconds (default: twice ``inner.timeout`` + 0.5 s).
+
+    ``wait(thread, seconds)`` waits for the call's thread at most that long (default ``thread.join``);
+    a test injects one that returns at once to check the cut-off without waiting."""
+
+    def __init__(self, inner: Geocoder, deadline: float | None = None, *,
+                 wait: Callable[[threading.Thread, float], None] = _join) -> None:
         super().__init__(inner)
+        self._wait = wait
         if deadline is None:
             deadline = 2 * float(getattr(inner, "timeout")) + 0.5
         if not deadline > 0:
@@ -39,7 +48,7 @@ class DeadlineGeocoder(GeocoderWrapper):
 
         worker = threading.Thread(target=run, name="geo-geocoder", daemon=True)
         worker.start()
-        worker.join(self.deadline)
+        self._wait(worker, self.deadline)
         if worker.is_alive():
             raise GeocoderTimedOut(f"no complete answer within {self.deadline:g} s")
         if "error" in box:

@@ -86,8 +86,9 @@ class FallbackGeocoder(GeocoderWrapper):
                 log.debug("geocoder lookup of %r failed", query, exc_info=True)
                 if not self._warned:
                     self._warned = True
+                    detail = str(exc) or ("out of memory" if isinstance(exc, MemoryError) else "no details")
                     message = (f"geocoder lookup of {query!r} failed unexpectedly "
-                               f"({exc.__class__.__name__}: {exc})")
+                               f"({exc.__class__.__name__}: {detail})")
                     if self._on_warning is not None:
                         self._on_warning(message)
                     else:
@@ -124,10 +125,11 @@ def make_geocoder(
     trip_after_timeouts: int = 2,
     trip_after_failures: int = 3,
     deadline: float | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> FallbackGeocoder | None:
     """Build the fallback geocoder, or return None when offline.
 
-    Unset arguments come from ``config`` (default: :func:`geo.config.load_config`, which reads
+    ``sleep`` replaces ``time.sleep`` for the waits between retries (tests). Unset arguments come from ``config`` (default: :func:`geo.config.load_config`, which reads
     ``GEO_GEOCODER_URL`` and friends and the config file). Raises :class:`GeocoderConfigError`
     (or :class:`geo.config.ConfigError`) for unusable settings.
     """
@@ -153,7 +155,8 @@ def make_geocoder(
     layer: Geocoder = DeadlineGeocoder(provider, deadline)
     layer = RateLimitedGeocoder(layer, float(delay), slots=SharedSlots(directory / CACHE_FILE) if use_cache else None)
     layer = RetryingGeocoder(layer, max_retries=max_retries, backoff=backoff, max_backoff=max_backoff,
-                             min_wait=float(delay))
+                             min_wait=float(delay), on_warning=on_warning,
+                             **({"sleep": sleep} if sleep is not None else {}))
     layer = CircuitBreaker(layer, trip_after_timeouts=trip_after_timeouts, trip_after_failures=trip_after_failures,
                            on_warning=on_warning)
     if use_cache:

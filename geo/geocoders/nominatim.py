@@ -27,6 +27,23 @@ class NominatimGeocoder(GeopyGeocoder):
         return options
 
     @classmethod
+    def records(cls, answer: Any) -> list:
+        """Nominatim answers a JSON list of records (``{"error": ...}`` for a bad query)."""
+        from geopy.exc import GeocoderParseError, GeocoderQueryError
+
+        if not answer:
+            return []
+        if isinstance(answer, dict):
+            if "error" in answer:
+                if answer["error"] == "Unable to geocode":
+                    return []
+                raise GeocoderQueryError(str(answer["error"])[:200])
+            return [answer]
+        if not isinstance(answer, list):
+            raise GeocoderParseError(f"the answer is not a list of places (a JSON {type(answer).__name__})")
+        return answer
+
+    @classmethod
     def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
         if not isinstance(raw, dict):
             return None

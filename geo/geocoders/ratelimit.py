@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 class SharedSlots:
     """Next free request time per endpoint, in the ``slots`` table of an SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
+        self.clock = clock  # wall-clock seconds shared between processes (injectable for tests)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         try:
@@ -50,7 +51,7 @@ class SharedSlots:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     row = self._db.execute("SELECT next FROM slots WHERE endpoint=?", (endpoint,)).fetchone()
-                    now = time.time()
+                    now = self.clock()
                     start = now if row is None else min(max(now, row[0]), now + 3600.0)
                     self._db.execute("INSERT OR REPLACE INTO slots VALUES (?, ?)", (endpoint, start + min_delay))
                     self._db.execute("COMMIT")
@@ -70,10 +71,13 @@ class SharedSlots:
 
 
 class RateLimitedGeocoder(GeocoderWrapper):
-    """At most one call to ``inner`` per ``min_delay`` seconds (per endpoint, with ``slots``)."""
+    """At most one call to ``inner`` per ``min_delay`` seconds (per endpoint, with ``slots``).
+
+    ``clock`` (seconds, for the in-process spacing; default geopy's ``default_timer``) and ``sleep`` can be
+    injected, e.g. a fake clock whose sleep only advances it, so spacing is tested without waiting."""
 
     def __init__(self, inner: Geocoder, min_delay: float, *, slots: SharedSlots | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] | None = None) -> None:
         from geopy.extra.rate_limiter import RateLimiter
 
         super().__init__(inner)
@@ -81,8 +85,11 @@ class RateLimitedGeocoder(GeocoderWrapper):
         self.slots = slots
         self._sleep = sleep
         # RateLimiter only spaces the calls; retrying is another wrapper's job.
-        self._call = RateLimiter(inner.geocode, min_delay_seconds=self.min_delay, max_retries=0,
-                                 swallow_exceptions=False)
+        options = dict(min_delay_seconds=self.min_delay, max_retries=0, swallow_exceptions=False)
+        if clock is None and sleep is time.sleep:
+            self._call = RateLimiter(inner.geocode, **options)
+        else:
+            self._call = _injected_limiter()(inner.geocode, clock=clock, sleep=sleep, **options)
 
     def geocode(self, name: str, *, country_codes: Sequence[str] | None = None) -> Place | None:
         if self.slots is not None:
@@ -97,3 +104,23 @@ class RateLimitedGeocoder(GeocoderWrapper):
         finally:
             if self.slots is not None:
                 self.slots.close()
+
+
+def _injected_limiter() -> type:
+    """geopy's RateLimiter reading the time and sleeping through injected functions (its ``_clock`` and
+    ``_sleep`` hooks)."""
+    from geopy.extra.rate_limiter import RateLimiter
+
+    class InjectedRateLimiter(RateLimiter):
+        def __init__(self, func: Callable, *, clock: Callable[[], float] | None,
+                     sleep: Callable[[float], None], **options) -> None:
+            super().__init__(func, **options)
+            self._clock_fn, self._sleep_fn = clock, sleep
+
+        def _clock(self) -> float:
+            return self._clock_fn() if self._clock_fn is not None else super()._clock()
+
+        def _sleep(self, seconds: float) -> None:
+            self._sleep_fn(seconds)
+
+    return InjectedRateLimiter

@@ -1,17 +1,15 @@
-"""Machine-readable outputs: JSONL (one object per document) and CSV (one row per mention).
+"""JSON Lines output: one object per document (the record contract of ``geo extract``).
 
-GeoJSON lives in geo/render/geojson.py (one feature per distinct place).
+CSV (one row per mention) is :mod:`geo.outputs.csv`, GeoJSON (one feature per place) :mod:`geo.outputs.geojson`.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from typing import Any, Iterable, Iterator
 
-from ..focus import focus
-from ..types import ParsedDocument, Resolution
+from geo.focus import focus
+from geo.types import ParsedDocument, Resolution
 
 MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
                   "country_code", "admin1", "geonameid", "score", "source", "why"]
@@ -77,22 +75,3 @@ def jsonl_line(record: dict) -> str:
 def jsonl_lines(parsed: Iterable[ParsedDocument], gazetteer: Any = None) -> Iterator[str]:
     for pd in parsed:
         yield jsonl_line(document_record(pd, gazetteer))
-
-
-CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS + ["field"]  # field: "title" for a headline's mentions, else empty
-
-
-def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:
-    for pd in parsed:
-        rec = document_record(pd)
-        for m in rec["mentions"]:
-            yield {"doc": rec["doc"], "title": rec["title"], **m}
-
-
-def csv_text(parsed: Iterable[ParsedDocument]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-    w.writeheader()
-    for row in csv_rows(parsed):
-        w.writerow(row)
-    return buf.getvalue()

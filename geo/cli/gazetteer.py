@@ -1,4 +1,6 @@
-"""``geo gazetteer``: look names up, show what the store holds, (re)build it with optional imports."""
+"""``geo gazetteer``: look names up, show what the store holds, (re)build it with optional imports.
+
+The gazetteer modules are imported inside the commands, so listing them (``geo --help``) stays fast."""
 from __future__ import annotations
 
 import json
@@ -7,11 +9,19 @@ from pathlib import Path
 
 import click
 
-from .build import BuildInputs, GazetteerBuildError, build_store, data_dir, data_version
+EXAMPLES = """
+\b
+Examples:
+  geo gazetteer lookup "Deir ez-Zor" --limit 5     # ranked candidates for a name
+  geo gazetteer lookup Paris --country US --json
+  geo gazetteer info                              # what the store holds and where it is
+  geo gazetteer build --geonames cities500.zip    # rebuild, importing a GeoNames dump
+"""
 
 
 def _open(progress: bool = True):
-    from .store import Gazetteer
+    from geo.gazetteer.build import GazetteerBuildError
+    from geo.gazetteer.store import Gazetteer
 
     try:
         return Gazetteer.open(progress=progress and sys.stderr.isatty())
@@ -19,12 +29,12 @@ def _open(progress: bool = True):
         raise click.ClickException(str(e)) from None
 
 
-@click.group(help="The offline gazetteer: lookup, info, build.")
+@click.group(help="The offline gazetteer: lookup, info, build.", epilog=EXAMPLES)
 def gazetteer() -> None:
     pass
 
 
-@gazetteer.command(help="Ranked gazetteer candidates for NAME (exact matches, then fuzzy).")
+@gazetteer.command(help="Ranked gazetteer candidates for NAME (exact matches, then fuzzy).", epilog=EXAMPLES)
 @click.argument("name")
 @click.option("--country", metavar="CC", default=None, help="Only places in this country (ISO 3166 alpha-2).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most N candidates.")
@@ -63,9 +73,12 @@ def lookup(name: str, country: str | None, limit: int, as_json: bool, no_fuzzy: 
     Console(width=None if sys.stdout.isatty() else 160).print(t)
 
 
-@gazetteer.command(help="Sources, counts per feature class, size, data version and store location.")
+@gazetteer.command(help="Sources, counts per feature class, size, data version and store location.",
+                   epilog=EXAMPLES)
 @click.option("--json", "as_json", is_flag=True, help="Print the information as JSON.")
 def info(as_json: bool) -> None:
+    from geo.gazetteer.build import data_dir
+
     gz = _open()
     d = gz.info()
     if as_json:
@@ -92,7 +105,7 @@ def info(as_json: bool) -> None:
 @gazetteer.command(help="(Re)build the store from the shipped data, optionally importing GeoNames dumps "
                         "(allCountries/cities*/XX as .txt or .zip), alternateNamesV2 and your own places "
                         "(CSV: name,lat,lon[,type,country,alternate_names] or GeoJSON). The previous store "
-                        "stays in use if anything fails.")
+                        "stays in use if anything fails.", epilog=EXAMPLES)
 @click.option("--geonames", "geonames", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A GeoNames dump (repeatable).")
 @click.option("--alternate-names", "alternate_names", type=click.Path(dir_okay=False, path_type=Path),
@@ -104,7 +117,8 @@ def info(as_json: bool) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def build(geonames: tuple[Path, ...], alternate_names: Path | None, extra: tuple[Path, ...],
           store_path: Path | None, quiet: bool) -> None:
-    from .store import default_store_path
+    from geo.gazetteer.build import BuildInputs, GazetteerBuildError, build_store, data_dir, data_version
+    from geo.gazetteer.store import default_store_path
 
     for p in [*geonames, *extra, *([alternate_names] if alternate_names else [])]:
         if not p.is_file():
@@ -117,7 +131,7 @@ def build(geonames: tuple[Path, ...], alternate_names: Path | None, extra: tuple
         build_store(target, inputs, progress=not quiet, version=version)
     except GazetteerBuildError as e:
         raise click.ClickException(f"{e}\nbuild stopped; the previous gazetteer store (if any) is unchanged") from None
-    from .store import Gazetteer
+    from geo.gazetteer.store import Gazetteer
 
     with Gazetteer(target) as gz:
         d = gz.info()

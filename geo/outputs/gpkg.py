@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from geo.render.aggregate import FEATURE_TYPES, Aggregator, PlaceEntry
+from geo.io import temporary_beside
+from geo.outputs.aggregate import FEATURE_TYPES, TYPE_COLORS, Aggregator, PlaceEntry
 from geo.types import ParsedDocument
 
 LAYER = "places"
 
-#: The HTML map's marker colours (geomap.css), by place type.
-TYPE_COLORS = {"country": "106,61,154", "province": "31,120,180", "city": "227,26,28", "physical": "51,160,44",
-               "other": "255,127,0"}
+def _rgb(hex_color: str) -> str:
+    """``#6a3d9a`` -> ``106,61,154`` (QGIS colour values)."""
+    return ",".join(str(int(hex_color[i:i + 2], 16)) for i in (1, 3, 5))
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "str"), ("type", "str"), ("feature_class", "str"), ("feature_code", "str"), ("country", "str"),
@@ -42,7 +42,7 @@ def _qml() -> str:
         symbols.append(f"""<symbol type="marker" name="{k}" alpha="1" clip_to_extent="1" force_rhr="0">
  <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
   <Option type="Map">
-   <Option type="QString" name="color" value="{TYPE_COLORS[t]},235"/>
+   <Option type="QString" name="color" value="{_rgb(TYPE_COLORS[t])},235"/>
    <Option type="QString" name="name" value="circle"/>
    <Option type="QString" name="outline_color" value="255,255,255,255"/>
    <Option type="QString" name="outline_width" value="0.4"/>
@@ -116,9 +116,7 @@ def write_gpkg(parsed: Sequence[ParsedDocument] | None, path: str | os.PathLike,
     dtypes = {"str": object, "int": np.int64, "float": np.float64}
     field_data = [np.array(cols[name], dtype=dtypes[kind]) for name, kind in COLUMNS]
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.gpkg", dir=target.parent)
-    os.close(fd)
+    tmp = str(temporary_beside(target, ".tmp.gpkg"))
     os.unlink(tmp)  # GDAL creates the file itself
     try:
         from pyogrio.raw import write

@@ -1,6 +1,6 @@
 /* geo: the map's parts (markers, shapes, heat map, legend, layers, search, time slider, filters),
  * each drawn by one function called from its folium element, all reading one data object with named
- * keys (see geo/render/map.py, map_data). Every piece of text from articles is put into the page
+ * keys (see geo/outputs/map/build.py, map_data). Every piece of text from articles is put into the page
  * with textContent or as a DOM text node, never as HTML, so nothing in an article can become markup
  * or script. */
 (function () {

@@ -2,12 +2,12 @@
 search, time slider, filters, layer control, title and initial view.
 
 Each is a :class:`branca.element.MacroElement` that renders its own template (one call into
-``geo/render/static/geomap.js``) and declares the JavaScript/CSS it needs the folium way, in
+``geo/outputs/map/static/geomap.js``) and declares the JavaScript/CSS it needs the folium way, in
 ``default_js`` / ``default_css`` (the CDN URLs folium's own classes declare, so the versions match).
 :class:`GeoAssets` turns each declaration into a ``<script>``/``<style>`` with the file's content,
 read from the installed ``folium-offline`` package (``assets="inline"``, the default: the map opens
 offline), or into a link to the CDN (``assets="cdn"``). Our own ``geomap.js``/``geomap.css`` are
-always inlined from the ``geo.render`` package.
+always inlined from the ``geo.outputs.map`` package.
 
 All elements share one data object (:class:`MapData`): a JSON document with named keys in a
 ``<script type="application/json">`` element, escaped by ``jinja2.utils.htmlsafe_json_dumps`` and read
@@ -16,6 +16,7 @@ with ``JSON.parse``; untrusted text in it is never parsed as HTML (see geomap.js
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import folium
@@ -25,14 +26,19 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from geo.render.assets import AssetError, AssetMode, _guard, asset_text, own_asset
+from geo.outputs.map.assets import AssetError, AssetMode, _guard, asset_text, own_asset
 
 OWN = "geo-package:"  # pseudo-URL prefix of our own static files (always inlined)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_json(obj: Any) -> str:
-    """JSON safe to place inside ``<script>`` (library escaping of <, >, &, ')."""
-    return str(htmlsafe_json_dumps(obj, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False, sort_keys=True))
+    """JSON safe to place inside ``<script>`` (library escaping of <, >, &, '); a lone surrogate (text
+    from the Python API) stays a ``\\uXXXX`` escape, so the page can be written as UTF-8."""
+    text = str(htmlsafe_json_dumps(obj, dumps=json.dumps, separators=(",", ":"), ensure_ascii=False, sort_keys=True))
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _declared(cls: type, name: str, kind: str = "js") -> tuple[str, str]:

@@ -1,22 +1,22 @@
 """Extraction results read back (JSONL or GeoParquet; a file or a folder) and mapped by streaming.
 
 ``geo map RESULTS`` never re-parses an article: it streams the stored mentions into an
-:class:`~geo.render.aggregate.Aggregator`, whose memory grows with the number of distinct places
+:class:`~geo.outputs.aggregate.Aggregator`, whose memory grows with the number of distinct places
 only (each keeps its mention count, document count, surface names and the snippets of its first K
 documents). Results written by ``geo extract --engine`` (or ``--format parquet``) carry each
 mention's sentence, so the map shows snippets; plain ``geo extract`` JSONL maps too, without them.
 """
 from __future__ import annotations
 
-import gzip
-import io
-import json
-import sys
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError
+from geo.documents.limits import iter_lines, open_gzip
+from geo.io import progress_bar
+from geo.outputs.registry import format_for_path
 from geo.types import Document, Mention, Place, Resolution
 
 RUN_MANIFEST = "_geo_run.json"
@@ -24,23 +24,32 @@ _PARQUET_NEEDS = {"doc", "text", "start", "end", "lat", "lon", "name"}
 _PARQUET_COLUMNS = ["doc", "id", "title", "url", "date", "text", "start", "end", "label", "name", "lat", "lon",
                     "feature_class", "feature_code", "country_code", "admin1", "geonameid", "score", "source", "why",
                     "place_id", "sentence", "sentence_start"]
+#: Longest result record read (one document's mentions with their sentences); longer ones are named and skipped.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Distinct unresolved names remembered for the summary (the rest are only counted).
 MAX_UNRESOLVED_NAMES = 1000
 
 
 def _kind(path: str) -> str | None:
-    low = path.lower()
-    if low.endswith((".jsonl", ".jsonl.gz")):
-        return "jsonl"
-    if low.endswith((".parquet", ".pq")):
-        return "parquet"
-    return None
+    """``jsonl`` (also .jsonl.gz / .ndjson) or ``parquet`` (also .geoparquet / .pq), by the one suffix map."""
+    kind = format_for_path(path)
+    return kind if kind in ("jsonl", "parquet") else None
 
 
-def _open_text(path: str):
-    if path.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return open(path, encoding="utf-8")
+def iter_jsonl(path: str, on_long: Callable[[DocumentError], None] | None = None) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed value or its ValueError)`` for each non-blank line of a JSONL(.gz) result
+    file, read through geo's bounded readers (:mod:`geo.documents.limits`: a capped gunzip, lines of
+    at most :data:`MAX_RECORD_BYTES`; a longer one goes to ``on_long``, raised when None)."""
+    import json
+
+    with (open_gzip(path) if path.lower().endswith(".gz") else open(path, "rb")) as fh:
+        for n, line in iter_lines(fh, path, max_line=MAX_RECORD_BYTES, on_long=on_long):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except ValueError as exc:  # not JSON, or not UTF-8
+                yield n, exc
 
 
 def is_results_file(path: str) -> bool:
@@ -48,11 +57,8 @@ def is_results_file(path: str) -> bool:
     kind = _kind(path)
     try:
         if kind == "jsonl":
-            with _open_text(path) as fh:
-                for line in fh:
-                    if line.strip():
-                        obj = json.loads(line)
-                        return isinstance(obj, dict) and isinstance(obj.get("mentions"), list)
+            for _, obj in iter_jsonl(path):
+                return isinstance(obj, dict) and isinstance(obj.get("mentions"), list)
             return False
         if kind == "parquet":
             import pyarrow.parquet as pq
@@ -83,38 +89,83 @@ def is_results(path: str) -> bool:
     return p.is_file() and is_results_file(path)
 
 
+class BadRecord(ValueError):
+    """A stored mention that cannot be mapped; ``str()`` says which field and why."""
+
+
+def _number(m: dict, key: str, lo: float, hi: float) -> float:
+    v = m.get(key)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise BadRecord(f"{key} {v!r} is not a number")
+    v = float(v)
+    if not (math.isfinite(v) and lo <= v <= hi):
+        raise BadRecord(f"{key} {v!r} is outside {lo:g}..{hi:g}")
+    return v
+
+
+def _int(m: dict, key: str) -> int:
+    v = m.get(key)
+    if v is None:
+        return 0
+    if isinstance(v, bool) or not isinstance(v, int) and not (isinstance(v, float) and v.is_integer()):
+        raise BadRecord(f"{key} {v!r} is not a whole number")
+    return int(v)
+
+
+def _text(m: dict, key: str) -> str | None:
+    v = m.get(key)
+    if v is not None and not isinstance(v, str):
+        raise BadRecord(f"{key} {v!r} is not text")
+    return v
+
+
 def _place(m: dict) -> Place | None:
     if m.get("lat") is None or m.get("lon") is None or m.get("name") is None:
         return None
+    lat, lon = _number(m, "lat", -90, 90), _number(m, "lon", -180, 180)
+    name = _text(m, "name")
+    gid = m.get("geonameid")
+    if gid is not None:
+        gid = _int(m, "geonameid")
     pid = m.get("place_id")
     if pid is None:
-        pid = str(m["geonameid"]) if m.get("geonameid") is not None else f"{m['name']}@{m['lat']},{m['lon']}"
-    return Place(id=str(pid), name=m["name"], lat=float(m["lat"]), lon=float(m["lon"]),
+        pid = str(gid) if gid is not None else f"{name}@{lat},{lon}"
+    for key in ("feature_class", "feature_code", "country_code", "admin1"):
+        _text(m, key)
+    return Place(id=str(pid), name=name, lat=lat, lon=lon,
                  feature_class=m.get("feature_class") or "", feature_code=m.get("feature_code") or "",
                  country_code=m.get("country_code"), admin1=m.get("admin1"),
-                 geonameid=int(m["geonameid"]) if m.get("geonameid") is not None else None)
+                 geonameid=gid)
 
 
 def _resolution(doc_id: str, m: dict) -> tuple[Resolution, str | None]:
-    sentence = m.get("sentence")
+    sentence = _text(m, "sentence")
     s0 = m.get("sentence_start")
     if sentence is None or s0 is None:
         sentence, s0 = None, 0
-    mention = Mention(doc_id, m.get("text") or "", int(m.get("start") or 0), int(m.get("end") or 0),
-                      m.get("label") or "", sent_start=int(s0), sent_end=int(s0) + len(sentence or ""))
-    return (Resolution(mention, _place(m), float(m.get("score") or 0.0), m.get("source"), m.get("why") or ""),
-            sentence)
+    s0 = _int({"sentence_start": s0}, "sentence_start")
+    score = m.get("score")
+    score = 0.0 if score is None else _number(m, "score", -math.inf, math.inf)
+    mention = Mention(doc_id, _text(m, "text") or "", _int(m, "start"), _int(m, "end"),
+                      _text(m, "label") or "", sent_start=s0, sent_end=s0 + len(sentence or ""))
+    return (Resolution(mention, _place(m), score, _text(m, "source"), _text(m, "why") or ""), sentence)
 
 
 def _document(rec: dict) -> Document:
     doc_id = rec.get("id") or rec.get("doc") or ""
-    return Document(id=str(doc_id), text="", title=rec.get("title") or "", path=rec.get("doc"),
-                    url=rec.get("url"), date=rec.get("date"))
+    return Document(id=str(doc_id), text="", title=_str_or_none(rec.get("title")) or "",
+                    path=_str_or_none(rec.get("doc")), url=_str_or_none(rec.get("url")),
+                    date=_str_or_none(rec.get("date")))
+
+
+def _str_or_none(v: object) -> str | None:
+    return v if isinstance(v, str) else None if v is None else str(v)
 
 
 def iter_results(path: str, *, on_error: Callable[[DocumentError], None] | None = None
-                 ) -> Iterator[tuple[Document, list[dict]]]:
-    """(document, its mention dicts) for every document of one result file, streaming."""
+                 ) -> Iterator[tuple[Document, list[dict], str]]:
+    """(document, its mention dicts, where: ``FILE#LINE`` or ``FILE:ID``) for every document of one
+    result file, streaming."""
 
     def report(e: DocumentError) -> None:
         if on_error is None:
@@ -134,27 +185,23 @@ def iter_results(path: str, *, on_error: Callable[[DocumentError], None] | None 
                     key = row.get("id") or row.get("doc")
                     if current is None or key != current.id:
                         if current is not None:
-                            yield current, rows
+                            yield current, rows, f"{path}:{current.id}"
                         current, rows = _document(row), []
                     rows.append(row)
             if current is not None:
-                yield current, rows
+                yield current, rows, f"{path}:{current.id}"
         except Exception as exc:
             report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="format"))
         return
     try:
-        with _open_text(path) as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                    if not isinstance(rec, dict) or not isinstance(rec.get("mentions"), list):
-                        raise ValueError("not a document record with \"mentions\"")
-                except ValueError as exc:
-                    report(DocumentError(f"{path}#{n}", f"not a result record ({exc})", kind="format"))
-                    continue
-                yield _document(rec), [m for m in rec["mentions"] if isinstance(m, dict)]
+        for n, rec in iter_jsonl(path, on_long=report):
+            if isinstance(rec, ValueError) or not isinstance(rec, dict) or not isinstance(rec.get("mentions"), list):
+                why = rec if isinstance(rec, ValueError) else 'not a document record with "mentions"'
+                report(DocumentError(f"{path}#{n}", f"not a result record ({why})", kind="format"))
+                continue
+            yield _document(rec), [m for m in rec["mentions"] if isinstance(m, dict)], f"{path}#{n}"
+    except DocumentError as exc:  # a decompression bomb, stopped
+        report(exc)
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         report(DocumentError(path, f"cannot read the results ({exc.__class__.__name__}: {exc})", kind="io"))
 
@@ -167,6 +214,7 @@ class ResultSummary:
     resolved: int = 0
     unresolved_names: set[str] = field(default_factory=set)
     unresolved_more: int = 0
+    skipped: int = 0  # stored mentions that could not be mapped (each reported)
 
 
 def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=None,
@@ -176,28 +224,15 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
     ``snippets``: each place keeps the snippets of its first ``snippets`` documents (up to three
     per document). With ``gazetteer`` each place is completed from the store (population, shape).
     """
-    from geo.render.aggregate import Aggregator
+    from geo.outputs.aggregate import Aggregator
 
     agg = Aggregator(min(3, snippets), documents=snippets)
     summary = ResultSummary()
     files = [f for path in paths for f in result_files(path)]
-    bar = None
-    if progress and sys.stderr.isatty() and len(files) > 1:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar = Progress(TextColumn("reading results"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       console=Console(stderr=True), transient=True)
-        task = bar.add_task("results", total=len(files))
-        bar.start()
-    try:
+    with progress_bar("reading results", len(files), enabled=progress and len(files) > 1) as advance:
         for f in files:
             _add_file(f, agg, summary, on_error)
-            if bar is not None:
-                bar.advance(task)
-    finally:
-        if bar is not None:
-            bar.stop()
+            advance()
     entries = agg.entries()
     if gazetteer is not None:
         done = []
@@ -213,11 +248,19 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
 
 def _add_file(f: str, agg, summary: ResultSummary, on_error) -> None:
     summary.files += 1
-    for doc, mentions in iter_results(f, on_error=on_error):
+    for doc, mentions, where in iter_results(f, on_error=on_error):
         summary.documents += 1
-        for m in mentions:
+        for k, m in enumerate(mentions, 1):
+            try:
+                res, sentence = _resolution(doc.id, m)
+            except BadRecord as exc:  # this mention is named and skipped; the rest are mapped
+                summary.skipped += 1
+                e = DocumentError(f"{where} mention {k}", f"skipped ({exc})", kind="format")
+                if on_error is None:
+                    raise e from None
+                on_error(e)
+                continue
             summary.mentions += 1
-            res, sentence = _resolution(doc.id, m)
             if res.place is None:
                 if len(summary.unresolved_names) < MAX_UNRESOLVED_NAMES:
                     summary.unresolved_names.add(res.mention.text)

@@ -24,6 +24,15 @@ FEATURE_TYPE_LABELS: dict[str, str] = {
     "physical": "Physical features",
     "other": "Other places",
 }
+#: The one palette: each place type's colour, as the map's markers (geomap.css), the GeoPackage's QGIS
+#: style and the map's outlines draw it.
+TYPE_COLORS: dict[str, str] = {
+    "country": "#6a3d9a",
+    "province": "#1f78b4",
+    "city": "#e31a1c",
+    "physical": "#33a02c",
+    "other": "#ff7f00",
+}
 FEATURE_TYPE_NAMES: dict[str, str] = {
     "country": "Country",
     "province": "Province / region",

@@ -15,7 +15,7 @@ import os
 from typing import Any, Sequence
 
 from geo.io import atomic_write_text
-from geo.render.aggregate import aggregate, safe_url
+from geo.outputs.aggregate import PlaceEntry, aggregate, safe_url
 from geo.types import ParsedDocument
 
 
@@ -23,10 +23,14 @@ def _coord(v: float) -> float:
     return round(float(v), 6)  # RFC 7946 §11.2: six decimals is ~10 cm
 
 
-def to_geojson(parsed: Sequence[ParsedDocument], *, max_snippets: int = 5) -> dict[str, Any]:
-    """A FeatureCollection with one feature per distinct place (most mentioned first)."""
+def to_geojson(parsed: Sequence[ParsedDocument] | None = None, *, max_snippets: int = 5,
+               entries: Sequence[PlaceEntry] | None = None) -> dict[str, Any]:
+    """A FeatureCollection with one feature per distinct place (most mentioned first), from ``parsed``
+    documents or from ready place ``entries`` (e.g. results read back by :mod:`geo.outputs.results`)."""
     features: list[dict[str, Any]] = []
-    for e in aggregate(parsed, max_snippets=max_snippets):
+    if entries is None:
+        entries = aggregate(parsed or (), max_snippets=max_snippets)
+    for e in entries:
         p = e.place
         if not (math.isfinite(p.lat) and math.isfinite(p.lon)) or not (-90 <= p.lat <= 90):
             continue
@@ -75,6 +79,7 @@ def dumps(fc: dict[str, Any]) -> str:
     return head + body + ("\n" if body else "") + "]}\n"
 
 
-def write_geojson(parsed: Sequence[ParsedDocument], path: str | os.PathLike) -> None:
+def write_geojson(parsed: Sequence[ParsedDocument] | None, path: str | os.PathLike, *,
+                  entries: Sequence[PlaceEntry] | None = None) -> None:
     """Write :func:`to_geojson` to ``path`` (UTF-8, atomically)."""
-    atomic_write_text(path, dumps(to_geojson(parsed)))
+    atomic_write_text(path, dumps(to_geojson(parsed, entries=entries)))

@@ -1,9 +1,9 @@
 """Folium maps of the places found in documents: offline, fast with many places, safe with any text.
 
-Design (the parts are folium elements in :mod:`geo.render.elements`; their drawing code is
-``geo/render/static/geomap.js``):
+Design (the parts are folium elements in :mod:`geo.outputs.map.elements`; their drawing code is
+``geo/outputs/map/static/geomap.js``):
 
-* One marker per distinct place (:class:`geo.render.aggregate.Aggregator`), styled by feature type,
+* One marker per distinct place (:class:`geo.outputs.aggregate.Aggregator`), styled by feature type,
   sized by mention count, ringed when it is an article's focus (:mod:`geo.focus`), clustered with
   Leaflet.markercluster (cluster icons count mentions and articles).
 * All place data goes into the page as **one JSON document with named keys** in a
@@ -18,7 +18,7 @@ Design (the parts are folium elements in :mod:`geo.render.elements`; their drawi
 * Articles with dates get a time slider (leaflet.timeline) and popups list them by date; a filters
   panel narrows by place type, source, article, date and focus; a heat map of mentions is an
   overlay; each popup shows the resolution's confidence and, on demand, the runner-up candidates.
-* Leaflet and plugin assets are inlined from installed packages (:mod:`geo.render.assets`);
+* Leaflet and plugin assets are inlined from installed packages (:mod:`geo.outputs.map.assets`);
   ``assets="cdn"`` is the opt-in for smaller files that need the internet.
 * A basemap of country shapes is drawn below the tiles, so the map is readable offline; online tiles
   (OpenStreetMap by default) load over it when there is a network. ``tiles=None`` uses no tiles.
@@ -42,14 +42,15 @@ import shapely.ops
 from branca.element import Element
 from markupsafe import escape
 
-from geo.features import shape_kind
+from geo.features import COUNTRY_CODES, shape_kind
 from geo.focus import focus_ids
-from geo.io import atomic_write_text
-from geo.render.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry,
+from geo.io import atomic_write_text, cache_dir
+from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, TYPE_COLORS, Aggregator,
+                                   PlaceEntry,
                                   safe_url)
-from geo.render.assets import AssetMode
-from geo.render.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
-                                 OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider, to_json)
+from geo.outputs.map.assets import AssetMode
+from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
+                                 OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider)
 from geo.types import Document, ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,13 @@ DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery"
 OFFLINE_LABEL = "Offline basemap only"
 HEAT_LABEL = "Heat map of mentions"
 
-_TYPE_STYLE: dict[str, dict[str, Any]] = {
-    "country": {"color": "#6a3d9a", "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
-    "province": {"color": "#1f78b4", "weight": 2, "opacity": 0.8, "fillOpacity": 0.05, "dashArray": "4 3"},
-    "city": {"color": "#e31a1c", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+_TYPE_STYLE: dict[str, dict[str, Any]] = {  # outlines in the palette's colours (physical: drawn as water)
+    "country": {"color": TYPE_COLORS["country"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
+    "province": {"color": TYPE_COLORS["province"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.05,
+                 "dashArray": "4 3"},
+    "city": {"color": TYPE_COLORS["city"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
     "physical": {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fillColor": "#a6cee3", "fillOpacity": 0.25},
-    "other": {"color": "#ff7f00", "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
+    "other": {"color": TYPE_COLORS["other"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
 #: How each kind of shape is drawn (geo.features.shape_kind); "area" outlines take their place type's style.
@@ -84,18 +86,6 @@ LONG_KINDS = ("river", "water", "mountain")
 SHAPE_VERTEX_BUDGET = 40_000
 #: Shapes fetched at most (for the most mentioned places); beyond this they could only be specks.
 MAX_SHAPES = 2_000
-
-
-def _json(obj: Any) -> str:
-    return to_json(obj)
-
-
-def _marker_size(mentions: int, max_mentions: int) -> int:
-    """Marker diameter in px: 14 for one mention, growing with log(mentions) up to 34 (as geomap.js)."""
-    if max_mentions <= 1:
-        return 16
-    frac = math.log(max(mentions, 1)) / math.log(max_mentions)
-    return int(round(14 + 20 * frac))
 
 
 def _geometry_for(gazetteer: Any, entry: PlaceEntry) -> Any | None:
@@ -224,8 +214,8 @@ def _country_shapes_from_files(data: Path) -> list[Any]:
 
     from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
 
-    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz")
-           if r.fclass == "A" and r.fcode.startswith("PCL")}
+    codes = COUNTRY_CODES - {"PCLH"}  # the countries the store's country_shapes() draws: same basemap either way
+    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
     return [shapely.wkt.loads(wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in ids]
 
 
@@ -249,7 +239,8 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
 
     Drawn from the gazetteer's country geometries (the store, opened without building when
     ``gazetteer`` is None), or straight from the shipped gazetteer data files when no store exists.
-    Cached in memory and in the user cache dir, keyed by the gazetteer data version.
+    Cached in memory and in geo's cache folder (:func:`geo.io.cache_dir`, ``$GEO_CACHE_DIR``),
+    keyed by the gazetteer data version.
     """
     try:
         from geo.gazetteer import Gazetteer, GazetteerBuildError, data_version
@@ -261,9 +252,8 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
         return None
     if version in _BASEMAP_MEMO:
         return _BASEMAP_MEMO[version]
-    from platformdirs import user_cache_dir
-
-    cache = Path(user_cache_dir("geo")) / f"basemap-{version}.json"
+    # "-2": basemaps cached before both paths drew the same countries are not reused
+    cache = cache_dir() / f"basemap-{version}-2.json"
     try:
         fc = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -358,7 +348,7 @@ def map_data(
 ) -> dict:
     """The data object the page's parts draw (plain JSON-able values, records with named keys).
 
-    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.render.aggregate.Aggregator`'s,
+    From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.outputs.aggregate.Aggregator`'s,
     e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
     order (default: the documents the entries name). ``min_score`` leaves out places whose best
     resolution score is lower.
@@ -379,7 +369,7 @@ def map_data(
         documents = [pd.document for pd in parsed]
     entries = [e for e in entries
                if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90
-               and (min_score is None or e.best_score >= min_score)]
+               and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)]
     if documents is None:
         by_index: dict[int, Document] = {}
         for e in entries:
@@ -565,10 +555,10 @@ def build_map(
     the internet). ``gazetteer`` (optional) supplies river/sea/mountain/area geometry, simplified to
     ``shape_budget`` vertices in all, and the article focus. ``min_score`` leaves out places whose
     best resolution score is lower. Instead of ``parsed``, ``entries`` from an
-    :class:`~geo.render.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
+    :class:`~geo.outputs.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
     :func:`build_map_from_entries`.
 
-    The map is composed of folium elements (:mod:`geo.render.elements`); add your own to it as to any
+    The map is composed of folium elements (:mod:`geo.outputs.map.elements`); add your own to it as to any
     folium map.
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
@@ -586,7 +576,7 @@ def build_map(
     m.default_css = []
     n_docs, n_places = len(data["docs"]), len(data["places"])
     page_title = title or f"Map of {n_places} place{'s' * (n_places != 1)} in {n_docs} article{'s' * (n_docs != 1)}"
-    m.get_root().title = str(escape(page_title))
+    m.get_root().title = str(escape(re.sub("[\ud800-\udfff]", "\ufffd", page_title)))  # lone surrogates: not UTF-8
     base_layers: list[tuple[str, Element]] = []
     if tiles is not None:
         names = [tiles] + [t for t in alternative_tiles if t != tiles]
@@ -626,12 +616,13 @@ def build_map(
     # Render once so folium's render-time children exist, and give everything stable ids: any later
     # render (save_map, or folium's own m.save / notebook display) then yields the same bytes.
     render_html(m)
+    m.geo_places = n_places  # how many places the map draws (after min_score), for summaries
     return m
 
 
 def build_map_from_entries(entries: Sequence[PlaceEntry], gazetteer: Any = None, *,
                            documents: Sequence[Document] | None = None, **options: Any) -> folium.Map:
-    """:func:`build_map` from an :class:`~geo.render.aggregate.Aggregator`'s ``entries()`` (bounded memory:
+    """:func:`build_map` from an :class:`~geo.outputs.aggregate.Aggregator`'s ``entries()`` (bounded memory:
     no document texts needed). ``documents``: all input documents in order, if known."""
     return build_map(None, gazetteer, entries=entries, documents=documents, **options)
 

@@ -1,0 +1,182 @@
+"""``geo map``: articles (or ``geo extract`` results) -> index.html, and with --geojson / --gpkg / --png
+the same places in those formats, all written by the registry's writers in either mode."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from geo.cli.common import State, common_options, documents, esc, fail, make_pipeline, say, verbose, warn, write_outputs
+
+EXAMPLES = """
+\b
+Examples:
+  geo map seeds/                                  # every article in seeds/ -> maps/index.html
+  geo map news/*.txt -o out/ --png out/map.png    # also a picture of the map
+  geo map seeds/ --offline --tiles none           # no network at all: the built-in basemap only
+  geo map seeds/ --geojson places.geojson --gpkg places.gpkg --min-score 0.5
+  geo extract big/ --engine local -o results/ && geo map results/   # map stored results, no re-parsing
+"""
+
+
+def _import_folium_without_pandas() -> None:
+    """Start-up speed: folium and folium-offline (whose table of inlined assets the map reads) import
+    pandas (~0.8 s, most of a small map's run) only to accept DataFrames as locations, which geo never
+    passes. The ``geo map`` command -- no user code runs in it -- imports them with pandas hidden;
+    pandas stays importable afterwards, and the Python API (notebooks, where users may hand folium
+    DataFrames) imports folium as usual."""
+    import importlib
+    import sys
+
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" raises ImportError
+    try:
+        for name in ("folium", "offlinefolium.elements"):
+            try:
+                importlib.import_module(name)
+            except ImportError:  # one that needs pandas after all (or is missing): imported as usual later
+                for loaded in [m for m in sys.modules if m.split(".")[0] == name.split(".")[0]]:
+                    del sys.modules[loaded]
+    finally:
+        del sys.modules["pandas"]
+
+
+def _check_suffix(option: str, path: str | None, fmt: str) -> None:
+    from geo.outputs.registry import WRITERS, format_for_path
+
+    if path and format_for_path(path) != fmt:
+        names = " or ".join(WRITERS[fmt].suffixes)
+        if fmt == "png":
+            return  # check_png_path words it below
+        raise click.BadParameter(f"{path}: {WRITERS[fmt].help.split(',')[0]} is written to a {names} file",
+                                 param_hint=option)
+
+
+@click.command("map", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", default="maps", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write index.html into.")
+@click.option("--png", type=click.Path(dir_okay=False),
+              help="Also save a static PNG of the map (FILE.png; needs playwright: pip install 'geo[png]', and Chromium).")
+@click.option("--size", default="1200x800", show_default=True, help="PNG size, WIDTHxHEIGHT.")
+@click.option("--geojson", type=click.Path(dir_okay=False), help="Also write the places as RFC 7946 GeoJSON (FILE.geojson or .json).")
+@click.option("--tiles", default="OpenStreetMap", show_default=True,
+              help="Online tiles drawn over the offline basemap ('none' for the basemap only).")
+@click.option("--title", default=None, help="Map title.")
+@click.option("--assets", type=click.Choice(["inline", "cdn"]), default="inline", show_default=True,
+              help="inline: Leaflet and plugins inside the HTML (opens offline); cdn: link them (smaller file, needs a network).")
+@click.option("--gpkg", type=click.Path(dir_okay=False),
+              help="Also write the places as a GeoPackage styled for QGIS (needs pyogrio).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Leave out places whose best resolution score is below this (0..1), from every output.")
+@click.option("--snippets", type=click.IntRange(0), default=20, show_default=True, metavar="K",
+              help="Popups show each place's snippets from its first K documents (up to 3 per document; "
+                   "reading results, memory stays bounded by the number of places).")
+@common_options
+def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_score, snippets, **opts):
+    """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
+
+    PATHS may also be extraction results (JSONL or GeoParquet from `geo extract`, a file or a folder
+    of partitions): the map is then built from the stored mentions, without re-parsing any article;
+    every option works the same there. The HTML and the --geojson / --gpkg / --png files are replaced
+    together once all of them are made: a failure or Ctrl-C leaves every one of them as it was.
+    """
+    from geo.outputs.registry import Options
+
+    t0 = time.perf_counter()
+    given = _given(click.get_current_context())
+    if "size" in given and not png:
+        raise click.UsageError("--size is the size of the --png picture: give --png FILE.png too")
+    _check_suffix("--geojson", geojson, "geojson")
+    _check_suffix("--gpkg", gpkg, "gpkg")
+    w = h = 0
+    if png:
+        from geo.outputs.png import browser_problem, check_png_path
+
+        try:
+            check_png_path(png)
+            w, h = (int(x) for x in size.lower().split("x"))
+        except ValueError as e:
+            if "PNG" in str(e):
+                raise click.BadParameter(str(e), param_hint="--png") from None
+            raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
+        problem = browser_problem()  # before the long part, not after it
+        if problem:
+            raise click.ClickException(f"--png {png}: cannot render images: {problem}")
+    _import_folium_without_pandas()
+    targets = [("map", Path(outdir) / "index.html")]
+    targets += [(fmt, path) for fmt, path in (("geojson", geojson), ("gpkg", gpkg), ("png", png)) if path]
+    options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, snippets=snippets, size=(w, h))
+    from geo.outputs.results import is_results
+
+    kinds = [is_results(p) for p in paths]
+    if any(kinds):
+        if not all(kinds):
+            raise click.UsageError("give either extraction results or articles, not both: "
+                                   + ", ".join(p for p, k in zip(paths, kinds) if not k) + " are not results")
+        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "model", "geocoder_service", "geocoder_url")
+                  if n in given]
+        if unused:  # results are mapped as stored, never parsed or geocoded again
+            raise click.UsageError(f"{', '.join(unused).replace('--geocoder-service', '--geocoder')}: the results "
+                                   "are mapped as they were stored, without parsing or geocoding again; leave "
+                                   f"{'it' if len(unused) == 1 else 'them'} out")
+        return _map_results(paths, targets, options, t0)
+    pipe = make_pipeline(**opts)
+    counts = {"docs": 0, "bad": 0}
+    parsed = list(verbose(pipe.parse(documents(paths, counts), jobs=State.jobs)))
+    if not parsed:
+        fail("no document could be processed")
+    from geo.outputs.registry import Source
+
+    written = _write(targets, Source(parsed=parsed, gazetteer=pipe.gazetteer), options)
+    mentions = [r for pd in parsed for r in pd.resolutions]
+    unresolved = sorted({r.mention.text for r in mentions if r.place is None})
+    say(f"{counts['docs']} documents ({counts['bad']} skipped), {len(mentions)} mentions, "
+        f"{written['map']} places -> {esc(targets[0][1])} ({time.perf_counter() - t0:.1f}s)")
+    if unresolved:
+        say(f"unresolved: {esc(', '.join(unresolved))}")
+
+
+def _given(ctx: click.Context) -> set[str]:
+    """The options given on the command line (not defaults, not environment variables)."""
+    from click.core import ParameterSource
+
+    return {name for name in ctx.params if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE}
+
+
+def _write(targets, source, options) -> dict[str, int]:
+    try:
+        return write_outputs(targets, source, options)
+    except ValueError as e:
+        if "tile" in str(e):  # an unknown tile provider
+            raise click.BadParameter(str(e), param_hint="--tiles") from None
+        raise
+
+
+def _map_results(paths, targets, options, t0):
+    """``geo map RESULTS``: stream stored mentions into a bounded aggregator, then write every output."""
+    from geo.gazetteer import Gazetteer
+    from geo.outputs.registry import Source
+    from geo.outputs.results import aggregate_results
+
+    gz = Gazetteer.open(progress=not State.quiet)
+    bad = {"n": 0}
+
+    def on_error(e) -> None:
+        bad["n"] += 1
+        warn(str(e))
+
+    entries, summary = aggregate_results(paths, snippets=options.snippets, gazetteer=gz, on_error=on_error,
+                                         progress=not State.quiet)
+    if summary.documents == 0:
+        fail("no result could be read")
+    written = _write(targets, Source(entries=entries, gazetteer=gz), options)
+    say(f"{summary.documents} documents from {summary.files} result files ({bad['n']} problems), "
+        f"{summary.mentions} mentions, {written['map']} places -> {esc(targets[0][1])} "
+        f"({time.perf_counter() - t0:.1f}s)")
+    if summary.unresolved_names:
+        more = f" (+{summary.unresolved_more} more)" if summary.unresolved_more else ""
+        say(f"unresolved: {esc(', '.join(sorted(summary.unresolved_names)[:50]))}"
+            f"{' ...' if len(summary.unresolved_names) > 50 else ''}{more}")
