@@ -3,8 +3,11 @@
 * ``model.py``     -- the spaCy pipeline (loaded once per process, NER parts only): :func:`load_nlp`;
 * ``chunking.py``  -- documents into spaCy Docs and back: long texts cut into pieces, batches,
   offsets into the whole text or title (:func:`~geo.extract.chunking.run` drives ``nlp.pipe``);
-* ``rules.py``     -- :class:`ToponymRules`: entities filtered and split, the gazetteer matcher,
-  headlines, datelines, streets and neighbourhoods, demonyms (words from ``geo/lang/<code>/``);
+* ``rules.py``     -- :class:`ToponymRules`: the language's data, what the gazetteer knows about a
+  name, and :meth:`~ToponymRules.find`, which runs the rules, one part per file: ``entities.py``
+  (spaCy's entities cleaned, split, extended, filtered; demonyms), ``matcher.py`` (the gazetteer
+  matcher), ``headlines.py``, ``datelines.py``, ``local_names.py`` (streets, neighbourhoods), over
+  ``spans.py`` (labels, spans, sentences); their words come from ``geo/lang/<code>/``;
 * ``component.py`` -- :class:`GeoToponyms`, the component that owns the rules.
 
 Everything works on character offsets into ``Document.text``: ``text[start:end] == mention.text``.

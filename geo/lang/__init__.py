@@ -158,8 +158,9 @@ def pack(code: str) -> LanguagePack:
     if found is None and code in _SHIPPED:
         found = _PACKS[code] = LanguagePack(code, resources.files(__name__).joinpath(code), _SHIPPED[code])
     if found is None:
-        raise ValueError(f"no language data for {code!r} (expected geo/lang/{code}/ or geo.lang.register({code!r}, ...); "
-                         f"registered: {', '.join(sorted(set(_SHIPPED) | set(_PACKS)))})")
+        known = ", ".join(sorted(set(_SHIPPED) | set(_PACKS)))
+        raise ValueError(f"no language data for {code!r} (expected geo/lang/{code}/ or "
+                         f"geo.lang.register({code!r}, ...); registered: {known})")
     return found
 
 

@@ -14,7 +14,13 @@ How "Washington" or "Alexandria" is disambiguated, by module:
   (``LinearRanker.load("hand")``); see docs/ranker.md;
 * ``resolver.py`` -- :class:`Resolver`: candidates from the gazetteer, ranking in rounds, one sense
   per name, the geocoder fallback, streets and neighbourhoods placed next to the text's towns
-  (``LOCAL_LABELS``), the lone-word rule (:func:`well_known`), and the Resolutions.
+  (``LOCAL_LABELS``), the lone-word rule (:func:`well_known`), and the Resolutions;
+* ``policy.py``   -- a whole document: headline and body resolved together, one-word NER names that
+  nobody can place dropped (:func:`~geo.resolve.policy.resolve_document`);
+* ``component.py`` -- the ``geo_resolver`` spaCy component (imported by :mod:`geo.components` and
+  :mod:`geo.pipeline`, not here: ``import geo.resolve`` does not need spaCy).
+
+The words the resolver reads come from ``geo/lang/<code>/`` (``Resolver(lang=geo.lang.load(code))``).
 """
 from __future__ import annotations
 

@@ -1,0 +1,187 @@
+"""The gazetteer matcher: known names in runs of capitalised tokens that NER did not accept as places."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..prominence import PHYSICAL_CLASSES
+from .spans import _NOT_PLACE_LABELS, _NUMERIC_LABELS, TOPONYM_LABELS, _as_name, _boundary, _capitalised, _Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+
+
+class GazetteerMatcher:
+    """The gazetteer matcher of :class:`geo.extract.rules.ToponymRules` (a part of it)."""
+
+    def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
+                           taken: bytearray, title_at: bytearray | None = None) -> Iterator[_Span]:
+        """Known names in runs of capitalised tokens that NER did not accept.
+
+        In a Title Case headline the capitals and NER's labels say nothing ("Paris Braces for Transport
+        Strike" comes out as one ORG): there a known name is taken if it names a well-known place."""
+        ent_label = {}
+        for ent in sdoc.ents:
+            for i in range(ent.start, ent.end):
+                ent_label[i] = ent
+        toks = list(sdoc)
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not _capitalised(t.text) or taken[t.idx] or t.text in self.article_words:
+                i += 1
+                continue
+            title = title_at is not None and bool(title_at[t.idx])
+            ent = ent_label.get(i)
+            if title and ent is not None and ent.label_ not in _NUMERIC_LABELS:
+                ent = None  # a headline's entities are guesses from its capitals
+            if ent is not None and ent.label_ not in _NUMERIC_LABELS and ent.label_ not in TOPONYM_LABELS and (
+                    len(ent) >= 2 or ent.label_ not in {"PERSON", "ORG"}):
+                whole = self._whole_entity_place(ent, text, taken)
+                if whole is not None:
+                    # "Khan Younis", "Buenos Aires" tagged PERSON, "Nagorno-Karabakh" ORG, "Aleppo" NORP,
+                    # "Montevideo" PRODUCT: the whole entity is the name of a well-known place
+                    yield whole
+                    i = ent.end
+                    continue
+            if ent is not None and ent.label_ in _NOT_PLACE_LABELS:
+                i = ent.end  # dates ("March"), numbers, nationalities, events...
+                continue
+            if ent is not None and (
+                    ent.label_ in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"} and len(ent) >= 2):
+                # multi-word people and organisations ("Sergei Lavrov", "NATO Military Committee"):
+                # only a country named inside an organisation counts ("the US Joint Chiefs of Staff")
+                yield from self._places_in_org(toks, ent.start, ent.end, text, taken,
+                                               countries=ent.label_ == "ORG")
+                i = ent.end
+                continue
+            matched = False
+            for k in (5, 4, 3, 2, 1):
+                j = i + k
+                if j > n:
+                    continue
+                if not self._name_run(toks, i, j):
+                    continue
+                start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
+                if any(taken[start:end]):
+                    continue
+                surface = text[start:end]
+                norm_surface = surface.title() if surface.isupper() and len(surface) > 3 else surface
+                known = self._known_name(norm_surface)
+                if known is None:
+                    continue
+                if k == 1 and j < n and toks[j].text.lower() in self.lang.admin_units and \
+                        self._known_name(f"{norm_surface} {toks[j].text}") is not None:
+                    break  # "Laurel County Fiscal Court": the county, not a town called Laurel
+                if title:
+                    if not self._accept_in_title(toks, i, j, surface, known, person_tokens):
+                        continue
+                elif not self._accept_match(toks, i, j, surface, known, person_tokens, lower_words, ent_label):
+                    continue
+                yield _Span(start, end, "GAZ")
+                i = j
+                matched = True
+                break
+            if not matched:
+                i += 1
+
+    def _whole_entity_place(self, ent, text: str, taken: bytearray) -> _Span | None:
+        """The entity, cleaned ("the English Channel" -> "English Channel"), if it is exactly the name of
+        a well-known place and not a demonym."""
+        start, end = self._clean(text, ent.start_char, ent.end_char)
+        if end <= start or any(taken[start:end]):
+            return None
+        surface = text[start:end]
+        if (surface.lower() in self.lang.generic_words or self._opaque_acronym(surface)
+                or self.gz.demonym(surface) is not None):
+            return None
+        known = self._known_name(_as_name(surface))
+        # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
+        # "the English Channel" (ORG) is the sea
+        towns_only = ent.label_ == "PERSON" or (ent.label_ == "ORG" and start == ent.start_char)
+        if known is None or known[3 if towns_only else 2] < 2:
+            return None
+        return _Span(start, end, "GAZ")
+
+    def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray, *,
+                       countries: bool = True) -> Iterator[_Span]:
+        """Places named inside a multi-word name: a country or province anywhere in an organisation's
+        name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
+        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
+        first = a + 1 if toks[a].text.lower() in self.lang.articles else a
+        for x in range(first, b):
+            t = toks[x]
+            if not _capitalised(t.text) or taken[t.idx]:
+                continue
+            for k in (3, 2, 1):
+                if x + k > b:
+                    continue
+                start, end = t.idx, toks[x + k - 1].idx + len(toks[x + k - 1].text)
+                surface = text[start:end]
+                known = self._known_name(surface)
+                if known is None or surface.lower() in self.lang.generic_words or self._opaque_acronym(surface):
+                    continue
+                nxt = toks[x + k].text if x + k < len(toks) else ""
+                if (countries and known[0] >= self.in_org_importance and known[1] == "A") or (
+                        x == first and nxt.lower() in self.lang.institution_words and known[0] >= 0.1
+                        and not surface.endswith(" City")):
+                    # "the Texas Forest Service"; "Dublin City Council", "Laurel County Clerk"
+                    yield _Span(start, end, "GAZ")
+                    break
+
+    def _accept_match(self, toks, i: int, j: int, surface: str, known: tuple[float, str], person_tokens: set[str],
+                      lower_words: set[str], ent_label: dict) -> bool:
+        importance = known[0]
+        words = surface.split()
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j] if j < len(toks) else None
+        if words[-1].lower().strip(".") in self.lang.non_place_tails:
+            return False
+        if nxt is not None and (nxt.text.lower() in self.lang.non_place_tails) and nxt.text[:1].isupper():
+            return False  # "Dublin Road", "Madison Square"
+        if prev is not None and prev.text.lower().rstrip(".") in self.lang.titles:
+            return False  # "Mr. Clinton"
+        if (prev is not None and _capitalised(prev.text) and prev.text not in self.article_words
+                and prev.text.lower() not in self.stop_words and prev.text.lower() not in self.lang.generic_words
+                and i >= 2 and not _boundary(toks[i - 2].text)):
+            return False  # the end of a longer capitalised name ("Prime Minister", "Fort Hood")
+        if (nxt is not None and _capitalised(nxt.text) and nxt.text.lower() not in self.stop_words and not nxt.is_punct
+                and nxt.text.lower() not in self.lang.institution_words):
+            return False  # part of a longer capitalised name we do not know ("Huntsville Fire" is fine)
+        if len(words) == 1:
+            w = words[0]
+            if w in person_tokens or w.lower() in self.lang.generic_words or self.gz.demonym(w) is not None:
+                return False
+            if w.lower() in self.stop_words or w.lower() in lower_words:
+                return False  # a common word that happens to be a place name
+            if self._opaque_acronym(surface):
+                return False
+            sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
+            ent = ent_label.get(i)
+            if ent is not None and ent.label_ in {"PERSON", "ORG"}:
+                if (ent.label_ == "ORG" and known[1] in PHYSICAL_CLASSES and not known[3]
+                        and (prev is None or prev.text.lower() not in self.lang.river_articles)):
+                    return False  # "Amazon reported record profits": the river would be "the Amazon"
+                return importance >= 0.35
+            if ent is not None and ent.label_ == "LANGUAGE":
+                return importance >= 0.5  # "in Aleppo" mis-tagged, but "English language learners"
+            if sentence_initial:
+                return importance >= 0.5
+            return importance >= 0.3
+        return True
+
+    def _name_run(self, toks, i: int, j: int) -> bool:
+        """Are tokens ``i..j`` one name: capitalised words, with lower-case joiners inside ("Bay of Bengal",
+        "Rio Grande do Sul"), a possessive ("Cox's Bazar") or hyphens ("Nagorno-Karabakh",
+        "Port-au-Prince") between them?"""
+        if not (_capitalised(toks[i].text) and _capitalised(toks[j - 1].text)) or toks[i].text in self.article_words:
+            return False
+        for x in range(i + 1, j - 1):
+            w = toks[x].text
+            if _capitalised(w) or w.lower() in self.lang.match_joiners or w in self.lang.possessives:
+                continue
+            if not toks[x - 1].whitespace_ and not toks[x].whitespace_ and (w == "-" or w.isalpha()):
+                continue  # inside a hyphenated name
+            return False
+        return True
