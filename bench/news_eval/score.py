@@ -9,7 +9,8 @@ Runs the default offline pipeline through the Python API (``geo.parse_many`` on 
 headline, for pages; the JSON title field is not text), and matched to the resolutions of body mentions
 that overlap it (the one with the largest overlap wins; title mentions are not scored).
 
-A place is *right* when the pinned place is within the gold radius of the gold point and of the gold kind:
+A place is *right* when the pinned place (its point, or its outline for features drawn as lines or areas:
+a river anywhere along its course) is within the gold radius of the gold point and of the gold kind:
 a country must be the country itself (feature code PCL*/TERR with the gold ISO code), a physical feature
 must not be a populated place or an administrative unit (GeoNames class P or A), a province must not be a
 populated place or a country. It is *wrong* when something else is pinned, *missed* when nothing is
@@ -73,6 +74,16 @@ def right(g: dict, place) -> tuple[bool, float | None]:
             ok = c is not None and c.id == place.id
         return ok, d
     ok = d is not None and d <= g["km"]
+    if not ok and d is not None and place.has_geometry:  # a river, lake, sea or region: its outline counts
+        import geo
+        from shapely.geometry import Point
+        from shapely.ops import nearest_points
+
+        geom = geo.default_pipeline().gazetteer.geometry(place.id)
+        if geom is not None:
+            q = nearest_points(geom, Point(g["lon"], g["lat"]))[0]
+            d = min(d, haversine_km(g["lat"], g["lon"], q.y, q.x))
+            ok = d <= g["km"]
     if g["kind"] == "physical" and place.feature_class in ("P", "A"):
         ok = False
     if g["kind"] == "province" and (place.feature_class == "P" or place.feature_code in COUNTRY_CODES):
