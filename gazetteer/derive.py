@@ -283,21 +283,26 @@ def v5_key_point(r: dict) -> tuple:
 def apply_v5(rec: dict, row: dict | None, kind: str) -> None:
     """English display name and the news forms of a Natural Earth feature.
 
-    The display name becomes v5's English name (``name_en``) unless that drops a feature word the v4 name
-    has or is only a part of it ("Kola Peninsula", "Lough Derg", "South Atlantic Ocean" stay; "Desierto De
-    Atacama" becomes "Atacama Desert", "Lago de Maracaibo" "Lake Maracaibo"); the v4 name, v5's English
-    name and the Spanish, Portuguese and French names become alternate names. Lakes without a lake word
-    are shown as "Lake X" and also answer to "X Lake"; mountains answer to "Mount X", "Mt. X" and "X"
-    ("Gunung Merapi" is shown as "Mount Merapi")."""
+    The display name becomes v5's English name (``name_en``) unless the v4 name already has an English
+    feature word or contains the English name ("Kola Peninsula", "Indus Delta", "Lough Derg", "South Atlantic
+    Ocean" stay; "Desierto De Atacama" becomes "Atacama Desert", "Lago de Maracaibo" "Lake Maracaibo",
+    "Cabo de Hornos" "Cape Horn"); the v4 name, v5's English name and the Spanish, Portuguese and French
+    names (those no shorter than the English one) become alternate names. Lakes without a lake word are
+    shown as "Lake X" and also answer to "X Lake"; mountains answer to "Mount X", "Mt. X" and "X" ("Gunung
+    Merapi" is shown as "Mount Merapi")."""
     names = []
     if row is not None:
         en = clean_display(row.get("name_en", ""))
         old = f" {normalize(rec['name'])} "
         if (en and normalize(en) != normalize(rec["name"]) and f" {normalize(en)} " not in old
-                and not (FEATURE_WORD.search(rec["name"]) and not FEATURE_WORD.search(en))):
+                and not FEATURE_WORD.search(rec["name"])):
             rec["alts"].insert(0, rec["name"])
             rec["name"] = en
-        names += [row.get(f"name_{lang}", "") for lang in V5_LANGS]
+        # another language's name only when it is no shorter than the English one: fr "Indus" for the
+        # Indus Delta would make the delta answer to the river's name
+        words = len(normalize(en or rec["name"]).split())
+        names += [en] + [n for n in (row.get(f"name_{lang}", "") for lang in V5_LANGS[1:])
+                         if len(normalize(n).split()) >= words]
         names += [row.get("name", ""), row.get("name_alt", ""), row.get("namealt", "")]
     if kind == "lake":
         core = rec["name"]
