@@ -504,6 +504,18 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
             rec["name"] = nice
             renamed += 1
     log(f"  admin1 display names taken from admin1CodesASCII: {renamed}")
+    # a first-level division named exactly like its own country ("México", "Panamá", "Guatemala",
+    # "Taiwan") is shown with its unit type ("México State"), so the bare name is the country's main name
+    # and the division's only as an alternate (which the store ranks below another place's main name)
+    same_as_country = 0
+    for code, rec in a1_recs.items():
+        crec = country_recs.get(rec["cc"])
+        if crec is not None and normalize(rec["name"]) == normalize(crec["name"]):
+            unit = (loc_by_gid.get(rec["id"]) or loc_by_code.get(code) or [""] * 5)[4].strip()
+            rec["alts"].insert(0, rec["name"])
+            rec["name"] = f"{rec['name']} {unit.title() if unit else 'Region'}"
+            same_as_country += 1
+    log(f"  admin1 named like their country, unit type added: {same_as_country}")
 
     # ---- admin1 polygons (QGIS world_map, majority vote of cities500 points)
     log("admin1 polygons")
