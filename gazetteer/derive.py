@@ -745,6 +745,12 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
 
 
 COUNTRY_FCODES = {"PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH"}
+# English words that name a kind of place or a direction, never one place ("Area" listed for Mundelein,
+# "Camp" for Camp County, the Icelandic "Ísland" that folds to "island")
+GENERIC_WORDS = set("""area areas camp city town village park valley lake lakes river bay island islands point
+beach harbour harbor station junction centre center central field springs falls heights hills hill port mount
+creek north south east west district county state province region border crossing airport square street road
+highway bridge dam coast sea gulf strait cape desert mountains mountain delta plain""".split())
 
 
 def prune_alternate_names(col: Collector, curated: Path) -> Counter:
@@ -759,6 +765,8 @@ def prune_alternate_names(col: Collector, curated: Path) -> Counter:
     3. ``not-a-place``: an alternate name listed in ``curated/not_names.tsv`` (organisations, companies,
        brands and people far more often meant than the place that lists them as a secondary name:
        "Google" of Topeka, "Hamas" of Hamm, "Hilton" of Saint Clair).
+    4. ``generic-word``: an alternate name that is, once normalised, a generic English word for a kind of
+       place or a direction (``GENERIC_WORDS``: "Area" of Mundelein, "Island" from Iceland's "Ísland").
     """
     dropped: Counter = Counter()
     country_keys: dict[str, str] = {}
@@ -782,6 +790,9 @@ def prune_alternate_names(col: Collector, curated: Path) -> Counter:
                 continue
             if k in not_names:
                 dropped["not-a-place"] += 1
+                continue
+            if k in GENERIC_WORDS:
+                dropped["generic-word"] += 1
                 continue
             if not is_country and r["fcl"] in ("A", "P") and k in country_keys:
                 dropped["country-name"] += 1

@@ -23,7 +23,7 @@ import argparse
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -91,6 +91,25 @@ def right(g: dict, place) -> tuple[bool, float | None]:
     return ok, d
 
 
+def cause(g: dict, row: dict) -> str:
+    """Why a mention failed, as far as the data tells: which part of geo has to change."""
+    import geo
+
+    if g["kind"] == "non-place":
+        return "non-place filter" + (" (a place word cut from a longer name)" if row.get("span") != g["surface"] else "")
+    cut = row.get("span") and row["span"] != g["surface"]
+    gaz = geo.default_pipeline().gazetteer
+    known = any(right(g, c.place)[0] for c in gaz.lookup(g["surface"], limit=50, fuzzy=False))
+    where = "in the gazetteer" if known else "not in the gazetteer under this name"
+    if cut:
+        return f"span cut or merged ({where})"
+    if row["outcome"] == "wrong":
+        return "resolver chose another place" if known else f"wrong place ({where})"
+    if row.get("note"):
+        return f"extracted, left unplaced ({where})"
+    return f"not extracted ({where})"
+
+
 def score(articles: Path, gold_path: Path) -> dict:
     import geo
 
@@ -141,6 +160,8 @@ def score(articles: Path, gold_path: Path) -> dict:
                     row["outcome"] = "right" if ok else "wrong"
                     if d is not None:
                         row["km"] = round(d)
+            if row["outcome"] not in ("right", "ok"):
+                row["cause"] = cause(g, row)
             rows.append(row)
     missing_docs = set(gold) - seen_docs
     if missing_docs:
@@ -175,6 +196,7 @@ def summarise(rows: list[dict]) -> dict:
         "by_format": {k: {"right": v[0], "gold": v[1], "pct_right": round(100 * v[0] / v[1], 1)}
                       for k, v in sorted(fmt.items())},
         "failures": [r for r in rows if r["outcome"] not in ("right", "ok")],
+        "causes": dict(sorted(Counter(r["cause"] for r in rows if "cause" in r).items(), key=lambda t: -t[1])),
     }
 
 
@@ -189,13 +211,17 @@ def print_table(s: dict, failures: bool) -> None:
     print(f"non-places mapped: {s['non_places']['mapped']} of {s['non_places']['gold']}")
     print("by format: " + ", ".join(f"{k} {v['pct_right']}% ({v['right']}/{v['gold']})"
                                     for k, v in s["by_format"].items()))
+    print("failures by cause:")
+    for c, n in s["causes"].items():
+        print(f"  {n:>4}  {c}")
     if failures:
         print("\nfailures:")
         for r in s["failures"]:
             got = f" -> {r.get('got')} [{r.get('got_code')} {r.get('got_cc')}] {r.get('km', '')}km" if "got" in r else ""
             span = f" span={r['span']!r}" if r.get("span") and r.get("span") != r["surface"] else ""
             note = f" ({r['note']})" if r.get("note") else ""
-            print(f"  {r['outcome']:<7} {r['kind']:<9} {r['doc']}: {r['surface']!r}#{r['occurrence']}{span}{got}{note}")
+            print(f"  {r['outcome']:<7} {r['kind']:<9} {r['doc']}: {r['surface']!r}#{r['occurrence']}{span}{got}{note}"
+                  f"  [{r['cause']}]")
 
 
 def main(argv: list[str] | None = None) -> int:
