@@ -10,21 +10,23 @@ raised when the rate rises. Needs the staged sources (GEO_GAZETTEER_SOURCES, def
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# measured with bench/world_names.py at the end of the last change (see bench/world_names.py's output in the
-# commit that set it); per category so a loss in one kind is not hidden by a gain in another
-FLOOR = {"all": 0.8616, "country": 0.9044, "country+the": 0.60, "country-official": 0.9835,
-         "country-official+the": 0.7572, "admin1": 0.8357, "capital": 0.9221, "city-1M": 0.9970}
+# measured with bench/world_names.py on 2026-12-07 (gazetteer data 0e801600725d; 86.16% before that day's data
+# changes); per category, so a loss in one kind is not hidden by a gain in another
+FLOOR = {"all": 0.8625, "country": 0.9152, "country+the": 0.60, "country-official": 0.9835,
+         "country-official+the": 0.7572, "admin1": 0.8362, "capital": 0.9221, "city-1M": 0.9970}
 
 
 def _bench():
     spec = importlib.util.spec_from_file_location("world_names", ROOT / "bench" / "world_names.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
     spec.loader.exec_module(mod)
     return mod
 
