@@ -27,7 +27,6 @@ Sentences (the place's form capitalised at the start of the first):
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import json
 import os
@@ -79,7 +78,7 @@ def _cldr_en() -> dict[str, set[str]]:
     with gzip.open(SOURCES / "cldr_territories" / "cldr48.2_territories.tsv.gz", "rt", encoding="utf-8") as f:
         next(f)
         for line in f:
-            loc, terr, alt, name = line.rstrip("\n").split("\t")
+            loc, terr, _alt, name = line.rstrip("\n").split("\t")
             if loc != "en" or not re.fullmatch(r"[A-Z]{2}", terr):
                 continue
             out[terr].add(name)
@@ -88,7 +87,7 @@ def _cldr_en() -> dict[str, set[str]]:
 
 def _clean_form(name: str) -> str | None:
     name = name.replace("&", "and").replace("\u2019", "'").strip()
-    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     if "(" in name or " - " in name or "," in name or not name:
         return None
     return name
@@ -173,7 +172,7 @@ def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], int]:
     rows = []
     with open(SOURCES / "geonames" / "admin1CodesASCII.txt", encoding="utf-8") as f:
         for line in f:
-            code, name, ascii_name, gid = line.rstrip("\n").split("\t")
+            code, name, _ascii, gid = line.rstrip("\n").split("\t")
             cc, a1 = code.split(".", 1)
             if gaz.country(cc) is None:
                 continue

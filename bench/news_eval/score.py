@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build_set import occurrences  # noqa: E402
+from build_set import occurrences
 
 PLACE_KINDS = ("city", "country", "province", "physical", "local")
 COUNTRY_CODES = {"PCLI", "PCLS", "PCLF", "PCLD", "PCL", "PCLIX", "TERR", "PCLH"}
