@@ -199,9 +199,11 @@ def parse_many(items: "Item | Iterable[Item] | None" = None, *, texts: "str | It
     pipe = default_pipeline(lang)
     pending: list[Document] = []
 
+    from .batch.engines.pool import parse as pool_parse  # lazy: -j N's engine (start-up speed)
+
     def flush() -> Iterator[ParsedDocument]:
         if pending:
-            yield from pipe.parse(list(pending), jobs=jobs)
+            yield from pool_parse(pipe, list(pending), jobs)
             pending.clear()
 
     for x in _inputs(items, texts):

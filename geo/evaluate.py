@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 from .gazetteer.store import haversine_km  # noqa: F401  (re-exported for eval users)
 from .types import Document, ParsedDocument, Resolution
@@ -206,8 +206,9 @@ def score_document(scores: Scores, article: GoldArticle, parsed: ParsedDocument,
 
 
 def run(corpus: str | Path, *, pipeline, limit: int | None = None, count_demonyms: bool = False,
-        n_errors: int = 0, jobs: int = 1) -> dict:
-    """Parse every article of ``corpus`` with ``pipeline`` and score it."""
+        n_errors: int = 0, parse: "Callable[[list[Document]], Iterable[ParsedDocument]] | None" = None) -> dict:
+    """Parse every article of ``corpus`` with ``pipeline`` and score it. ``parse`` replaces ``pipeline.parse``
+    (the CLI's ``-j N`` passes the pool engine's; scoring sits below the engines, so it is handed in)."""
     articles = read_corpus(corpus)
     if limit:
         articles = articles[:limit]
@@ -215,7 +216,7 @@ def run(corpus: str | Path, *, pipeline, limit: int | None = None, count_demonym
     docs = [Document(id=a.id, text=a.text) for a in articles]
     scores.words = sum(len(a.text.split()) for a in articles)
     t0 = time.perf_counter()
-    parsed = list(pipeline.parse(docs, jobs=jobs))
+    parsed = list((parse or pipeline.parse)(docs))
     scores.seconds = time.perf_counter() - t0
     for a, pd in zip(articles, parsed):
         score_document(scores, a, pd, count_demonyms=count_demonyms)

@@ -80,17 +80,9 @@ class Pipeline:
     def resolver(self, resolver: Resolver) -> None:
         self.geo_resolver.resolver = resolver
 
-    def parse(self, docs: Iterable[Document], *, jobs: int = 1) -> Iterator[ParsedDocument]:
-        """Parse documents in order. ``jobs > 1`` runs the whole pipeline (extraction and resolution)
-        over partitions of ``batch_size`` documents in that many forked worker processes, through the
-        same partition function as the batch engines (geo.batch.partition); output order is unchanged."""
-        if jobs > 1:
-            # lazy: geo.batch schedules Pipelines (it imports this module), a layer above this one; the -j pool
-            # is its engine geo.batch.engines.pool (callers can use its parse(pipeline, docs, jobs) directly)
-            from .batch.engines.pool import parse_in_pool
-
-            yield from parse_in_pool(self, docs, jobs, self.sizes.batch_size)
-            return
+    def parse(self, docs: Iterable[Document]) -> Iterator[ParsedDocument]:
+        """Parse documents in order, through ``nlp.pipe`` in this process. Several processes (``-j N``) are an
+        engine's job: :func:`geo.batch.engines.pool.parse` (``geo.parse_many(jobs=)`` and the CLI call it)."""
         for sdoc in run(self.nlp, docs, self.sizes):
             yield ParsedDocument(sdoc._.get(PIECE).document, tuple(sdoc._.get(RESOLUTIONS)))
 

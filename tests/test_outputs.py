@@ -32,7 +32,7 @@ def run(*args, env=None):
 
 def write_results(path: Path, docs=None) -> Path:
     """Extraction results (the records ``geo extract --engine`` writes) of the Syria sample corpus."""
-    from geo.batch.records import result_record
+    from geo.outputs.records import result_record
     from geo.outputs.jsonl import jsonl_line
 
     path.write_text("".join(jsonl_line(result_record(pd)) for pd in (docs or syria_corpus())), encoding="utf-8")

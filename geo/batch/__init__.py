@@ -9,7 +9,8 @@
 * :mod:`geo.batch.engine`     - a run: resume, the ``_geo_run.json`` manifest, totals
 
 Result records (:mod:`geo.outputs.records`) and GeoParquet (:mod:`geo.outputs.geoparquet`) are writers,
-in geo.outputs; ``geo.batch.records`` / ``geo.batch.geoparquet`` re-export them for older imports.
+in geo.outputs. ``-j N`` everywhere (CLI, :func:`geo.parse_many`, ``geo eval``) is
+:func:`geo.batch.engines.pool.parse`.
 """
 from __future__ import annotations
 

@@ -27,9 +27,12 @@ Examples:
 def eval_cmd(corpus, as_json, n_errors, limit, count_demonyms, **opts):
     """Score recognition and resolution against an annotated corpus (LGL or GeoVirus XML)."""
     from geo import evaluate
+    from geo.batch.engines.pool import parse as pool_parse  # the -j N engine
 
+    pipe = make_pipeline(**opts)
     try:
-        report = evaluate.run(corpus, pipeline=make_pipeline(**opts), limit=limit or None, jobs=State.jobs,
+        report = evaluate.run(corpus, pipeline=pipe, limit=limit or None,
+                              parse=lambda docs: pool_parse(pipe, docs, State.jobs),
                               count_demonyms=count_demonyms, n_errors=n_errors)
     except evaluate.CorpusError as e:
         raise click.ClickException(str(e)) from None

@@ -91,7 +91,9 @@ def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, 
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE{writer.suffixes[0]}")
     pipe = make_pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
-    stream = verbose(pipe.parse(documents(paths, counts, text_field=text_field, id_field=id_field), jobs=State.jobs))
+    from geo.batch.engines.pool import parse as pool_parse  # lazy (spaCy): -j N's engine
+
+    stream = verbose(pool_parse(pipe, documents(paths, counts, text_field=text_field, id_field=id_field), State.jobs))
     if output:
         # the output is replaced only by a run that extracted something: the first document is parsed
         # before the file is staged, and an input error (a typo in a path) leaves the old file as it was

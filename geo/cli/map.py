@@ -125,7 +125,9 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
         return _map_results(paths, targets, options, t0)
     pipe = make_pipeline(**opts)
     counts = {"docs": 0, "bad": 0}
-    parsed = list(verbose(pipe.parse(documents(paths, counts), jobs=State.jobs)))
+    from geo.batch.engines.pool import parse as pool_parse  # lazy (spaCy): -j N's engine
+
+    parsed = list(verbose(pool_parse(pipe, documents(paths, counts), State.jobs)))
     if not parsed:
         fail("no document could be processed")
     from geo.outputs.registry import Source
