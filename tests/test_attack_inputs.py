@@ -34,6 +34,7 @@ def _nested(depth: int, tag: str = "div") -> str:
 def _python_calls(fn, *args) -> int:
     """How many Python-level function calls ``fn(*args)`` makes: a measure of work that does not
     depend on the machine or the clock."""
+    fn(*args)  # warm up: first-call imports are not the work measured
     count = 0
 
     def prof(frame, event, arg):
@@ -49,12 +50,45 @@ def _python_calls(fn, *args) -> int:
     return count
 
 
+def _python_lines(fn, *args) -> int:
+    """How many Python lines ``fn(*args)`` runs (loops without calls count too)."""
+    fn(*args)  # warm up: first-call imports are not the work measured
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(None)
+    return count
+
+
 def test_html_work_grows_linearly_with_nesting():
     small = _python_calls(html_to_text, _nested(300))
     large = _python_calls(html_to_text, _nested(3000))
     assert small > 0
     # 10x the nesting: linear work is ~10x; the quadratic reader of 7b746da made ~100x
     assert large / small < 20, (small, large)
+
+
+def _hidden_siblings(n: int) -> str:
+    return "<html><body><p>Kharkiv was shelled.</p>" + "<span hidden>x</span><b>y</b>" * n + "</body></html>"
+
+
+def test_html_work_grows_linearly_with_hidden_siblings():
+    small = _python_lines(html_to_text, _hidden_siblings(1000))
+    large = _python_lines(html_to_text, _hidden_siblings(10_000))
+    assert small > 0
+    # linear: ~10x; removing each hidden element scanned all its siblings (80,000 of them took 389 s):
+    # 7b746da did ~40x here, and more the larger the page
+    assert large / small < 15, (small, large)
+    _, text = html_to_text(_hidden_siblings(3000))
+    assert text == "Kharkiv was shelled.\n\n" + "y" * 3000
 
 
 def test_one_megabyte_of_nested_divs_reads_without_recursion(tmp_path):

@@ -54,8 +54,9 @@ def html_article(markup: str) -> tuple[str, str, str | None]:
     """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring)."""
     soup = _clean_soup(markup)
     title, date = _title(soup), html_date(soup)
-    _drop_invisible(soup)
-    cleaned = str(soup)
+    # the page without its invisible parts, serialised by bs4 from a filtered walk: the tree is not
+    # changed (removing 80,000 hidden siblings one by one took minutes: each removal scans its siblings)
+    cleaned = soup.decode(iterator=_visible_nodes(soup))
     visible = _soup_text(soup)
     return title, _main_content(cleaned, visible) or visible, date
 
@@ -143,45 +144,60 @@ def _walk(root, enter, leave=None) -> None:
             stack.append((node, iter(node.contents)))
 
 
-def _drop_invisible(soup) -> None:
-    """Remove scripts, styles, ``hidden``/``display:none`` elements... with everything inside them.
-
-    One pass: the outermost such elements are found (their insides are not searched), then removed."""
+def _visible_nodes(soup):
+    """``soup`` and its descendants in document order, without the invisible elements (scripts,
+    styles, ``hidden``/``display:none``...) and everything inside them; iterative."""
     from bs4 import Tag
 
-    doomed = []
-
-    def enter(node) -> bool:
-        if not isinstance(node, Tag):
-            return False
-        if _invisible(node):
-            doomed.append(node)
-            return False
-        return True
-
-    _walk(soup, enter)
-    for tag in doomed:
-        tag.decompose()
+    yield soup
+    stack = [iter(soup.contents)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Tag):
+            if not _invisible(node):
+                yield node
+                stack.append(iter(node.contents))
+        else:
+            yield node
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """Return ``(title, visible_text)`` of an HTML page: all of its visible text (no main-content choice).
 
-    Scripts, styles, templates, ``hidden``/``display:none`` elements and comments are dropped;
+    Scripts, styles, templates, ``hidden``/``display:none`` elements and comments are left out;
     block elements become paragraph breaks, inline whitespace is collapsed as a browser would.
     """
     soup = _clean_soup(markup)
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else ""
-    _drop_invisible(soup)
     return title, _soup_text(soup)
+
+
+def _plain_text(tag, kept: tuple) -> str:
+    """``tag.get_text()`` without the invisible elements inside it; iterative."""
+    from bs4 import Tag
+
+    parts: list[str] = []
+
+    def enter(node) -> bool:
+        if isinstance(node, Tag):
+            return not _invisible(node)
+        if type(node) in kept:
+            parts.append(str(node))
+        return False
+
+    _walk(tag, enter)
+    return "".join(parts)
 
 
 def _soup_text(soup) -> str:
     from bs4 import CData, NavigableString, Tag
 
-    # What ``soup.get_text()`` would return after ``<br>`` became a newline, ``<pre>`` a placeholder
-    # and block elements were wrapped in blank lines; built in one pass, the tree is not changed.
+    # What ``soup.get_text()`` would return once the invisible elements were removed, ``<br>`` became a
+    # newline, ``<pre>`` a placeholder and block elements were wrapped in blank lines; built in one
+    # pass that skips the invisible elements: the tree is not changed.
     pres: list[str] = []
     out: list[str] = []
     kept = (NavigableString, CData)  # bs4's main-content string types: no comments, doctypes, scripts
@@ -191,13 +207,15 @@ def _soup_text(soup) -> str:
             if type(node) in kept:
                 out.append(str(node))
             return False
+        if _invisible(node):
+            return False
         n = node.name
         if n == "br":
             out.append("\n")
             return False
         if n == "pre":
             # keep preformatted text's line breaks: protect them from whitespace collapsing
-            pres.append(node.get_text())
+            pres.append(_plain_text(node, kept))
             out.append(f"\n\n\x00pre{len(pres) - 1}\x00\n\n")
             return False
         if n in _BLOCK_TAGS:
