@@ -266,3 +266,26 @@ def test_iter_lines_can_mark_long_lines_for_callers_that_count(tmp_path):
     assert items == [(1, b"a\n"), (2, None), (3, b"c\n")]
     assert offsets == [2, 5003, 5005]  # where the next line starts: partitions can seek there
     assert [e.path for e in seen] == [f"{f}#2"]
+
+
+def test_a_page_too_big_to_search_for_its_article_is_read_whole_and_said(tmp_path, monkeypatch):
+    import trafilatura
+
+    import geo.documents.html as html
+
+    monkeypatch.setattr(html, "MAX_EXTRACT_ELEMENTS", 1000)
+
+    def never(*a, **k):
+        raise AssertionError("trafilatura was given the page")
+
+    monkeypatch.setattr(trafilatura, "extract", never)
+    # one table row of 3,000 cells: trafilatura's time grows with the square of it (80,000: a minute)
+    page = "<html><head><title>Cells</title></head><body><p>Kharkiv was shelled.</p><table><tr>" \
+           + "<td>x</td>" * 3000 + "</tr></table></body></html>"
+    f = tmp_path / "cells.html"
+    f.write_text(page, encoding="utf-8")
+    c = Collect()
+    (doc,) = c.run([f])
+    assert doc.text.startswith("Kharkiv was shelled.\n\nx x x") and doc.text.count("x") == 3000
+    assert [w.path for w in c.warnings] == [str(f)]
+    assert "page of 3,00" in c.warnings[0].problem and "more than the 1,000" in c.warnings[0].problem

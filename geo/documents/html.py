@@ -4,7 +4,10 @@ Main content (issue 13.3): the page's article is found by trafilatura (a library
 navigation menus, sidebars, footers and "most read" boxes are not read; the text kept is the page's
 visible text (:func:`html_to_text`: blocks as paragraphs, whitespace collapsed as a browser does)
 restricted to the blocks trafilatura judged to be content. When trafilatura finds nothing (or is
-not installed) the whole visible text is kept, as before. Mention offsets index into the text kept.
+not installed) the whole visible text is kept, as before; so it is, with a note, for a page of more
+than :data:`MAX_EXTRACT_ELEMENTS` elements (issue 20.4: trafilatura's time grows faster than the
+page). Everything here is one pass over the page, without recursion: time linear in its size however
+deeply it nests. Mention offsets index into the text kept.
 Title: ``<title>``, else ``og:title``, else the first ``<h1>``, else the first line of the text.
 Date: see :mod:`geo.documents.dates`.
 """
@@ -30,6 +33,10 @@ _BLOCK_TAGS = {
     "table", "tr", "ul", "caption", "title",
 }
 _CELL_TAGS = {"td", "th"}
+#: Pages with more visible elements are not searched for their main content (read whole): bounds the
+#: time trafilatura may take (issue 20.4). A news page has a few thousand.
+MAX_EXTRACT_ELEMENTS = 30_000
+_PRE_MARK = re.compile("\x00pre([0-9]+)\x00")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -43,21 +50,34 @@ def _html_document(data: bytes, name: str, *, warn: Callable[[str, str], None]) 
 
     declared = EncodingDetector.find_declared_encoding(data[:SNIFF_BYTES], is_html=True)
     markup = _decode_or_raise(data, name, warn, declared=declared)
-    title, text, date = html_article(markup)
+    title, text, date = html_article(markup, on_note=lambda note: warn(name, note))
     if not text.strip():
         raise DocumentError(name, "no visible text in the HTML page", kind="empty")
     return Document(id=name, text=text, title=title or _first_line_title(text), path=name,
                     date=date or dateline_date(text))
 
 
-def html_article(markup: str) -> tuple[str, str, str | None]:
-    """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring)."""
+def html_article(markup: str, *, on_note: Callable[[str], None] | None = None) -> tuple[str, str, str | None]:
+    """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring).
+
+    A page of more than :data:`MAX_EXTRACT_ELEMENTS` visible elements is read as its whole visible
+    text (trafilatura's time grows faster than the page: 80,000 cells in one table row take a
+    minute), and ``on_note`` is told so."""
+    from bs4 import Tag
+
     soup = _clean_soup(markup)
     title, date = _title(soup), html_date(soup)
     # the page without its invisible parts, serialised by bs4 from a filtered walk: the tree is not
     # changed (removing 80,000 hidden siblings one by one took minutes: each removal scans its siblings)
-    cleaned = soup.decode(iterator=_visible_nodes(soup))
+    nodes = list(_visible_nodes(soup))
     visible = _soup_text(soup)
+    elements = sum(1 for n in nodes if isinstance(n, Tag))
+    if elements > MAX_EXTRACT_ELEMENTS:
+        if on_note is not None:
+            on_note(f"page of {elements:,} elements, more than the {MAX_EXTRACT_ELEMENTS:,} searched for the "
+                    "article's main content: its whole visible text is read")
+        return title, visible, date
+    cleaned = soup.decode(iterator=iter(nodes))
     return title, _main_content(cleaned, visible) or visible, date
 
 
@@ -237,7 +257,7 @@ def _soup_text(soup) -> str:
         lines.append(line)
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-    for i, pre in enumerate(pres):
-        text = text.replace(f"\x00pre{i}\x00", pre.strip("\n"))
+    if pres:  # one pass over the text, not one per <pre> (20,000 of them took seconds)
+        text = _PRE_MARK.sub(lambda m: pres[int(m.group(1))].strip("\n"), text)
     return text
 
