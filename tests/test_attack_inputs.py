@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -94,7 +93,7 @@ def test_html_work_grows_linearly_with_hidden_siblings():
 def test_one_megabyte_of_nested_divs_reads_without_recursion(tmp_path):
     page = _nested(90_000)
     assert len(page) > 900_000
-    title, text = html_to_text(page)
+    _, text = html_to_text(page)
     assert text == "Kharkiv was shelled."
     _, main_text, _ = html_article(page)
     assert main_text == "Kharkiv was shelled."

@@ -85,9 +85,9 @@ def test_damage_met_during_a_lookup_rebuilds_once(store, data, capsys):
 
 def test_damaged_store_without_data_to_rebuild_from_says_so(store):
     _scribble(store, keep_mtime=True)
-    with Gazetteer(store) as gz:
-        with pytest.raises(GazetteerBuildError, match="the gazetteer store is damaged .*geo gazetteer build"):
-            gz.lookup("Aleppo")
+    with Gazetteer(store) as gz, \
+            pytest.raises(GazetteerBuildError, match="the gazetteer store is damaged .*geo gazetteer build"):
+        gz.lookup("Aleppo")
 
 
 def test_damaged_store_opened_without_building_is_refused_clearly(store, data):

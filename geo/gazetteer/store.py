@@ -19,7 +19,7 @@ import sqlite3
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from geo.features import COUNTRY_CODES, shape_kind
 from geo.types import Candidate, Place
