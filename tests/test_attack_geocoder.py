@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from geo.config import Config
+from geo.geocoders.config import Config
 from geo.geocoders import FallbackGeocoder, make_geocoder
 
 try:

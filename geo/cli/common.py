@@ -90,7 +90,7 @@ def common_options(f):
 
 def make_geocoder(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None):
     """The geocoder the options ask for; unusable settings are a usage error (exit 2), credentials redacted."""
-    from geo.config import ConfigError
+    from geo.geocoders.config import ConfigError
     from geo.geocoders import GeocoderConfigError
     from geo.geocoders import make_geocoder as make
 

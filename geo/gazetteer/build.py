@@ -23,14 +23,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import importers
 from .names import is_latin, normalize, normalizer_version, variant_key, variant_key_of_key
+from .records import GazetteerBuildError, Rec
 
 SCHEMA_VERSION = 2  # bump when the store layout, name keys or priors change: every store rebuilds
 csv.field_size_limit(2**31 - 1)
-
-
-class GazetteerBuildError(Exception):
-    """A build input is unusable; the message names the file and line."""
 
 
 # ---------------------------------------------------------------- data location and version
@@ -147,24 +145,6 @@ def physical_short_names(fcode: str, name: str, key: str | None = None) -> list[
 
 
 # ---------------------------------------------------------------- records
-
-
-@dataclass
-class Rec:
-    id: str
-    name: str
-    lat: float
-    lon: float
-    fclass: str
-    fcode: str
-    cc: str = ""
-    a1: str = ""
-    population: int = 0
-    rank: float | None = None
-    geonameid: int | None = None
-    alts: list[str] = field(default_factory=list)
-    source: str = ""
-    wkt: str | None = None
 
 
 PLACE_COLUMNS = ["id", "name", "lat", "lon", "feature_class", "feature_code", "country_code", "admin1_code",
@@ -420,8 +400,6 @@ class _Writer:
 
 
 def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -> None:
-    from . import importers
-
     t0 = time.perf_counter()
     data = inputs.data
     places_path = data / "places.tsv.gz"
