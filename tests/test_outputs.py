@@ -426,16 +426,25 @@ def test_extract_batch_options_without_an_engine_are_refused(tmp_path, args):
 
 # -- one palette, one set of countries ----------------------------------------------------------
 
-def test_one_palette_for_markers_gpkg_and_outlines():
+def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
     import re
 
+    from geo.outputs import palette
     from geo.outputs.aggregate import FEATURE_TYPES, TYPE_COLORS
+    from geo.outputs.figure import KIND_COLOURS, TYPE_COLOURS
     from geo.outputs.gpkg import _qml
     from geo.outputs.map.assets import own_asset
-    from geo.outputs.map.build import _TYPE_STYLE
+    from geo.outputs.map.build import _TYPE_STYLE, SHAPE_KIND_STYLE
 
     css = own_asset("geomap.css")
     assert set(TYPE_COLORS) == set(FEATURE_TYPES)
+    # one source: the figure's colours and the map's are the Okabe-Ito palette of geo.outputs.palette
+    assert TYPE_COLORS == TYPE_COLOURS == palette.TYPE_COLOURS
+    assert set(TYPE_COLORS.values()) <= set(palette.OKABE_ITO.values())
+    assert KIND_COLOURS is palette.KIND_COLOURS
+    for kind, (edge, fill) in KIND_COLOURS.items():  # rivers, seas, mountains, islands: as the figure draws them
+        style = SHAPE_KIND_STYLE[kind][1]
+        assert style["color"] == edge and style.get("fillColor") == fill, kind
     for t, color in TYPE_COLORS.items():
         assert re.search(rf"\.geo-{t} i {{ background: {color};", css), t  # the markers
         rgb = ",".join(str(int(color[i:i + 2], 16)) for i in (1, 3, 5))

@@ -49,6 +49,7 @@ from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEAT
                                    PlaceEntry,
                                   safe_url)
 from geo.outputs.map.assets import AssetMode
+from geo.outputs.palette import KIND_COLOURS
 from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
                                  OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider)
 from geo.types import Document, ParsedDocument
@@ -60,24 +61,27 @@ DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery"
 OFFLINE_LABEL = "Offline basemap only"
 HEAT_LABEL = "Heat map of mentions"
 
+_RIVER, _WATER = KIND_COLOURS["river"], KIND_COLOURS["water"]
+_MOUNTAIN, _ISLAND = KIND_COLOURS["mountain"], KIND_COLOURS["island"]
 _TYPE_STYLE: dict[str, dict[str, Any]] = {  # outlines in the palette's colours (physical: drawn as water)
     "country": {"color": TYPE_COLORS["country"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
     "province": {"color": TYPE_COLORS["province"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.05,
                  "dashArray": "4 3"},
     "city": {"color": TYPE_COLORS["city"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
-    "physical": {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fillColor": "#a6cee3", "fillOpacity": 0.25},
+    "physical": {"color": _WATER[0], "weight": 3, "opacity": 0.85, "fillColor": _WATER[1], "fillOpacity": 0.25},
     "other": {"color": TYPE_COLORS["other"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
-#: How each kind of shape is drawn (geo.features.shape_kind); "area" outlines take their place type's style.
+#: How each kind of shape is drawn (geo.features.shape_kind), in the one palette's kind colours (the
+#: figure's); "area" outlines take their place type's style.
 SHAPE_KIND_STYLE: dict[str, tuple[str, dict[str, Any] | None]] = {
-    "river": ("River (line)", {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fill": False}),
-    "water": ("Sea / lake / strait (blue area)", {"color": "#08519c", "weight": 1.5, "opacity": 0.8,
-                                                  "fillColor": "#6baed6", "fillOpacity": 0.3}),
-    "mountain": ("Mountains (brown)", {"color": "#8c510a", "weight": 2, "opacity": 0.85, "fillColor": "#d8b365",
-                                       "fillOpacity": 0.3, "dashArray": "2 3"}),
-    "island": ("Island (green outline)", {"color": "#238b45", "weight": 2, "opacity": 0.85, "fillColor": "#a1d99b",
-                                          "fillOpacity": 0.25}),
+    "river": ("River (line)", {"color": _RIVER[0], "weight": 3, "opacity": 0.85, "fill": False}),
+    "water": ("Sea / lake / strait (blue area)", {"color": _WATER[0], "weight": 1.5, "opacity": 0.8,
+                                                  "fillColor": _WATER[1], "fillOpacity": 0.35}),
+    "mountain": ("Mountains (brown)", {"color": _MOUNTAIN[0], "weight": 2, "opacity": 0.85, "fillColor": _MOUNTAIN[1],
+                                       "fillOpacity": 0.35, "dashArray": "2 3"}),
+    "island": ("Island (green outline)", {"color": _ISLAND[0], "weight": 2, "opacity": 0.85, "fillColor": _ISLAND[1],
+                                          "fillOpacity": 0.3}),
     "area": ("Country / province / area (dashed outline)", None),
 }
 #: Kinds whose marker moves to the shape's point nearest the article's other places.
