@@ -67,6 +67,9 @@ def check_output(fmt: str, path: Path, expect_places: int | None = None) -> None
             assert info["features"] == expect_places
     elif fmt == "png":
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    elif fmt == "figure":  # the static figure (SVG by the writer's first suffix): text kept as text
+        svg = path.read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and "<svg" in svg and "Damascus" in svg
     elif fmt == "jsonl":
         text = gzip.open(path, "rt", encoding="utf-8").read() if path.name.endswith(".gz") else path.read_text("utf-8")
         recs = [json.loads(line) for line in text.splitlines()]
@@ -112,7 +115,7 @@ def test_every_writer_in_every_mode(tmp_path, gazetteer, fmt, mode):
 
 
 def test_every_registered_format_is_checked_and_named_by_its_suffixes():
-    assert set(WRITERS) == {"map", "geojson", "gpkg", "png", "jsonl", "csv", "parquet"}
+    assert set(WRITERS) == {"map", "geojson", "gpkg", "png", "figure", "jsonl", "csv", "parquet"}
     for name, w in WRITERS.items():
         assert w.suffixes and all(format_for_path("x" + s.upper()) == name for s in w.suffixes), name
 
@@ -395,7 +398,16 @@ def test_geo_help_imports_no_heavy_library():
 # -- every option works in every mode, or is refused ----------------------------------------------
 
 @pytest.mark.parametrize("args, problem", [
-    (["--size", "400x300"], "--size is the size of the --png picture"),
+    (["--size", "400x300"], "--size is the size of the --png or --figure picture"),
+    (["--dpi", "300"], "--dpi: applies to the static figure"),
+    (["RESULTS", "--bbox", "Syria", "--embed", "e.html"], "--bbox, --embed: apply to the static figure"),
+    (["--figure", "f.gif"], "the figure must be .svg, .pdf or .png"),
+    (["RESULTS", "--figure", "f.svg", "--embed", "e.txt"], "the embed page is written to a .html file"),
+    (["--figure", "f.svg", "--dpi", "5"], "--dpi"),
+    (["RESULTS", "--figure", "f.svg", "--size", "huge"], "give WIDTHxHEIGHT with a unit"),
+    (["--figure", "f.svg", "--bbox", "50,0,40,10"], "need west < east"),
+    (["RESULTS", "--figure", "f.svg", "--bbox", "Nowhereland Xq"], "no such place in the gazetteer"),
+    (["--figure", "f.png", "--png", "f.png"], "the same file for the png and the figure output"),
     (["RESULTS", "-j", "2"], "--jobs: the results are mapped as they were stored"),
     (["RESULTS", "--model", "xx"], "--model: the results are mapped"),
     (["RESULTS", "--geocoder", "photon"], "--geocoder: the results are mapped"),
