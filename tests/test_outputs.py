@@ -461,8 +461,7 @@ def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
         assert re.search(rf"\.geo-{t} i {{ background: {color};", css), t  # the markers
         rgb = ",".join(str(int(color[i:i + 2], 16)) for i in (1, 3, 5))
         assert f'value="{rgb},235"' in _qml()  # the QGIS style
-        if t != "physical":  # physical places are outlined as water
-            assert _TYPE_STYLE[t]["color"] == color
+        assert _TYPE_STYLE[t]["color"] == color  # the outlines of areas
 
 
 def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):
