@@ -147,14 +147,9 @@ def part_lines(out: Path, suffix: str = ".jsonl") -> list[str]:
 
 
 def strip_result_fields(line: str) -> str:
-    """A batch result line as plain ``geo extract`` writes it (without place_id / sentence)."""
-    rec = json.loads(line)
-    for m in rec["mentions"]:
-        for k in ("place_id", "sentence", "sentence_start"):
-            m.pop(k, None)
-    from geo.outputs.jsonl import jsonl_line
-
-    return jsonl_line(rec)
+    """A batch result line as plain ``geo extract`` writes it: the same record since plain extract
+    JSONL carries place_id / sentence / sentence_start too (geo.outputs.jsonl.extract_record)."""
+    return line
 
 
 def by_document(lines: list[str]) -> list[str]:

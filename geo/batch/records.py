@@ -12,33 +12,11 @@ The text of the article itself is not stored. GeoParquet rows hold the same fiel
 """
 from __future__ import annotations
 
-from geo.outputs.aggregate import _sentence_bounds
-from geo.outputs.jsonl import document_record
+from geo.outputs.jsonl import MAX_SENTENCE_CHARS, RESULT_FIELDS, SNIPPET_WINDOW, extract_record  # noqa: F401
 from geo.types import ParsedDocument
-
-#: Window (characters each side) used when no sentence is known; the same as the map's.
-SNIPPET_WINDOW = 120
-#: Longest sentence kept in a result (characters); longer ones are cut to a window around the mention.
-MAX_SENTENCE_CHARS = 1000
-
-RESULT_FIELDS = ["place_id", "sentence", "sentence_start"]
 
 
 def result_record(pd: ParsedDocument) -> dict:
-    """The document's JSONL record (the existing contract) with the result fields added to each mention."""
-    rec = document_record(pd)
-    text = pd.document.text or ""
-    for m, r in zip(rec["mentions"], pd.resolutions):
-        mn = r.mention
-        m["place_id"] = r.place.id if r.place is not None else None
-        if 0 <= mn.start < mn.end <= len(text):
-            lo, hi = _sentence_bounds(text, mn, SNIPPET_WINDOW)
-            if hi - lo > MAX_SENTENCE_CHARS:
-                lo = max(lo, mn.start - MAX_SENTENCE_CHARS // 2)
-                hi = min(hi, max(mn.end, lo + MAX_SENTENCE_CHARS))
-            m["sentence"] = text[lo:hi]
-            m["sentence_start"] = lo
-        else:
-            m["sentence"] = None
-            m["sentence_start"] = None
-    return rec
+    """The document's JSONL record with the result fields added to each mention: the record plain
+    ``geo extract`` writes too (:func:`geo.outputs.jsonl.extract_record`, one function for both)."""
+    return extract_record(pd)
