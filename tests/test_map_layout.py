@@ -241,13 +241,17 @@ def test_popup_data_has_snippets_from_articles_jsonl_and_parquet(seed_maps):
 @pytest.mark.slow
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["articles", "jsonl", "parquet"])
-def test_popups_show_snippets_whatever_the_input(browser, seed_maps, name):
-    with open_map(browser, seed_maps[name], width=1280, height=800) as mp:
+@pytest.mark.parametrize("name, screen", [("articles", "desktop"), ("jsonl", "desktop"), ("parquet", "desktop"),
+                                          ("articles", "phone")])
+def test_popups_show_snippets_whatever_the_input(browser, seed_maps, name, screen):
+    w, h = SIZES[screen]
+    with open_map(browser, seed_maps[name], width=w, height=h) as mp:
         i = mp.js("geoMapState.P.findIndex(p => p.name === 'Deir ez-Zor')")
         assert i >= 0
         mp.page.evaluate(f"geoMapState.open({i})")
         mp.page.wait_for_selector(".leaflet-popup .geo-snippet mark")
         marks = mp.page.eval_on_selector_all(".leaflet-popup .geo-snippet mark", "els => els.map(e => e.textContent)")
         assert marks and all("Deir" in t or "Zor" in t for t in marks), marks
+        box = mp.page.evaluate(BOX_JS.strip() + "; __box(document.querySelector('.leaflet-popup'))")
+        assert 0 <= box["left"] and box["right"] <= w, box  # the long snippets' popup fits the screen
         assert not mp.page_errors

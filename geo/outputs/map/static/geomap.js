@@ -235,6 +235,11 @@
   // keeps a popup inside the map; this one also keeps it off a control it would open under, by panning
   // the map up (or sideways when the popup is too tall), and folds an open legend that leaves no room.
   var GeoPopup = L.Popup.extend({
+    onAdd: function (map) {  // never wider than the screen (a phone is 360-400 px wide)
+      this.options.maxWidth = Math.max(160, Math.min(popupOptions.maxWidth, map.getSize().x - 100));  // + ~45 px frame
+      this.options.minWidth = Math.min(popupOptions.minWidth, this.options.maxWidth);
+      return L.Popup.prototype.onAdd.call(this, map);
+    },
     _adjustPan: function () {
       var map = this._map, S = map && map._geoState;
       if (!S || !this.options.autoPan || !this._container) { return L.Popup.prototype._adjustPan.call(this); }
