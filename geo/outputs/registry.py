@@ -222,10 +222,10 @@ def _write_csv(source: Source, path: Path, options: Options) -> int:
 
 def _write_parquet(source: Source, path: Path, options: Options) -> int:
     from geo.batch.geoparquet import write_geoparquet  # owned by geo.batch, registered here
-    from geo.batch.records import result_record
+    from geo.outputs.jsonl import extract_record
 
     parsed = source.parsed_list()
-    write_geoparquet([result_record(pd) for pd in parsed], path)
+    write_geoparquet([extract_record(pd) for pd in parsed], path)
     return len(parsed)
 
 
