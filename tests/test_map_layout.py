@@ -255,3 +255,25 @@ def test_popups_show_snippets_whatever_the_input(browser, seed_maps, name, scree
         box = mp.page.evaluate(BOX_JS.strip() + "; __box(document.querySelector('.leaflet-popup'))")
         assert 0 <= box["left"] and box["right"] <= w, box  # the long snippets' popup fits the screen
         assert not mp.page_errors
+
+
+def test_a_headline_mention_read_back_from_results_has_the_headline_as_its_snippet(tmp_path):
+    from geo.outputs.jsonl import extract_record, jsonl_line
+    from geo.outputs.results import aggregate_results
+    from geo.types import Document, Mention, ParsedDocument, Place, Resolution
+
+    nairobi = Place("184745", "Nairobi", -1.28333, 36.81667, "P", "PPLC", "KE", "05", "Nairobi", 2750547, 0.8, 184745)
+    title, text = "Protests spread to Nairobi", "Crowds gathered on Monday. Nairobi was calm by night."
+    doc = Document("a", text, title=title, path="a.json")
+    pd = ParsedDocument(doc, [
+        Resolution(Mention("a", "Nairobi", 19, 26, "GPE", 0, len(title), field="title"), nairobi, 0.9, "gazetteer", ""),
+        Resolution(Mention("a", "Nairobi", 27, 34, "GPE", 27, len(text)), nairobi, 0.9, "gazetteer", "")])
+    rec = extract_record(pd)
+    head, body = rec["mentions"]
+    assert head["field"] == "title" and (head["sentence"], head["sentence_start"]) == (title, 0)
+    assert (body["sentence"], body["sentence_start"]) == ("Nairobi was calm by night.", 27)
+    path = tmp_path / "r.jsonl"
+    path.write_text(jsonl_line(rec), encoding="utf-8")
+    (entry,) = aggregate_results([str(path)])[0]
+    snippets = [s.parts for s in entry.documents[0].snippets]
+    assert snippets == [("Protests spread to ", "Nairobi", ""), ("", "Nairobi", " was calm by night.")]
