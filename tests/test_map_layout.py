@@ -54,6 +54,40 @@ window.__box = function (el) {
 };
 """
 
+POPUP_UNDER_BUTTONS_JS = BOX_JS + """
+(async (name) => {
+  const S = geoMapState, map = S.map, c = map.getContainer();
+  const i = S.P.findIndex(p => p.name === name);
+  map.setView(S.markers[i].getLatLng(), 9, {animate: false});
+  const corner = __box(c.querySelector(".leaflet-top.leaflet-left"));
+  const target = L.point((corner.left + corner.right) / 2, corner.bottom - 5);  // under the Filters button
+  map.panBy(map.latLngToContainerPoint(S.markers[i].getLatLng()).subtract(target), {animate: false});
+  const mk = S.bind(S.markers[i]);
+  let panned = false;
+  map.once("autopanstart", () => { panned = true; });
+  await new Promise((resolve) => {
+    map.once("moveend", resolve);
+    mk.openPopup();
+    if (!panned) { map.off("moveend", resolve); resolve(); }
+  });
+  return {popup: __box(mk.getPopup().getElement()), corner: __box(c.querySelector(".leaflet-top.leaflet-left")),
+          size: {x: map.getSize().x, y: map.getSize().y}, panned: panned};
+})
+"""
+
+
+@requires_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", sorted(SIZES))
+def test_a_popup_near_the_top_left_opens_clear_of_the_buttons(browser, syria_html, screen):
+    w, h = SIZES[screen]
+    with open_map(browser, syria_html, width=w, height=h) as mp:
+        r = mp.page.evaluate(POPUP_UNDER_BUTTONS_JS.strip(), "Damascus")
+        assert r["panned"] and not intersect(r["popup"], r["corner"]), r
+        assert 0 <= r["popup"]["left"] and r["popup"]["right"] <= w and r["popup"]["bottom"] <= h, r
+        assert not mp.page_errors
+
+
 # Put place i's marker right under the centre of the legend, open its popup (as a click does) and
 # report, once the map has stopped moving, where the popup and the legend are.
 POPUP_UNDER_LEGEND_JS = BOX_JS + """

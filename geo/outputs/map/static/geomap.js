@@ -58,6 +58,8 @@
       var lg = boxIn(S.legendBox, c), ts = boxIn(S.timeControl && S.timeControl.getContainer(), c);
       if (lg) { out.push({ box: lg, side: "right", fold: S.foldLegend }); }
       if (ts) { out.push({ box: ts, side: "left" }); }
+      var corner = c.querySelector(".leaflet-top.leaflet-left"), tlb = boxIn(corner, c);
+      if (tlb && tlb.bottom < c.clientHeight / 2) { out.push({ box: tlb, side: "top" }); }  // not an open filters panel
       return out;
     };
     map.on("resize", function () { geo.layout(S); });
@@ -231,9 +233,10 @@
     return a && b && a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
   }
 
-  // A popup that opens clear of the bottom controls (the legend, the time slider): Leaflet's auto-pan
-  // keeps a popup inside the map; this one also keeps it off a control it would open under, by panning
-  // the map up (or sideways when the popup is too tall), and folds an open legend that leaves no room.
+  // A popup that opens clear of the controls (the legend, the time slider, the buttons at the top
+  // left): Leaflet's auto-pan keeps a popup inside the map; this one also keeps it off a control it
+  // would open under, by panning the map (up, down or sideways, where it fits), and folds an open
+  // legend that leaves no room.
   var GeoPopup = L.Popup.extend({
     onAdd: function (map) {  // never wider than the screen (a phone is 360-400 px wide)
       this.options.maxWidth = Math.max(160, Math.min(popupOptions.maxWidth, map.getSize().x - 100));  // + ~45 px frame
@@ -252,6 +255,11 @@
       S.obstacles().forEach(function (o) {
         var r = o.box;
         if (!overlaps(box, r, gap)) { return; }
+        if (o.side === "top") {  // the zoom / search / filters buttons: the popup opens below them (or beside)
+          if (r.bottom + gap + h + base.y <= size.y) { tl.y = Math.max(tl.y, r.bottom + gap); }
+          else if (r.right + gap + w + base.x <= size.x) { tl.x = Math.max(tl.x, r.right + gap); }
+          return;
+        }
         if (h + 2 * gap + base.y <= r.top) {  // room above the control: the popup's bottom goes above it
           br.y = Math.max(br.y, size.y - r.top + gap);
         } else if (o.side === "right" && w + base.x + gap <= r.left) {
