@@ -41,9 +41,10 @@ def intersect(a: dict, b: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def syria_html(tmp_path_factory):
-    """The Syria sample (two dated articles: a time slider), offline basemap only."""
+    """The Syria sample (two dated articles: a time slider), with OpenStreetMap's long credits (its
+    tiles are not fetched: the tests block the network)."""
     path = tmp_path_factory.mktemp("layout") / "index.html"
-    WRITERS["map"].write(Source(parsed=syria_corpus()), path, Options(tiles=None))
+    WRITERS["map"].write(Source(parsed=syria_corpus()), path, Options())
     return path
 
 
@@ -138,7 +139,10 @@ def test_a_popup_near_the_lower_right_opens_clear_of_the_legend(browser, syria_h
 LEGEND_AND_SLIDER_JS = BOX_JS + """
 (() => {
   const S = geoMapState;
+  const c = S.map.getContainer();
   return {legend: __box(S.legendBox), slider: __box(S.timeControl.getContainer()),
+          scale: __box(c.querySelector(".leaflet-control-scale")),
+          credits: __box(c.querySelector(".leaflet-control-attribution")),
           folded: S.legendBox.querySelector(".geo-legend-body").hidden,
           expanded: S.legendBox.querySelector(".geo-legend-toggle").getAttribute("aria-expanded"),
           layers: S.layerControl.getContainer().classList.contains("leaflet-control-layers-expanded")};
@@ -160,6 +164,7 @@ def test_the_legend_is_folded_on_phones_and_never_covers_the_time_slider(browser
         if phone:
             assert area < 0.05 * w * h, first  # a button, not 40% of the screen
         assert not intersect(first["legend"], first["slider"]), first
+        assert not intersect(first["credits"], first["scale"]), first  # the credits never hide the scale bar
         mp.page.click(".geo-legend-toggle")  # unfolded (phone) / folded (desktop) by a tap
         second = mp.page.evaluate(LEGEND_AND_SLIDER_JS.strip())
         assert second["folded"] is not phone, second
