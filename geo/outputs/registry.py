@@ -169,20 +169,9 @@ def _write_png(source: Source, path: Path, options: Options) -> int:
 
 def _write_figure(source: Source, path: Path, options: Options) -> int:
     """The static figure (:mod:`geo.outputs.figure`): SVG, PDF or PNG by ``path``'s suffix."""
-    from geo.outputs.figure import cli_options, entries_from_parsed, write_figure
+    from geo.outputs.figure import write_source
 
-    gz = source.gazetteer
-    if source.mode == RESULTS:
-        data = keep(source.entries or (), options.min_score)
-        documents = source.document_count if source.document_count is not None else \
-            (len(source.documents) if source.documents is not None else None)
-    else:
-        parsed = source.parsed_list()
-        data = keep(entries_from_parsed(parsed, gz), options.min_score)
-        documents = len(parsed)
-    opts = cli_options(size=options.figure_size, dpi=options.dpi, bbox=options.bbox, title=options.title)
-    fig = write_figure(data, path, gazetteer=gz, embed=options.embed, documents=documents, **opts)
-    return len(fig.geo.places)
+    return write_source(source, path, options)
 
 
 # -- document writers ----------------------------------------------------------------------------

@@ -127,7 +127,9 @@ def write_source(source: Any, path: str | os.PathLike, options: Any) -> int:
     gz = source.gazetteer
     if source.mode == RESULTS:
         data = keep(source.entries or (), options.min_score)
-        documents = len(source.documents) if source.documents is not None else None
+        documents = getattr(source, "document_count", None)
+        if documents is None and source.documents is not None:
+            documents = len(source.documents)
     else:
         parsed = source.parsed_list()
         data = keep(entries_from_parsed(parsed, gz), options.min_score)
