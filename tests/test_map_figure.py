@@ -19,10 +19,10 @@ def run(*args):
 
 
 def write_results(path: Path) -> Path:
+    from map_samples import syria_corpus
+
     from geo.batch.records import result_record
     from geo.outputs.jsonl import jsonl_line
-
-    from map_samples import syria_corpus
 
     path.write_text("".join(jsonl_line(result_record(pd)) for pd in syria_corpus()), encoding="utf-8")
     return path

@@ -9,12 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from browser_util import browser_fixture, open_map, requires_browser
+from click.testing import CliRunner
+from map_samples import parsed, syria_corpus
+
 from geo.cli import main
 from geo.outputs.registry import WRITERS, Options, Source
-from map_samples import parsed, syria_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -224,8 +224,9 @@ def test_the_basemap_keeps_the_places_countries_in_detail(beirut_html):
 @requires_browser
 @pytest.mark.browser
 def test_the_offline_basemap_has_land_under_a_coastal_city_at_street_zoom(browser, beirut_html):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     path, beirut = beirut_html
     with open_map(browser, path, width=400, height=300) as mp:
