@@ -71,18 +71,20 @@ def fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Progr
     """Everything a new store holds, into the empty database ``con``."""
     data = inputs.data
     create_schema(con)
-    shipped_keys = load_shipped(con, data, bar, size)  # 1. shipped places and geometry
-    writer = _Writer(con)  # 2. optional user inputs, streamed; each validated (errors name the file and line)
+    shipped_keys = load_shipped(con, data, bar, size)
+    # the user's inputs, streamed; each validated (errors name the file and line)
+    writer = _Writer(con)
     import_geonames(con, writer, inputs, bar)
     import_extras(writer, inputs, bar)
-    compute_priors(con, bar)  # 3.
-    index_names(con, data, shipped_keys, bar)  # 4.
+    compute_priors(con, bar)
+    index_names(con, data, shipped_keys, bar)
     index_keys(con, bar)
     add_demonyms(con, data)
     finish(con, inputs, version, bar, t0)
 
 
 def create_schema(con: sqlite3.Connection) -> None:
+    """Bulk-load settings, the tables, and the SQL functions the later steps call."""
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA page_size=8192")
@@ -166,7 +168,18 @@ def index_names(con: sqlite3.Connection, data: Path, shipped_keys: dict[str, tup
     """Main, alternate, derived short admin/physical names and curated aliases, each with its key,
     variant key and prior; then alternate names that are another notable place's main name are lowered."""
     bar.update(0.4, "Indexing names")
+    city_keys = city_keys_by_admin(con, shipped_keys)
+    total = con.execute("SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM alts)").fetchone()[0]
+    add_aliases(con, data)
+    insert_names(con, name_rows(con, shipped_keys, city_keys, bar, total))
+    con.execute("DROP TABLE alts")
+    shadow_alternate_names(con)
 
+
+def city_keys_by_admin(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]]
+                       ) -> dict[tuple[str, str], set[str]]:
+    """{(country, admin1 code): keys of the notable cities in it}: an admin unit named like one of them gets
+    ``CITY_CLASH_FACTOR`` (main names of cities of 10,000+, ASCII alternate names of cities of 100,000+)."""
     def key_of(name: str) -> str:
         known = shipped_keys.get(name)
         return known[0] if known is not None else normalize(name)
@@ -178,54 +191,64 @@ def index_names(con: sqlite3.Connection, data: Path, shipped_keys: dict[str, tup
                                     "WHERE p.fclass='P' AND p.population >= 100000"):
         if name.isascii():  # alternate names count only for big cities ("Raqqa" of Ar Raqqah)
             city_keys[(cc, a1)].add(key_of(name))
-    total = con.execute("SELECT (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM alts)").fetchone()[0]
-    aliases = read_small_tsv(data / "aliases.tsv")
+    return city_keys
+
+
+def add_aliases(con: sqlite3.Connection, data: Path) -> None:
+    """The curated aliases ("U.S." -> the United States) as names of kind ``KIND_ALIAS``."""
     alias_rows = []
-    for a in aliases:
+    for a in read_small_tsv(data / "aliases.tsv"):
         row = con.execute("SELECT pid FROM places WHERE id=?", (a["place_id"],)).fetchone()
         if row is None:
             raise GazetteerBuildError(f"{data / 'aliases.tsv'}: unknown place id {a['place_id']!r}")
         alias_rows.append((row[0], a["alias"], KIND_ALIAS))
     con.executemany("INSERT INTO alts VALUES (?,?,?)", alias_rows)
 
-    def name_rows() -> Iterator[tuple]:
-        cur = con.cursor()
-        q = ("SELECT p.pid, p.name, 0, p.importance, p.fclass, p.fcode, p.cc, p.a1code FROM places p "
-             "UNION ALL SELECT a.pid, a.name, a.kind, p.importance, p.fclass, p.fcode, p.cc, p.a1code "
-             "FROM alts a JOIN places p ON p.pid = a.pid")
-        for n, (pid, name, kind, imp, fclass, fcode, cc, a1) in enumerate(cur.execute(q)):
-            if n % 50000 == 0:
-                bar.update(0.4 + 0.4 * n / max(total, 1))
-            admin = fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3")
-            clash = city_keys.get((cc, a1), ()) if admin else ()
-            known = shipped_keys.get(name)
-            if known is None:
-                key = normalize(name)
-                vkey = variant_key_of_key(key)  # == variant_key(name)
-            else:
-                key, vkey = known
-            if not key:
-                continue
-            f = CITY_CLASH_FACTOR if key in clash else 1.0
-            yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey
-            if admin:
-                shorts = admin_short_names(name, key)
-                for short in shorts:
-                    f = CITY_CLASH_FACTOR if short in clash else 1.0
-                    prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
-                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
-                if fcode == "ADM1" and is_latin(name):
-                    # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
-                    for short in {key, *shorts}:
-                        for word in ADMIN1_TYPE_WORDS:
-                            sw = f"{short} {word}"
-                            prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                            yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw)
-            elif fclass in ("T", "H") and kind != KIND_ALIAS:
-                for short in physical_short_names(fcode, name, key):
-                    prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                    yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
 
+def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
+              city_keys: dict[tuple[str, str], set[str]], bar: _Progress, total: int) -> Iterator[tuple]:
+    """(key, pid, prior, kind, name, variant key) of every main and alternate name, and of the forms derived
+    from them (short admin names, "<admin1> province", short physical names)."""
+    cur = con.cursor()
+    q = ("SELECT p.pid, p.name, 0, p.importance, p.fclass, p.fcode, p.cc, p.a1code FROM places p "
+         "UNION ALL SELECT a.pid, a.name, a.kind, p.importance, p.fclass, p.fcode, p.cc, p.a1code "
+         "FROM alts a JOIN places p ON p.pid = a.pid")
+    for n, (pid, name, kind, imp, fclass, fcode, cc, a1) in enumerate(cur.execute(q)):
+        if n % 50000 == 0:
+            bar.update(0.4 + 0.4 * n / max(total, 1))
+        admin = fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3")
+        clash = city_keys.get((cc, a1), ()) if admin else ()
+        known = shipped_keys.get(name)
+        if known is None:
+            key = normalize(name)
+            vkey = variant_key_of_key(key)  # == variant_key(name)
+        else:
+            key, vkey = known
+        if not key:
+            continue
+        f = CITY_CLASH_FACTOR if key in clash else 1.0
+        yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey
+        if admin:
+            shorts = admin_short_names(name, key)
+            for short in shorts:
+                f = CITY_CLASH_FACTOR if short in clash else 1.0
+                prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
+            if fcode == "ADM1" and is_latin(name):
+                # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
+                for short in {key, *shorts}:
+                    for word in ADMIN1_TYPE_WORDS:
+                        sw = f"{short} {word}"
+                        prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                        yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw)
+        elif fclass in ("T", "H") and kind != KIND_ALIAS:
+            for short in physical_short_names(fcode, name, key):
+                prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
+
+
+def insert_names(con: sqlite3.Connection, rows: Iterator[tuple]) -> None:
+    """Insert name rows in sorted batches; a (key, place) seen twice keeps its highest prior."""
     batch: list[tuple] = []
 
     def flush() -> None:
@@ -235,15 +258,17 @@ def index_names(con: sqlite3.Connection, data: Path, shipped_keys: dict[str, tup
             sorted(batch))
         batch.clear()
 
-    for row in name_rows():
+    for row in rows:
         batch.append(row)
         if len(batch) >= 200_000:
             flush()
     flush()
-    con.execute("DROP TABLE alts")
-    # A name belongs first to the places it is the main name of: alternate and derived names that are
-    # also the main name of another notable place get a lower prior ("Victoria" is not Hong Kong,
-    # "Santa Ana" not Taguig, "Mexico" the country before Mexico City).
+
+
+def shadow_alternate_names(con: sqlite3.Connection) -> None:
+    """A name belongs first to the places it is the main name of: alternate and derived names that are
+    also the main name of another notable place get a lower prior ("Victoria" is not Hong Kong,
+    "Santa Ana" not Taguig, "Mexico" the country before Mexico City)."""
     con.execute("CREATE TEMP TABLE main_keys AS SELECT DISTINCT n.key FROM names n JOIN places p ON p.pid = n.pid "
                 "WHERE n.kind = 0 AND p.importance >= ?", (SHADOW_MIN_IMPORTANCE,))
     con.execute(f"UPDATE names SET prior = round(prior * {SHADOWED_FACTOR}, 4) WHERE kind IN (1, 3) "
