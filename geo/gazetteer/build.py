@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gc
 import gzip
+import hashlib
 import math
 import os
 import re
@@ -60,7 +61,29 @@ def data_dir() -> Path:
 def data_version(directory: Path | None = None) -> str:
     """The version of the shipped data plus the store schema, e.g. ``20261125.8de6b34e2f-s1``."""
     d = directory or data_dir()
-    return f"{(d / 'VERSION').read_text(encoding='utf-8').strip()}-s{SCHEMA_VERSION}"
+    return f"{(d / 'VERSION').read_text(encoding='utf-8').strip()}{_l10n_version(d)}-s{SCHEMA_VERSION}"
+
+
+L10N_FILE = "names_l10n.tsv.gz"  # names in other languages (gazetteer/derive_l10n.py), optional
+
+
+def _l10n_version(d: Path) -> str:
+    """``+l`` and a hash of names_l10n.tsv.gz when the data has one (its own derivation, its own version)."""
+    path = d / L10N_FILE
+    return f"+l{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}" if path.is_file() else ""
+
+
+def _add_l10n_names(con: sqlite3.Connection, data: Path) -> None:
+    """Localized names (``place_id, name, lang, source``) as alternate names of the shipped places they
+    name; rows naming a place the data does not have (another data version) are skipped."""
+    path = data / L10N_FILE
+    if not path.is_file():
+        return
+    pids = dict(con.execute("SELECT id, pid FROM places"))
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        rows = [(pids[r["place_id"]], r["name"], KIND_ALT) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if r["place_id"] in pids and r["name"]]
+    con.executemany("INSERT INTO alts VALUES (?,?,?)", rows)
 
 
 # ---------------------------------------------------------------- priors
@@ -496,6 +519,7 @@ def _fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Prog
             pid = writer.pid_of_geonameid(gid)
             if pid is not None:
                 con.execute("INSERT INTO alts VALUES (?,?,?)", (pid, name, KIND_ALT))
+    _add_l10n_names(con, data)  # names in other languages ("Syrie", "Pékin", "mer Rouge")
     for epath in inputs.extra:
         bar.update(0.34, f"Importing {epath.name}")
         for r, geom in importers.iter_extra(epath):

@@ -1,0 +1,183 @@
+"""Derive gazetteer/data/names_l10n.tsv.gz: names of the shipped places in other languages, with their language.
+
+    python gazetteer/derive_l10n.py [--sources /work/shared/gazetteer-sources] [--langs fr,de,es,it,pt,nl]
+
+Reads the staged sources (see gazetteer/L10N.md for each one's origin and licence):
+
+- GeoNames localized names from libgeonames (countries by ISO code, first-level divisions by
+  ``CC.A1`` code, ~24k cities by geonameid);
+- GeoNames alternateNamesV2 rows of countries (neogeonames): only preferred or short names, never
+  historic or colloquial ones;
+- Unicode CLDR 48.2 territory names (the main locale of each language, not its variants);
+- Natural Earth v5 attribute tables: ``name_xx`` of the 50m populated places (by GeoNames id) and of
+  the physical features geo ships from Natural Earth v4 (rivers, lakes, seas, regions, points),
+  matched on their English name within the same layer.
+
+and writes one row per (place id, name, language) that the shipped gazetteer does not already give
+that place (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): ``place_id``
+(a GeoNames id as text, or geo's own id such as ``ne:river:niger``), ``name``, ``lang`` (ISO 639-1),
+``source``; sorted, gzip without a timestamp: the same sources give the same bytes.
+
+The store builder (geo/gazetteer/build.py) adds these names as alternate names when the file is present.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from geo.gazetteer.names import normalize  # noqa: E402
+
+DEFAULT_SOURCES = Path("/work/shared/gazetteer-sources")
+DEFAULT_LANGS = ("fr", "de", "es", "it", "pt", "nl")
+OUT = HERE / "data" / "names_l10n.tsv.gz"
+COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR", "PCLH"}
+# Natural Earth v5 attribute files and the layer of geo's ids ("ne:<layer>:slug") they describe
+NE_PHYSICAL = {
+    "ne_10m_rivers_lake_centerlines.tsv.gz": "river",
+    "ne_10m_lakes.tsv.gz": "lake",
+    "ne_10m_geography_marine_polys.tsv.gz": "marine",
+    "ne_10m_geography_regions_polys.tsv.gz": "region",
+    "ne_10m_geography_regions_points.tsv.gz": "point",
+    "ne_10m_geography_regions_elevation_points.tsv.gz": "point",
+}
+
+
+def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
+    """From places.tsv.gz: known keys per place id; GeoNames id -> place id; country code -> id;
+    (cc, admin1 code) -> id; (NE layer, name key) -> id."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    by_gid: dict[str, str] = {}
+    country: dict[str, tuple[float, str]] = {}
+    admin1: dict[tuple[str, str], tuple[float, str]] = {}
+    ne: dict[tuple[str, str], str] = {}
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            pid = r["id"]
+            names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]
+            keys[pid].update(normalize(n) for n in names)
+            if r["geonameid"]:
+                by_gid[r["geonameid"]] = pid
+            pop = float(r["population"] or 0)
+            if r["feature_code"] in COUNTRY_CODES and r["country_code"]:
+                if r["country_code"] not in country or pop > country[r["country_code"]][0]:
+                    country[r["country_code"]] = (pop, pid)
+            elif r["feature_code"] == "ADM1" and r["country_code"] and r["admin1_code"]:
+                k = (r["country_code"], r["admin1_code"])
+                if k not in admin1 or pop > admin1[k][0]:
+                    admin1[k] = (pop, pid)
+            if pid.startswith("ne:"):
+                layer = pid.split(":")[1]
+                for n in names:
+                    ne.setdefault((layer, normalize(n)), pid)
+    return (keys, by_gid, {k: v[1] for k, v in country.items()}, {k: v[1] for k, v in admin1.items()}, ne)
+
+
+def tsv_rows(path: Path, *, header: bool = True, fieldnames=None):
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE, fieldnames=fieldnames)
+        yield from reader
+
+
+def lower_keys(row: dict) -> dict:
+    return {k.lower(): v for k, v in row.items() if k is not None}
+
+
+def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    keys, by_gid, country, admin1, ne = read_places(data)
+    out: dict[tuple[str, str, str], str] = {}
+
+    def add(pid: str | None, name: str, lang: str, source: str) -> None:
+        name = " ".join((name or "").split())
+        if not pid or not name or lang not in langs or "\t" in name:
+            return
+        k = normalize(name)
+        if not k or k in keys[pid]:
+            return  # the gazetteer already gives this place this name
+        out.setdefault((pid, name, lang), source)
+
+    # 1. libgeonames (key, kind, locale, name)
+    for r in tsv_rows(sources / "geonames_l10n_libgeonames" / "libgeonames_names.tsv.gz"):
+        lang = r["locale"].split("_")[0].split("-")[0]
+        if r["locale"] != lang:
+            continue  # the language's main catalogue only
+        if r["kind"] == "country":
+            pid = country.get(r["key"])
+        elif r["kind"] == "admin1":
+            cc, _, a1 = r["key"].partition(".")
+            pid = admin1.get((cc, a1))
+        else:
+            pid = by_gid.get(r["key"])
+        add(pid, r["name"], lang, "GeoNames localized names (libgeonames)")
+
+    # 2. alternateNamesV2 of countries: preferred or short names only
+    cols = ["id", "geonameid", "lang", "name", "preferred", "short", "colloquial", "historic", "from", "to"]
+    for r in tsv_rows(sources / "geonames_alternatenames_countries" / "alternateNamesV2_countries.tsv.gz",
+                      fieldnames=cols):
+        if r["colloquial"] or r["historic"] or not (r["preferred"] or r["short"]):
+            continue
+        add(by_gid.get(r["geonameid"]), r["name"], r["lang"], "GeoNames alternateNamesV2 (countries)")
+
+    # 3. CLDR territory names (ISO 3166 codes only; the plain form, not "short"/"variant")
+    for r in tsv_rows(sources / "cldr_territories" / "cldr48.2_territories.tsv.gz"):
+        if r["alt"] or r["locale"] not in langs or not r["territory"].isalpha():
+            continue
+        add(country.get(r["territory"]), r["name"], r["locale"], "Unicode CLDR 48.2 territory names")
+
+    # 4. Natural Earth v5: populated places by GeoNames id, physical features by English name and layer
+    ne_dir = sources / "naturalearth_v5_attributes"
+    for r in tsv_rows(ne_dir / "ne_50m_populated_places.tsv.gz"):
+        r = lower_keys(r)
+        gid = (r.get("geonamesid") or "").split(".")[0]
+        pid = by_gid.get(gid)
+        for lang in langs:
+            add(pid, r.get(f"name_{lang}", ""), lang, "Natural Earth v5 50m populated places")
+    for fname, layer in NE_PHYSICAL.items():
+        for r in tsv_rows(ne_dir / fname):
+            r = lower_keys(r)
+            pid = None
+            for n in (r.get("name_en"), r.get("name")):
+                if n:
+                    pid = ne.get((layer, normalize(n)))
+                    if pid:
+                        break
+            for lang in langs:
+                add(pid, r.get(f"name_{lang}", ""), lang, f"Natural Earth v5 {fname.split('.')[0]}")
+    return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items())
+
+
+def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
+    buf = io.StringIO()
+    buf.write("place_id\tname\tlang\tsource\n")
+    for row in rows:
+        buf.write("\t".join(row) + "\n")
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as f:
+        f.write(buf.getvalue().encode("utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
+    ap.add_argument("--data", type=Path, default=HERE / "data", help="the shipped gazetteer data (places.tsv.gz)")
+    ap.add_argument("--langs", default=",".join(DEFAULT_LANGS))
+    ap.add_argument("--out", type=Path, default=OUT)
+    a = ap.parse_args(argv)
+    rows = derive(a.sources, a.data, tuple(x.strip() for x in a.langs.split(",") if x.strip()))
+    write(rows, a.out)
+    per = defaultdict(int)
+    for r in rows:
+        per[r[2]] += 1
+    print(f"{a.out}: {len(rows)} names ({', '.join(f'{k} {v}' for k, v in sorted(per.items()))}), "
+          f"{a.out.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
