@@ -1,6 +1,6 @@
 """Derive gazetteer/data/names_l10n.tsv.gz: names of the shipped places in other languages, with their language.
 
-    python gazetteer/derive_l10n.py [--sources /work/shared/gazetteer-sources] [--langs fr,de,es,it,pt,nl]
+    python gazetteer/derive_l10n.py [--sources /work/shared/gazetteer-sources] [--langs fr]   # needs the derive extra (wordfreq)
 
 Reads the staged sources (see gazetteer/L10N.md for each one's origin and licence):
 
@@ -13,7 +13,8 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   the physical features geo ships from Natural Earth v4 (rivers, lakes, seas, regions, points),
   matched on their English name within the same layer.
 
-and writes one row per (place id, name, language) that the shipped gazetteer does not already give
+leaves out names that are common English words or phrases (wordfreq, ``MAX_ENGLISH_ZIPF``), and
+writes one row per (place id, name, language) that the shipped gazetteer does not already give
 that place (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): ``place_id``
 (a GeoNames id as text, or geo's own id such as ``ne:river:niger``), ``name``, ``lang`` (ISO 639-1),
 ``source``; sorted, gzip without a timestamp: the same sources give the same bytes.
@@ -36,7 +37,11 @@ sys.path.insert(0, str(HERE.parent))
 from geo.gazetteer.names import normalize  # noqa: E402
 
 DEFAULT_SOURCES = Path("/work/shared/gazetteer-sources")
-DEFAULT_LANGS = ("fr", "de", "es", "it", "pt", "nl")
+DEFAULT_LANGS = ("fr",)
+# A localized name that is also a common English word or phrase ("Aïr" -> "air", "Camp", "Bâle" ->
+# "bale", "Maurice") would turn English text into places: names at least this frequent in English
+# (wordfreq's Zipf scale: 3 = once per million words) are left out.
+MAX_ENGLISH_ZIPF = 3.0
 OUT = HERE / "data" / "names_l10n.tsv.gz"
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR", "PCLH"}
 # Natural Earth v5 attribute files and the layer of geo's ids ("ne:<layer>:slug") they describe
@@ -48,6 +53,12 @@ NE_PHYSICAL = {
     "ne_10m_geography_regions_points.tsv.gz": "point",
     "ne_10m_geography_regions_elevation_points.tsv.gz": "point",
 }
+
+
+def english_zipf(key: str) -> float:
+    from wordfreq import zipf_frequency  # the `derive` extra
+
+    return zipf_frequency(key, "en")
 
 
 def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
@@ -101,6 +112,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         k = normalize(name)
         if not k or k in keys[pid]:
             return  # the gazetteer already gives this place this name
+        if english_zipf(k) >= MAX_ENGLISH_ZIPF:
+            return
         out.setdefault((pid, name, lang), source)
 
     # 1. libgeonames (key, kind, locale, name)
