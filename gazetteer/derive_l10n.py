@@ -11,9 +11,13 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
 - Unicode CLDR 48.2 territory names (the main locale of each language, not its variants);
 - Natural Earth v5 attribute tables: ``name_xx`` of the 50m populated places (by GeoNames id) and of
   the physical features geo ships from Natural Earth v4 (rivers, lakes, seas, regions, points),
-  matched on their English name within the same layer.
+  matched on their English name within the same layer (else on the main name of the one physical
+  feature of that name: "Mozambique Channel", "Strait of Hormuz");
+- and derives the forms a language puts the feature word first in (``FEATURE_FORMS``: "fleuve Niger",
+  "lac Tchad", "province d'Idleb", "région de Gao") from the names of rivers, lakes and first-level
+  divisions (main, Latin alternate and localized names).
 
-leaves out names that are common English words or phrases (wordfreq, ``MAX_ENGLISH_ZIPF``), and
+leaves out one-word names that are common English words (wordfreq, ``MAX_ENGLISH_ZIPF``), and
 writes one row per (place id, name, language) that the shipped gazetteer does not already give
 that place (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): ``place_id``
 (a GeoNames id as text, or geo's own id such as ``ne:river:niger``), ``name``, ``lang`` (ISO 639-1),
@@ -27,6 +31,7 @@ import argparse
 import csv
 import gzip
 import io
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -34,11 +39,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from geo.gazetteer.names import normalize  # noqa: E402
+from geo.gazetteer.names import is_latin, normalize  # noqa: E402
 
 DEFAULT_SOURCES = Path("/work/shared/gazetteer-sources")
 DEFAULT_LANGS = ("fr",)
-# A localized name that is also a common English word or phrase ("Aïr" -> "air", "Camp", "Bâle" ->
+# A one-word localized name that is also a common English word ("Aïr" -> "air", "Camp", "Bâle" ->
 # "bale", "Maurice") would turn English text into places: names at least this frequent in English
 # (wordfreq's Zipf scale: 3 = once per million words) are left out.
 MAX_ENGLISH_ZIPF = 3.0
@@ -69,6 +74,7 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
     country: dict[str, tuple[float, str]] = {}
     admin1: dict[tuple[str, str], tuple[float, str]] = {}
     ne: dict[tuple[str, str], str] = {}
+    physical: dict[str, set[str]] = {}
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             pid = r["id"]
@@ -88,6 +94,11 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
                 layer = pid.split(":")[1]
                 for n in names:
                     ne.setdefault((layer, normalize(n)), pid)
+            if r["feature_class"] in ("H", "T", "L"):  # any physical feature by its main name: a fallback
+                physical.setdefault(normalize(r["name"]), set()).add(pid)
+    for k, pids in physical.items():
+        if len(pids) == 1:
+            ne.setdefault(("*", k), next(iter(pids)))
     return (keys, by_gid, {k: v[1] for k, v in country.items()}, {k: v[1] for k, v in admin1.items()}, ne)
 
 
@@ -112,8 +123,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         k = normalize(name)
         if not k or k in keys[pid]:
             return  # the gazetteer already gives this place this name
-        if english_zipf(k) >= MAX_ENGLISH_ZIPF:
-            return
+        if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF:
+            return  # (a phrase's estimate is its rarest word's: only single words are tested)
         out.setdefault((pid, name, lang), source)
 
     # 1. libgeonames (key, kind, locale, name)
@@ -158,12 +169,121 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
             pid = None
             for n in (r.get("name_en"), r.get("name")):
                 if n:
-                    pid = ne.get((layer, normalize(n)))
+                    pid = ne.get((layer, normalize(n))) or ne.get(("*", normalize(n)))
                     if pid:
                         break
             for lang in langs:
                 add(pid, r.get(f"name_{lang}", ""), lang, f"Natural Earth v5 {fname.split('.')[0]}")
+    # 5. the forms a language writes feature names in, where it puts the feature word first ("le fleuve
+    #    Niger", "le lac Tchad", "la province d'Idleb"): the extractor widens a mention over such a word
+    #    (geo/lang/<code>/name_prefixes.txt) when the gazetteer knows the longer name
+    for lang, forms in FEATURE_FORMS.items():
+        if lang not in langs:
+            continue
+        for pid, kind, core, kind_forms in feature_cores(data, out, lang, forms):
+            for form in kind_forms:
+                name = form.replace("{de}", elided(core, forms["elision"])) if "{de}" in form else form.format(core)
+                add(pid, name, lang, f"derived: {kind} name in {lang}")
     return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items())
+
+
+# The feature words of a language's names, by kind of place; "{}" is the bare name, "{de}" the bare name
+# after the elided preposition ("de Gao", "d'Idleb": elided()).
+FEATURE_FORMS: dict[str, dict] = {
+    "fr": {
+        "elision": ("de ", "d'", "aeiouyàâäéèêëîïôöùûüœh"),
+        "river": ("fleuve {}", "rivière {}"),
+        "lake": ("lac {}",),
+        "admin1": ("province {de}", "région {de}", "gouvernorat {de}", "wilaya {de}", "état {de}"),
+        # English names of physical features (regex on the name, its bare part in group 1) -> forms
+        "physical": (
+            (r"Straits? of (.+)", ("détroit {de}",)),
+            (r"Gulf of (.+)", ("golfe {de}",)),
+            (r"Bay of (.+)", ("baie {de}",)),
+            (r"Mount (.+)", ("mont {}",)),
+            (r"(.+) Mountains", ("monts {}",)),
+            (r"Cape (.+)", ("cap {}",)),
+            (r"(.+) Islands", ("îles {}",)),
+            (r"(.+) Island", ("île {de}",)),
+            (r"(.+) Peninsula", ("péninsule {de}",)),
+            (r"(.+) Plateau", ("plateau {de}",)),
+        ),
+    },
+}
+# the words that make an English or local name a lake's or an admin1's, removed to get the bare name
+_LAKE_WORDS = ("lake ", "lac ", "lago ", "lough ", "loch ", "lakes ")
+_LAKE_SUFFIXES = (" lake", " lakes", " hu", " nuur", " köl", " gölü", " see")
+_ADMIN1_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " department", " prefecture",
+                    " wilaya", " district", " county", " territory", " division", " muhafazah")
+_ADMIN1_PREFIXES = ("province de ", "province d'", "province du ", "région de ", "région d'", "région du ",
+                    "gouvernorat de ", "gouvernorat d'", "wilaya de ", "wilaya d'", "état de ", "état d'",
+                    "muhafazat ", "wilayat ")
+
+
+def elided(core: str, rule: tuple[str, str, str]) -> str:
+    plain, before_vowel, vowels = rule
+    return (before_vowel if core[:1].lower() in vowels else plain) + core
+
+
+def _bare(name: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> str:
+    low = name.lower()
+    for p in prefixes:
+        if low.startswith(p):
+            return name[len(p):].strip()
+    for x in suffixes:
+        if low.endswith(x):
+            return name[:-len(x)].strip()
+    return name.strip()
+
+
+def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
+    """(place id, kind, bare name, its forms) for rivers and lakes from Natural Earth and first-level
+    divisions (the main name, Latin alternate names of at most three words, and the language's own
+    names), and for physical features whose English names match ``forms["physical"]``."""
+    physical_patterns = forms.get("physical", ())
+    own: dict[str, list[str]] = defaultdict(list)
+    for (pid, name, lg) in l10n:
+        if lg == lang:
+            own[pid].append(name)
+    # a division named after its capital answers to the capital's spellings too ("Idleb" for Idlib)
+    capital_alts: dict[tuple[str, str, str], list[str]] = {}
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] == "PPLA" and r["alternate_names"]:
+                capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
+                    r["alternate_names"].split("|")
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            pid, code = r["id"], r["feature_code"]
+            if pid.startswith("ne:river:"):
+                kind, pre, suf = "river", ("river ", "rio ", "río ", "fleuve ", "rivière "), (" river",)
+            elif pid.startswith("ne:lake:"):
+                kind, pre, suf = "lake", _LAKE_WORDS, _LAKE_SUFFIXES
+            elif code == "ADM1":
+                kind, pre, suf = "admin1", _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES
+            elif r["feature_class"] in ("H", "T") and physical_patterns:
+                done = set()
+                for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
+                    for rx, kind_forms in physical_patterns:
+                        m = re.fullmatch(rx, n) if is_latin(n) else None
+                        if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done:
+                            done.add((m.group(1), rx))
+                            yield pid, "physical", m.group(1), kind_forms
+                continue
+            else:
+                continue
+            names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a], *own.get(pid, ())]
+            if kind == "admin1":
+                names += capital_alts.get((r["country_code"], r["admin1_code"], normalize(_bare(r["name"], pre, suf))), [])
+            seen = set()
+            for n in names:
+                if not is_latin(n) or len(n.split()) > 3 or "." in n:
+                    continue
+                core = _bare(n, pre, suf)
+                k = normalize(core)
+                if core and k not in seen and core[:1].isupper():
+                    seen.add(k)
+                    yield pid, kind, core, forms.get(kind, ())
 
 
 def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:

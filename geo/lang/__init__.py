@@ -68,6 +68,7 @@ class LanguageData:
     river_articles: frozenset[str]  # "the Amazon", "of the Euphrates": before a river's name (resolver, extractor)
     demonym_endings: frozenset[str]  # "Zambian" is Zambia + "n": a demonym, not a spelling of the place
     possessives: frozenset[str]  # "'s": tokens inside a name ("Cox's Bazar")
+    name_prefixes: frozenset[str]  # "mer Noire", "province d'Idleb": lower-case words that begin a known name
     patterns: Mapping[str, str]  # name -> regex: the few rules that need more than a word list
 
 
