@@ -187,6 +187,19 @@ class ToponymRules:
             out.append(Mention(doc_id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
         return out
 
+    def _article_is_part_of_name(self, whole: str, rest: str) -> bool:
+        """"Le Caire", "La Havane", "Le Havre": a leading article that the gazetteer's keys keep (English
+        "the" never is: the keys drop it) belongs to the name when the whole is a name at least as
+        important as the rest ("La Chine" is China, not Lachine)."""
+        whole, rest = self._trailing.sub("", whole), self._trailing.sub("", rest)
+        if normalize(whole) == normalize(rest):
+            return False
+        known = self._known_name(whole)
+        if known is None:
+            return False
+        other = self._known_name(rest)
+        return other is None or known[0] >= other[0]
+
     def _with_name_prefixes(self, text: str, spans: list[_Span]) -> list[_Span]:
         """Names that begin with a lower-case word ("la mer Noire", "la province d'Idleb", "le détroit
         d'Ormuz"): where such a word is followed by capitalised words and the gazetteer knows the longer
@@ -241,7 +254,7 @@ class ToponymRules:
     def _clean(self, text: str, start: int, end: int) -> tuple[int, int]:
         span = text[start:end]
         m = self._leading.match(span)
-        if m:
+        if m and not self._article_is_part_of_name(span, span[m.end():]):
             start += m.end()
         span = text[start:end]
         while True:
