@@ -24,6 +24,8 @@ that place (compared by the store's name key, :func:`geo.gazetteer.names.normali
 ``source``; sorted, gzip without a timestamp: the same sources give the same bytes.
 
 The store builder (geo/gazetteer/build.py) adds these names as alternate names when the file is present.
+Also writes gazetteer/data/demonyms_l10n.tsv (``word, place_id, lang, source``) from each language's
+geo/lang/<code>/demonyms.txt ("syriens SY"), added to the store's demonyms after the curated ones.
 """
 from __future__ import annotations
 
@@ -47,7 +49,10 @@ DEFAULT_LANGS = ("fr",)
 # "bale", "Maurice") would turn English text into places: names at least this frequent in English
 # (wordfreq's Zipf scale: 3 = once per million words) are left out.
 MAX_ENGLISH_ZIPF = 3.0
+FCLASS: dict[str, str] = {}  # place id -> GeoNames feature class (filled by read_places)
 OUT = HERE / "data" / "names_l10n.tsv.gz"
+DEMONYMS_OUT = HERE / "data" / "demonyms_l10n.tsv"
+LANG_DIR = HERE.parent / "geo" / "lang"
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR", "PCLH"}
 # Natural Earth v5 attribute files and the layer of geo's ids ("ne:<layer>:slug") they describe
 NE_PHYSICAL = {
@@ -78,6 +83,7 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             pid = r["id"]
+            FCLASS[pid] = r["feature_class"]
             names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]
             keys[pid].update(normalize(n) for n in names)
             if r["geonameid"]:
@@ -114,6 +120,7 @@ def lower_keys(row: dict) -> dict:
 
 def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
     keys, by_gid, country, admin1, ne = read_places(data)
+    fclass = FCLASS
     out: dict[tuple[str, str, str], str] = {}
 
     def add(pid: str | None, name: str, lang: str, source: str) -> None:
@@ -184,7 +191,13 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
             for form in kind_forms:
                 name = form.replace("{de}", elided(core, forms["elision"])) if "{de}" in form else form.format(core)
                 add(pid, name, lang, f"derived: {kind} name in {lang}")
-    return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items())
+    # a division named after a sea or a river ("Mer Rouge", Egypt's and Sudan's Red Sea provinces) does not
+    # get that name in another language: there it would take the sea's place
+    physical = {k for pid, ks in keys.items() if fclass.get(pid) in ("H", "T") for k in ks}
+    physical |= {normalize(name) for (pid, name, _lang) in out if fclass.get(pid) in ("H", "T")}
+    return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items()
+                  if not (fclass.get(pid) == "A" and (normalize(name) in physical or
+                                                      normalize(_bare(name, _ADMIN1_PREFIXES, ())) in physical)))
 
 
 # The feature words of a language's names, by kind of place; "{}" is the bare name, "{de}" the bare name
@@ -295,6 +308,23 @@ def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
         f.write(buf.getvalue().encode("utf-8"))
 
 
+def derive_demonyms(data: Path, langs: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """(word, place id, lang, source) from geo/lang/<code>/demonyms.txt (``word CC``): the country itself."""
+    from geo.lang import parse_table
+
+    _keys, _gid, country, _a1, _ne = read_places(data)
+    rows = []
+    for lang in langs:
+        path = LANG_DIR / lang / "demonyms.txt"
+        if not path.is_file():
+            continue
+        for word, cc in parse_table(path.read_text(encoding="utf-8"), where=str(path)).items():
+            if cc not in country:
+                raise SystemExit(f"{path}: {word!r}: no country {cc!r} in the gazetteer")
+            rows.append((word, country[cc], lang, f"geo/lang/{lang}/demonyms.txt"))
+    return sorted(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
@@ -304,6 +334,11 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     rows = derive(a.sources, a.data, tuple(x.strip() for x in a.langs.split(",") if x.strip()))
     write(rows, a.out)
+    dem = derive_demonyms(a.data, tuple(x.strip() for x in a.langs.split(",") if x.strip()))
+    with open(DEMONYMS_OUT, "w", encoding="utf-8", newline="") as f:
+        f.write("word\tplace_id\tlang\tsource\n")
+        f.writelines("\t".join(r) + "\n" for r in dem)
+    print(f"{DEMONYMS_OUT}: {len(dem)} demonyms")
     per = defaultdict(int)
     for r in rows:
         per[r[2]] += 1

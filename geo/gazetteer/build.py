@@ -65,17 +65,19 @@ def data_version(directory: Path | None = None) -> str:
 
 
 L10N_FILE = "names_l10n.tsv.gz"  # names in other languages (gazetteer/derive_l10n.py), optional
+L10N_DEMONYMS = "demonyms_l10n.tsv"  # demonyms in other languages ("syriens"), optional
 
 
 def _l10n_version(d: Path) -> str:
-    """``+l`` and a hash of names_l10n.tsv.gz when the data has one (its own derivation, its own version)."""
-    path = d / L10N_FILE
-    return f"+l{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}" if path.is_file() else ""
+    """``+l`` and a hash of the localized names and demonyms when the data has them (their own derivation)."""
+    paths = [d / n for n in (L10N_FILE, L10N_DEMONYMS) if (d / n).is_file()]
+    return f"+l{hashlib.sha256(b''.join(p.read_bytes() for p in paths)).hexdigest()[:8]}" if paths else ""
 
 
 def _add_l10n_names(con: sqlite3.Connection, data: Path) -> None:
     """Localized names (``place_id, name, lang, source``) as alternate names of the shipped places they
-    name; rows naming a place the data does not have (another data version) are skipped."""
+    name, and localized demonyms; rows naming a place the data does not have (another data version) are
+    skipped."""
     path = data / L10N_FILE
     if not path.is_file():
         return
@@ -84,6 +86,11 @@ def _add_l10n_names(con: sqlite3.Connection, data: Path) -> None:
         rows = [(pids[r["place_id"]], r["name"], KIND_ALT) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
                 if r["place_id"] in pids and r["name"]]
     con.executemany("INSERT INTO alts VALUES (?,?,?)", rows)
+    dpath = data / L10N_DEMONYMS
+    if dpath.is_file():  # the curated (English) demonyms are inserted later and win a clash
+        con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)",
+                        [(normalize(d["word"]), pids[d["place_id"]], d["word"]) for d in read_small_tsv(dpath)
+                         if d["place_id"] in pids])
 
 
 # ---------------------------------------------------------------- priors
