@@ -4,6 +4,7 @@
     PYTHONPATH=. python bench/news_eval_fr/score.py --lang auto  # each article in its detected language
     PYTHONPATH=. python bench/news_eval_fr/score.py --json       # the same as JSON
     PYTHONPATH=. python bench/news_eval_fr/score.py --failures   # and every wrong, missed or mapped mention
+    PYTHONPATH=. python bench/news_eval_fr/score.py --model fr_core_news_sm   # another French pipeline
 
 The French twin of bench/news_eval/score.py (the same rules, below), with ``--lang``.
 
@@ -234,7 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the result as JSON (with every failure)")
     ap.add_argument("--failures", action="store_true", help="list every wrong, missed or mapped mention")
     ap.add_argument("--lang", default="fr", help="the articles' language: a code (fr, en) or auto (default: fr)")
+    ap.add_argument("--model", default=None, help="another spaCy pipeline for --lang (default: the language's)")
     a = ap.parse_args(argv)
+    if a.model:
+        import geo
+        from geo.pipeline import Pipeline
+
+        geo._PIPELINES[a.lang] = Pipeline(model=a.model, lang=a.lang, progress=False)  # the API's pipeline
     os.environ.setdefault("GEO_PROGRESS", "0")
     s = score(Path(a.articles), Path(a.gold), a.lang)
     if a.json:
