@@ -33,8 +33,8 @@ ARTICLE = """Mali : une attaque près de Tombouctou
 
 Bamako (AFP) - Une dizaine de soldats ont été tués dimanche près de Tombouctou, dans le nord du Mali, \
 a annoncé l'armée. Des renforts ont été envoyés depuis Gao. Le fleuve Niger reste sous la menace des groupes \
-armés, tandis qu'au Caire et à Alger les diplomates appellent au calme. En Syrie, des frappes ont visé la \
-province d'Idleb; la mer Noire et le détroit d'Ormuz restent sous tension, selon M. Diallo."""
+armés, tandis qu'au Caire et à Alger les diplomates appellent au calme. La région de Mopti est sous blocus. En \
+Syrie, des frappes ont visé Idleb; la mer Noire et le détroit d'Ormuz restent sous tension, selon M. Diallo."""
 
 
 def test_a_french_article_is_read_with_the_french_model_and_data(fr):
@@ -44,7 +44,7 @@ def test_a_french_article_is_read_with_the_french_model_and_data(fr):
     expect = {  # mention -> (country, feature codes)
         "Bamako": ("ML", {"PPLC"}), "Mali": ("ML", {"PCLI"}), "Gao": ("ML", {"PPLA", "PPL"}),
         "Syrie": ("SY", {"PCLI"}), "Caire": ("EG", {"PPLC"}), "Alger": ("DZ", {"PPLC"}),
-        "fleuve Niger": (None, {"STM"}), "province d'Idleb": ("SY", {"ADM1"}),
+        "fleuve Niger": (None, {"STM"}), "région de Mopti": ("ML", {"ADM1"}), "Idleb": ("SY", {"PPLA", "ADM1"}),
         "mer Noire": (None, {"SEA"}), "détroit d'Ormuz": (None, {"STRT"}),
     }
     for name, (cc, codes) in expect.items():
@@ -90,7 +90,7 @@ def test_the_shipped_french_names_carry_their_language():
         rows = [line.rstrip("\n").split("\t") for line in f]
     assert header == ["place_id", "name", "lang", "source"] and len(rows) > 10_000
     names = {(r[0], r[1]): r[2] for r in rows}
-    assert names[("ne:river:niger", "fleuve Niger")] == "fr" and names[("169387", "province d'Idleb")] == "fr"
+    assert names[("ne:river:niger", "fleuve Niger")] == "fr" and names[("ne:lake:lake-chad", "lac Tchad")] == "fr"
     assert {r[2] for r in rows} == {"fr"} and all(r[3] for r in rows)
 
 
