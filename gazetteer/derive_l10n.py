@@ -14,7 +14,7 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   matched on their English name within the same layer (else on the main name of the one physical
   feature of that name: "Mozambique Channel", "Strait of Hormuz");
 - and derives the forms a language puts the feature word first in (``FEATURE_FORMS``: "fleuve Niger",
-  "lac Tchad", "province d'Idleb", "région de Gao") from the names of rivers, lakes and first-level
+  "lac Tchad", "province d'Idlib", "région de Gao") from the names of rivers, lakes and first-level
   divisions (main, Latin alternate and localized names).
 
 leaves out one-word names that are common English words (wordfreq, ``MAX_ENGLISH_ZIPF``), and
