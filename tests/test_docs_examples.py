@@ -221,3 +221,24 @@ def test_each_subcommand_help_has_its_own_examples(name, helps):
             assert own != examples_of(helps[other]), f"geo {name} and geo {other} show the same examples"
     # every example names files that exist in the repository or are clearly the user's own
     assert "../shared" not in own and "/work/" not in own, f"geo {name} --help points outside the repository"
+
+
+# ---- the paths and links the README and the design docs name exist -----------------------------------------------
+
+OWN_DOCS = [ROOT / "README.md", ROOT / "docs" / "architecture.md", ROOT / "docs" / "extending.md",
+            ROOT / "docs" / "benchmarks.md"]
+_PATH = re.compile(r"`((?:geo|bench|tests|gazetteer|docs|seeds)/[^`\s]*)`")
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("doc", OWN_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_paths_and_links_exist(doc):
+    text = doc.read_text(encoding="utf-8")
+    paths = [m.group(1) for m in _PATH.finditer(text)]
+    links = [m.group(1) for m in _LINK.finditer(text) if "://" not in m.group(1)]
+    assert paths or links, f"{doc.name}: no path found (the patterns are broken)"
+    # a <placeholder> names a file to be made (docs/extending.md); its folder must exist
+    paths = [p.split("<")[0].rsplit("/", 1)[0] if "<" in p else p for p in paths]
+    missing = [p for p in paths if not list(ROOT.glob(p.rstrip("/")))]
+    missing += [p for p in links if not (doc.parent / p).exists()]
+    assert not missing, f"{doc.relative_to(ROOT)} names paths that do not exist: {missing}"
