@@ -102,6 +102,7 @@ def workdir(_prepared, tmp_path, monkeypatch):
         shutil.copytree(_prepared / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GEO_OFFLINE", "1")  # --offline for every example: no network
+    monkeypatch.setenv("GEO_GEOCODER_URL", "http://127.0.0.1:9/")  # and were a geocoder built, a dead port
     return tmp_path
 
 
