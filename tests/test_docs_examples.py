@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, cli_ok, run_cli
 
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -33,8 +32,8 @@ SHELL_LANGS = RUN_LANGS - {"python"}
 MAX_SKIPPED = 20
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^ {0,3}(?P=fence)[ \t]*$",
-                    re.S | re.M)
-_NO_TEST = re.compile(r"<!--\s*no-test:?(?P<reason>.*?)-->", re.S)
+                    re.DOTALL | re.MULTILINE)
+_NO_TEST = re.compile(r"<!--\s*no-test:?(?P<reason>.*?)-->", re.DOTALL)
 
 
 @dataclass
