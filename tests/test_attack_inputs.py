@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -34,6 +33,7 @@ def _nested(depth: int, tag: str = "div") -> str:
 def _python_calls(fn, *args) -> int:
     """How many Python-level function calls ``fn(*args)`` makes: a measure of work that does not
     depend on the machine or the clock."""
+    fn(*args)  # warm up: first-call imports are not the work measured
     count = 0
 
     def prof(frame, event, arg):
@@ -49,6 +49,24 @@ def _python_calls(fn, *args) -> int:
     return count
 
 
+def _python_lines(fn, *args) -> int:
+    """How many Python lines ``fn(*args)`` runs (loops without calls count too)."""
+    fn(*args)  # warm up: first-call imports are not the work measured
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(None)
+    return count
+
+
 def test_html_work_grows_linearly_with_nesting():
     small = _python_calls(html_to_text, _nested(300))
     large = _python_calls(html_to_text, _nested(3000))
@@ -57,10 +75,25 @@ def test_html_work_grows_linearly_with_nesting():
     assert large / small < 20, (small, large)
 
 
+def _hidden_siblings(n: int) -> str:
+    return "<html><body><p>Kharkiv was shelled.</p>" + "<span hidden>x</span><b>y</b>" * n + "</body></html>"
+
+
+def test_html_work_grows_linearly_with_hidden_siblings():
+    small = _python_lines(html_to_text, _hidden_siblings(1000))
+    large = _python_lines(html_to_text, _hidden_siblings(10_000))
+    assert small > 0
+    # linear: ~10x; removing each hidden element scanned all its siblings (80,000 of them took 389 s):
+    # 7b746da did ~40x here, and more the larger the page
+    assert large / small < 15, (small, large)
+    _, text = html_to_text(_hidden_siblings(3000))
+    assert text == "Kharkiv was shelled.\n\n" + "y" * 3000
+
+
 def test_one_megabyte_of_nested_divs_reads_without_recursion(tmp_path):
     page = _nested(90_000)
     assert len(page) > 900_000
-    title, text = html_to_text(page)
+    _, text = html_to_text(page)
     assert text == "Kharkiv was shelled."
     _, main_text, _ = html_article(page)
     assert main_text == "Kharkiv was shelled."
@@ -232,3 +265,26 @@ def test_iter_lines_can_mark_long_lines_for_callers_that_count(tmp_path):
     assert items == [(1, b"a\n"), (2, None), (3, b"c\n")]
     assert offsets == [2, 5003, 5005]  # where the next line starts: partitions can seek there
     assert [e.path for e in seen] == [f"{f}#2"]
+
+
+def test_a_page_too_big_to_search_for_its_article_is_read_whole_and_said(tmp_path, monkeypatch):
+    import trafilatura
+
+    import geo.documents.html as html
+
+    monkeypatch.setattr(html, "MAX_EXTRACT_ELEMENTS", 1000)
+
+    def never(*a, **k):
+        raise AssertionError("trafilatura was given the page")
+
+    monkeypatch.setattr(trafilatura, "extract", never)
+    # one table row of 3,000 cells: trafilatura's time grows with the square of it (80,000: a minute)
+    page = "<html><head><title>Cells</title></head><body><p>Kharkiv was shelled.</p><table><tr>" \
+           + "<td>x</td>" * 3000 + "</tr></table></body></html>"
+    f = tmp_path / "cells.html"
+    f.write_text(page, encoding="utf-8")
+    c = Collect()
+    (doc,) = c.run([f])
+    assert doc.text.startswith("Kharkiv was shelled.\n\nx x x") and doc.text.count("x") == 3000
+    assert [w.path for w in c.warnings] == [str(f)]
+    assert "page of 3,00" in c.warnings[0].problem and "more than the 1,000" in c.warnings[0].problem

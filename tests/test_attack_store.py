@@ -85,9 +85,9 @@ def test_damage_met_during_a_lookup_rebuilds_once(store, data, capsys):
 
 def test_damaged_store_without_data_to_rebuild_from_says_so(store):
     _scribble(store, keep_mtime=True)
-    with Gazetteer(store) as gz:
-        with pytest.raises(GazetteerBuildError, match="the gazetteer store is damaged .*geo gazetteer build"):
-            gz.lookup("Aleppo")
+    with Gazetteer(store) as gz, \
+            pytest.raises(GazetteerBuildError, match="the gazetteer store is damaged .*geo gazetteer build"):
+        gz.lookup("Aleppo")
 
 
 def test_damaged_store_opened_without_building_is_refused_clearly(store, data):
@@ -128,3 +128,12 @@ def test_stale_building_files_are_removed_but_a_live_build_is_kept(store, data):
     assert [p for p in dead if p.exists()] == []
     clean_stale_builds(folder)
     assert not live.exists()
+
+
+def test_a_query_mistake_is_not_taken_for_damage(store, data):
+    with Gazetteer.open(store, progress=False, data=data) as gz:
+        ino = store.stat().st_ino
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            gz._db.execute("SELECT * FROM no_such_table")
+        assert store.stat().st_ino == ino  # not rebuilt
+        assert gz.get("170063").name == "Aleppo"

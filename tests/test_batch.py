@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from batch_util import (articles, geo, part_lines, permission_checked, silent_endpoint,
-                        strip_result_fields, write_folder, write_jsonl, write_parquet)
+                        write_folder, write_jsonl, write_parquet)
 from geo.batch.sources import plan_partitions, read_partition
 from geo.documents import iter_documents
 
@@ -99,7 +99,7 @@ def test_local_engine_writes_one_file_per_partition_with_the_contract(local_run)
     assert [json.loads(ln)["id"] for ln in lines] == [f"{src}#{i}" for i in range(1, 21)]
     one = geo("extract", src, "--offline", "-q")  # the plain one-process output, field for field
     assert one.returncode == 0
-    assert [strip_result_fields(ln) for ln in lines] == one.stdout.splitlines(keepends=True)
+    assert lines == one.stdout.splitlines(keepends=True)
     texts = {json.loads(ln)["id"]: a["body"] for ln, a in zip(lines, articles(20))}
     for ln in lines:
         rec = json.loads(ln)
@@ -244,7 +244,7 @@ def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp
     import geo.batch.engines.pool
     from geo.batch.engine import run
     from geo.batch.partition import Options
-    from geo.outputs.records import result_record
+    from geo.outputs.jsonl import extract_record
 
     src, out, _ = local_run
     specs = plan_partitions([str(src)], partition_size=6)
@@ -263,7 +263,7 @@ def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp
     pipe = current_pipeline()
     docs = list(iter_batch_documents([str(src)]))
     pooled_docs = list(geo.batch.engines.pool.parse(pipe, docs, 2, batch_size=3))
-    assert [result_record(pd) for pd in pooled_docs] == [result_record(pd) for pd in pipe.parse(docs)]
+    assert [extract_record(pd) for pd in pooled_docs] == [extract_record(pd) for pd in pipe.parse(docs)]
     assert [pd.document.id for pd in pooled_docs] == [d.id for d in docs] and len(docs) == 20
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_util import (ROOT, articles, by_document, env, geo, part_lines, permission_checked, strip_result_fields,
+from batch_util import (ROOT, articles, by_document, env, geo, part_lines, permission_checked,
                         write_folder, write_jsonl)
 
 pytestmark = pytest.mark.slow
@@ -39,8 +39,8 @@ def _same_as_one_process(out: Path, reference: list[str]) -> list[str]:
     lines = part_lines(out)
     assert len(lines) == len(reference)
     # the same bytes, document by document (and here even in the same order)
-    assert by_document([strip_result_fields(ln) for ln in lines]) == by_document(reference)
-    assert [strip_result_fields(ln) for ln in lines] == reference
+    assert by_document(lines) == by_document(reference)
+    assert lines == reference
     return lines
 
 

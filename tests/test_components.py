@@ -183,7 +183,7 @@ def test_title_mentions_in_jsonl_map_snippets_and_not_in_eval(gazetteer, tmp_pat
 def test_same_mentions_offline_and_with_a_geocoder_that_knows_nothing(gazetteer, tmp_path):
     from nominatim_server import NominatimServer
 
-    from geo.config import Config
+    from geo.geocoders.config import Config
     from geo.geocoders import make_geocoder
 
     texts = ["Boats crossed the Mediterranean on Sunday. Ukrainian officials met in Istanbul, while Hamas "

@@ -6,7 +6,7 @@ import types
 import pytest
 from conftest import FakeClock
 
-from geo.config import Config, ConfigError, load_config
+from geo.geocoders.config import Config, ConfigError, load_config
 from geo.geocoders import (
     CircuitBreaker,
     DeadlineGeocoder,

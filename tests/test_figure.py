@@ -328,18 +328,12 @@ def test_bad_output_names_are_refused_before_anything_is_written(gazetteer, tmp_
 
 
 def test_registry_writer_articles_and_results(gazetteer, tmp_path):
-    """write_source() as the writer registry calls it, for articles and for results entries."""
-    from dataclasses import dataclass
+    """The registry's figure writer, for articles and for results entries."""
+    from functools import partial
 
-    from geo.outputs.figure import write_source
-    from geo.outputs.registry import Options, Source
+    from geo.outputs.registry import Options, Source, _write_figure as write_source
 
-    @dataclass
-    class FigureOptions(Options):
-        figure_size: str | None = "120x80mm"
-        dpi: int | None = 100
-        bbox: str | None = None
-        embed: object = None
+    FigureOptions = partial(Options, figure_size="120x80mm", dpi=100)
 
     n = write_source(Source(parsed=syria_corpus(), gazetteer=gazetteer), tmp_path / "a.svg",
                      FigureOptions(title="Articles", embed=tmp_path / "a.html"))

@@ -12,7 +12,7 @@ from conftest import FakeClock
 from geopy import exc as gx
 from geopy.adapters import AdapterHTTPError
 
-from geo.config import Config, ConfigError, load_config
+from geo.geocoders.config import Config, ConfigError, load_config
 from geo.geocoders import (
     AnswerCache,
     CachedGeocoder,

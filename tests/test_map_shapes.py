@@ -50,5 +50,8 @@ def test_a_style_per_kind_and_no_outline_for_continents_and_oceans(gz):
     assert set(kinds) == {"river", "water", "mountain", "area"}
     assert kinds["river"]["text"].startswith("River") and kinds["mountain"]["text"].startswith("Mountains")
     assert kinds["water"]["text"].startswith("Sea / lake")
-    colours = {k: v["style"]["color"] for k, v in kinds.items() if "style" in v}
-    assert len(set(colours.values())) == len(colours)  # mountains are not drawn in the rivers' blue
+    # each kind looks different: mountains are not drawn in the rivers' blue; a sea is the palette's
+    # water blue with a fill, a river the same blue as a line
+    colours = {k: (v["style"]["color"], v["style"].get("fillColor")) for k, v in kinds.items() if "style" in v}
+    assert len(set(colours.values())) == len(colours)
+    assert colours["mountain"][0] != colours["river"][0] and colours["river"][1] is None

@@ -32,10 +32,10 @@ def run(*args, env=None):
 
 def write_results(path: Path, docs=None) -> Path:
     """Extraction results (the records ``geo extract --engine`` writes) of the Syria sample corpus."""
-    from geo.outputs.records import result_record
+    from geo.outputs.jsonl import extract_record
     from geo.outputs.jsonl import jsonl_line
 
-    path.write_text("".join(jsonl_line(result_record(pd)) for pd in (docs or syria_corpus())), encoding="utf-8")
+    path.write_text("".join(jsonl_line(extract_record(pd)) for pd in (docs or syria_corpus())), encoding="utf-8")
     return path
 
 
@@ -67,6 +67,9 @@ def check_output(fmt: str, path: Path, expect_places: int | None = None) -> None
             assert info["features"] == expect_places
     elif fmt == "png":
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    elif fmt == "figure":  # the static figure (SVG by the writer's first suffix): text kept as text
+        svg = path.read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and "<svg" in svg and "Damascus" in svg
     elif fmt == "jsonl":
         text = gzip.open(path, "rt", encoding="utf-8").read() if path.name.endswith(".gz") else path.read_text("utf-8")
         recs = [json.loads(line) for line in text.splitlines()]
@@ -112,7 +115,7 @@ def test_every_writer_in_every_mode(tmp_path, gazetteer, fmt, mode):
 
 
 def test_every_registered_format_is_checked_and_named_by_its_suffixes():
-    assert set(WRITERS) == {"map", "geojson", "gpkg", "png", "jsonl", "csv", "parquet"}
+    assert set(WRITERS) == {"map", "geojson", "gpkg", "png", "figure", "jsonl", "csv", "parquet"}
     for name, w in WRITERS.items():
         assert w.suffixes and all(format_for_path("x" + s.upper()) == name for s in w.suffixes), name
 
@@ -395,7 +398,16 @@ def test_geo_help_imports_no_heavy_library():
 # -- every option works in every mode, or is refused ----------------------------------------------
 
 @pytest.mark.parametrize("args, problem", [
-    (["--size", "400x300"], "--size is the size of the --png picture"),
+    (["--size", "400x300"], "--size is the size of the --png or --figure picture"),
+    (["--dpi", "300"], "--dpi: applies to the static figure"),
+    (["RESULTS", "--bbox", "Syria", "--embed", "e.html"], "--bbox, --embed: apply to the static figure"),
+    (["--figure", "f.gif"], "the figure must be .svg, .pdf or .png"),
+    (["RESULTS", "--figure", "f.svg", "--embed", "e.txt"], "the embed page is written to a .html file"),
+    (["--figure", "f.svg", "--dpi", "5"], "--dpi"),
+    (["RESULTS", "--figure", "f.svg", "--size", "huge"], "give WIDTHxHEIGHT with a unit"),
+    (["--figure", "f.svg", "--bbox", "50,0,40,10"], "need west < east"),
+    (["RESULTS", "--figure", "f.svg", "--bbox", "Nowhereland Xq"], "no such place in the gazetteer"),
+    (["--figure", "f.png", "--png", "f.png"], "the same file for the png and the figure output"),
     (["RESULTS", "-j", "2"], "--jobs: the results are mapped as they were stored"),
     (["RESULTS", "--model", "xx"], "--model: the results are mapped"),
     (["RESULTS", "--geocoder", "photon"], "--geocoder: the results are mapped"),
@@ -426,22 +438,30 @@ def test_extract_batch_options_without_an_engine_are_refused(tmp_path, args):
 
 # -- one palette, one set of countries ----------------------------------------------------------
 
-def test_one_palette_for_markers_gpkg_and_outlines():
+def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
     import re
 
+    from geo.outputs import palette
     from geo.outputs.aggregate import FEATURE_TYPES, TYPE_COLORS
+    from geo.outputs.figure import KIND_COLOURS, TYPE_COLOURS
     from geo.outputs.gpkg import _qml
     from geo.outputs.map.assets import own_asset
-    from geo.outputs.map.build import _TYPE_STYLE
+    from geo.outputs.map.build import _TYPE_STYLE, SHAPE_KIND_STYLE
 
     css = own_asset("geomap.css")
     assert set(TYPE_COLORS) == set(FEATURE_TYPES)
+    # one source: the figure's colours and the map's are the Okabe-Ito palette of geo.outputs.palette
+    assert TYPE_COLORS == TYPE_COLOURS == palette.TYPE_COLOURS
+    assert set(TYPE_COLORS.values()) <= set(palette.OKABE_ITO.values())
+    assert KIND_COLOURS is palette.KIND_COLOURS
+    for kind, (edge, fill) in KIND_COLOURS.items():  # rivers, seas, mountains, islands: as the figure draws them
+        style = SHAPE_KIND_STYLE[kind][1]
+        assert style["color"] == edge and style.get("fillColor") == fill, kind
     for t, color in TYPE_COLORS.items():
         assert re.search(rf"\.geo-{t} i {{ background: {color};", css), t  # the markers
         rgb = ",".join(str(int(color[i:i + 2], 16)) for i in (1, 3, 5))
         assert f'value="{rgb},235"' in _qml()  # the QGIS style
-        if t != "physical":  # physical places are outlined as water
-            assert _TYPE_STYLE[t]["color"] == color
+        assert _TYPE_STYLE[t]["color"] == color  # the outlines of areas
 
 
 def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):

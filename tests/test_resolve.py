@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geo.config import Config
+from geo.geocoders.config import Config
 from geo.geocoders import make_geocoder
 from geo.pipeline import Pipeline
 from geo.types import Document

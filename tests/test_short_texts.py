@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.config import Config
+from geo.geocoders.config import Config
 from geo.geocoders import make_geocoder
 from geo.pipeline import Pipeline
 from geo.types import Document

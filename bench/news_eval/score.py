@@ -9,8 +9,8 @@ Runs the default offline pipeline through the Python API (``geo.parse_many`` on 
 headline, for pages; the JSON title field is not text), and matched to the resolutions of body mentions
 that overlap it (the one with the largest overlap wins; title mentions are not scored).
 
-A place is *right* when the pinned place (its point, or its outline for features drawn as lines or areas:
-a river anywhere along its course) is within the gold radius of the gold point and of the gold kind:
+A place is *right* when the pinned place (its point, or for physical features drawn as lines or areas its
+outline: a river anywhere along its course) is within the gold radius of the gold point and of the gold kind:
 a country must be the country itself (feature code PCL*/TERR with the gold ISO code), a physical feature
 must not be a populated place or an administrative unit (GeoNames class P or A), a province must not be a
 populated place or a country. It is *wrong* when something else is pinned, *missed* when nothing is
@@ -74,7 +74,9 @@ def right(g: dict, place) -> tuple[bool, float | None]:
             ok = c is not None and c.id == place.id
         return ok, d
     ok = d is not None and d <= g["km"]
-    if not ok and d is not None and place.has_geometry:  # a river, lake, sea or region: its outline counts
+    # a physical feature drawn as a line or an area (a river, lake, sea, desert): its outline counts; not for
+    # provinces, where it would accept the enclosing region ("Tigray" for "Western Tigray")
+    if not ok and d is not None and g["kind"] == "physical" and place.has_geometry:
         import geo
         from shapely.geometry import Point
         from shapely.ops import nearest_points

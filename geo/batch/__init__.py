@@ -8,7 +8,7 @@
   also ``-j N``), ``dask`` (dask.distributed, a TLS-only local cluster or an existing one)
 * :mod:`geo.batch.engine`     - a run: resume, the ``_geo_run.json`` manifest, totals
 
-Result records (:mod:`geo.outputs.records`) and GeoParquet (:mod:`geo.outputs.geoparquet`) are writers,
+Result records (:func:`geo.outputs.jsonl.extract_record`, the record plain ``geo extract`` writes too) and GeoParquet (:mod:`geo.outputs.geoparquet`) are writers,
 in geo.outputs. ``-j N`` everywhere (CLI, :func:`geo.parse_many`, ``geo eval``) is
 :func:`geo.batch.engines.pool.parse`.
 """

@@ -34,7 +34,7 @@ from geo.geocoders import make_geocoder
 from geo.io import atomic_open
 from geo.outputs.geoparquet import write_geoparquet
 from geo.outputs.jsonl import jsonl_line
-from geo.outputs.records import result_record
+from geo.outputs.jsonl import extract_record
 from geo.pipeline import Pipeline
 from geo.types import Document, ParsedDocument
 
@@ -212,7 +212,7 @@ def run_partition(spec: PartitionSpec, out_dir: str | os.PathLike, options: Opti
     parsed = parse_partition(spec, pipeline, errors=summary["errors"], warnings=summary["warnings"],
                              unread=summary["failed"])
     if not summary["failed"]:
-        write_records([result_record(pd) for pd in parsed], target, options.fmt)
+        write_records([extract_record(pd) for pd in parsed], target, options.fmt)
         summary.update(docs=len(parsed), mentions=sum(len(pd.resolutions) for pd in parsed),
                        resolved=sum(len(pd.resolved) for pd in parsed),
                        words=sum(len(pd.document.text.split()) for pd in parsed))

@@ -20,7 +20,6 @@ Document ids follow :mod:`geo.documents`: ``<path>#<line>`` for JSON Lines (1-ba
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 from geo.documents import DocumentError, decode_bytes, expand_paths, iter_path
 from geo.documents.jsondocs import _article  # the same article rules as .json/.jsonl files in one process
+from geo.documents.limits import iter_lines, open_gzip  # capped line length and decompressed size
 from geo.types import Document
 
 #: Suffixes read record by record (line ranges / row ranges) rather than file by file.
@@ -123,10 +123,11 @@ def _count_lines(path: str, size: int, start_line: int = 0) -> Iterator[tuple[in
     offset = 0
     n = 0
     with open(path, "rb") as fh:
-        for line in fh:
+        # lines read at most limits.MAX_LINE_BYTES at a time; a longer one still counts (reported when read)
+        for _ in iter_lines(fh, path, on_long=lambda e: None, yield_long=True):
             if n % size == 0:
                 yield n, offset
-            offset += len(line)
+            offset = fh.tell()
             n += 1
     yield n, offset
 
@@ -134,7 +135,7 @@ def _count_lines(path: str, size: int, start_line: int = 0) -> Iterator[tuple[in
 def _gz_lines(path: str) -> int:
     n = 0
     last = b"\n"
-    with gzip.open(path, "rb") as fh:
+    with open_gzip(path) as fh:  # decompressed size capped (a gzip bomb stops with a message)
         while True:
             block = fh.read(1 << 20)
             if not block:
@@ -264,23 +265,27 @@ def _record_document(obj: object, name: str, doc_id: str, text_field: str | None
     return _article(obj, name, doc_id)
 
 
-def _jsonl_records(spec: PartitionSpec) -> Iterator[tuple[int, bytes]]:
+def _jsonl_records(spec: PartitionSpec, report: Callable[[DocumentError], None]) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of the partition; a line over limits.MAX_LINE_BYTES is reported, never read whole."""
     path = spec.paths[0]
+    long: list[DocumentError] = []
     if spec.kind == "jsonl":
-        with open(path, "rb") as fh:
-            fh.seek(spec.offset)
-            for n in range(spec.start, spec.stop):
-                line = fh.readline()
-                if not line:
-                    break
-                yield n + 1, line
+        fh = open(path, "rb")
+        fh.seek(spec.offset)
+        first = spec.start + 1
     else:
-        with gzip.open(path, "rb") as fh:
-            for n, line in enumerate(fh):
-                if n >= spec.stop:
-                    break
-                if n >= spec.start:
-                    yield n + 1, line
+        fh = open_gzip(path)  # decompressed size capped: a gzip bomb stops with a message
+        first = 1
+    with fh:
+        for n, line in iter_lines(fh, path, start=first, on_long=long.append, yield_long=True):
+            if n > spec.stop:
+                break
+            if line is None:
+                err = long.pop()
+                if n > spec.start:
+                    report(err)
+            elif n > spec.start:
+                yield n, line
 
 
 def _parquet_records(spec: PartitionSpec) -> Iterator[tuple[int, dict]]:
@@ -350,7 +355,7 @@ def read_partition(
                 except DocumentError as e:
                     report(e)
             return
-        for line_no, raw in _jsonl_records(spec):
+        for line_no, raw in _jsonl_records(spec, report):
             doc_id = f"{name}#{line_no}"
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

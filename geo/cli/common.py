@@ -90,7 +90,7 @@ def common_options(f):
 
 def make_geocoder(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None):
     """The geocoder the options ask for; unusable settings are a usage error (exit 2), credentials redacted."""
-    from geo.config import ConfigError
+    from geo.geocoders.config import ConfigError
     from geo.geocoders import GeocoderConfigError
     from geo.geocoders import make_geocoder as make
 
@@ -152,7 +152,10 @@ def write_outputs(targets: list[tuple[str, str | Path]], source, options, writer
                   ) -> dict[str, int]:
     """Write each ``(format, path)`` with its registered writer into one :class:`geo.io.OutputSet`:
     all replaced together at the end, or none (a failure, a full disk or Ctrl-C leaves every old file
-    as it was). Returns what each writer wrote. The map comes first: a PNG is a picture of it."""
+    as it was). Returns what each writer wrote. The map comes first: a PNG is a picture of it. The
+    figure's ``options.embed`` page, when asked for, is staged in the same set."""
+    import dataclasses
+
     from geo.io import OutputSet, output_error
     from geo.outputs.registry import WRITERS
 
@@ -161,6 +164,9 @@ def write_outputs(targets: list[tuple[str, str | Path]], source, options, writer
     current = None
     try:
         with OutputSet() as outputs:
+            if getattr(options, "embed", None) and any(fmt == "figure" for fmt, _ in targets):
+                current = options.embed
+                options = dataclasses.replace(options, embed=outputs.stage(options.embed))
             for fmt, path in targets:
                 current = path
                 staged = outputs.stage(path)
@@ -180,6 +186,9 @@ def write_outputs(targets: list[tuple[str, str | Path]], source, options, writer
                         raise click.ClickException(clean(
                             f"{path}: could not render the PNG ({e}); no output was written "
                             f"(run again without --png for the HTML map)")) from None
+                    if fmt == "figure" and isinstance(e, ValueError):  # e.g. a size with no room for the map
+                        raise click.ClickException(clean(
+                            f"{path}: could not draw the figure ({e}); no output was written")) from None
                     raise
             current = Path(targets[0][1]).parent
     except OSError as e:  # a full disk, a read-only folder: one line, not a traceback

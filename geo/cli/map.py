@@ -1,5 +1,9 @@
-"""``geo map``: articles (or ``geo extract`` results) -> index.html, and with --geojson / --gpkg / --png
-the same places in those formats, all written by the registry's writers in either mode."""
+"""``geo map``: articles (or ``geo extract`` results) -> index.html, and with --geojson / --gpkg / --png /
+--figure the same places in those formats, all written by the registry's writers in either mode.
+
+Two pictures: ``--png`` is a browser's screenshot of the interactive map (needs playwright and
+Chromium); ``--figure FILE.svg|pdf|png`` is the static, labelled figure for reports, drawn with
+matplotlib (no browser): a ``.png`` given to ``--figure`` is that figure, not a screenshot."""
 from __future__ import annotations
 
 import time
@@ -13,7 +17,9 @@ EXAMPLES = """
 \b
 Examples:
   geo map seeds/                                  # every article in seeds/ -> maps/index.html
-  geo map news/*.txt -o out/ --png out/map.png    # also a picture of the map
+  geo map news/*.txt -o out/ --png out/map.png    # also a picture of the map (a browser's screenshot)
+  geo map news/ --figure report/map.pdf --size 180x120mm --bbox Syria   # a labelled figure for print
+  geo map news/ --figure map.svg --embed map.html  # + a script-free HTML page for a CMS or an iframe
   geo map seeds/ --offline --tiles none           # no network at all: the built-in basemap only
   geo map seeds/ --geojson places.geojson --gpkg places.gpkg --min-score 0.5
   geo extract big/ --engine local -o results/ && geo map results/   # map stored results, no re-parsing
@@ -59,8 +65,20 @@ def _check_suffix(option: str, path: str | None, fmt: str) -> None:
 @click.option("-o", "--output", "outdir", default="maps", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write index.html into.")
 @click.option("--png", type=click.Path(dir_okay=False),
-              help="Also save a static PNG of the map (FILE.png; needs playwright: pip install 'geo[png]', and Chromium).")
-@click.option("--size", default="1200x800", show_default=True, help="PNG size, WIDTHxHEIGHT.")
+              help="Also save a screenshot of the interactive map (FILE.png; needs playwright: pip install "
+                   "'geo[png]', and Chromium). For a labelled picture without a browser use --figure FILE.png.")
+@click.option("--figure", "figure_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also draw a static, labelled map for reports (FILE.svg, .pdf or .png; matplotlib, no browser).")
+@click.option("--size", default=None, metavar="SIZE",
+              help="Picture size. --png: WIDTHxHEIGHT in pixels [1200x800]. --figure: 180x120mm, 18x12cm, 7x5in, "
+                   "1600x1000px, or WIDTHxHEIGHT alone = pixels at --dpi [180x120mm].")
+@click.option("--dpi", type=int, default=None, metavar="N",
+              help="Resolution of the --figure (PNG, and of sizes in pixels), 30 to 1200.  [default: 200]")
+@click.option("--bbox", default=None, metavar="W,S,E,N|PLACE",
+              help="Extent of the --figure: west,south,east,north in degrees, or a place name "
+                   "[default: fitted to the articles' focus].")
+@click.option("--embed", type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="With --figure: also write a standalone, script-free HTML page with the figure inline (iframe, CMS).")
 @click.option("--geojson", type=click.Path(dir_okay=False), help="Also write the places as RFC 7946 GeoJSON (FILE.geojson or .json).")
 @click.option("--tiles", default="OpenStreetMap", show_default=True,
               help="Online tiles drawn over the offline basemap ('none' for the basemap only).")
@@ -75,40 +93,53 @@ def _check_suffix(option: str, path: str | None, fmt: str) -> None:
               help="Popups show each place's snippets from its first K documents (up to 3 per document; "
                    "reading results, memory stays bounded by the number of places).")
 @common_options
-def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_score, snippets, **opts):
+def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, tiles, title, assets, gpkg, min_score,
+            snippets, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
 
     PATHS may also be extraction results (JSONL or GeoParquet from `geo extract`, a file or a folder
     of partitions): the map is then built from the stored mentions, without re-parsing any article;
-    every option works the same there. The HTML and the --geojson / --gpkg / --png files are replaced
-    together once all of them are made: a failure or Ctrl-C leaves every one of them as it was.
+    every option works the same there. The HTML and the --geojson / --gpkg / --png / --figure / --embed
+    files are replaced together once all of them are made: a failure or Ctrl-C leaves every one of
+    them as it was.
     """
     from geo.outputs.registry import Options
 
     t0 = time.perf_counter()
     given = _given(click.get_current_context())
-    if "size" in given and not png:
-        raise click.UsageError("--size is the size of the --png picture: give --png FILE.png too")
+    if "size" in given and not (png or figure_path):
+        raise click.UsageError("--size is the size of the --png or --figure picture: give --png FILE.png or "
+                               "--figure FILE.svg|pdf|png too")
+    alone = [f"--{n}" for n in ("dpi", "bbox", "embed") if n in given]
+    if alone and not figure_path:
+        raise click.UsageError(f"{', '.join(alone)}: {'applies' if len(alone) == 1 else 'apply'} to the static "
+                               "figure: give --figure FILE.svg|pdf|png too")
     _check_suffix("--geojson", geojson, "geojson")
     _check_suffix("--gpkg", gpkg, "gpkg")
+    targets = [("map", Path(outdir) / "index.html")]
+    targets += [(fmt, path) for fmt, path in (("geojson", geojson), ("gpkg", gpkg), ("png", png),
+                                              ("figure", figure_path)) if path]
+    _check_distinct(targets + ([("embed", embed)] if embed else []))
     w = h = 0
     if png:
         from geo.outputs.png import browser_problem, check_png_path
 
         try:
             check_png_path(png)
-            w, h = (int(x) for x in size.lower().split("x"))
+            w, h = (int(x) for x in (size or "1200x800").lower().split("x"))
         except ValueError as e:
             if "PNG" in str(e):
                 raise click.BadParameter(str(e), param_hint="--png") from None
-            raise click.BadParameter("expected WIDTHxHEIGHT, e.g. 1200x800", param_hint="--size") from None
+            raise click.BadParameter(f"{size}: the --png screenshot is sized WIDTHxHEIGHT in pixels, e.g. 1200x800"
+                                     + (" (sizes with units are for --figure alone)" if figure_path else ""),
+                                     param_hint="--size") from None
         problem = browser_problem()  # before the long part, not after it
         if problem:
             raise click.ClickException(f"--png {png}: cannot render images: {problem}")
+    figure_opts = _figure_options(figure_path, size if "size" in given else None, dpi, bbox, embed)
     _import_folium_without_pandas()
-    targets = [("map", Path(outdir) / "index.html")]
-    targets += [(fmt, path) for fmt, path in (("geojson", geojson), ("gpkg", gpkg), ("png", png)) if path]
-    options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, snippets=snippets, size=(w, h))
+    options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, snippets=snippets, size=(w, h),
+                      **figure_opts)
     from geo.outputs.results import is_results
 
     kinds = [is_results(p) for p in paths]
@@ -124,6 +155,7 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
                                    f"{'it' if len(unused) == 1 else 'them'} out")
         return _map_results(paths, targets, options, t0)
     pipe = make_pipeline(**opts)
+    _check_bbox_place(options, pipe.gazetteer)
     counts = {"docs": 0, "bad": 0}
     from geo.batch.engines.pool import parse as pool_parse  # lazy (spaCy): -j N's engine
 
@@ -137,8 +169,60 @@ def map_cmd(paths, outdir, png, size, geojson, tiles, title, assets, gpkg, min_s
     unresolved = sorted({r.mention.text for r in mentions if r.place is None})
     say(f"{counts['docs']} documents ({counts['bad']} skipped), {len(mentions)} mentions, "
         f"{written['map']} places -> {esc(targets[0][1])} ({time.perf_counter() - t0:.1f}s)")
+    _say_figure(targets, written, options)
     if unresolved:
         say(f"unresolved: {esc(', '.join(unresolved))}")
+
+
+def _figure_options(figure_path, size, dpi, bbox, embed) -> dict:
+    """The registry Options fields of the figure, every value checked before the long part (exit 2)."""
+    if not figure_path:
+        return {}
+    from geo.outputs.figure import cli_options, format_of
+
+    try:
+        format_of(figure_path)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--figure") from None
+    if embed and Path(embed).suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"{embed}: the embed page is written to a .html file", param_hint="--embed")
+    try:
+        cli_options(size=size, dpi=dpi, bbox=bbox)
+    except ValueError as e:
+        option = str(e).split(" ", 1)[0].rstrip(":")
+        if not option.startswith("--"):
+            raise click.BadParameter(str(e), param_hint="--figure") from None
+        raise click.BadParameter(str(e)[len(option):].lstrip(": "), param_hint=option) from None
+    return {"figure_size": size, "dpi": dpi, "bbox": bbox, "embed": Path(embed) if embed else None}
+
+
+def _check_bbox_place(options, gazetteer) -> None:
+    """A place name given to --bbox is looked up before any article is read (exit 2 when unknown)."""
+    if not options.bbox:
+        return
+    from geo.outputs.figure import bbox_of_place, parse_bbox
+
+    if parse_bbox(options.bbox) is None:
+        try:
+            bbox_of_place(options.bbox, gazetteer)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--bbox") from None
+
+
+def _check_distinct(targets) -> None:
+    seen: dict[Path, str] = {}
+    for fmt, path in targets:
+        key = Path(path).resolve()
+        if key in seen:
+            raise click.UsageError(f"{path}: the same file for the {seen[key]} and the {fmt} output; give each its own")
+        seen[key] = fmt
+
+
+def _say_figure(targets, written, options) -> None:
+    for fmt, path in targets:
+        if fmt == "figure":
+            also = f" and {esc(options.embed)}" if options.embed else ""
+            say(f"figure: {written.get('figure', 0)} places drawn -> {esc(path)}{also}")
 
 
 def _given(ctx: click.Context) -> set[str]:
@@ -164,6 +248,7 @@ def _map_results(paths, targets, options, t0):
     from geo.outputs.results import aggregate_results
 
     gz = Gazetteer.open(progress=not State.quiet)
+    _check_bbox_place(options, gz)
     bad = {"n": 0}
 
     def on_error(e) -> None:
@@ -174,10 +259,11 @@ def _map_results(paths, targets, options, t0):
                                          progress=not State.quiet)
     if summary.documents == 0:
         fail("no result could be read")
-    written = _write(targets, Source(entries=entries, gazetteer=gz), options)
+    written = _write(targets, Source(entries=entries, gazetteer=gz, document_count=summary.documents), options)
     say(f"{summary.documents} documents from {summary.files} result files ({bad['n']} problems), "
         f"{summary.mentions} mentions, {written['map']} places -> {esc(targets[0][1])} "
         f"({time.perf_counter() - t0:.1f}s)")
+    _say_figure(targets, written, options)
     if summary.unresolved_names:
         more = f" (+{summary.unresolved_more} more)" if summary.unresolved_more else ""
         say(f"unresolved: {esc(', '.join(sorted(summary.unresolved_names)[:50]))}"

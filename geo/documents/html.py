@@ -4,7 +4,10 @@ Main content (issue 13.3): the page's article is found by trafilatura (a library
 navigation menus, sidebars, footers and "most read" boxes are not read; the text kept is the page's
 visible text (:func:`html_to_text`: blocks as paragraphs, whitespace collapsed as a browser does)
 restricted to the blocks trafilatura judged to be content. When trafilatura finds nothing (or is
-not installed) the whole visible text is kept, as before. Mention offsets index into the text kept.
+not installed) the whole visible text is kept, as before; so it is, with a note, for a page of more
+than :data:`MAX_EXTRACT_ELEMENTS` elements (issue 20.4: trafilatura's time grows faster than the
+page). Everything here is one pass over the page, without recursion: time linear in its size however
+deeply it nests. Mention offsets index into the text kept.
 Title: ``<title>``, else ``og:title``, else the first ``<h1>``, else the first line of the text.
 Date: see :mod:`geo.documents.dates`.
 """
@@ -30,6 +33,10 @@ _BLOCK_TAGS = {
     "table", "tr", "ul", "caption", "title",
 }
 _CELL_TAGS = {"td", "th"}
+#: Pages with more visible elements are not searched for their main content (read whole): bounds the
+#: time trafilatura may take (issue 20.4). A news page has a few thousand.
+MAX_EXTRACT_ELEMENTS = 30_000
+_PRE_MARK = re.compile("\x00pre([0-9]+)\x00")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -43,20 +50,34 @@ def _html_document(data: bytes, name: str, *, warn: Callable[[str, str], None]) 
 
     declared = EncodingDetector.find_declared_encoding(data[:SNIFF_BYTES], is_html=True)
     markup = _decode_or_raise(data, name, warn, declared=declared)
-    title, text, date = html_article(markup)
+    title, text, date = html_article(markup, on_note=lambda note: warn(name, note))
     if not text.strip():
         raise DocumentError(name, "no visible text in the HTML page", kind="empty")
     return Document(id=name, text=text, title=title or _first_line_title(text), path=name,
                     date=date or dateline_date(text))
 
 
-def html_article(markup: str) -> tuple[str, str, str | None]:
-    """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring)."""
+def html_article(markup: str, *, on_note: Callable[[str], None] | None = None) -> tuple[str, str, str | None]:
+    """Return ``(title, main_text, date)`` of an HTML page (see the module's docstring).
+
+    A page of more than :data:`MAX_EXTRACT_ELEMENTS` visible elements is read as its whole visible
+    text (trafilatura's time grows faster than the page: 80,000 cells in one table row take a
+    minute), and ``on_note`` is told so."""
+    from bs4 import Tag
+
     soup = _clean_soup(markup)
     title, date = _title(soup), html_date(soup)
-    _drop_invisible(soup)
-    cleaned = str(soup)
+    # the page without its invisible parts, serialised by bs4 from a filtered walk: the tree is not
+    # changed (removing 80,000 hidden siblings one by one took minutes: each removal scans its siblings)
+    nodes = list(_visible_nodes(soup))
     visible = _soup_text(soup)
+    elements = sum(1 for n in nodes if isinstance(n, Tag))
+    if elements > MAX_EXTRACT_ELEMENTS:
+        if on_note is not None:
+            on_note(f"page of {elements:,} elements, more than the {MAX_EXTRACT_ELEMENTS:,} searched for the "
+                    "article's main content: its whole visible text is read")
+        return title, visible, date
+    cleaned = soup.decode(iterator=iter(nodes))
     return title, _main_content(cleaned, visible) or visible, date
 
 
@@ -143,45 +164,60 @@ def _walk(root, enter, leave=None) -> None:
             stack.append((node, iter(node.contents)))
 
 
-def _drop_invisible(soup) -> None:
-    """Remove scripts, styles, ``hidden``/``display:none`` elements... with everything inside them.
-
-    One pass: the outermost such elements are found (their insides are not searched), then removed."""
+def _visible_nodes(soup):
+    """``soup`` and its descendants in document order, without the invisible elements (scripts,
+    styles, ``hidden``/``display:none``...) and everything inside them; iterative."""
     from bs4 import Tag
 
-    doomed = []
-
-    def enter(node) -> bool:
-        if not isinstance(node, Tag):
-            return False
-        if _invisible(node):
-            doomed.append(node)
-            return False
-        return True
-
-    _walk(soup, enter)
-    for tag in doomed:
-        tag.decompose()
+    yield soup
+    stack = [iter(soup.contents)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Tag):
+            if not _invisible(node):
+                yield node
+                stack.append(iter(node.contents))
+        else:
+            yield node
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """Return ``(title, visible_text)`` of an HTML page: all of its visible text (no main-content choice).
 
-    Scripts, styles, templates, ``hidden``/``display:none`` elements and comments are dropped;
+    Scripts, styles, templates, ``hidden``/``display:none`` elements and comments are left out;
     block elements become paragraph breaks, inline whitespace is collapsed as a browser would.
     """
     soup = _clean_soup(markup)
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text(" ").split()) if title_tag else ""
-    _drop_invisible(soup)
     return title, _soup_text(soup)
+
+
+def _plain_text(tag, kept: tuple) -> str:
+    """``tag.get_text()`` without the invisible elements inside it; iterative."""
+    from bs4 import Tag
+
+    parts: list[str] = []
+
+    def enter(node) -> bool:
+        if isinstance(node, Tag):
+            return not _invisible(node)
+        if type(node) in kept:
+            parts.append(str(node))
+        return False
+
+    _walk(tag, enter)
+    return "".join(parts)
 
 
 def _soup_text(soup) -> str:
     from bs4 import CData, NavigableString, Tag
 
-    # What ``soup.get_text()`` would return after ``<br>`` became a newline, ``<pre>`` a placeholder
-    # and block elements were wrapped in blank lines; built in one pass, the tree is not changed.
+    # What ``soup.get_text()`` would return once the invisible elements were removed, ``<br>`` became a
+    # newline, ``<pre>`` a placeholder and block elements were wrapped in blank lines; built in one
+    # pass that skips the invisible elements: the tree is not changed.
     pres: list[str] = []
     out: list[str] = []
     kept = (NavigableString, CData)  # bs4's main-content string types: no comments, doctypes, scripts
@@ -191,13 +227,15 @@ def _soup_text(soup) -> str:
             if type(node) in kept:
                 out.append(str(node))
             return False
+        if _invisible(node):
+            return False
         n = node.name
         if n == "br":
             out.append("\n")
             return False
         if n == "pre":
             # keep preformatted text's line breaks: protect them from whitespace collapsing
-            pres.append(node.get_text())
+            pres.append(_plain_text(node, kept))
             out.append(f"\n\n\x00pre{len(pres) - 1}\x00\n\n")
             return False
         if n in _BLOCK_TAGS:
@@ -219,7 +257,7 @@ def _soup_text(soup) -> str:
         lines.append(line)
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-    for i, pre in enumerate(pres):
-        text = text.replace(f"\x00pre{i}\x00", pre.strip("\n"))
+    if pres:  # one pass over the text, not one per <pre> (20,000 of them took seconds)
+        text = _PRE_MARK.sub(lambda m: pres[int(m.group(1))].strip("\n"), text)
     return text
 

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .build import GazetteerBuildError, Rec
+from .records import GazetteerBuildError, Rec
 from .names import is_latin, normalize
 
 GEONAMES_FIELDS = 19

@@ -19,7 +19,7 @@ import sqlite3
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from geo.features import COUNTRY_CODES, shape_kind
 from geo.types import Candidate, Place
@@ -231,6 +231,14 @@ class _Rebuild:
                                       "check the disk, or set GEO_GAZETTEER_PATH to another place")
 
 
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True for errors that mean the file is damaged (not a query's own mistake)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name:
+        return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR"))
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
 class _Rows(list):
     """Rows fetched at once, with the cursor methods the store's queries use."""
 
@@ -253,6 +261,8 @@ class _Guarded:
         try:
             return _Rows(gz._raw_db.execute(sql, tuple(args)).fetchall())
         except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise
             gz._recover(exc)
             return _Rows(gz._raw_db.execute(sql, tuple(args)).fetchall())
 
@@ -503,6 +513,8 @@ class Gazetteer:
                     yield row[0], row[1], row[2]
                 return
             except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc):
+                    raise
                 self._recover(exc)
                 if last is not None:
                     sql = "SELECT key, importance, fclass FROM keys WHERE importance >= ? AND key > ? ORDER BY key"

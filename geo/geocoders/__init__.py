@@ -16,7 +16,6 @@ from __future__ import annotations
 from .base import (
     DEFAULT_TIMEOUT,
     Geocoder,
-    GeocoderConfigError,
     GeocoderWrapper,
     GeopyGeocoder,
     default_cache_dir,
@@ -24,6 +23,7 @@ from .base import (
     normalize_query,
 )
 from .breaker import CircuitBreaker, CircuitOpen
+from .errors import GeocoderConfigError
 from .cache import NEGATIVE_TTL, AnswerCache, CachedGeocoder, clear_cache
 from .context import nearest_context, plausible
 from .deadline import DeadlineGeocoder

@@ -19,11 +19,9 @@ from urllib.parse import urlsplit
 
 from geo.types import Place
 
+from .errors import GeocoderConfigError
+
 DEFAULT_TIMEOUT = 5.0
-
-
-class GeocoderConfigError(ValueError):
-    """Bad geocoder settings (unknown service, bad URL, missing URL for Pelias...)."""
 
 
 @runtime_checkable

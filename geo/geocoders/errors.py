@@ -1,5 +1,9 @@
-"""Reading geopy's exceptions: the HTTP status behind one, and a short human description."""
+"""geo's geocoder errors, and reading geopy's exceptions: the HTTP status behind one, and a short human description."""
 from __future__ import annotations
+
+
+class GeocoderConfigError(ValueError):
+    """Bad geocoder settings (unknown service, bad URL, missing URL for Pelias...)."""
 
 
 def http_status(e: BaseException) -> int | None:

@@ -129,14 +129,14 @@ def make_geocoder(
 ) -> FallbackGeocoder | None:
     """Build the fallback geocoder, or return None when offline.
 
-    ``sleep`` replaces ``time.sleep`` for the waits between retries (tests). Unset arguments come from ``config`` (default: :func:`geo.config.load_config`, which reads
+    ``sleep`` replaces ``time.sleep`` for the waits between retries (tests). Unset arguments come from ``config`` (default: :func:`geo.geocoders.config.load_config`, which reads
     ``GEO_GEOCODER_URL`` and friends and the config file). Raises :class:`GeocoderConfigError`
-    (or :class:`geo.config.ConfigError`) for unusable settings.
+    (or :class:`geo.geocoders.config.ConfigError`) for unusable settings.
     """
     if offline:
         return None
     if config is None:
-        from geo.config import load_config
+        from geo.geocoders.config import load_config
 
         config = load_config()
     if config.offline:

@@ -20,7 +20,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from geopy.adapters import AdapterHTTPError, RequestsAdapter
-from geopy.exc import GeocoderParseError, GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable
+from geopy.exc import (
+    GeocoderParseError,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+)
 
 #: The largest geocoder answer read (a real one, for one name, is a few KB).
 MAX_ANSWER_BYTES = 2 * 1024 * 1024

@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .base import GeocoderConfigError
+from .errors import GeocoderConfigError
 
 PROVIDERS: dict[str, "str | type"] = {
     "nominatim": "geo.geocoders.nominatim:NominatimGeocoder",

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from geo.features import FEATURE_TYPES  # noqa: F401  (re-exported for the renderers)
 from geo.features import feature_type as _feature_type
+from geo.outputs.palette import TYPE_COLOURS
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution
 
 FEATURE_TYPE_LABELS: dict[str, str] = {
@@ -24,15 +25,9 @@ FEATURE_TYPE_LABELS: dict[str, str] = {
     "physical": "Physical features",
     "other": "Other places",
 }
-#: The one palette: each place type's colour, as the map's markers (geomap.css), the GeoPackage's QGIS
-#: style and the map's outlines draw it.
-TYPE_COLORS: dict[str, str] = {
-    "country": "#6a3d9a",
-    "province": "#1f78b4",
-    "city": "#e31a1c",
-    "physical": "#33a02c",
-    "other": "#ff7f00",
-}
+#: Each place type's colour, from the one palette (:mod:`geo.outputs.palette`, Okabe-Ito), as the map's
+#: markers (geomap.css) and outlines, the GeoPackage's QGIS style and the static figure draw it.
+TYPE_COLORS: dict[str, str] = dict(TYPE_COLOURS)
 FEATURE_TYPE_NAMES: dict[str, str] = {
     "country": "Country",
     "province": "Province / region",

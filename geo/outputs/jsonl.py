@@ -1,5 +1,14 @@
 """JSON Lines output: one object per document (the record contract of ``geo extract``).
 
+Each mention of a ``geo extract`` record (:func:`extract_record`; batch runs write the same records) carries, after the fields of :func:`mention_record`, three more
+that let ``geo map RESULTS`` draw without re-parsing:
+
+* ``place_id``: the gazetteer's place id (a GeoNames id as text, or ``ne:river:...``), so mentions
+  group by place and rivers and outlines are drawn;
+* ``sentence`` and ``sentence_start``: the sentence around the mention (the map's snippet) and its
+  offset in the text its offsets index (the document's text, or its title for ``"field": "title"``),
+  so ``sentence[start - sentence_start:end - sentence_start] == text``.
+
 CSV (one row per mention) is :mod:`geo.outputs.csv`, GeoJSON (one feature per place) :mod:`geo.outputs.geojson`.
 """
 from __future__ import annotations
@@ -10,6 +19,13 @@ from typing import Any, Iterable, Iterator
 
 from geo.focus import focus
 from geo.types import ParsedDocument, Resolution
+
+#: Window (characters each side) used when no sentence is known; the same as the map's.
+SNIPPET_WINDOW = 120
+#: Longest sentence kept in a record (characters); longer ones are cut to a window around the mention.
+MAX_SENTENCE_CHARS = 1000
+#: The fields :func:`extract_record` adds to each mention.
+RESULT_FIELDS = ["place_id", "sentence", "sentence_start"]
 
 MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
                   "country_code", "admin1", "geonameid", "score", "source", "why"]
@@ -57,6 +73,35 @@ def document_record(pd: ParsedDocument, gazetteer: Any = None) -> dict:
     }
 
 
+def mention_sentence(pd: ParsedDocument, r: Resolution) -> tuple[str | None, int | None]:
+    """The sentence around a mention and its offset in the text the mention's offsets index (the
+    document's text, or its title for a headline mention); ``(None, None)`` when the offsets do not fit."""
+    from geo.outputs.aggregate import _sentence_bounds
+
+    mn = r.mention
+    text = (pd.document.title if mn.field == "title" else pd.document.text) or ""
+    if not 0 <= mn.start < mn.end <= len(text):
+        return None, None
+    if mn.field == "title":
+        lo, hi = 0, len(text)  # a headline is its own sentence
+    else:
+        lo, hi = _sentence_bounds(text, mn, SNIPPET_WINDOW)
+    if hi - lo > MAX_SENTENCE_CHARS:
+        lo = max(lo, mn.start - MAX_SENTENCE_CHARS // 2)
+        hi = min(hi, max(mn.end, lo + MAX_SENTENCE_CHARS))
+    return text[lo:hi], lo
+
+
+def extract_record(pd: ParsedDocument, gazetteer: Any = None) -> dict:
+    """The record ``geo extract`` writes (JSONL) and batch runs store: :func:`document_record` with
+    ``place_id``, ``sentence`` and ``sentence_start`` added to each mention (see the module's docs)."""
+    rec = document_record(pd, gazetteer)
+    for m, r in zip(rec["mentions"], pd.resolutions):
+        m["place_id"] = r.place.id if r.place is not None else None
+        m["sentence"], m["sentence_start"] = mention_sentence(pd, r)
+    return rec
+
+
 # Line separators that some JSONL readers (Python's str.splitlines, JavaScript) treat as line breaks.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -73,5 +118,6 @@ def jsonl_line(record: dict) -> str:
 
 
 def jsonl_lines(parsed: Iterable[ParsedDocument], gazetteer: Any = None) -> Iterator[str]:
+    """``geo extract``'s JSONL: one :func:`extract_record` per document."""
     for pd in parsed:
-        yield jsonl_line(document_record(pd, gazetteer))
+        yield jsonl_line(extract_record(pd, gazetteer))

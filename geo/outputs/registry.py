@@ -2,7 +2,9 @@
 
 Two kinds of writer:
 
-* **place** writers draw one feature per distinct place: ``map`` (HTML), ``geojson``, ``gpkg``, ``png``.
+* **place** writers draw one feature per distinct place: ``map`` (HTML), ``geojson``, ``gpkg``, ``png`` (a
+  browser's picture of the HTML map), ``figure`` (a static, labelled map drawn with matplotlib, no browser:
+  ``.svg``/``.pdf`` by name, and ``.png`` when asked for as a figure, as ``geo map --figure map.png`` does).
   They take a :class:`Source` in either mode: *articles* (parsed documents, aggregated here) or
   *results* (place entries streamed from ``geo extract`` results by :mod:`geo.outputs.results`).
   ``min_score`` applies to every one of them.
@@ -41,6 +43,10 @@ class Options:
     snippets: int = 20  # map popups: the snippets (up to 3 each) of each place's first K documents
     size: tuple[int, int] = (1200, 800)  # png
     html: Path | None = None  # png: the rendered map to photograph
+    figure_size: str | None = None  # figure: "180x120mm", "1600x1000px", "1600x1000" (px at dpi); None: 180x120 mm
+    dpi: int | None = None  # figure: PNG resolution (and of px sizes); None: 200
+    bbox: str | None = None  # figure: "W,S,E,N" in degrees or a place name; None: fitted to the focus
+    embed: Path | None = None  # figure: also write a script-free HTML page with the SVG inline here
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Source:
     entries: Sequence[Any] | None = None
     documents: Sequence[Document] | None = None
     gazetteer: Any = None
+    document_count: int | None = None  # results: the documents read (with or without places), for summaries
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -160,6 +167,26 @@ def _write_png(source: Source, path: Path, options: Options) -> int:
     return 1
 
 
+def _write_figure(source: Source, path: Path, options: Options) -> int:
+    """The static figure (:mod:`geo.outputs.figure`) of a Source (articles or results): SVG, PDF or PNG by
+    ``path``'s suffix; returns the places drawn. ``options.embed``: also the script-free HTML page."""
+    from geo.outputs.figure import cli_options, entries_from_parsed, write_figure  # lazy: matplotlib
+
+    gz = source.gazetteer
+    if source.mode == RESULTS:
+        data = keep(source.entries or (), options.min_score)
+        documents = getattr(source, "document_count", None)
+        if documents is None and source.documents is not None:
+            documents = len(source.documents)
+    else:
+        parsed = source.parsed_list()
+        data = keep(entries_from_parsed(parsed, gz), options.min_score)
+        documents = len(parsed)
+    opts = cli_options(size=options.figure_size, dpi=options.dpi, bbox=options.bbox, title=options.title)
+    fig = write_figure(data, path, gazetteer=gz, embed=options.embed, documents=documents, **opts)
+    return len(fig.geo.places)
+
+
 # -- document writers ----------------------------------------------------------------------------
 
 def _stream_jsonl(source: Source, fh: IO[str], options: Options) -> int:
@@ -197,10 +224,10 @@ def _write_csv(source: Source, path: Path, options: Options) -> int:
 
 def _write_parquet(source: Source, path: Path, options: Options) -> int:
     from geo.outputs.geoparquet import write_geoparquet  # pyarrow/geopandas: optional dependencies
-    from geo.outputs.records import result_record
+    from geo.outputs.jsonl import extract_record
 
     parsed = source.parsed_list()
-    write_geoparquet([result_record(pd) for pd in parsed], path)
+    write_geoparquet([extract_record(pd) for pd in parsed], path)
     return len(parsed)
 
 
@@ -210,6 +237,8 @@ WRITERS: dict[str, Writer] = {w.name: w for w in (
            "RFC 7946 GeoJSON, one Point feature per place", stream=_stream_geojson),
     Writer("gpkg", (".gpkg",), PLACES, _write_gpkg, "a GeoPackage styled for QGIS (needs pyogrio)"),
     Writer("png", (".png",), PLACES, _write_png, "a picture of the map (needs playwright and Chromium)"),
+    Writer("figure", (".svg", ".pdf"), PLACES, _write_figure,
+           "a static labelled figure, SVG, PDF or PNG (matplotlib, no browser)"),
     Writer("jsonl", (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"), DOCUMENTS, _write_jsonl,
            "one JSON object per document, its mentions resolved", stream=_stream_jsonl),
     Writer("csv", (".csv",), DOCUMENTS, _write_csv, "one row per mention", stream=_stream_csv),

@@ -3,8 +3,8 @@
 ``geo map RESULTS`` never re-parses an article: it streams the stored mentions into an
 :class:`~geo.outputs.aggregate.Aggregator`, whose memory grows with the number of distinct places
 only (each keeps its mention count, document count, surface names and the snippets of its first K
-documents). Results written by ``geo extract --engine`` (or ``--format parquet``) carry each
-mention's sentence, so the map shows snippets; plain ``geo extract`` JSONL maps too, without them.
+documents). Results written by ``geo extract`` (JSONL, plain or ``--engine``, and GeoParquet) carry
+each mention's sentence, so the map shows snippets; older records without sentences map too, without them.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ RUN_MANIFEST = "_geo_run.json"
 _PARQUET_NEEDS = {"doc", "text", "start", "end", "lat", "lon", "name"}
 _PARQUET_COLUMNS = ["doc", "id", "title", "url", "date", "text", "start", "end", "label", "name", "lat", "lon",
                     "feature_class", "feature_code", "country_code", "admin1", "geonameid", "score", "source", "why",
-                    "place_id", "sentence", "sentence_start"]
+                    "place_id", "sentence", "sentence_start", "field"]
 #: Longest result record read (one document's mentions with their sentences); longer ones are named and skipped.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Distinct unresolved names remembered for the summary (the rest are only counted).
@@ -146,8 +146,10 @@ def _resolution(doc_id: str, m: dict) -> tuple[Resolution, str | None]:
     s0 = _int({"sentence_start": s0}, "sentence_start")
     score = m.get("score")
     score = 0.0 if score is None else _number(m, "score", -math.inf, math.inf)
+    field = _text(m, "field") or "text"  # "title": the offsets (and the sentence) index the headline
     mention = Mention(doc_id, _text(m, "text") or "", _int(m, "start"), _int(m, "end"),
-                      _text(m, "label") or "", sent_start=s0, sent_end=s0 + len(sentence or ""))
+                      _text(m, "label") or "", sent_start=s0, sent_end=s0 + len(sentence or ""),
+                      field="title" if field == "title" else "text")
     return (Resolution(mention, _place(m), score, _text(m, "source"), _text(m, "why") or ""), sentence)
 
 

@@ -1,6 +1,6 @@
 """What the endpoints answer, built with geo's own writers (nothing drawn or serialised here):
 
-* records: :func:`geo.outputs.jsonl.document_record` / ``jsonl_line`` -- the objects ``geo extract`` prints;
+* records: :func:`geo.outputs.jsonl.extract_record` / ``jsonl_line`` -- the objects ``geo extract`` prints;
 * the HTML map: :func:`geo.outputs.map.build_map` + ``render_html`` -- what ``geo map`` saves;
 * GeoJSON: :func:`geo.outputs.geojson.to_geojson` + ``dumps`` -- what ``geo extract --format geojson`` writes;
 * the static figure: ``geo.outputs.figure`` when it is installed (else 501).
@@ -20,9 +20,9 @@ FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "applicatio
 
 def records_json(parsed: Sequence[ParsedDocument]) -> bytes:
     """A JSON array of the per-document records, each serialised exactly as one ``geo extract`` line."""
-    from geo.outputs.jsonl import document_record, jsonl_line
+    from geo.outputs.jsonl import extract_record, jsonl_line
 
-    return ("[" + ",\n".join(jsonl_line(document_record(pd)).rstrip("\n") for pd in parsed) + "]\n").encode("utf-8")
+    return ("[" + ",\n".join(jsonl_line(extract_record(pd)).rstrip("\n") for pd in parsed) + "]\n").encode("utf-8")
 
 
 def records_jsonl(parsed: Sequence[ParsedDocument]) -> bytes:

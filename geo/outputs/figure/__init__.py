@@ -21,7 +21,7 @@ from .embed import html_fragment, html_page
 from .fonts import DEBIAN_PACKAGES, FONT_CHAIN, font_chain, missing_scripts_hint, shape_text
 from .palette import BASEMAP, KIND_COLOURS, OKABE_ITO, TYPE_COLOURS
 
-__all__ = ["figure", "write_figure", "write_source", "figure_files", "cli_options", "format_of", "figure_bytes", "parse_size",
+__all__ = ["figure", "write_figure", "figure_files", "cli_options", "format_of", "figure_bytes", "parse_size",
            "parse_bbox", "bbox_of_place", "fit_extent",
            "entries_from_parsed", "html_fragment", "html_page", "FigureInfo", "DrawnPlace", "OKABE_ITO",
            "TYPE_COLOURS", "KIND_COLOURS", "BASEMAP", "FONT_CHAIN", "DEBIAN_PACKAGES", "font_chain",
@@ -113,26 +113,3 @@ def write_figure(data: Any, path: str | os.PathLike, *, gazetteer: Any = None, e
     if page is not None:
         atomic_write_text(embed, page)
     return fig
-
-
-def write_source(source: Any, path: str | os.PathLike, options: Any) -> int:
-    """A writer for :mod:`geo.outputs.registry` (``write(source, path, options) -> int``): the figure of
-    a ``Source`` (articles or results) to ``path`` (.svg, .pdf, .png); returns the places drawn.
-
-    Reads ``options.title``, ``options.min_score`` and, when the registry's ``Options`` has them,
-    ``figure_size`` (a ``--size`` string), ``dpi``, ``bbox`` (``"W,S,E,N"`` or a place name) and
-    ``embed`` (a path for the HTML page, e.g. a staged file of the CLI's ``OutputSet``)."""
-    from geo.outputs.registry import RESULTS, keep
-
-    gz = source.gazetteer
-    if source.mode == RESULTS:
-        data = keep(source.entries or (), options.min_score)
-        documents = len(source.documents) if source.documents is not None else None
-    else:
-        parsed = source.parsed_list()
-        data = keep(entries_from_parsed(parsed, gz), options.min_score)
-        documents = len(parsed)
-    opts = cli_options(size=getattr(options, "figure_size", None), dpi=getattr(options, "dpi", None),
-                       bbox=getattr(options, "bbox", None), title=options.title)
-    fig = write_figure(data, path, gazetteer=gz, embed=getattr(options, "embed", None), documents=documents, **opts)
-    return len(fig.geo.places)

@@ -49,6 +49,7 @@ from geo.outputs.aggregate import (FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEAT
                                    PlaceEntry,
                                   safe_url)
 from geo.outputs.map.assets import AssetMode
+from geo.outputs.palette import KIND_COLOURS
 from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerControl, Legend, MapData, MapTitle,
                                  OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider)
 from geo.types import Document, ParsedDocument
@@ -60,24 +61,28 @@ DEFAULT_ALTERNATIVE_TILES: tuple[str, ...] = ("OpenTopoMap", "Esri.WorldImagery"
 OFFLINE_LABEL = "Offline basemap only"
 HEAT_LABEL = "Heat map of mentions"
 
-_TYPE_STYLE: dict[str, dict[str, Any]] = {  # outlines in the palette's colours (physical: drawn as water)
+_RIVER, _WATER = KIND_COLOURS["river"], KIND_COLOURS["water"]  # (edge, fill)
+_MOUNTAIN, _ISLAND = KIND_COLOURS["mountain"], KIND_COLOURS["island"]
+_TYPE_STYLE: dict[str, dict[str, Any]] = {  # outlines in the palette's colours
     "country": {"color": TYPE_COLORS["country"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.04, "dashArray": "6 4"},
     "province": {"color": TYPE_COLORS["province"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.05,
                  "dashArray": "4 3"},
     "city": {"color": TYPE_COLORS["city"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
-    "physical": {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fillColor": "#a6cee3", "fillOpacity": 0.25},
+    "physical": {"color": TYPE_COLORS["physical"], "weight": 2, "opacity": 0.85, "fillOpacity": 0.08,
+                 "dashArray": "5 4"},  # land areas (regions, peninsulas); water, mountains, islands have their kinds
     "other": {"color": TYPE_COLORS["other"], "weight": 2, "opacity": 0.8, "fillOpacity": 0.08},
 }
 _HOVER_EXTRA = {"weight": 5, "opacity": 1.0, "fillOpacity": 0.2}
-#: How each kind of shape is drawn (geo.features.shape_kind); "area" outlines take their place type's style.
+#: How each kind of shape is drawn (geo.features.shape_kind), in the one palette's kind colours (the
+#: figure's); "area" outlines take their place type's style.
 SHAPE_KIND_STYLE: dict[str, tuple[str, dict[str, Any] | None]] = {
-    "river": ("River (line)", {"color": "#1f78b4", "weight": 3, "opacity": 0.85, "fill": False}),
-    "water": ("Sea / lake / strait (blue area)", {"color": "#08519c", "weight": 1.5, "opacity": 0.8,
-                                                  "fillColor": "#6baed6", "fillOpacity": 0.3}),
-    "mountain": ("Mountains (brown)", {"color": "#8c510a", "weight": 2, "opacity": 0.85, "fillColor": "#d8b365",
-                                       "fillOpacity": 0.3, "dashArray": "2 3"}),
-    "island": ("Island (green outline)", {"color": "#238b45", "weight": 2, "opacity": 0.85, "fillColor": "#a1d99b",
-                                          "fillOpacity": 0.25}),
+    "river": ("River (line)", {"color": _RIVER[0], "weight": 3, "opacity": 0.85, "fill": False}),
+    "water": ("Sea / lake / strait (blue area)", {"color": _WATER[0], "weight": 1.5, "opacity": 0.8,
+                                                  "fillColor": _WATER[1], "fillOpacity": 0.35}),
+    "mountain": ("Mountains (brown)", {"color": _MOUNTAIN[0], "weight": 2, "opacity": 0.85, "fillColor": _MOUNTAIN[1],
+                                       "fillOpacity": 0.35, "dashArray": "2 3"}),
+    "island": ("Island (green outline)", {"color": _ISLAND[0], "weight": 2, "opacity": 0.85, "fillColor": _ISLAND[1],
+                                          "fillOpacity": 0.3}),
     "area": ("Country / province / area (dashed outline)", None),
 }
 #: Kinds whose marker moves to the shape's point nearest the article's other places.
@@ -200,28 +205,34 @@ def shapes_within_budget(geoms: list[tuple[int, Any]], budget: int = SHAPE_VERTE
 
 BASEMAP_TOLERANCE = 0.1  # degrees (~10 km): a backdrop for reading the map offline, not a survey
 BASEMAP_MIN_AREA = 0.05  # square degrees: smaller islands are dropped (each country keeps its largest part)
+#: The countries of the map's places are drawn in full detail (their coastline within the gazetteer's
+#: precision, ~1-2 km): at street zoom a coastal city (Beirut) lies on land, not in the coarse outline's sea.
+DETAIL_TOLERANCE = 0.005
+DETAIL_COUNTRIES = 25  # at most (those with the most places; each that fits in the budget)
+DETAIL_VERTEX_BUDGET = 6_000  # ~100 kB of page: big countries (US, Russia) stay coarse
 _BASEMAP_MEMO: dict[str, dict] = {}
 
 
-def _country_shapes_from_store(gazetteer: Any) -> list[Any]:
-    """Country polygons through the gazetteer's API (:meth:`Gazetteer.country_shapes`)."""
-    return [s.geometry for s in gazetteer.country_shapes()]
+def _country_shapes_from_store(gazetteer: Any) -> list[tuple[str, Any]]:
+    """(country code, polygon) of every country, through the gazetteer's API (:meth:`Gazetteer.country_shapes`)."""
+    return [(s.place.country_code or "", s.geometry) for s in gazetteer.country_shapes()]
 
 
-def _country_shapes_from_files(data: Path) -> list[Any]:
-    """Country polygons from the shipped data files (no store built yet), read by the gazetteer's readers."""
+def _country_shapes_from_files(data: Path) -> list[tuple[str, Any]]:
+    """(country code, polygon) from the shipped data files (no store built yet), read by the gazetteer's readers."""
     import shapely.wkt
 
     from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
 
     codes = COUNTRY_CODES - {"PCLH"}  # the countries the store's country_shapes() draws: same basemap either way
-    ids = {r.id for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
-    return [shapely.wkt.loads(wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in ids]
+    ccs = {r.id: r.cc for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
+    return [(ccs[pid], shapely.wkt.loads(wkt)) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz")
+            if pid in ccs]
 
 
-def _basemap_from_shapes(shapes: Iterable[Any]) -> dict:
+def _basemap_from_shapes(shapes: Iterable[tuple[str, Any]]) -> dict:
     feats = []
-    for g in shapes:
+    for cc, g in shapes:
         parts = list(g.geoms) if g.geom_type == "MultiPolygon" else [g]
         if not parts:
             continue
@@ -230,7 +241,7 @@ def _basemap_from_shapes(shapes: Iterable[Any]) -> dict:
         g2 = shapely.MultiPolygon(keep) if len(keep) > 1 else keep[0]
         s = _round_coords(g2.simplify(BASEMAP_TOLERANCE, preserve_topology=True), 2)
         if not s.is_empty:
-            feats.append({"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(s)})
+            feats.append({"type": "Feature", "properties": {"cc": cc}, "geometry": shapely.geometry.mapping(s)})
     return json.loads(json.dumps({"type": "FeatureCollection", "features": feats}))
 
 
@@ -240,7 +251,7 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
     Drawn from the gazetteer's country geometries (the store, opened without building when
     ``gazetteer`` is None), or straight from the shipped gazetteer data files when no store exists.
     Cached in memory and in geo's cache folder (:func:`geo.io.cache_dir`, ``$GEO_CACHE_DIR``),
-    keyed by the gazetteer data version.
+    keyed by the gazetteer data version. Each feature's ``cc`` is its country code.
     """
     try:
         from geo.gazetteer import Gazetteer, GazetteerBuildError, data_version
@@ -252,8 +263,8 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
         return None
     if version in _BASEMAP_MEMO:
         return _BASEMAP_MEMO[version]
-    # "-2": basemaps cached before both paths drew the same countries are not reused
-    cache = cache_dir() / f"basemap-{version}-2.json"
+    # "-3": each feature names its country (older cached basemaps are not reused)
+    cache = cache_dir() / f"basemap-{version}-3.json"
     try:
         fc = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -274,6 +285,36 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
             log.info("cannot cache basemap at %s: %s", cache, exc)
     _BASEMAP_MEMO[version] = fc
     return fc
+
+
+def detailed_basemap(fc: dict | None, gazetteer: Any, country_codes: Sequence[str]) -> dict | None:
+    """``fc`` (the coarse world of :func:`basemap_geojson`) with the countries in ``country_codes`` (most
+    important first) replaced by their full outlines (within :data:`DETAIL_TOLERANCE` and
+    :data:`DETAIL_VERTEX_BUDGET`): the countries the map is about keep their coastline at any zoom."""
+    if fc is None or gazetteer is None or not country_codes:
+        return fc
+    wanted = list(dict.fromkeys(c for c in country_codes if c))[:DETAIL_COUNTRIES]
+    try:
+        by_cc = {cc: g for cc, g in _country_shapes_from_store(gazetteer) if cc in wanted}
+    except Exception as exc:  # noqa: BLE001 - no store: the coarse basemap only
+        log.info("no detailed basemap: %s", exc)
+        return fc
+    detail, used = [], 0
+    for cc in wanted:
+        g = by_cc.get(cc)
+        if g is None:
+            continue
+        s = _round_coords(g.simplify(DETAIL_TOLERANCE, preserve_topology=True), 4)
+        n = shapely.get_num_coordinates(s)
+        if s.is_empty or used + n > DETAIL_VERTEX_BUDGET:
+            continue
+        used += n
+        detail.append({"type": "Feature", "properties": {"cc": cc, "detail": 1}, "geometry": shapely.geometry.mapping(s)})
+    if not detail:
+        return fc
+    done = {f["properties"]["cc"] for f in detail}
+    coarse = [f for f in fc["features"] if (f.get("properties") or {}).get("cc") not in done]
+    return {"type": "FeatureCollection", "features": coarse + json.loads(json.dumps(detail))}
 
 
 def _place_subtitle(entry: PlaceEntry) -> str:
@@ -508,6 +549,11 @@ def map_data(
         "dated": dated,
     }
     data["basemap"] = basemap_geojson(gazetteer) if basemap else None
+    counts: dict[str, int] = {}
+    for e in entries:
+        if e.place.country_code:
+            counts[e.place.country_code] = counts.get(e.place.country_code, 0) + 1
+    data["countries"] = counts  # country code -> places (build_map draws these countries in detail)
     return data
 
 
@@ -564,6 +610,7 @@ def build_map(
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
                     max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=False,
                     shape_budget=shape_budget, entries=entries, documents=documents, min_score=min_score)
+    countries = data.pop("countries")  # for the basemap's detail, not a part of the page's data
     center = [20.0, 0.0]
     if data["bounds"]:
         (s, w), (n, e) = data["bounds"]
@@ -596,7 +643,11 @@ def build_map(
             layer.add_to(m)
             base_layers.append((str(escape(name)), layer))
     md = MapData(data, assets=assets).add_to(m)
-    OfflineBasemap(md, basemap_geojson(gazetteer) if basemap else None, assets=assets).add_to(m)
+    base = None
+    if basemap:  # the countries of the places, most places first, in full detail
+        ccs = [cc for cc, _ in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))]
+        base = detailed_basemap(basemap_geojson(gazetteer), gazetteer, ccs)
+    OfflineBasemap(md, base, assets=assets).add_to(m)
     PlaceMarkers(md, assets=assets).add_to(m)
     if data["shapes"]:
         PlaceShapes(md, assets=assets).add_to(m)

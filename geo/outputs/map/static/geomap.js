@@ -52,6 +52,17 @@
       if (p.mentions > S.maxMentions) { S.maxMentions = p.mentions; }
     });
     map.getContainer().classList.add("geo-map");
+    map._geoState = S;
+    S.obstacles = function () {  // the bottom controls a popup must not open under
+      var out = [], c = map.getContainer();
+      var lg = boxIn(S.legendBox, c), ts = boxIn(S.timeControl && S.timeControl.getContainer(), c);
+      if (lg) { out.push({ box: lg, side: "right", fold: S.foldLegend }); }
+      if (ts) { out.push({ box: ts, side: "left" }); }
+      var corner = c.querySelector(".leaflet-top.leaflet-left"), tlb = boxIn(corner, c);
+      if (tlb && tlb.bottom < c.clientHeight / 2) { out.push({ box: tlb, side: "top" }); }  // not an open filters panel
+      return out;
+    };
+    map.on("resize", function () { geo.layout(S); });
     if (map.options.maxZoom === undefined) { map.options.maxZoom = 18; }  // no tile layer sets one
     S.typeGroups = S.T.map(function (t, k) { var g = L.layerGroup(); g._geoType = k; return g; });
     S.docShown = function (k) {
@@ -209,6 +220,78 @@
 
   var popupOptions = { maxWidth: 380, minWidth: 220, maxHeight: 320, autoPanPadding: [20, 20] };
 
+  // -- layout: popups, legend and time slider keep clear of each other on any screen -------------------
+
+  function boxIn(elem, container) {  // elem's box in the map container's pixels, or null when not shown
+    if (!elem || !elem.offsetParent) { return null; }
+    var r = elem.getBoundingClientRect(), c = container.getBoundingClientRect();
+    if (!r.width || !r.height) { return null; }
+    return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top };
+  }
+
+  function overlaps(a, b, gap) {
+    return a && b && a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  // A popup that opens clear of the controls (the legend, the time slider, the buttons at the top
+  // left): Leaflet's auto-pan keeps a popup inside the map; this one also keeps it off a control it
+  // would open under, by panning the map (up, down or sideways, where it fits), and folds an open
+  // legend that leaves no room.
+  var GeoPopup = L.Popup.extend({
+    onAdd: function (map) {  // never wider than the screen (a phone is 360-400 px wide)
+      this.options.maxWidth = Math.max(160, Math.min(popupOptions.maxWidth, map.getSize().x - 100));  // + ~45 px frame
+      this.options.minWidth = Math.min(popupOptions.minWidth, this.options.maxWidth);
+      return L.Popup.prototype.onAdd.call(this, map);
+    },
+    _adjustPan: function () {
+      var map = this._map, S = map && map._geoState;
+      if (!S || !this.options.autoPan || !this._container) { return L.Popup.prototype._adjustPan.call(this); }
+      var gap = 8, size = map.getSize(), w = this._containerWidth;  // where Leaflet's own _adjustPan finds it
+      var h = this._container.offsetHeight + (parseInt(L.DomUtil.getStyle(this._container, "marginBottom"), 10) || 0);
+      var pos = map.layerPointToContainerPoint(
+        L.point(this._containerLeft, -h - this._containerBottom)._add(L.DomUtil.getPosition(this._container)));
+      var box = { left: pos.x, top: pos.y, right: pos.x + w, bottom: pos.y + h };
+      var base = L.point(this.options.autoPanPadding), tl = base.clone(), br = base.clone();
+      S.obstacles().forEach(function (o) {
+        var r = o.box;
+        if (!overlaps(box, r, gap)) { return; }
+        if (o.side === "top") {  // the zoom / search / filters buttons: the popup opens below them (or beside)
+          if (r.bottom + gap + h + base.y <= size.y) { tl.y = Math.max(tl.y, r.bottom + gap); }
+          else if (r.right + gap + w + base.x <= size.x) { tl.x = Math.max(tl.x, r.right + gap); }
+          return;
+        }
+        if (h + 2 * gap + base.y <= r.top) {  // room above the control: the popup's bottom goes above it
+          br.y = Math.max(br.y, size.y - r.top + gap);
+        } else if (o.side === "right" && w + base.x + gap <= r.left) {
+          br.x = Math.max(br.x, size.x - r.left + gap);
+        } else if (o.side === "left" && w + base.x + gap <= size.x - r.right) {
+          tl.x = Math.max(tl.x, r.right + gap);
+        } else if (o.fold) {
+          o.fold();
+        }
+      });
+      var saved = [this.options.autoPanPaddingTopLeft, this.options.autoPanPaddingBottomRight];
+      this.options.autoPanPaddingTopLeft = tl; this.options.autoPanPaddingBottomRight = br;
+      try { return L.Popup.prototype._adjustPan.call(this); }
+      finally { this.options.autoPanPaddingTopLeft = saved[0]; this.options.autoPanPaddingBottomRight = saved[1]; }
+    }
+  });
+
+  function bindGeoPopup(layer, content) {
+    return layer.bindPopup(new GeoPopup(popupOptions).setContent(content));
+  }
+
+  geo.layout = function (S) {  // a legend that would cover the time slider sits above it instead
+    var legend = S.legendBox, slider = S.timeControl && S.timeControl.getContainer();
+    if (!legend) { return; }
+    legend.style.marginBottom = "";
+    var container = S.map.getContainer(), a = boxIn(legend, container), b = boxIn(slider, container);
+    if (overlaps(a, b, 4)) {  // raise it by how far its bottom reaches below the slider's top
+      var margin = parseFloat(window.getComputedStyle(legend).marginBottom) || 0;
+      legend.style.marginBottom = Math.ceil(margin + a.bottom - b.top + 6) + "px";
+    }
+  };
+
   // -- markers --------------------------------------------------------------------------------------
 
   geo.markers = function (S) {
@@ -274,7 +357,7 @@
       if (!m._geoBound) {
         m._geoBound = true;
         m.bindTooltip(tipFn, { direction: "top", offset: [0, -markerSize(P[m._geoIdx].mentions, S.maxMentions) / 2] });
-        m.bindPopup(popFn, popupOptions);
+        bindGeoPopup(m, popFn);
       }
       return m;
     }
@@ -305,7 +388,7 @@
       layer._geoKind = s.kind;
       layer.eachLayer(function (part) { part._geoIdx = s.place; });  // popups/tooltips get the part hovered
       layer.bindTooltip(S.tipFn || function (l) { return tooltip(S, l._geoIdx); }, { sticky: true });
-      layer.bindPopup(S.popFn || function (l) { return popup(S, l._geoIdx); }, popupOptions);
+      bindGeoPopup(layer, S.popFn || function (l) { return popup(S, l._geoIdx); });
       layer.on("mouseover", function () { layer.setStyle(hover); layer.bringToFront(); });
       layer.on("mouseout", function () { layer.setStyle(st); });
       S.shapes.push(layer);
@@ -354,7 +437,7 @@
     var bases = {};
     (baseLayers || []).forEach(function (b) { bases[b[0]] = b[1]; });
     if (baseLayers && baseLayers.length) { bases[D.offlineLabel] = L.layerGroup(); }
-    S.layerControl = L.control.layers(bases, overlays, { collapsed: S.DOCS.length > 3 || S.T.length > 4 }).addTo(map);
+    S.layerControl = L.control.layers(bases, overlays, { collapsed: S.DOCS.length > 3 || S.T.length > 4 || map.getSize().x < NARROW }).addTo(map);
   };
 
   // -- search ---------------------------------------------------------------------------------------
@@ -526,10 +609,16 @@
 
   // -- legend, title, view ----------------------------------------------------------------------------
 
+  //: Maps narrower than this (phones) start with the legend folded: its button only.
+  var NARROW = 600;
+
   geo.legend = function (S) {
     var D = S.data, legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
-      var box = el("div", "geo-legend leaflet-bar");
+      var outer = el("div", "geo-legend leaflet-bar");
+      var toggle = el("button", "geo-legend-toggle", "Legend");
+      toggle.type = "button";
+      var box = el("div", "geo-legend-body");
       box.appendChild(el("div", "geo-legend-title", "Places"));
       S.T.forEach(function (t) {
         var row = el("div", "geo-legend-row");
@@ -560,7 +649,24 @@
       });
       box.appendChild(el("div", "geo-legend-note",
         "Marker size: number of mentions; circles group nearby places (mentions, articles)."));
-      return box;
+      function setOpen(open) {
+        box.hidden = !open;
+        outer.classList.toggle("geo-legend-folded", !open);
+        toggle.setAttribute("aria-expanded", String(open));
+        toggle.title = open ? "Hide the legend" : "Show the legend";
+        geo.layout(S);
+      }
+      toggle.addEventListener("click", function () { setOpen(box.hidden); });
+      S.foldLegend = function () { if (!box.hidden) { setOpen(false); } };
+      outer.appendChild(toggle); outer.appendChild(box);
+      L.DomEvent.disableClickPropagation(outer);
+      L.DomEvent.disableScrollPropagation(outer);
+      S.legendBox = outer;
+      S.setLegendOpen = setOpen;
+      box.hidden = S.map.getSize().x < NARROW;  // phones: folded at first
+      outer.classList.toggle("geo-legend-folded", box.hidden);
+      toggle.setAttribute("aria-expanded", String(!box.hidden));
+      return outer;
     };
     legend.addTo(S.map);
   };
@@ -576,6 +682,7 @@
     var D = S.data, b = D.focusBounds || D.bounds;
     if (b) { S.map.fitBounds(b, { padding: [30, 30], maxZoom: 9, animate: false }); }
     S.ready = true;
+    geo.layout(S);
     S.refresh();  // adds the markers (all, unless a filter starts narrowed)
     S.open = function (i) {  // show place i (zooming into its cluster) with its popup open
       return new Promise(function (resolve) {

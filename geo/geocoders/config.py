@@ -70,7 +70,7 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 
 def _check(key: str, value: object, where: str) -> object:
     if key in ("geocoder",):
-        from geo.geocoders.registry import names  # the registered providers
+        from .registry import names  # the registered providers
 
         if not isinstance(value, str) or value.strip().lower() not in names():
             raise ConfigError(where, f"{key} must be one of {', '.join(names())}, not {value!r}")
