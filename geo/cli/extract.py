@@ -116,7 +116,7 @@ def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, 
 
 
 def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_size, text_field, id_field, *,
-                   offline, geocoder_service, geocoder_url, model):
+                   offline, geocoder_service, geocoder_url, lang, model):
     """``geo extract --engine``: plan partitions, let the engine run them, report the totals."""
     from geo.batch.engine import BatchError, run
     from geo.batch.partition import Options
@@ -126,6 +126,13 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
         raise click.BadParameter("with --engine the output is partitioned: jsonl or parquet", param_hint="--format")
     if not output:
         raise click.UsageError("--engine writes one file per partition: give the output folder with -o DIR")
+    if lang == "auto":
+        raise click.UsageError("--lang auto is not available with --engine yet: give the articles' language "
+                               "(--lang CODE), or run geo extract without --engine")
+    if model is None:
+        from geo import lang as languages
+
+        model = languages.default_model(lang)  # each worker loads this language's pipeline
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "ws://", "wss://", "inproc://", "ucx://")):

@@ -147,7 +147,7 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
         if not all(kinds):
             raise click.UsageError("give either extraction results or articles, not both: "
                                    + ", ".join(p for p, k in zip(paths, kinds) if not k) + " are not results")
-        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "model", "geocoder_service", "geocoder_url")
+        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "lang", "model", "geocoder_service", "geocoder_url")
                   if n in given]
         if unused:  # results are mapped as stored, never parsed or geocoded again
             raise click.UsageError(f"{', '.join(unused).replace('--geocoder-service', '--geocoder')}: the results "

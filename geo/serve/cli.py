@@ -6,7 +6,17 @@ import click
 from geo.documents import LARGE_FILE_BYTES
 
 
-@click.command("serve", context_settings={"show_default": True})
+EXAMPLES = """
+\b
+Examples:
+  geo serve                                    # http://127.0.0.1:8000/ : paste or drop articles, get the map
+  geo serve --workers 2 --port 8080            # two worker processes, each loading the pipeline once
+  geo serve --host 0.0.0.0 --token "$TOKEN"    # beyond loopback a bearer token is required
+  curl -s -X POST --data-binary @story.txt http://127.0.0.1:8000/parse    # the records of geo extract
+"""
+
+
+@click.command("serve", context_settings={"show_default": True}, epilog=EXAMPLES)
 @click.option("--host", default="127.0.0.1", help="Address to listen on. Anything but loopback needs a token.")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, type=click.IntRange(1, 64), metavar="N",

@@ -40,7 +40,7 @@ def parse(pipeline: Pipeline, docs: Iterable, jobs: int, batch_size: int | None 
     ``batch_size`` documents (default: the pipeline's ``nlp.pipe`` batch size). What ``-j N`` calls."""
     if jobs <= 1:
         return pipeline.parse(docs)
-    return parse_in_pool(pipeline, docs, jobs, batch_size or pipeline.sizes.batch_size)
+    return parse_in_pool(pipeline, docs, jobs, batch_size or pipeline.batch_size)
 
 
 def parse_in_pool(pipeline: Pipeline, docs: Iterable, jobs: int, batch_size: int) -> Iterator[ParsedDocument]:
