@@ -74,7 +74,7 @@ def worker_pipeline(options: Options) -> Pipeline:
     """This process's pipeline for ``options``: built on first use, then reused by every task."""
     pid = os.getpid()
     if _holder["pipeline"] is None or _holder["key"] != options.pipeline_key() or _holder["pid"] != pid:
-        _holder.update(pipeline=_build(options), key=options.pipeline_key(), pid=pid, loads=_holder["loads"] + 1)
+        _holder.update(pipeline=_build(options), key=options.pipeline_key(), pid=pid, loads=loads() + 1)
         _quiet_dask_worker()
         _undo_fixed_malloc_thresholds()
     return _holder["pipeline"]
@@ -124,7 +124,7 @@ def adopt_pipeline(pipeline: Pipeline, options: Options | None = None) -> None:
     """Make ``pipeline`` this process's pipeline (a forked pool worker inherits its parent's), for
     ``options`` when given (then :func:`worker_pipeline` of the same options reuses it)."""
     key = options.pipeline_key() if options is not None else ("adopted", id(pipeline))
-    _holder.update(pipeline=pipeline, key=key, pid=os.getpid(), loads=_holder["loads"])
+    _holder.update(pipeline=pipeline, key=key, loads=loads(), pid=os.getpid())
 
 
 def current_pipeline() -> Pipeline | None:
@@ -133,8 +133,9 @@ def current_pipeline() -> Pipeline | None:
 
 
 def loads() -> int:
-    """How many times this process has built a pipeline (for tests: once per worker)."""
-    return _holder["loads"]
+    """How many times this process has built a pipeline (for tests: once per worker). A forked process
+    inherits its parent's count with its memory: that is the parent's, not its own."""
+    return _holder["loads"] if _holder["pid"] == os.getpid() else 0
 
 
 # ---- the work -------------------------------------------------------------------------------------
