@@ -456,7 +456,7 @@ def test_shipped_keys_give_the_same_store_and_stale_ones_are_ignored(tmp_path, d
 
 
 def test_shipped_keys_are_current():
-    """gazetteer/data/keys.tsv.gz was written by this names.py (else re-run gazetteer/derive.py: a first build
+    """gazetteer/data/keys.tsv.gz was written by this names.py (else re-run python -m gazetteer.derive: a first build
     would still be right, only slower)."""
     from geo.gazetteer.build import data_dir, read_shipped_keys, read_shipped_places
     from geo.gazetteer.names import normalize, variant_key
