@@ -35,7 +35,7 @@ def country_shapes_from_files(data: Path) -> list[tuple[str, Any]]:
     """(country code, polygon) from the shipped data files (no store built yet), read by the gazetteer's readers."""
     import shapely.wkt
 
-    from geo.gazetteer.build import read_shipped_geometry, read_shipped_places
+    from geo.gazetteer.shipped import read_shipped_geometry, read_shipped_places
 
     codes = COUNTRY_CODES - {"PCLH"}  # the countries the store's country_shapes() draws: same basemap either way
     ccs = {r.id: r.cc for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
@@ -69,7 +69,7 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
     """
     try:
         from geo.gazetteer import Gazetteer, GazetteerBuildError, data_version
-        from geo.gazetteer.build import data_dir
+        from geo.gazetteer.shipped import data_dir
 
         version = data_version()
     except Exception as exc:  # no gazetteer data at all: maps still work, on tiles only
