@@ -74,14 +74,20 @@ class InputError(ValueError):
 
 def default_pipeline(lang: str | None = None) -> "Pipeline":
     """The process-wide default pipeline (offline, the language's default model; ``lang`` None: the
-    default language, English), created on first use."""
+    default language, English; ``"auto"``: each document in its detected language, a
+    :class:`geo.pipeline.MultiPipeline`), created on first use."""
     lang = lang or "en"
     pipe = _PIPELINES.get(lang)
     if pipe is None:
         # lazy: spaCy and the model load only when something is parsed (start-up speed of `import geo`)
         from .pipeline import Pipeline
 
-        pipe = _PIPELINES[lang] = Pipeline(lang=lang, progress=False)
+        if lang == "auto":  # each document in its detected language, through the pipelines above
+            from .pipeline import MultiPipeline
+
+            pipe = _PIPELINES[lang] = MultiPipeline(factory=default_pipeline)  # type: ignore[assignment]
+        else:
+            pipe = _PIPELINES[lang] = Pipeline(lang=lang, progress=False)
     return pipe
 
 

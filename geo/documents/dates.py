@@ -106,14 +106,45 @@ def front_matter_date(front: str) -> str | None:
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# "OSLO, April 12 (Reuters) -", "KYIV, Ukraine, 12 April 2024 (AP) --", "Paris, Jan. 3, 2023 /PRNewswire/ --"
+# French months (AFP: "BAMAKO, 12 mars 2024 (AFP) -", "Paris, 1er janvier (AFP) -"), abbreviated or not
+_FR_MONTHS = {"janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4,
+              "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
+              "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
+              "déc": 12, "dec": 12}
+_MONTHS_FR = r"(?:" + "|".join(sorted(map(re.escape, _FR_MONTHS), key=lambda w: (-len(w), w))) + r")\.?"
+_DAYS_FR = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_FR_DATE = re.compile(r"(?P<day>\d{1,2})(?:er)?[ \t]+(?P<month>" + _MONTHS_FR + r")(?:[ \t]+(?P<year>\d{4}))?",
+                      re.I)
+# "OSLO, April 12 (Reuters) -", "KYIV, Ukraine, 12 April 2024 (AP) --", "Paris, Jan. 3, 2023 /PRNewswire/ --",
+# "BAMAKO, 12 mars 2024 (AFP) -"
 _DATELINE = re.compile(
-    r"^[ \t]*[A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3}(?:,[ \t]*[A-Z][\w.'\u2019 -]{1,30}?)?,[ \t]*"
+    r"^[ \t]*[A-Z\u00C0-\u00DD][\w.'\u2019-]*(?:[ \t]+[A-Z\u00C0-\u00DD][\w.'\u2019-]*){0,3}"
+    r"(?:,[ \t]*[A-Z][\w.'\u2019 -]{1,30}?)?,[ \t]*"
     r"(?P<date>(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]+)?"
-    r"(?:" + _MONTHS + r"[ \t]+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}[ \t]+" + _MONTHS + r")(?:,?[ \t]+(?P<year>\d{4}))?)"
+    r"(?:" + _MONTHS + r"[ \t]+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}[ \t]+" + _MONTHS + r")(?:,?[ \t]+(?P<year>\d{4}))?"
+    r"|(?:" + _DAYS_FR + r"[ \t]+)?\d{1,2}(?:er)?[ \t]+" + _MONTHS_FR + r"(?:[ \t]+\d{4})?)"
     r"[ \t]*(?:\([^)\n]{1,40}\)|/[^/\n]{1,40}/)?[ \t]*(?:-|--|\u2013|\u2014|:)",
     re.M,
 )
+
+
+def _french_date(raw: str, reference: _dt.datetime | None) -> str | None:
+    """"12 mars 2024" (or "12 mars", in the year of ``reference`` not after it) as ISO, else None."""
+    m = _FR_DATE.search(raw)
+    if not m:
+        return None
+    month = _FR_MONTHS[m.group("month").lower().rstrip(".")]
+    day = int(m.group("day"))
+    years = [int(m.group("year"))] if m.group("year") else \
+        ([reference.year, reference.year - 1] if reference is not None else [])
+    for year in years:
+        try:
+            d = _dt.date(year, month, day)
+        except ValueError:
+            return None
+        if m.group("year") or reference is None or d <= reference.date():
+            return d.isoformat() if 1800 <= d.year <= 2200 else None
+    return None
 
 
 def dateline_date(text: str, *, reference: _dt.datetime | None = None, head: int = 600) -> str | None:
@@ -122,6 +153,8 @@ def dateline_date(text: str, *, reference: _dt.datetime | None = None, head: int
     if not m:
         return None
     raw = m.group("date")
+    if _FR_DATE.search(raw):
+        return _french_date(raw, reference)
     if m.group("year"):
         return normalise_date(raw)
     if reference is None:

