@@ -261,8 +261,8 @@ def test_duplicate_resolutions_of_one_span_count_once():
 
 def test_basemap_can_be_drawn_from_the_shipped_files_without_a_store():
     from geo.gazetteer.build import data_dir
-    from geo.outputs.map.build import _basemap_from_shapes, _country_shapes_from_files
-    fc = _basemap_from_shapes(_country_shapes_from_files(data_dir()))
+    from geo.outputs.map.basemap import basemap_from_shapes, country_shapes_from_files
+    fc = basemap_from_shapes(country_shapes_from_files(data_dir()))
     assert len(fc["features"]) > 200
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])
 

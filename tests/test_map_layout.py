@@ -178,7 +178,8 @@ def test_the_legend_is_folded_on_phones_and_never_covers_the_time_slider(browser
 
 def test_peninsulas_are_outlined_as_land_not_as_islands(gazetteer):
     from geo.features import shape_kind
-    from geo.outputs.map.build import _TYPE_STYLE, SHAPE_KIND_STYLE, map_data
+    from geo.outputs.map import map_data
+    from geo.outputs.map.styles import SHAPE_KIND_STYLE, TYPE_STYLE
 
     assert shape_kind("T", "PEN") == "area" and shape_kind("T", "ISL") == "island"
     sinai = next(c.place for c in gazetteer.lookup("Sinai Peninsula", limit=5) if c.place.feature_code == "PEN")
@@ -191,7 +192,7 @@ def test_peninsulas_are_outlined_as_land_not_as_islands(gazetteer):
     ptype = data["types"][data["places"][shape["place"]]["type"]]
     assert ptype["key"] == "physical"
     style = ptype["shape"]  # the outline drawn: the physical type's, dashed, not the island's, not water
-    assert style == _TYPE_STYLE["physical"] and style.get("dashArray") and "fillColor" not in style
+    assert style == TYPE_STYLE["physical"] and style.get("dashArray") and "fillColor" not in style
     assert style != SHAPE_KIND_STYLE["island"][1]
 
 

@@ -446,7 +446,7 @@ def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
     from geo.outputs.figure import KIND_COLOURS, TYPE_COLOURS
     from geo.outputs.gpkg import _qml
     from geo.outputs.map.assets import own_asset
-    from geo.outputs.map.build import _TYPE_STYLE, SHAPE_KIND_STYLE
+    from geo.outputs.map.styles import SHAPE_KIND_STYLE, TYPE_STYLE
 
     css = own_asset("geomap.css")
     assert set(TYPE_COLORS) == set(FEATURE_TYPES)
@@ -461,27 +461,27 @@ def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
         assert re.search(rf"\.geo-{t} i {{ background: {color};", css), t  # the markers
         rgb = ",".join(str(int(color[i:i + 2], 16)) for i in (1, 3, 5))
         assert f'value="{rgb},235"' in _qml()  # the QGIS style
-        assert _TYPE_STYLE[t]["color"] == color  # the outlines of areas
+        assert TYPE_STYLE[t]["color"] == color  # the outlines of areas
 
 
 def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):
     from geo.gazetteer.build import data_dir
-    from geo.outputs.map.build import _basemap_from_shapes, _country_shapes_from_files, _country_shapes_from_store
+    from geo.outputs.map.basemap import basemap_from_shapes, country_shapes_from_files, country_shapes_from_store
 
-    from_files = _basemap_from_shapes(_country_shapes_from_files(data_dir()))
-    from_store = _basemap_from_shapes(_country_shapes_from_store(gazetteer))
+    from_files = basemap_from_shapes(country_shapes_from_files(data_dir()))
+    from_store = basemap_from_shapes(country_shapes_from_store(gazetteer))
     assert len(from_files["features"]) > 150
     assert len(from_files["features"]) == len(from_store["features"])
 
 
 def test_the_basemap_is_cached_under_geo_cache_dir(tmp_path, monkeypatch):
     from geo.io import cache_dir
-    from geo.outputs.map import build
+    from geo.outputs.map import basemap
 
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(build, "_BASEMAP_MEMO", {})
+    monkeypatch.setattr(basemap, "_BASEMAP_MEMO", {})
     assert cache_dir() == tmp_path / "cache"
-    fc = build.basemap_geojson()
+    fc = basemap.basemap_geojson()
     assert fc and fc["features"]
     assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith("basemap-")]
 

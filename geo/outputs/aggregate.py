@@ -1,14 +1,13 @@
 """Group resolved mentions across documents into one entry per distinct place.
 
 Both the HTML map and the GeoJSON export read :func:`aggregate`: each :class:`PlaceEntry` holds the
-place, how often it is mentioned, and per document the snippets (the sentence around each mention)
-split into plain and highlighted parts, so no renderer ever has to juggle character offsets.
+place, how often it is mentioned, and per document the snippets (:mod:`geo.outputs.snippets`: the
+sentence around each mention split into plain and highlighted parts).
 
 The output order is deterministic: most-mentioned first, then by name and id.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 from geo.features import FEATURE_TYPES  # noqa: F401  (re-exported for the renderers)
 from geo.features import feature_type as _feature_type
 from geo.outputs.palette import TYPE_COLOURS
+from geo.outputs.snippets import Snippet, make_snippet, sentence_bounds
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution
 
 FEATURE_TYPE_LABELS: dict[str, str] = {
@@ -36,35 +36,10 @@ FEATURE_TYPE_NAMES: dict[str, str] = {
     "other": "Place",
 }
 
-_WS = re.compile(r"\s+")
-
-
 def feature_type(place: Place) -> str:
     """Classify a place by its GeoNames class/code: country, province, city, physical or other
     (:func:`geo.features.feature_type`, the one classifier)."""
     return _feature_type(place.feature_class, place.feature_code)
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A sentence around one or more mentions: ``parts`` alternate plain (even) and highlighted (odd)."""
-
-    parts: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    @property
-    def spans(self) -> tuple[tuple[int, int], ...]:
-        """Offsets of the highlighted parts within :attr:`text`."""
-        out: list[tuple[int, int]] = []
-        pos = 0
-        for i, part in enumerate(self.parts):
-            if i % 2:
-                out.append((pos, pos + len(part)))
-            pos += len(part)
-        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -103,62 +78,6 @@ class PlaceEntry:
     def more_documents(self) -> int:
         """Documents mentioning the place that :attr:`documents` leaves out."""
         return max(0, self.document_count - len(self.documents))
-
-
-def _sentence_bounds(text: str, m: Mention, window: int) -> tuple[int, int]:
-    """The sentence around ``m`` (from the mention), or a word-snapped window when none was given."""
-    start, end = m.sent_start, m.sent_end
-    if 0 <= start <= m.start and m.end <= end <= len(text) and end > start:
-        return start, end
-    lo = max(0, m.start - window)
-    hi = min(len(text), m.end + window)
-    if lo > 0:
-        sp = text.find(" ", lo, m.start)
-        lo = sp + 1 if sp != -1 else lo
-    if hi < len(text):
-        sp = text.rfind(" ", m.end, hi)
-        hi = sp if sp != -1 else hi
-    return lo, hi
-
-
-def _clip(text: str, lo: int, hi: int, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
-    """Narrow [lo, hi) to at most ``max_chars`` around the first span, snapping to spaces."""
-    if hi - lo <= max_chars:
-        return lo, hi
-    s0, e0 = spans[0]
-    half = max(0, (max_chars - (e0 - s0)) // 2)
-    new_lo = max(lo, s0 - half)
-    new_hi = min(hi, new_lo + max_chars)
-    new_lo = max(lo, min(new_lo, new_hi - max_chars))
-    if new_lo > lo:
-        sp = text.find(" ", new_lo, s0)
-        new_lo = sp + 1 if sp != -1 else new_lo
-    if new_hi < hi:
-        sp = text.rfind(" ", max(e0, new_lo), new_hi)
-        new_hi = sp if sp != -1 else new_hi
-    return new_lo, new_hi
-
-
-def _make_snippet(text: str, lo: int, hi: int, spans: list[tuple[int, int]], max_chars: int) -> Snippet:
-    spans = sorted(set(spans))
-    c_lo, c_hi = _clip(text, lo, hi, spans, max_chars)
-    parts: list[str] = []
-    pos = c_lo
-    for s, e in spans:
-        if s < pos or e > c_hi:  # overlapping or clipped away
-            continue
-        parts.append(text[pos:s])
-        parts.append(text[s:e])
-        pos = e
-    parts.append(text[pos:c_hi])
-    norm = [_WS.sub(" ", p) for p in parts]
-    norm[0] = norm[0].lstrip()
-    norm[-1] = norm[-1].rstrip()
-    if c_lo > lo:
-        norm[0] = "… " + norm[0]
-    if c_hi < hi:
-        norm[-1] = norm[-1] + " …"
-    return Snippet(tuple(norm))
 
 
 #: Distinct surface forms remembered per place (more are counted under the ones already seen).
@@ -326,12 +245,12 @@ class Aggregator:
             if is_sentence:
                 lo, hi = off, off + len(source)
             else:
-                lo, hi = _sentence_bounds(source, m, self.window)
+                lo, hi = sentence_bounds(source, m, self.window)
             groups.setdefault((m.field != "title", lo, hi), (source, off, []))[2].append((m.start, m.end))
         snippets: list[Snippet] = []
         seen: set[tuple[str, ...]] = set()
         for (_body, lo, hi), (source, off, spans) in sorted(groups.items(), key=lambda kv: kv[0]):
-            sn = _make_snippet(source, lo - off, hi - off, [(a - off, b - off) for a, b in spans],
+            sn = make_snippet(source, lo - off, hi - off, [(a - off, b - off) for a, b in spans],
                                self.max_snippet_chars)
             if sn.parts in seen:
                 continue

@@ -18,6 +18,7 @@ import re
 from typing import Any, Iterable, Iterator
 
 from geo.focus import focus
+from geo.outputs.snippets import sentence_bounds
 from geo.types import ParsedDocument, Resolution
 
 #: Window (characters each side) used when no sentence is known; the same as the map's.
@@ -76,8 +77,6 @@ def document_record(pd: ParsedDocument, gazetteer: Any = None) -> dict:
 def mention_sentence(pd: ParsedDocument, r: Resolution) -> tuple[str | None, int | None]:
     """The sentence around a mention and its offset in the text the mention's offsets index (the
     document's text, or its title for a headline mention); ``(None, None)`` when the offsets do not fit."""
-    from geo.outputs.aggregate import _sentence_bounds
-
     mn = r.mention
     text = (pd.document.title if mn.field == "title" else pd.document.text) or ""
     if not 0 <= mn.start < mn.end <= len(text):
@@ -85,7 +84,7 @@ def mention_sentence(pd: ParsedDocument, r: Resolution) -> tuple[str | None, int
     if mn.field == "title":
         lo, hi = 0, len(text)  # a headline is its own sentence
     else:
-        lo, hi = _sentence_bounds(text, mn, SNIPPET_WINDOW)
+        lo, hi = sentence_bounds(text, mn, SNIPPET_WINDOW)
     if hi - lo > MAX_SENTENCE_CHARS:
         lo = max(lo, mn.start - MAX_SENTENCE_CHARS // 2)
         hi = min(hi, max(mn.end, lo + MAX_SENTENCE_CHARS))

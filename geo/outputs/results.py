@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from geo.documents import DocumentError
 from geo.documents.limits import iter_lines, open_gzip
 from geo.io import progress_bar
+from geo.outputs.aggregate import Aggregator
 from geo.outputs.registry import format_for_path
 from geo.types import Document, Mention, Place, Resolution
 
@@ -226,8 +227,6 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
     ``snippets``: each place keeps the snippets of its first ``snippets`` documents (up to three
     per document). With ``gazetteer`` each place is completed from the store (population, shape).
     """
-    from geo.outputs.aggregate import Aggregator
-
     agg = Aggregator(min(3, snippets), documents=snippets)
     summary = ResultSummary()
     files = [f for path in paths for f in result_files(path)]
@@ -248,7 +247,7 @@ def aggregate_results(paths: Iterable[str], *, snippets: int = 20, gazetteer=Non
     return entries, summary
 
 
-def _add_file(f: str, agg, summary: ResultSummary, on_error) -> None:
+def _add_file(f: str, agg: Aggregator, summary: ResultSummary, on_error) -> None:
     summary.files += 1
     for doc, mentions, where in iter_results(f, on_error=on_error):
         summary.documents += 1
