@@ -75,9 +75,10 @@ def load_nlp(model: str = DEFAULT_MODEL) -> "Language":
     returns a new ``Language`` sharing its vocabulary, tokenizer and components, to which components
     can be added without touching the others."""
     base = _loaded(model)
-    nlp = spacy.blank(base.lang, vocab=base.vocab)
-    nlp.tokenizer = base.tokenizer
-    nlp.max_length = base.max_length
+    # the language class built directly with the loaded tokenizer: spacy.blank() would first build a
+    # tokenizer of its own (~0.1 s of CPU: every special case validated) only to have it replaced
+    nlp = spacy.util.get_lang_class(base.lang)(vocab=base.vocab, create_tokenizer=lambda _nlp: base.tokenizer,
+                                               max_length=base.max_length)
     nlp.meta.update({k: base.meta[k] for k in ("name", "version") if k in base.meta})
     for name in base.pipe_names:
         nlp.add_pipe(name, source=base)
