@@ -20,8 +20,10 @@ def test_lazy_template_renders_the_same_and_is_restored():
             pass
 
         sub = Sub(source)
-    assert isinstance(lazy, LazyTemplate) and isinstance(sub, LazyTemplate)
+    assert type(lazy) is LazyTemplate and type(sub) is LazyTemplate
+    assert isinstance(lazy, jinja2.Template) and isinstance(sub, Sub)
     assert object.__getattribute__(lazy, "_lazy_template") is None  # nothing compiled yet
+    assert jinja2.Environment().get_template(lazy) is lazy  # jinja2 takes it for a template
     assert lazy.render(n=3) == eager.render(n=3) == "<b>3</b>"
     assert str(lazy.make_module({"n": 5}).script("y")) == str(eager.make_module({"n": 5}).script("y")) == "var y = 5;"
     assert "script" in lazy.module.__dict__ and "script" in eager.module.__dict__

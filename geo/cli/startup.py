@@ -42,6 +42,10 @@ class LazyTemplate:
                     object.__setattr__(self, "_lazy_template", template)
         return template
 
+    @property  # type: ignore[misc]
+    def __class__(self):  # isinstance(lazy, jinja2.Template) holds, as for the template it stands for
+        return object.__getattribute__(self, "_lazy_args")[1]
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real(), name)
 
