@@ -34,9 +34,8 @@ def test_lazy_template_renders_the_same_and_is_restored():
 
 
 def test_lazy_templates_restores_on_error():
-    with pytest.raises(RuntimeError):
-        with lazy_templates():
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), lazy_templates():
+        raise RuntimeError("boom")
     assert type(jinja2.Template("x")) is jinja2.Template
 
 

@@ -13,9 +13,9 @@ ones made during the import stay lazy, which only moves their compile to their f
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jinja2
 
@@ -71,9 +71,3 @@ def lazy_templates() -> Iterator[None]:
     finally:
         jinja2.Template.__new__ = original  # type: ignore[method-assign]
 
-
-def import_lazily(*modules: str) -> None:
-    """Import ``modules`` with their import-time templates compiled on first use."""
-    with lazy_templates():
-        for name in modules:
-            importlib.import_module(name)
