@@ -31,22 +31,30 @@ def _import_folium_without_pandas() -> None:
     pandas (~0.8 s, most of a small map's run) only to accept DataFrames as locations, which geo never
     passes. The ``geo map`` command -- no user code runs in it -- imports them with pandas hidden;
     pandas stays importable afterwards, and the Python API (notebooks, where users may hand folium
-    DataFrames) imports folium as usual."""
+    DataFrames) imports folium as usual.
+
+    The same imports (and geo's map modules, which import folium.plugins) create ~140 jinja2 templates,
+    one per element class, of which a map uses a handful: they are compiled on first use instead
+    (:mod:`geo.cli.startup`, ~0.4 s of CPU; the HTML is the same bytes)."""
     import importlib
     import sys
 
+    from geo.cli.startup import lazy_templates
+
     if "folium" in sys.modules or "pandas" in sys.modules:
         return
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" raises ImportError
-    try:
-        for name in ("folium", "offlinefolium.elements"):
-            try:
-                importlib.import_module(name)
-            except ImportError:  # one that needs pandas after all (or is missing): imported as usual later
-                for loaded in [m for m in sys.modules if m.split(".")[0] == name.split(".")[0]]:
-                    del sys.modules[loaded]
-    finally:
-        del sys.modules["pandas"]
+    with lazy_templates():
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" raises ImportError
+        try:
+            for name in ("folium", "offlinefolium.elements"):
+                try:
+                    importlib.import_module(name)
+                except ImportError:  # one that needs pandas after all (or is missing): imported as usual later
+                    for loaded in [m for m in sys.modules if m.split(".")[0] == name.split(".")[0]]:
+                        del sys.modules[loaded]
+        finally:
+            del sys.modules["pandas"]
+        importlib.import_module("geo.outputs.map")
 
 
 def _check_suffix(option: str, path: str | None, fmt: str) -> None:

@@ -179,6 +179,26 @@ class Others:
         return self.near(p.lat, p.lon, radius_km) / self.total
 
 
+_BRUTE_FORCE_ROWS = 600  # up to here all pairs are compared at once (a 600x600 matrix, a few MB)
+
+
+def _near_pairs(xyz, chord: float):
+    """The pairs (i, j), i < j, of rows of ``xyz`` at most ``chord`` apart, as an (n, 2) array. A few
+    hundred points (any article) are compared all at once with numpy; more go through scipy's k-d
+    tree, imported only then (start-up speed: importing scipy.spatial costs ~0.4 s of CPU, a
+    fifth of a small ``geo map``). The chord is widened and the haversine test follows, so points
+    exactly at the chord are dropped either way and both give the same result."""
+    import numpy as np
+
+    if len(xyz) <= _BRUTE_FORCE_ROWS:
+        d2 = ((xyz[:, None, :] - xyz[None, :, :]) ** 2).sum(axis=-1)
+        i, j = np.nonzero(np.triu(d2 <= chord * chord, k=1))
+        return np.column_stack((i, j))
+    from scipy.spatial import cKDTree  # lazy: start-up speed, see above
+
+    return cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+
+
 def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
     """For each (name, candidate id): the share of the document's other names that have *some*
     candidate within ``radius_km`` ("Paris" near one of the "Henry County"s is Paris, Tennessee).
@@ -187,7 +207,6 @@ def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[
     them), so time and memory grow with the candidates and their near pairs, not with their square
     (issue 13.2); the distance test on those pairs is the haversine."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     names = [n for n, cs in cands.items() if cs]
     if len(names) < 2:
@@ -201,7 +220,7 @@ def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[
     lon = np.radians(np.array([r[3] for r in rows], dtype=float))
     xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
     chord = 2 * math.sin(min(math.pi, radius_km / 6371.0088) / 2) * 1.001 + 1e-9  # a little wider
-    pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    pairs = _near_pairs(xyz, chord)
     if not len(pairs):
         return {}
     i, j = pairs[:, 0], pairs[:, 1]

@@ -1,0 +1,83 @@
+"""Start-up speed measures keep behaviour: lazily compiled templates render the same bytes, the model
+loads only what NER needs and finds the same entities, near pairs match scipy's k-d tree."""
+from __future__ import annotations
+
+import jinja2
+import numpy as np
+import pytest
+
+from geo.cli.startup import LazyTemplate, lazy_templates
+
+
+def test_lazy_template_renders_the_same_and_is_restored():
+    source = "{% macro script(this) %}var {{ this }} = {{ n|tojson }};{% endmacro %}<b>{{ n }}</b>"
+    # folium reads macros through .module (header/html/script) and renders with .render
+    eager = jinja2.Template(source)
+    with lazy_templates():
+        lazy = jinja2.Template(source)
+
+        class Sub(jinja2.Template):
+            pass
+
+        sub = Sub(source)
+    assert type(lazy) is LazyTemplate and type(sub) is LazyTemplate
+    assert isinstance(lazy, jinja2.Template) and isinstance(sub, Sub)
+    assert object.__getattribute__(lazy, "_lazy_template") is None  # nothing compiled yet
+    assert jinja2.Environment().get_template(lazy) is lazy  # jinja2 takes it for a template
+    assert lazy.render(n=3) == eager.render(n=3) == "<b>3</b>"
+    assert str(lazy.make_module({"n": 5}).script("y")) == str(eager.make_module({"n": 5}).script("y")) == "var y = 5;"
+    assert "script" in lazy.module.__dict__ and "script" in eager.module.__dict__
+    assert sub.render(n="<") == eager.render(n="<") == "<b><</b>"
+    assert isinstance(object.__getattribute__(sub, "_lazy_template"), Sub)
+    after = jinja2.Template(source)  # outside the context: an ordinary template again
+    assert type(after) is jinja2.Template
+
+
+def test_lazy_templates_restores_on_error():
+    with pytest.raises(RuntimeError), lazy_templates():
+        raise RuntimeError("boom")
+    assert type(jinja2.Template("x")) is jinja2.Template
+
+
+def test_lazy_template_syntax_error_surfaces_on_first_use():
+    with lazy_templates():
+        broken = jinja2.Template("{% if %}")
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        broken.render()
+
+
+def test_model_loads_only_what_ner_needs():
+    from geo.extract.model import DEFAULT_MODEL, _loaded, _unneeded
+
+    unneeded = _unneeded(DEFAULT_MODEL)
+    assert "ner" not in unneeded
+    assert {"tagger", "parser", "lemmatizer"} <= set(unneeded)
+    nlp = _loaded(DEFAULT_MODEL)
+    assert nlp.pipe_names == ["ner"]
+    full = __import__("spacy").load(DEFAULT_MODEL)
+    text = "Officials in Aleppo and Damascus met envoys from Moscow and Washington on Tuesday."
+    assert [(e.text, e.label_) for e in nlp(text).ents] == [(e.text, e.label_) for e in full(text).ents]
+    assert len(nlp(text).ents) >= 4
+
+
+def test_unknown_model_layout_loads_whole():
+    from geo.extract.model import _unneeded
+
+    assert _unneeded("/nonexistent/model") == []
+
+
+@pytest.mark.parametrize("n", [2, 7, 80, 600, 601, 900])
+def test_near_pairs_match_the_kd_tree(n):
+    from scipy.spatial import cKDTree
+
+    from geo.resolve.context import _near_pairs
+
+    rng = np.random.default_rng(n)
+    xyz = rng.normal(size=(n, 3))
+    xyz /= np.linalg.norm(xyz, axis=1)[:, None]
+    xyz[1] = xyz[0]  # a duplicate point: distance 0
+    for chord in (0.0, 0.05, 0.3, 2.1):
+        got = {tuple(p) for p in _near_pairs(xyz, chord).tolist()}
+        want = {tuple(p) for p in cKDTree(xyz).query_pairs(chord, output_type="ndarray").tolist()}
+        assert (0, 1) in got
+        assert got == want
