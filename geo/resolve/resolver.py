@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ..features import RIVER_CODES
+from ..features import COUNTRY_CODES, RIVER_CODES, cue_matches
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
 from ..lang import load as load_language
@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+#: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
+PHYSICAL_CUES = frozenset({"sea", "river", "lake", "mountain", "cape"})
 
 
 class _Patterns:
@@ -119,10 +121,44 @@ class Resolver:
                     got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
                            for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
+                    got = self._of_own_kind(name, got, how="head")
+            elif any(c.similarity >= 0.999 for c in got):
+                got = self._of_own_kind(name, got, how="exact")
+            else:
+                got = self._of_own_kind(name, got, how="fuzzy")
             if len(self._cands) > 100_000:
                 self._cands.clear()
             self._cands[key] = got
         return got
+
+    def own_kind(self, name: str) -> str | None:
+        """The physical kind a name's own words give it ("Red Sea", "Strait of Georgia", "Lake Tefé",
+        "Dnipro River", "Mount Merapi", "Cape Horn", "Rio Negro", "Wadi Derna"): the language's cue word
+        ending the name or opening it, when that cue names a physical kind (``PHYSICAL_CUES``)."""
+        words = name.split()
+        if len(words) < 2:
+            return None
+        for w in (words[-1], words[0]):
+            cue = self.lang.cue_suffixes.get(w.lower().rstrip("."))
+            if cue in PHYSICAL_CUES:
+                return cue
+        return None
+
+    def _of_own_kind(self, name: str, cands: list[Candidate], *, how: str) -> list[Candidate]:
+        """A name whose own words say its kind resolves to that kind: an administrative area of another
+        kind is dropped when a candidate of the named kind exists ("Red Sea" the sea, not Sudan's
+        state); a fuzzy match must be of the named kind ("Strait of Georgia" is not "State of
+        Georgia"); through the name's head ("Lake Lanier" -> Lanier), a town of that name stays (the
+        feature is near it) but not an administrative area."""
+        kind = self.own_kind(name)
+        if kind is None or not cands:
+            return cands
+        fits = [c for c in cands if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
+        if how == "fuzzy":
+            return fits
+        if how == "exact" and not fits:
+            return cands
+        return [c for c in cands if c in fits or c.place.feature_class != "A"]
 
     # -- ranking -------------------------------------------------------------------------------------
     def rank(self, doc: Document, mentions: Sequence[Mention]):
@@ -184,8 +220,16 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
-                rankings[key] = Ranking(name, cues, cs, X, s, self.ranker.probabilities(s) if cs else s, best,
-                                        containers.get(name, ()))
+                probs = self.ranker.probabilities(s) if cs else s
+                if best >= 0 and not cues and name not in containers:
+                    country = _country_itself(cs, best)
+                    if country != best:
+                        # the country's score takes its namesakes' share: they were one sense, "the country"
+                        cc = cs[country].place.country_code
+                        probs = probs.copy()
+                        probs[country] = sum(float(probs[i]) for i, c in enumerate(cs) if c.place.country_code == cc)
+                        best = country
+                rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
         return groups, rankings, demonym_places, ctx
 
     def why(self, r: Ranking, i: int | None = None) -> str:
@@ -289,6 +333,22 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
     w = w or Weights()
     return (c.similarity >= 0.999 and _own_name(c)
             and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
+
+
+def _country_itself(cs: Sequence[Candidate], best: int) -> int:
+    """A country named alone is the country: when the choice is a city, province or island *inside*
+    a country of exactly that name ("Djibouti" the capital, "Mexico" the State of Mexico, "Barbados"
+    the island), the country wins -- unless cue words or an "X, Y" pattern point to the other sense
+    (the caller checks). A namesake in another country ("Georgia" the US state) is left to the ranker."""
+    chosen = cs[best].place
+    if chosen.feature_code in COUNTRY_CODES:
+        return best
+    for i, c in enumerate(cs):
+        p = c.place
+        if (p.feature_code in COUNTRY_CODES and p.feature_code != "PCLH" and c.similarity >= 0.999
+                and _own_name(c) and p.country_code and p.country_code == chosen.country_code):
+            return i
+    return best
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
