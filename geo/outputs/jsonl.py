@@ -12,7 +12,7 @@ from geo.focus import focus
 from geo.types import ParsedDocument, Resolution
 
 MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
-                  "country_code", "admin1", "geonameid", "score", "source", "why"]
+                  "country_code", "admin1", "geonameid", "score", "source", "why", "precision"]
 
 
 def mention_record(r: Resolution) -> dict:
@@ -35,6 +35,7 @@ def mention_record(r: Resolution) -> dict:
         "score": r.score,
         "source": r.source,
         "why": r.why,
+        "precision": r.precision,
     }
     if r.mention.field != "text":
         rec["field"] = r.mention.field

@@ -13,12 +13,13 @@ runner-up candidates.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ..features import COUNTRY_CODES, RIVER_CODES, cue_matches
+from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
 from ..lang import load as load_language
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
 #: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
 PHYSICAL_CUES = frozenset({"sea", "river", "lake", "mountain", "cape"})
 
@@ -255,6 +257,7 @@ class Resolver:
         context_places = [c.place for c, *_rest in choice.values() if c is not None]
         fallback: dict = {}
         out: list[Resolution] = []
+        enclose: list[int] = []  # local places the gazetteer does not know: put at the enclosing place named
         for m in mentions:
             if m.label == "DEMONYM":
                 p = demonym_places.get(m.text)
@@ -268,6 +271,8 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5 if p else 0.0, how if p else None,
                                       f"{how} answer, within {self.w.local_km:.0f} km of the text's other places" if p
                                       else "not placed: no street or neighbourhood of this name near the text's places"))
+                if p is None:
+                    enclose.append(len(out) - 1)
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
@@ -285,7 +290,38 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
             else:
                 out.append(Resolution(m, None, 0.0, None, why or "not found"))
-        return out
+                if m.label == "FAC":
+                    enclose.append(len(out) - 1)
+        for i in enclose:
+            out[i] = self._at_enclosing(out[i], out)
+        return [r if r.precision or r.place is None else dataclasses.replace(r, precision=precision_of(r.place))
+                for r in out]
+
+    def _at_enclosing(self, r: Resolution, out: Sequence[Resolution]) -> Resolution:
+        """A street, square, camp, crossing or building the gazetteer and geocoder do not know, put at
+        the place the text names it in: the nearest town named before it in its sentence, else in the
+        text before it, else the nearest after it; failing a town, a province or a country the same way
+        (``precision`` says which). Left unplaced when the text names none."""
+        m = r.mention
+        placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
+                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None]
+        for level, ok in (("town", lambda p: p.feature_class == "P"),
+                          ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
+                          ("country", lambda p: p.feature_code in COUNTRY_CODES)):
+            cands = [q for q in placed if ok(q.place)]
+            if not cands:
+                continue
+
+            def distance(q: Resolution) -> tuple:
+                same = m.sent_start <= q.mention.start < m.sent_end
+                before = q.mention.start < m.start
+                return (not same, not before, abs(q.mention.start - m.start))
+
+            q = min(cands, key=distance)
+            return dataclasses.replace(
+                r, place=q.place, score=round(min(q.score, 0.5) * 0.5, 4), source=q.source, precision=level,
+                why=f"{ENCLOSED} {q.place.name}, named in the text ({level} precision)")
+        return r
 
     # -- pieces ------------------------------------------------------------------------------------------
     def _place_local(self, name: str, ctx: Context, context_places: Sequence[Place]) -> tuple[Place | None, str]:
@@ -333,6 +369,16 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
     w = w or Weights()
     return (c.similarity >= 0.999 and _own_name(c)
             and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
+
+
+def precision_of(p: Place) -> str:
+    """How precise a point is that stands for place ``p`` itself: a country, a region (a province, a
+    district, a named region or continent), or exact (a town, a physical feature, a site)."""
+    if p.feature_code in COUNTRY_CODES:
+        return "country"
+    if p.feature_code in AREA_CODES or p.feature_code in HUGE_CODES:
+        return "region"
+    return "exact"
 
 
 def _country_itself(cs: Sequence[Candidate], best: int) -> int:
