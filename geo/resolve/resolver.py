@@ -53,6 +53,8 @@ class _Patterns:
             rf"\b(?:{alternation(f(w) for w in lang.locative_words for f in (str.lower, str.capitalize))})\s+$")
         self.article_before = re.compile(lang.patterns["article_before"])  # "the Euphrates": a river
         self.in_after = re.compile(lang.patterns["in_after"])  # "Deir Ezzor in Syria"
+        # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
+        self.enclosed_by = re.compile(rf"(?:\s*,\s*|\s+(?:{alternation(lang.locative_words)})\s+(?:(?:{alternation(lang.articles)})\s+)?)$")
 
 
 @dataclass
@@ -293,13 +295,14 @@ class Resolver:
                 if m.label == "FAC":
                     enclose.append(len(out) - 1)
         for i in enclose:
-            out[i] = self._at_enclosing(out[i], out)
+            out[i] = self._at_enclosing(out[i], out, text)
         return [r if r.precision or r.place is None else dataclasses.replace(r, precision=precision_of(r.place))
                 for r in out]
 
-    def _at_enclosing(self, r: Resolution, out: Sequence[Resolution]) -> Resolution:
+    def _at_enclosing(self, r: Resolution, out: Sequence[Resolution], text: str) -> Resolution:
         """A street, square, camp, crossing or building the gazetteer and geocoder do not know, put at
-        the place the text names it in: the nearest town named before it in its sentence, else in the
+        the place the text names it in: the town named right after it ("Regent Street in London",
+        "Tahrir Square, Cairo"), else the nearest town named before it in its sentence, else in the
         text before it, else the nearest after it; failing a town, a province or a country the same way
         (``precision`` says which). Left unplaced when the text names none."""
         m = r.mention
@@ -313,9 +316,13 @@ class Resolver:
                 continue
 
             def distance(q: Resolution) -> tuple:
+                right_after = (q.mention.field == m.field and m.end <= q.mention.start
+                               and self._re.enclosed_by.match(text, m.end, q.mention.start) is not None)
+                if right_after:
+                    return (False, False, False, 0)
                 same = m.sent_start <= q.mention.start < m.sent_end
                 before = q.mention.start < m.start
-                return (not same, not before, abs(q.mention.start - m.start))
+                return (True, not same, not before, abs(q.mention.start - m.start))
 
             q = min(cands, key=distance)
             return dataclasses.replace(
