@@ -37,6 +37,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+#: (with the language's street and neighbourhood words) the last word of a local site's name
+LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
+                         "station", "checkpoint", "base", "harbour", "harbor", "mosque", "church", "cathedral",
+                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine"})
+DOUBT_SCORE = 0.3  # the highest score of a place name that may stand for something else (Resolver._doubt)
 ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
 #: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
 PHYSICAL_CUES = frozenset({"sea", "river", "lake", "mountain", "cape"})
@@ -53,6 +58,13 @@ class _Patterns:
             rf"\b(?:{alternation(f(w) for w in lang.locative_words for f in (str.lower, str.capitalize))})\s+$")
         self.article_before = re.compile(lang.patterns["article_before"])  # "the Euphrates": a river
         self.in_after = re.compile(lang.patterns["in_after"])  # "Deir Ezzor in Syria"
+        # optional patterns: a place name inside an organisation's name, in a match report
+        pat = lang.patterns
+        self.org_of_before = re.compile(pat["org_of_before"]) if "org_of_before" in pat else None
+        self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
+        self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
+        self.org_words = lang.non_place_tails | lang.institution_words
+        self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
         self.enclosed_by = re.compile(rf"(?:\s*,\s*|\s+(?:{alternation(lang.locative_words)})\s+(?:(?:{alternation(lang.articles)})\s+)?)$")
 
@@ -110,6 +122,8 @@ class Resolver:
         self.limit = limit
         self.rounds = 3
         self._cands: dict[str, list[Candidate]] = {}
+        # the last words of a building's or a site's name that make it a local place of a town
+        self._local_heads = (self.lang.street_words | self.lang.neighbourhood_words | LOCAL_HEADS)
 
     # -- candidates ---------------------------------------------------------------------------------
     def candidates(self, surface: str) -> list[Candidate]:
@@ -283,6 +297,9 @@ class Resolver:
                     and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))):
                 continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
+                doubt = self._doubt(m, text, c.place)
+                if doubt:
+                    s, why = min(s, DOUBT_SCORE), f"{doubt}; {why}"
                 out.append(Resolution(m, c.place, round(s, 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
             if m.text not in fallback:
@@ -292,12 +309,37 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
             else:
                 out.append(Resolution(m, None, 0.0, None, why or "not found"))
-                if m.label == "FAC":
-                    enclose.append(len(out) - 1)
+                if m.label == "FAC" and m.text.split()[-1].lower().strip(".") in self._local_heads:
+                    enclose.append(len(out) - 1)  # "Princes Highway", "Zamzam Camp", "Masnaa Crossing"
         for i in enclose:
             out[i] = self._at_enclosing(out[i], out, text)
         return [r if r.precision or r.place is None else dataclasses.replace(r, precision=precision_of(r.place))
                 for r in out]
+
+    def _doubt(self, m: Mention, text: str, p: Place) -> str | None:
+        """Why a place name may stand for something else here, or None: named inside an organisation's
+        name ("Bank of England", "Kenya Airways", "Environment Canada"), or a country (or a home nation)
+        named in a sentence of a match report (a score and a sports word: the team). Such a mention is
+        kept (news corpora annotate "University of Nebraska"), with a score no higher than
+        ``DOUBT_SCORE``, so that ``--min-score`` hides it."""
+        r = self._re
+        if r.org_of_before is not None:
+            b = r.org_of_before.search(text, max(0, m.start - 40), m.start)
+            if b and b.group(1).lower() in r.org_words:
+                return "named inside an organisation's name"
+        a = r.next_words.match(text, m.end, min(len(text), m.end + 60))
+        if a and any(w and w.lower() in r.org_words for w in a.groups()):
+            return "named inside an organisation's name"
+        b = re.search(r"([A-Z][\w'-]*)[ \t]+$", text[max(0, m.start - 30):m.start])
+        if b and b.group(1).lower() in r.org_words and b.group(1) not in self.lang.titles:
+            return "named inside an organisation's name"
+        if (r.match_score is not None and r.match_words is not None
+                and (p.feature_code in COUNTRY_CODES or p.feature_code == "ADM1")):
+            sent = text[m.sent_start:m.sent_end] if m.sent_end > m.sent_start else ""
+            if (r.match_score.search(sent) and r.match_words.search(sent)
+                    and not r.locative_before.search(text, max(0, m.start - 14), m.start)):
+                return "a team in a match report?"
+        return None
 
     def _at_enclosing(self, r: Resolution, out: Sequence[Resolution], text: str) -> Resolution:
         """A street, square, camp, crossing or building the gazetteer and geocoder do not know, put at
@@ -307,7 +349,7 @@ class Resolver:
         (``precision`` says which). Left unplaced when the text names none."""
         m = r.mention
         placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
-                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None]
+                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score > DOUBT_SCORE]
         for level, ok in (("town", lambda p: p.feature_class == "P"),
                           ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
                           ("country", lambda p: p.feature_code in COUNTRY_CODES)):
