@@ -178,6 +178,9 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                         not _capitalised(x.group(0)) and x.group(0).lower() not in joiners for x in words[:k]):
                     continue
                 name = text[start:w.start() + len(last)]
+                after = self._WORD.match(text, w.end() + 1) if text[w.end():w.end() + 1] == " " else None
+                if after is not None and _capitalised(after.group(0)):
+                    continue  # "Alexandria City Council": a longer name, not the place "Alexandria City"
                 if "\n" not in name and self._known_name(name) is not None:
                     best_end = w.start() + len(last)
                     break
@@ -192,7 +195,8 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 for a in ((left.start(1),) if ok else ()):
                     if a < start and self._known_name(text[a:end]) is not None and "\n" not in text[a:end]:
                         start = a
-            if start > 0 and text[start - 1] == "-" and start > 1 and text[start - 2].isalpha():
+            if (start > 1 and text[start - 1] == "-" and text[start - 2].isalpha() and s.label != "DEMONYM"
+                    and self._known_name(text[start:end]) is None):
                 a = start - 1
                 while a > 0 and (text[a - 1].isalpha() or text[a - 1] == "-"):
                     a -= 1

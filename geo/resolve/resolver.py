@@ -166,15 +166,14 @@ class Resolver:
         """A name whose own words say its kind resolves to that kind: an administrative area of another
         kind is dropped when a candidate of the named kind exists ("Red Sea" the sea, not Sudan's
         state); a fuzzy match must be of the named kind ("Strait of Georgia" is not "State of
-        Georgia"); through the name's head ("Lake Lanier" -> Lanier), a town of that name stays (the
-        feature is near it) but not an administrative area."""
+        Georgia"); through the name's head ("Lake Lanier" -> Lanier) as for the name itself."""
         kind = self.own_kind(name)
         if kind is None or not cands:
             return cands
         fits = [c for c in cands if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
         if how == "fuzzy":
             return fits
-        if how == "exact" and not fits:
+        if not fits:
             return cands
         return [c for c in cands if c in fits or c.place.feature_class != "A"]
 
@@ -349,11 +348,19 @@ class Resolver:
         (``precision`` says which). Left unplaced when the text names none."""
         m = r.mention
         placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
-                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score > DOUBT_SCORE]
+                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score >= 0.5]
         for level, ok in (("town", lambda p: p.feature_class == "P"),
                           ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
                           ("country", lambda p: p.feature_code in COUNTRY_CODES)):
             cands = [q for q in placed if ok(q.place)]
+            if not cands:
+                continue
+            # outside its own sentence, only a place the text dwells on (named twice, or the only one of
+            # its level) encloses a street: one passing mention elsewhere says nothing about it
+            times = Counter(q.place.id for q in cands)
+            cands = [q for q in cands if (m.sent_start <= q.mention.start < m.sent_end)
+                     or (m.end <= q.mention.start and self._re.enclosed_by.match(text, m.end, q.mention.start))
+                     or times[q.place.id] >= 2 or len(times) == 1]
             if not cands:
                 continue
 
