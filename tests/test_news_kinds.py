@@ -97,6 +97,17 @@ def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surf
     assert "organisation" in r.why or "team" in r.why
 
 
+def test_teams_in_a_match_report_and_brands_in_business_news(pipe):
+    report = _by_text(_parse(pipe, "Argentina's captain was booked early. Uruguay won the match 2-0 after a "
+                                   "late goal, and the coach praised the squad. The game was played in Montevideo."))
+    assert report["Argentina"].score <= DOUBT_SCORE and report["Uruguay"].score <= DOUBT_SCORE
+    assert report["Montevideo"].score > DOUBT_SCORE
+    business = _by_text(_parse(pipe, "Hitachi said profits from its rail unit rose 8 percent."))
+    assert business["Hitachi"].score <= DOUBT_SCORE and "company" in business["Hitachi"].why
+    war = _by_text(_parse(pipe, "Russia lost 3-4 positions near Bakhmut, officials said on Tuesday."))
+    assert war["Russia"].score > DOUBT_SCORE  # a number pair alone is no match report
+
+
 def test_the_venue_of_a_match_is_no_team(pipe):
     by = _by_text(_parse(pipe, "Wales beat Scotland 27-13 in the Six Nations in Cardiff."))
     assert by["Cardiff"].score > DOUBT_SCORE

@@ -63,6 +63,7 @@ class _Patterns:
         self.org_of_before = re.compile(pat["org_of_before"]) if "org_of_before" in pat else None
         self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
         self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
+        self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -122,6 +123,7 @@ class Resolver:
         self.limit = limit
         self.rounds = 3
         self._cands: dict[str, list[Candidate]] = {}
+        self._reports: dict[tuple[int, int], bool] = {}
         # the last words of a building's or a site's name that make it a local place of a town
         self._local_heads = (self.lang.street_words | self.lang.neighbourhood_words | LOCAL_HEADS)
 
@@ -317,8 +319,9 @@ class Resolver:
 
     def _doubt(self, m: Mention, text: str, p: Place) -> str | None:
         """Why a place name may stand for something else here, or None: named inside an organisation's
-        name ("Bank of England", "Kenya Airways", "Environment Canada"), or a country (or a home nation)
-        named in a sentence of a match report (a score and a sports word: the team). Such a mention is
+        name ("Bank of England", "Kenya Airways", "Environment Canada"), a country (or a home nation)
+        named in a match report (a score and sports words) other than as a venue ("in Cardiff"), or a
+        small town or a region named like a company in a sentence of business news ("Toyota's profits"). Such a mention is
         kept (news corpora annotate "University of Nebraska"), with a score no higher than
         ``DOUBT_SCORE``, so that ``--min-score`` hides it."""
         r = self._re
@@ -332,13 +335,31 @@ class Resolver:
         b = re.search(r"([A-Z][\w'-]*)[ \t]+$", text[max(0, m.start - 30):m.start])
         if b and b.group(1).lower() in r.org_words and b.group(1) not in self.lang.titles:
             return "named inside an organisation's name"
-        if (r.match_score is not None and r.match_words is not None
+        located = r.locative_before.search(text, max(0, m.start - 14), m.start) is not None
+        sent = text[m.sent_start:m.sent_end] if m.sent_end > m.sent_start else ""
+        if (r.match_score is not None and r.match_words is not None and not located
                 and (p.feature_code in COUNTRY_CODES or p.feature_code == "ADM1")):
-            sent = text[m.sent_start:m.sent_end] if m.sent_end > m.sent_start else ""
-            if (r.match_score.search(sent) and r.match_words.search(sent)
-                    and not r.locative_before.search(text, max(0, m.start - 14), m.start)):
+            if (r.match_score.search(sent) and len({w.group(0).lower() for w in r.match_words.finditer(sent)}) >= 2
+                    or self._match_report(text)):
                 return "a team in a match report?"
+        if (r.business_words is not None and not located and " " not in m.text
+                and (p.feature_class in {"L", "T"} or (p.feature_class == "P" and p.population < 500_000))
+                and r.business_words.search(sent)):
+            return "a company or a brand in business news?"
         return None
+
+    def _match_report(self, text: str) -> bool:
+        """Is the text a match report: a score and at least three different sports words?"""
+        key = (len(text), hash(text))
+        got = self._reports.get(key)
+        if got is None:
+            r = self._re
+            got = bool(r.match_score.search(text)) and len(
+                {w.group(0).lower() for w in r.match_words.finditer(text)}) >= 3
+            if len(self._reports) > 1000:
+                self._reports.clear()
+            self._reports[key] = got
+        return got
 
     def _at_enclosing(self, r: Resolution, out: Sequence[Resolution], text: str) -> Resolution:
         """A street, square, camp, crossing or building the gazetteer and geocoder do not know, put at
