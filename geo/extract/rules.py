@@ -186,15 +186,25 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                     break
             if best_end is not None:
                 end = best_end
-            # to the left: "Castile and León", "Western Tigray" (one or three words: a joiner between)
-            left = re.compile(r"([A-Z][\w'\u2019-]*)(?:[ \t]+(\w+))?[ \t]+$").search(text, max(0, start - 40), start)
-            if left:
-                first = left.group(1).lower()
-                ok = first not in self.lang.articles and first not in self.stop_words and (
-                    not left.group(2) or left.group(2).lower() in joiners)
-                for a in ((left.start(1),) if ok else ()):
-                    if a < start and self._known_name(text[a:end]) is not None and "\n" not in text[a:end]:
-                        start = a
+            # to the left, over up to five words (joiners inside, a capitalised word first): "Castile and
+            # León", "Democratic Republic of the Congo" (NER: "Democratic Republic" + "Congo")
+            lefts = []
+            pos = start
+            for _ in range(5):
+                w = re.search(r"([^\W\d_][\w'\u2019-]*)[ \t]+$", text[max(0, pos - 40):pos])
+                if not w:
+                    break
+                a = pos - len(w.group(0))
+                lefts.append((a, w.group(1)))
+                pos = a
+            for a, word in reversed(lefts):
+                inner = [x for b, x in lefts if b > a]
+                if (not _capitalised(word) or word.lower() in self.lang.articles or word.lower() in self.stop_words
+                        or any(not _capitalised(x) and x.lower() not in joiners for x in inner)):
+                    continue
+                if "\n" not in text[a:end] and self._known_name(text[a:end]) is not None:
+                    start = a
+                    break
             if (start > 1 and text[start - 1] == "-" and text[start - 2].isalpha() and s.label != "DEMONYM"
                     and self._known_name(text[start:end]) is None):
                 a = start - 1
