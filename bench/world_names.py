@@ -249,7 +249,9 @@ def run(limit: int | None = None) -> dict:
         for s in c.sentences:
             pd = parsed[i]
             i += 1
-            start = s.find(c.name[0].upper() + c.name[1:]) if s.startswith(c.name[0].upper()) else s.find(c.name)
+            # the form as written: capitalised only where the template starts with it ("The minister flew to
+            # the Netherlands" holds "the Netherlands", not "The Netherlands")
+            start = s.find(c.name) if not s.startswith(c.name[0].upper() + c.name[1:]) else 0
             end = start + len(c.name)
             over = [r for r in pd.resolutions if r.mention.field == "text" and r.mention.start < end
                     and start < r.mention.end and r.place is not None]

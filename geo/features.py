@@ -34,7 +34,8 @@ CUE_FEATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "lake": (frozenset(), frozenset({"LK", "LKS", "RSV"})),
     "sea": (frozenset(), frozenset({"SEA", "GULF", "BAY", "STRT", "OCN", "SD", "CHN"})),
     "island": (frozenset(), frozenset({"ISL", "ISLS", "ISLF"})),
-    "mountain": (frozenset(), frozenset({"MT", "MTS", "PK", "HLL"})),
+    "mountain": (frozenset(), frozenset({"MT", "MTS", "PK", "HLL", "VLC"})),
+    "cape": (frozenset(), frozenset({"CAPE", "PT", "PEN"})),
     "country": (frozenset(), COUNTRY_CODES - {"PCLH"}),
 }
 

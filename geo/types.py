@@ -83,6 +83,11 @@ class Resolution:
     why: str = ""
     # the best other candidates, best first (at most a few): lets a reader spot a doubtful placement
     alternatives: tuple[Alternative, ...] = ()
+    # how precisely the point places what the mention names (in the spirit of ACLED's geo_precision):
+    # "exact" (the named place itself: a town, a feature, a street), "town" (a place the gazetteer does
+    # not know, put at the town the text names it in), "region" (a province or region, or a local place
+    # put at one), "country" (a country, or a local place put at one); None when unplaced
+    precision: str | None = None
 
 
 @dataclass(frozen=True)

@@ -110,8 +110,13 @@ def test_streets_and_squares_are_mentions_with_a_label_of_their_own(pipe):
     assert by["Tahrir Square"].mention.label == "STREET"
     assert by["Regent Street"].mention.label == "STREET"
     assert by["Cairo"].place.country_code == "EG" and by["Cairo"].mention.label != "STREET"
-    # offline, a street the gazetteer lacks stays unplaced rather than becoming some village
-    assert by["Tahrir Square"].place is None
+    # offline, a street the gazetteer lacks is put at the town the text names it in (never at some
+    # village of that name), and its precision says so
+    assert by["Tahrir Square"].place.id == by["Cairo"].place.id
+    assert by["Tahrir Square"].precision == "town"
+    assert by["Regent Street"].place.id == by["London"].place.id and by["Regent Street"].precision == "town"
+    assert by["Cairo"].precision == "exact"
+    assert by["Tahrir Square"].score < by["Cairo"].score
 
 
 def test_a_neighbourhood_named_as_such_gets_its_label(pipe):
@@ -151,7 +156,10 @@ def test_streets_are_placed_by_the_geocoder_near_the_story(gazetteer, tmp_path, 
     assert sq.mention.label == "STREET" and sq.source == "geocoder"
     assert abs(sq.place.lat - 30.044) < 0.01 and sq.place.feature_class == "R"
     (st,) = [r for r in far.resolutions if r.mention.text == "Regent Street"]
-    assert st.place is None  # a street is placed only close to the places the text names
+    # a street is placed only close to the places the text names: never at the London one; it is put at
+    # the town the text names it in, and its precision says so
+    assert st.place is not None and st.place.name == "Paris" and st.precision == "town"
+    assert sq.precision == "exact"
 
 
 # -- the EU --------------------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ class LocalNames:
                     end -= 1  # "... on Main St." at the very end: the sentence's period
                 yield _Span(toks[i].idx, end, "STREET")
             elif word in self.lang.neighbourhood_words:
+                if not toks[x].whitespace_ and x + 1 < n and toks[x + 1].text == "-":
+                    continue  # "the World Cup quarter-final": a word of a compound, not the Latin Quarter
                 i = self._name_before(toks, x, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")

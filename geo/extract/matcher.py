@@ -36,6 +36,16 @@ class GazetteerMatcher:
             ent = ent_label.get(i)
             if title and ent is not None and ent.label_ not in _NUMERIC_LABELS:
                 ent = None  # a headline's entities are guesses from its capitals
+            if ent is not None and ent.label_ not in TOPONYM_LABELS:
+                run = self._run_across(toks, i, ent, text, taken)
+                if run is not None:
+                    # NER cut a well-known name or called it something else: "Saint Kitts and" (PERSON)
+                    # + "Nevis"; "İzmir" (DATE)
+                    yield run
+                    i = ent.end
+                    while i < n and toks[i].idx < run.end:
+                        i += 1
+                    continue
             if ent is not None and ent.label_ not in _NUMERIC_LABELS and ent.label_ not in TOPONYM_LABELS and (
                     len(ent) >= 2 or ent.label_ not in {"PERSON", "ORG"}):
                 whole = self._whole_entity_place(ent, text, taken)
@@ -85,6 +95,33 @@ class GazetteerMatcher:
                 break
             if not matched:
                 i += 1
+
+    def _run_across(self, toks, i: int, ent, text: str, taken: bytearray) -> _Span | None:
+        """A well-known place's own name (a country, a province, a big city, called by its name) that
+        starts where an entity starts and either runs past its end or is a number-free entity NER took
+        for a date or an amount: NER's label says nothing there."""
+        if i != ent.start:
+            return None
+        numeric = ent.label_ in _NUMERIC_LABELS
+        if numeric and any(ch.isdigit() for ch in ent.text):
+            return None
+        n = len(toks)
+        for k in (6, 5, 4, 3, 2, 1):
+            j = i + k
+            if j > n or (j <= ent.end and not (numeric and j == ent.end)):
+                continue
+            if not self._name_run(toks, i, j):
+                continue
+            start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
+            if any(taken[start:end]):
+                continue
+            surface = text[start:end]
+            if surface.lower() in self.lang.generic_words or self.gz.demonym(surface) is not None:
+                continue
+            known = self._known_name(_as_name(surface))
+            if known is not None and known[3] >= 2:
+                return _Span(start, end, "GAZ")
+        return None
 
     def _whole_entity_place(self, ent, text: str, taken: bytearray) -> _Span | None:
         """The entity, cleaned ("the English Channel" -> "English Channel"), if it is exactly the name of

@@ -26,7 +26,7 @@ from .entities import Entities
 from .headlines import Headlines
 from .local_names import LocalNames
 from .matcher import GazetteerMatcher
-from .spans import LOCAL_LABELS, TOPONYM_LABELS, _Span, sentence_spans
+from .spans import LOCAL_LABELS, TOPONYM_LABELS, _capitalised, _Span, sentence_spans
 
 _WORD_AFTER = re.compile(r"[^\s]+")  # the words after a name prefix ("Noire", "Bonne-Espérance")
 
@@ -131,6 +131,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             add(s)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
+        spans = self._whole_names(spans, text)
         diseases = {text[s.start:s.end] for s in spans
                     if s.label != "DATELINE" and self._disease_next.match(text[s.end:s.end + 25])}
         if diseases:
@@ -148,6 +149,85 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 ss = s.start
             cue = s.cue or self._context_cue(text, s.start, s.end)
             out.append(Mention(doc_id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
+        return out
+
+    _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+
+    def _whole_names(self, spans: list[_Span], text: str) -> list[_Span]:
+        """Spans keep their words: a span is widened to the longest name the gazetteer knows that runs
+        on from it over capitalised words and joiners ("Trinidad" -> "Trinidad and Tobago", "Democratic
+        Republic of" -> "... of the Congo", "Lakes" -> "Lakes Entrance", "French" -> "French Polynesia",
+        "León" <- "Castile and León"), and never starts inside a hyphenated word ("American Highway" <-
+        "Inter-American Highway"). Spans the widened one covers are dropped."""
+        joiners = self.lang.match_joiners | self.lang.name_joiners | self.lang.articles
+        out: list[_Span] = []
+        for s in sorted(spans, key=lambda x: x.start):
+            if s.label == "DATELINE":
+                out.append(s)
+                continue
+            start, end = s.start, s.end
+            # to the right: up to four words, joiners inside, a capitalised word last
+            words = []
+            pos = end
+            for _ in range(4):
+                m = re.compile(r"[ \t]+").match(text, pos)
+                if not m:
+                    break
+                w = self._WORD.match(text, m.end())
+                if not w:
+                    break
+                words.append(w)
+                pos = w.end()
+            best_end = None
+            for k in range(len(words), 0, -1):
+                w = words[k - 1]
+                last = w.group(0).rstrip(".")
+                if not _capitalised(last) or any(
+                        not _capitalised(x.group(0)) and x.group(0).lower() not in joiners for x in words[:k]):
+                    continue
+                name = text[start:w.start() + len(last)]
+                after = self._WORD.match(text, w.end() + 1) if text[w.end():w.end() + 1] == " " else None
+                if after is not None and _capitalised(after.group(0)):
+                    continue  # "Alexandria City Council": a longer name, not the place "Alexandria City"
+                if "\n" not in name and self._known_name(name) is not None:
+                    best_end = w.start() + len(last)
+                    break
+            if best_end is not None:
+                end = best_end
+            # to the left, over up to five words (joiners inside, a capitalised word first): "Castile and
+            # León", "Democratic Republic of the Congo" (NER: "Democratic Republic" + "Congo")
+            lefts = []
+            pos = start
+            for _ in range(5):
+                w = re.search(r"([^\W\d_][\w'\u2019-]*)[ \t]+$", text[max(0, pos - 40):pos])
+                if not w:
+                    break
+                a = pos - len(w.group(0))
+                lefts.append((a, w.group(1)))
+                pos = a
+            for a, word in reversed(lefts):
+                inner = [x for b, x in lefts if b > a]
+                if (not _capitalised(word) or word.lower() in self.lang.articles or word.lower() in self.stop_words
+                        or any(not _capitalised(x) and x.lower() not in joiners for x in inner)):
+                    continue
+                if "\n" not in text[a:end] and self._known_name(text[a:end]) is not None:
+                    start = a
+                    break
+            if (start > 1 and text[start - 1] == "-" and text[start - 2].isalpha() and s.label != "DEMONYM"
+                    and self._known_name(text[start:end]) is None):
+                a = start - 1
+                while a > 0 and (text[a - 1].isalpha() or text[a - 1] == "-"):
+                    a -= 1
+                if text[a:a + 1].isupper():
+                    start = a  # "Inter-American Highway", not "American Highway"
+            if (start, end) != (s.start, s.end):
+                label = "GAZ" if s.label == "DEMONYM" else s.label
+                s = _Span(start, end, label, s.cue)
+                while out and out[-1].end > start and out[-1].label != "DATELINE":
+                    out.pop()
+            elif out and out[-1].end > start:
+                continue  # inside the name a previous span was widened to
+            out.append(s)
         return out
 
     def _context_cue(self, text: str, start: int, end: int) -> str | None:

@@ -29,7 +29,7 @@ MAX_SENTENCE_CHARS = 1000
 RESULT_FIELDS = ["place_id", "sentence", "sentence_start"]
 
 MENTION_FIELDS = ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
-                  "country_code", "admin1", "geonameid", "score", "source", "why"]
+                  "country_code", "admin1", "geonameid", "score", "source", "why", "precision"]
 
 
 def mention_record(r: Resolution) -> dict:
@@ -52,6 +52,7 @@ def mention_record(r: Resolution) -> dict:
         "score": r.score,
         "source": r.source,
         "why": r.why,
+        "precision": r.precision,
     }
     if r.mention.field != "text":
         rec["field"] = r.mention.field

@@ -53,6 +53,7 @@ def register_extensions() -> None:
         "geo_score": lambda sp: _res(sp).get("score"),
         "geo_source": lambda sp: _res(sp).get("source"),
         "geo_why": lambda sp: _res(sp).get("why"),
+        "geo_precision": lambda sp: _res(sp).get("precision"),
     }
     for name, getter in getters.items():
         if not Span.has_extension(name):
@@ -64,7 +65,7 @@ register_extensions()
 
 def resolution_dict(r: Resolution) -> dict[str, Any]:
     return {"place": _place_row(r.place), "score": r.score, "source": r.source, "why": r.why,
-            "alts": [[_place_row(a.place), a.score] for a in r.alternatives]}
+            "precision": r.precision, "alts": [[_place_row(a.place), a.score] for a in r.alternatives]}
 
 
 class GeoResolver(LazyComponent):

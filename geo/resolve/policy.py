@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..prominence import well_known
 from ..types import Document, Mention, Resolution
-from .resolver import Resolver
+from .resolver import ENCLOSED, Resolver
 
 TITLE_BREAK = "\n.\n"
 NER_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -54,7 +54,7 @@ def unplaced_lone_word(resolver: Resolver, r: Resolution) -> bool:
     if m.text.lower() in resolver.lang.cue_suffixes:
         return False
     cands = resolver.candidates(m.text)
-    if r.place is None:
+    if r.place is None or r.why.startswith(ENCLOSED):
         return not cands
     if any(c.similarity >= 0.999 for c in cands):
         return False  # known by this very name

@@ -13,12 +13,13 @@ runner-up candidates.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from ..features import RIVER_CODES
+from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
 from ..lang import load as load_language
@@ -36,6 +37,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..gazetteer import Gazetteer
 
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
+#: (with the language's street and neighbourhood words) the last word of a local site's name
+LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
+                         "station", "checkpoint", "base", "harbour", "harbor", "mosque", "church", "cathedral",
+                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine"})
+DOUBT_SCORE = 0.3  # the highest score of a place name that may stand for something else (Resolver._doubt)
+ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
+#: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
+PHYSICAL_CUES = frozenset({"sea", "river", "lake", "mountain", "cape"})
 
 
 class _Patterns:
@@ -49,6 +58,16 @@ class _Patterns:
             rf"\b(?:{alternation(f(w) for w in lang.locative_words for f in (str.lower, str.capitalize))})\s+$")
         self.article_before = re.compile(lang.patterns["article_before"])  # "the Euphrates": a river
         self.in_after = re.compile(lang.patterns["in_after"])  # "Deir Ezzor in Syria"
+        # optional patterns: a place name inside an organisation's name, in a match report
+        pat = lang.patterns
+        self.org_of_before = re.compile(pat["org_of_before"]) if "org_of_before" in pat else None
+        self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
+        self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
+        self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
+        self.org_words = lang.non_place_tails | lang.institution_words
+        self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
+        # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
+        self.enclosed_by = re.compile(rf"(?:\s*,\s*|\s+(?:{alternation(lang.locative_words)})\s+(?:(?:{alternation(lang.articles)})\s+)?)$")
 
 
 @dataclass
@@ -104,6 +123,9 @@ class Resolver:
         self.limit = limit
         self.rounds = 3
         self._cands: dict[str, list[Candidate]] = {}
+        self._reports: dict[tuple[int, int], bool] = {}
+        # the last words of a building's or a site's name that make it a local place of a town
+        self._local_heads = (self.lang.street_words | self.lang.neighbourhood_words | LOCAL_HEADS)
 
     # -- candidates ---------------------------------------------------------------------------------
     def candidates(self, surface: str) -> list[Candidate]:
@@ -119,10 +141,43 @@ class Resolver:
                     got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
                            for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
+                    got = self._of_own_kind(name, got, how="head")
+            elif any(c.similarity >= 0.999 for c in got):
+                got = self._of_own_kind(name, got, how="exact")
+            else:
+                got = self._of_own_kind(name, got, how="fuzzy")
             if len(self._cands) > 100_000:
                 self._cands.clear()
             self._cands[key] = got
         return got
+
+    def own_kind(self, name: str) -> str | None:
+        """The physical kind a name's own words give it ("Red Sea", "Strait of Georgia", "Lake Tefé",
+        "Dnipro River", "Mount Merapi", "Cape Horn", "Rio Negro", "Wadi Derna"): the language's cue word
+        ending the name or opening it, when that cue names a physical kind (``PHYSICAL_CUES``)."""
+        words = name.split()
+        if len(words) < 2:
+            return None
+        for w in (words[-1], words[0]):
+            cue = self.lang.cue_suffixes.get(w.lower().rstrip("."))
+            if cue in PHYSICAL_CUES:
+                return cue
+        return None
+
+    def _of_own_kind(self, name: str, cands: list[Candidate], *, how: str) -> list[Candidate]:
+        """A name whose own words say its kind resolves to that kind: an administrative area of another
+        kind is dropped when a candidate of the named kind exists ("Red Sea" the sea, not Sudan's
+        state); a fuzzy match must be of the named kind ("Strait of Georgia" is not "State of
+        Georgia"); through the name's head ("Lake Lanier" -> Lanier) as for the name itself."""
+        kind = self.own_kind(name)
+        if kind is None or not cands:
+            return cands
+        fits = [c for c in cands if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
+        if how == "fuzzy":
+            return fits
+        if not fits:
+            return cands
+        return [c for c in cands if c in fits or c.place.feature_class != "A"]
 
     # -- ranking -------------------------------------------------------------------------------------
     def rank(self, doc: Document, mentions: Sequence[Mention]):
@@ -184,8 +239,16 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
-                rankings[key] = Ranking(name, cues, cs, X, s, self.ranker.probabilities(s) if cs else s, best,
-                                        containers.get(name, ()))
+                probs = self.ranker.probabilities(s) if cs else s
+                if best >= 0 and not cues and name not in containers:
+                    country = _country_itself(cs, best)
+                    if country != best:
+                        # the country's score takes its namesakes' share: they were one sense, "the country"
+                        cc = cs[country].place.country_code
+                        probs = probs.copy()
+                        probs[country] = sum(float(probs[i]) for i, c in enumerate(cs) if c.place.country_code == cc)
+                        best = country
+                rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
         return groups, rankings, demonym_places, ctx
 
     def why(self, r: Ranking, i: int | None = None) -> str:
@@ -211,6 +274,7 @@ class Resolver:
         context_places = [c.place for c, *_rest in choice.values() if c is not None]
         fallback: dict = {}
         out: list[Resolution] = []
+        enclose: list[int] = []  # local places the gazetteer does not know: put at the enclosing place named
         for m in mentions:
             if m.label == "DEMONYM":
                 p = demonym_places.get(m.text)
@@ -224,6 +288,8 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5 if p else 0.0, how if p else None,
                                       f"{how} answer, within {self.w.local_km:.0f} km of the text's other places" if p
                                       else "not placed: no street or neighbourhood of this name near the text's places"))
+                if p is None:
+                    enclose.append(len(out) - 1)
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
@@ -232,6 +298,9 @@ class Resolver:
                     and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))):
                 continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
+                doubt = self._doubt(m, text, c.place)
+                if doubt:
+                    s, why = min(s, DOUBT_SCORE), f"{doubt}; {why}"
                 out.append(Resolution(m, c.place, round(s, 4), "gazetteer", why, runners.get((m.text, m.cue), ())))
                 continue
             if m.text not in fallback:
@@ -241,7 +310,95 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
             else:
                 out.append(Resolution(m, None, 0.0, None, why or "not found"))
-        return out
+                if m.label == "FAC" and m.text.split()[-1].lower().strip(".") in self._local_heads:
+                    enclose.append(len(out) - 1)  # "Princes Highway", "Zamzam Camp", "Masnaa Crossing"
+        for i in enclose:
+            out[i] = self._at_enclosing(out[i], out, text)
+        return [r if r.precision or r.place is None else dataclasses.replace(r, precision=precision_of(r.place))
+                for r in out]
+
+    def _doubt(self, m: Mention, text: str, p: Place) -> str | None:
+        """Why a place name may stand for something else here, or None: named inside an organisation's
+        name ("Bank of England", "Kenya Airways", "Environment Canada"), a country (or a home nation)
+        named in a match report (a score and sports words) other than as a venue ("in Cardiff"), or a
+        small town or a region named like a company in a sentence of business news ("Toyota's profits"). Such a mention is
+        kept (news corpora annotate "University of Nebraska"), with a score no higher than
+        ``DOUBT_SCORE``, so that ``--min-score`` hides it."""
+        r = self._re
+        if r.org_of_before is not None:
+            b = r.org_of_before.search(text, max(0, m.start - 40), m.start)
+            if b and b.group(1).lower() in r.org_words:
+                return "named inside an organisation's name"
+        a = r.next_words.match(text, m.end, min(len(text), m.end + 60))
+        if a and any(w and w.lower() in r.org_words for w in a.groups()):
+            return "named inside an organisation's name"
+        b = re.search(r"([A-Z][\w'-]*)[ \t]+$", text[max(0, m.start - 30):m.start])
+        if b and b.group(1).lower() in r.org_words and b.group(1) not in self.lang.titles:
+            return "named inside an organisation's name"
+        located = r.locative_before.search(text, max(0, m.start - 14), m.start) is not None
+        sent = text[m.sent_start:m.sent_end] if m.sent_end > m.sent_start else ""
+        if (r.match_score is not None and r.match_words is not None and not located
+                and (p.feature_code in COUNTRY_CODES or p.feature_code == "ADM1")):
+            if (r.match_score.search(sent) and len({w.group(0).lower() for w in r.match_words.finditer(sent)}) >= 2
+                    or self._match_report(text)):
+                return "a team in a match report?"
+        if (r.business_words is not None and not located and " " not in m.text
+                and (p.feature_class in {"L", "T"} or (p.feature_class == "P" and p.population < 500_000))
+                and r.business_words.search(sent)):
+            return "a company or a brand in business news?"
+        return None
+
+    def _match_report(self, text: str) -> bool:
+        """Is the text a match report: a score and at least three different sports words?"""
+        key = (len(text), hash(text))
+        got = self._reports.get(key)
+        if got is None:
+            r = self._re
+            got = bool(r.match_score.search(text)) and len(
+                {w.group(0).lower() for w in r.match_words.finditer(text)}) >= 3
+            if len(self._reports) > 1000:
+                self._reports.clear()
+            self._reports[key] = got
+        return got
+
+    def _at_enclosing(self, r: Resolution, out: Sequence[Resolution], text: str) -> Resolution:
+        """A street, square, camp, crossing or building the gazetteer and geocoder do not know, put at
+        the place the text names it in: the town named right after it ("Regent Street in London",
+        "Tahrir Square, Cairo"), else the nearest town named before it in its sentence, else in the
+        text before it, else the nearest after it; failing a town, a province or a country the same way
+        (``precision`` says which). Left unplaced when the text names none."""
+        m = r.mention
+        placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
+                  and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score >= 0.5]
+        for level, ok in (("town", lambda p: p.feature_class == "P"),
+                          ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
+                          ("country", lambda p: p.feature_code in COUNTRY_CODES)):
+            cands = [q for q in placed if ok(q.place)]
+            if not cands:
+                continue
+            # outside its own sentence, only a place the text dwells on (named twice, or the only one of
+            # its level) encloses a street: one passing mention elsewhere says nothing about it
+            times = Counter(q.place.id for q in cands)
+            cands = [q for q in cands if (m.sent_start <= q.mention.start < m.sent_end)
+                     or (m.end <= q.mention.start and self._re.enclosed_by.match(text, m.end, q.mention.start))
+                     or times[q.place.id] >= 2 or len(times) == 1]
+            if not cands:
+                continue
+
+            def distance(q: Resolution) -> tuple:
+                right_after = (q.mention.field == m.field and m.end <= q.mention.start
+                               and self._re.enclosed_by.match(text, m.end, q.mention.start) is not None)
+                if right_after:
+                    return (False, False, False, 0)
+                same = m.sent_start <= q.mention.start < m.sent_end
+                before = q.mention.start < m.start
+                return (True, not same, not before, abs(q.mention.start - m.start))
+
+            q = min(cands, key=distance)
+            return dataclasses.replace(
+                r, place=q.place, score=round(min(q.score, 0.5) * 0.5, 4), source=q.source, precision=level,
+                why=f"{ENCLOSED} {q.place.name}, named in the text ({level} precision)")
+        return r
 
     # -- pieces ------------------------------------------------------------------------------------------
     def _place_local(self, name: str, ctx: Context, context_places: Sequence[Place]) -> tuple[Place | None, str]:
@@ -289,6 +446,32 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
     w = w or Weights()
     return (c.similarity >= 0.999 and _own_name(c)
             and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
+
+
+def precision_of(p: Place) -> str:
+    """How precise a point is that stands for place ``p`` itself: a country, a region (a province, a
+    district, a named region or continent), or exact (a town, a physical feature, a site)."""
+    if p.feature_code in COUNTRY_CODES:
+        return "country"
+    if p.feature_code in AREA_CODES or p.feature_code in HUGE_CODES:
+        return "region"
+    return "exact"
+
+
+def _country_itself(cs: Sequence[Candidate], best: int) -> int:
+    """A country named alone is the country: when the choice is a city, province or island *inside*
+    a country of exactly that name ("Djibouti" the capital, "Mexico" the State of Mexico, "Barbados"
+    the island), the country wins -- unless cue words or an "X, Y" pattern point to the other sense
+    (the caller checks). A namesake in another country ("Georgia" the US state) is left to the ranker."""
+    chosen = cs[best].place
+    if chosen.feature_code in COUNTRY_CODES:
+        return best
+    for i, c in enumerate(cs):
+        p = c.place
+        if (p.feature_code in COUNTRY_CODES and p.feature_code != "PCLH" and c.similarity >= 0.999
+                and _own_name(c) and p.country_code and p.country_code == chosen.country_code):
+            return i
+    return best
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
