@@ -38,6 +38,11 @@ def test_a_half_mb_article_maps_in_bounded_memory(tmp_path):
     _article(big, 512 * 1024)
     peak = tmp_path / "peak"
     out = tmp_path / "places.jsonl"
+    # the gazetteer store exists before the child starts: building it (first use on a fresh machine, or after
+    # another process replaced it) costs ~1 GB by itself, and this test measures parsing, not the build
+    from geo.gazetteer import Gazetteer
+
+    Gazetteer.open(progress=False).close()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     r = subprocess.run([sys.executable, "-c", _CHILD, str(peak), "extract", str(big), "--offline", "-q", "-o", str(out)],
                        env=env, capture_output=True, text=True, timeout=1800)
