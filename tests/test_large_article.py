@@ -18,10 +18,16 @@ from conftest import corpora
 REPO = Path(__file__).resolve().parents[1]
 # needs ../shared/corpora: skips without it on a developer's machine, fails under CI (conftest.corpora)
 
-# The child measures its own peak (ru_maxrss) at exit, so other tests' children do not count.
-_CHILD = ("import atexit, resource, sys\n"
+# The child measures its own peak at exit, so other tests' children do not count: VmHWM of /proc/self/status
+# (kB), the high-water mark of the memory of the program it runs. Not ru_maxrss: Linux keeps that across
+# execve, so it would include the forked copy of this (pytest) process, which may be over 1 GB by now.
+_CHILD = ("import atexit, sys\n"
           "out = sys.argv.pop(1)\n"
-          "atexit.register(lambda: open(out, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+          "def _peak():\n"
+          "    for line in open('/proc/self/status'):\n"
+          "        if line.startswith('VmHWM:'):\n"
+          "            open(out, 'w').write(line.split()[1])\n"
+          "atexit.register(_peak)\n"
           "from geo.cli import main\n"
           "main(prog_name='geo')\n")
 
