@@ -6,12 +6,8 @@ processes documents, and every Ctrl-C, runs the real `python -m geo.cli` in a su
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import click
@@ -129,31 +125,36 @@ def test_png_without_playwright_names_the_extra(tmp_path, monkeypatch):
 
 # -- Ctrl-C -----------------------------------------------------------------------------------
 
-def _interrupt(cmd: list[str], when, *, group: bool = True, timeout: float = 120) -> tuple[int, str]:
-    """Run ``cmd``, send SIGINT (to its whole process group, as a terminal's Ctrl-C does) once
-    ``when(stderr_so_far)`` is true; returns (exit status, stderr)."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            start_new_session=group)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
-    reader.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while not when("".join(lines)):
-            assert proc.poll() is None, f"finished before the signal: {''.join(lines)}"
-            assert time.monotonic() < deadline, "the moment to interrupt never came"
-            time.sleep(0.01)
-        if group:
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
-            proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    reader.join(timeout=5)
-    return proc.returncode, "".join(lines)
+# Ctrl-C at a chosen moment, without a race: the geo process itself sends SIGINT to its process group (as a
+# terminal's Ctrl-C does) from inside the step named, through a wrapper installed before geo.cli runs. Waiting
+# for a line of output and then signalling from outside raced the run: on an idle machine it sometimes
+# finished first (two clean-clone CI runs of 2026-12-07).
+_AT_SECOND_DOCUMENT = """
+import geo.cli.common as common
+_verbose = common.verbose
+def verbose(stream):
+    for i, pd in enumerate(_verbose(stream)):
+        if i == 1:  # the first document is parsed and reported: the run is under way
+            os.killpg(0, signal.SIGINT)
+        yield pd
+common.verbose = verbose
+"""
+_AT_THE_PNG = """
+import geo.outputs.png as png
+_save_png = png.save_png
+def save_png(*args, **kwargs):  # the HTML and GeoJSON are staged beside the old files; the browser is next
+    os.killpg(0, signal.SIGINT)
+    return _save_png(*args, **kwargs)
+png.save_png = save_png
+"""
+
+
+def _interrupted_run(args: list[str], patch: str, *, timeout: float = 300) -> tuple[int, str]:
+    """``geo ARGS`` in a new session, with ``patch`` (which sends SIGINT at its moment) applied first."""
+    code = "import os, signal\n" + patch + "\nfrom geo.cli import main\nmain(prog_name='geo')\n"
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, text=True, start_new_session=True, timeout=timeout)
+    return proc.returncode, proc.stderr
 
 
 def test_ctrl_c_while_parsing_exits_130_and_replaces_nothing(tmp_path):
@@ -163,10 +164,9 @@ def test_ctrl_c_while_parsing_exits_130_and_replaces_nothing(tmp_path):
         (docs / f"article-{i:02d}.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     before = old_outputs(out)
-    cmd = [sys.executable, "-m", "geo.cli", "map", str(docs), "-o", str(out), "--offline", "-v",
-           "--geojson", str(out / "places.geojson")]
-    # -v prints each document as it is parsed: the first one means the run is under way
-    status, err = _interrupt(cmd, lambda text: "article-00.txt" in text)
+    status, err = _interrupted_run(["map", str(docs), "-o", str(out), "--offline", "-v",
+                                    "--geojson", str(out / "places.geojson")], _AT_SECOND_DOCUMENT)
+    assert "article-00.txt" in err  # interrupted while parsing: after the first document, before the map
     assert status == 130, err
     assert "interrupted" in err and "Aborted!" not in err and "Traceback" not in err
     assert {p.name: p.read_text() for p in out.iterdir()} == before
@@ -177,10 +177,9 @@ def test_ctrl_c_while_parsing_exits_130_and_replaces_nothing(tmp_path):
 def test_ctrl_c_while_writing_the_outputs_leaves_no_mixed_set(tmp_path):
     out = tmp_path / "out"
     before = old_outputs(out)
-    cmd = [sys.executable, "-m", "geo.cli", "map", "seeds/", "-o", str(out), "--offline", "--tiles", "none",
-           "--png", str(out / "map.png"), "--geojson", str(out / "places.geojson"), "--size", "400x300"]
-    # the new files are staged beside the old ones; the PNG (a browser run) takes a while
-    status, err = _interrupt(cmd, lambda _: any(p.name.startswith(".map.") for p in out.iterdir()))
+    status, err = _interrupted_run(["map", "seeds/", "-o", str(out), "--offline", "--tiles", "none",
+                                    "--png", str(out / "map.png"), "--geojson", str(out / "places.geojson"),
+                                    "--size", "400x300"], _AT_THE_PNG)
     assert status == 130, err
     assert "Traceback" not in err
     after = {p.name: p.read_bytes() for p in out.iterdir()}
