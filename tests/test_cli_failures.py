@@ -151,7 +151,10 @@ png.save_png = save_png
 
 def _interrupted_run(args: list[str], patch: str, *, timeout: float = 300) -> tuple[int, str]:
     """``geo ARGS`` in a new session, with ``patch`` (which sends SIGINT at its moment) applied first."""
-    code = "import os, signal\n" + patch + "\nfrom geo.cli import main\nmain(prog_name='geo')\n"
+    # SIGINT as a terminal delivers it, even when this test runs where it is ignored (a background job started
+    # by a shell without job control inherits SIG_IGN, and Python then keeps ignoring it)
+    code = ("import os, signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n" + patch
+            + "\nfrom geo.cli import main\nmain(prog_name='geo')\n")
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, stderr=subprocess.PIPE,
                           stdout=subprocess.DEVNULL, text=True, start_new_session=True, timeout=timeout)
     return proc.returncode, proc.stderr
