@@ -497,3 +497,16 @@ def test_credentials_in_the_geocoder_url_stay_out_of_the_run_record(tmp_path):
     record = (out / "_geo_run.json").read_text()
     assert "s3cret" not in record and "K9" not in record and "***@127.0.0.1:9" in record
     assert "s3cret" not in text
+
+
+def test_geo_cache_dir_moves_every_cache_the_store_and_the_geocoder_answers_too(tmp_path, monkeypatch):
+    from geo.gazetteer.store import default_store_path
+    from geo.geocoders.base import default_cache_dir
+
+    monkeypatch.delenv("GEO_GAZETTEER_PATH", raising=False)
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    assert default_store_path().parent == tmp_path / "cache"
+    assert default_store_path().name.startswith("gazetteer-")
+    assert default_cache_dir() == tmp_path / "cache" / "geocoder"
+    monkeypatch.setenv("GEO_GAZETTEER_PATH", str(tmp_path / "mine.sqlite"))
+    assert default_store_path() == tmp_path / "mine.sqlite"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from geo.features import COUNTRY_CODES, shape_kind
+from geo.io import cache_dir
 from geo.types import Candidate, Place
 
 from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
@@ -48,13 +49,12 @@ class PlaceShape(NamedTuple):
 
 
 def default_store_path(version: str | None = None) -> Path:
-    """``$GEO_GAZETTEER_PATH`` or ``<user cache dir>/geo/gazetteer-<DATA_VERSION>.sqlite``."""
+    """``$GEO_GAZETTEER_PATH`` or ``<geo's cache folder>/gazetteer-<DATA_VERSION>.sqlite`` (the folder
+    is :func:`geo.io.cache_dir`, so ``$GEO_CACHE_DIR`` moves the store too)."""
     env = os.environ.get(ENV_PATH)
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("geo")) / f"gazetteer-{version or data_version()}.sqlite"
+    return cache_dir() / f"gazetteer-{version or data_version()}.sqlite"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

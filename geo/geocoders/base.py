@@ -12,11 +12,11 @@ exceptions (``geopy.exc.GeocoderServiceError`` and subclasses) for failures and 
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence, runtime_checkable
 from urllib.parse import urlsplit
 
+from geo.io import cache_dir
 from geo.types import Place
 
 from .errors import GeocoderConfigError
@@ -52,13 +52,8 @@ def default_user_agent() -> str:
 
 
 def default_cache_dir() -> Path:
-    """``$GEO_CACHE_DIR/geocoder`` if set, else ``platformdirs.user_cache_dir("geo")/geocoder``."""
-    root = os.environ.get("GEO_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "geocoder"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("geo")) / "geocoder"
+    """``<geo's cache folder>/geocoder`` (:func:`geo.io.cache_dir`: ``$GEO_CACHE_DIR`` if set)."""
+    return cache_dir() / "geocoder"
 
 
 def float_or(value: Any, default: float = 0.0) -> float:
