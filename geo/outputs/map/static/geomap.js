@@ -462,7 +462,7 @@
     if (!L.Control.Search || !S.P.length) { return; }
     S.map.addControl(new L.Control.Search({
       layer: S.cluster, propertyName: "searchLabel", initial: false, marker: false,
-      textPlaceholder: tr(S, "search_placeholder"), textErr: tr(S, "search_none"),
+      textPlaceholder: tr(S, "search_placeholder"), textErr: tr(S, "search_none"), textCancel: tr(S, "search_cancel"),
       buildTip: function (text) { return el("li", null, text); },
       moveToLocation: function (latlng, title, m) {
         var mk = latlng.layer;
