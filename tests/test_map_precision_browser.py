@@ -53,6 +53,15 @@ def test_the_precision_filter_hides_and_shows_markers(browser, maps):
         panel.get_by_label("Exact place (4)").check()
         panel.get_by_label("Within or near a named town (1)").check()
         assert mp.js(VISIBLE) == sorted(EXPECTED)
+        # the tooltip of a point less precise than its place says so; an exact one's is as it was
+        tips = mp.js("""() => { const s = window.geoMapState; const out = {};
+          for (const name of ['Homs', 'Damascus']) {
+            const i = s.data.places.findIndex(p => p.name === name);
+            out[name] = s.tipFn(s.markers[i]).textContent;
+          }
+          return out; }""")
+        assert tips["Homs"] == "Homs \u2014 1 mentionPrecision: Within or near a named town"
+        assert tips["Damascus"] == "Damascus \u2014 2 mentions"
         # the popup says how precisely the point places what the text names
         assert "Precision: Within or near a named town" in mp.js(POPUP_TEXT, "Homs")
         assert "Precision: Exact place" in mp.js(POPUP_TEXT, "Damascus")

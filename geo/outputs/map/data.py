@@ -75,8 +75,10 @@ def map_data(
     raw_geoms = place_geometries(gazetteer, entries)
     kinds_of = {i: shape_kind(entries[i].place.feature_class, entries[i].place.feature_code) for i, _ in raw_geoms}
     moved = _long_feature_points(entries, raw_geoms, kinds_of, type_of)
+    precisions = _precision_legend(entries, ui)
     places = _place_records(entries, moved, {t: i for i, t in enumerate(present)}, doc_pos,
-                            [(0, d["day"]) if "day" in d else (1, 0) for d in docs] if dated else None)
+                            [(0, d["day"]) if "day" in d else (1, 0) for d in docs] if dated else None,
+                            bool(precisions))
     shapes, extents = _shape_records(entries, raw_geoms, kinds_of, shape_budget)
     bounds, focus_bounds = _extents(places, extents)
     data = {
@@ -84,7 +86,7 @@ def map_data(
         "kinds": _kind_legend({s["kind"] for s in shapes}, ui), "bounds": bounds,
         "focusBounds": focus_bounds, "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max,
         "offlineLabel": ui.text("offline_label"), "heatLabel": str(escape(ui.text("heat_label"))), "sources": sources,
-        "dated": dated, "precisions": _precision_legend(entries, ui), "ui": ui.for_page(), "lang": ui.code,
+        "dated": dated, "precisions": precisions, "ui": ui.for_page(), "lang": ui.code,
     }
     data["basemap"] = basemap_geojson(gazetteer) if basemap else None
     data["countries"] = _country_counts(entries)  # build_map draws these countries in detail
@@ -158,9 +160,10 @@ def _long_feature_points(entries: Sequence[PlaceEntry], raw_geoms: list[tuple[in
 
 
 def _place_records(entries: Sequence[PlaceEntry], moved: dict[int, tuple[float, float]], tindex: dict[str, int],
-                   doc_pos: dict[int, int], doc_day: list[tuple[int, int]] | None) -> list[dict]:
+                   doc_pos: dict[int, int], doc_day: list[tuple[int, int]] | None, precise: bool = True) -> list[dict]:
     """One record per entry (see :func:`map_data`); ``doc_day``: the sort key of each page document
-    when articles are dated (popups list them by date, undated last), else None (input order)."""
+    when articles are dated (popups list them by date, undated last), else None (input order);
+    ``precise``: some place has a known precision (else no place record says one)."""
     labels = _search_labels(entries)
     places = []
     for i, e in enumerate(entries):
@@ -198,7 +201,7 @@ def _place_records(entries: Sequence[PlaceEntry], moved: dict[int, tuple[float, 
         alts = _alternatives(e)
         if alts:
             rec["alts"] = alts
-        if e.precision != "exact":
+        if precise and e.precision != "exact":
             rec["precision"] = e.precision  # (None: not known)
         places.append(rec)
     return places

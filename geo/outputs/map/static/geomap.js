@@ -155,6 +155,9 @@
     var p = S.P[i], box = el("div", "geo-tip");
     box.appendChild(el("b", null, p.name));
     box.appendChild(document.createTextNode(" \u2014 " + plural(S, p.mentions, "mention")));
+    if (p.precision !== "exact" && S.data.precisions && S.data.precisions.length) {  // a point less precise than the place
+      box.appendChild(el("div", "geo-tip-precision", tr(S, "precision_line", { precision: tr(S, "precision_" + p.precision) })));
+    }
     return box;
   }
 
