@@ -212,3 +212,8 @@ def test_a_folder_of_mixed_languages_takes_the_majority_and_says_so(tmp_path):
     assert status == 0, text
     assert "articles in several languages (fr 2, en 1): the map's words are in fr" in " ".join(text.split())
     assert page_data((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))["lang"] == "fr"
+    # parsed in worker processes (-j 2): the same choice
+    status, text = run("map", d, "--lang", "auto", "-j", "2", "--offline", "--tiles", "none", "-o", tmp_path / "j2")
+    assert status == 0, text
+    assert "the map's words are in fr" in " ".join(text.split())
+    assert page_data((tmp_path / "j2" / "index.html").read_text(encoding="utf-8"))["lang"] == "fr"

@@ -180,7 +180,7 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
     parsed = list(verbose(pool_parse(pipe, documents(paths, counts), State.jobs)))
     if not parsed:
         fail("no document could be processed")
-    options.lang = interface_language(pipe)
+    options.lang = interface_language(pipe, parsed)
     from geo.outputs.registry import Source
 
     written = _write(targets, Source(parsed=parsed, gazetteer=pipe.gazetteer), options)
@@ -193,13 +193,17 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
         say(f"unresolved: {esc(', '.join(unresolved))}")
 
 
-def interface_language(pipe) -> str:
+def interface_language(pipe, parsed) -> str:
     """The language of the map's and figure's words: the articles' (``--lang CODE``), or with ``--lang
     auto`` the language most articles were detected in (ties: the first seen; said when they were not
     all in one language)."""
     if pipe.lang != "auto":
         return pipe.lang
     seen = getattr(pipe, "languages_seen", None) or {}
+    if sum(seen.values()) != len(parsed):  # parsed in worker processes (-j N): detected again here
+        from collections import Counter
+
+        seen = Counter(pipe.language_of(pd.document) for pd in parsed)
     code = max(seen, key=lambda c: seen[c]) if seen else "en"  # max keeps the first of equal counts
     if len(seen) > 1:
         counts = ", ".join(f"{c} {n}" for c, n in sorted(seen.items(), key=lambda kv: (-kv[1], kv[0])))

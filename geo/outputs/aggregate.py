@@ -18,13 +18,6 @@ from geo.outputs.palette import TYPE_COLOURS
 from geo.outputs.snippets import Snippet, make_snippet, sentence_bounds
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution
 
-FEATURE_TYPE_LABELS: dict[str, str] = {
-    "country": "Countries",
-    "province": "Provinces / regions",
-    "city": "Cities / towns",
-    "physical": "Physical features",
-    "other": "Other places",
-}
 #: Each place type's colour, from the one palette (:mod:`geo.outputs.palette`, Okabe-Ito), as the map's
 #: markers (geomap.css) and outlines, the GeoPackage's QGIS style and the static figure draw it.
 TYPE_COLORS: dict[str, str] = dict(TYPE_COLOURS)
@@ -33,14 +26,9 @@ TYPE_COLORS: dict[str, str] = dict(TYPE_COLOURS)
 #: know, put at the town the text names it in; a province or region (or a local place put at one); a
 #: country (or a local place put at one).
 PRECISIONS: tuple[str, ...] = ("exact", "town", "region", "country")
+# (the names of the place types and precision levels, on the map and in the figure, are language data:
+# geo/lang/<code>/ui.json, read by geo.outputs.ui)
 
-FEATURE_TYPE_NAMES: dict[str, str] = {
-    "country": "Country",
-    "province": "Province / region",
-    "city": "City / town",
-    "physical": "Physical feature",
-    "other": "Place",
-}
 
 def feature_type(place: Place) -> str:
     """Classify a place by its GeoNames class/code: country, province, city, physical or other

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 from geo.outputs.aggregate import Aggregator, PlaceEntry
 from geo.outputs.ui import majority_language, strings
 
-DEFAULT_SOURCE = "Places: GeoNames; basemap: Natural Earth"
+DEFAULT_SOURCE = "Places: GeoNames; basemap: Natural Earth"  # (in English; drawn in the figure's language)
 #: A report column: 180 mm x 120 mm.
 DEFAULT_SIZE_IN = (180 / 25.4, 120 / 25.4)
 DEFAULT_DPI = 200
@@ -46,8 +46,6 @@ MAX_LABELS = 40
 #: Maps with fewer marked places than this get the biggest towns around them, in grey, for orientation.
 CONTEXT_TOWNS_BELOW = 40
 CONTEXT_GREY = "#8a857c"
-TYPE_NAMES = {"country": "Country", "province": "Province / region", "city": "City / town",
-              "physical": "Physical feature", "other": "Other place"}
 
 
 def rc_params() -> dict[str, Any]:

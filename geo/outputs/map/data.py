@@ -18,8 +18,6 @@ from geo.outputs.map.styles import HOVER_EXTRA, SHAPE_KIND_STYLE, TYPE_STYLE
 from geo.outputs.ui import UIStrings, majority_language, strings
 from geo.types import Document, ParsedDocument
 
-OFFLINE_LABEL = "Offline basemap only"  # (English; the page's come from geo/lang/<code>/ui.json)
-HEAT_LABEL = "Heat map of mentions"
 #: Kinds whose marker moves to the shape's point nearest the article's other places.
 LONG_KINDS = ("river", "water", "mountain")
 
