@@ -217,3 +217,17 @@ def test_a_folder_of_mixed_languages_takes_the_majority_and_says_so(tmp_path):
     assert status == 0, text
     assert "the map's words are in fr" in " ".join(text.split())
     assert page_data((tmp_path / "j2" / "index.html").read_text(encoding="utf-8"))["lang"] == "fr"
+
+
+def test_without_lang_the_map_and_figure_take_the_language_the_documents_record():
+    from geo.outputs.figure.draw import figure_language
+    from geo.outputs.map.data import map_data
+
+    docs = syria_corpus()
+    assert map_data(docs, None, basemap=False)["lang"] == "en"
+    for pd, code in zip(docs, ("fr", "fr")):
+        object.__setattr__(pd, "lang", code)  # as a pipeline that records each document's language would
+    data = map_data(docs, None, basemap=False)
+    assert data["lang"] == "fr" and data["ui"]["legend"] == "Légende"
+    assert figure_language(docs) == "fr" and figure_language(docs, "en") == "en"
+    assert map_data(docs, None, basemap=False, lang="en")["lang"] == "en"  # the language given wins

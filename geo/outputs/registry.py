@@ -43,7 +43,9 @@ class Options:
     # the precision levels kept (geo.outputs.aggregate.PRECISIONS), None: all. Place writers keep the places
     # whose most precise mention is at one of them; document writers keep the mentions at one of them.
     precision: frozenset[str] | None = None
-    lang: str = "en"  # the interface language of the map and the figure (legend, popups, filters)
+    # the language of the map's and the figure's words (legend, popups, filters: geo.outputs.ui); None:
+    # the language most of the parsed documents record, else English
+    lang: str | None = None
     snippets: int = 20  # map popups: the snippets (up to 3 each) of each place's first K documents
     size: tuple[int, int] = (1200, 800)  # png
     html: Path | None = None  # png: the rendered map to photograph
