@@ -133,13 +133,13 @@ class Resolver:
         got = self._cands.get(key)
         if got is None:
             name = surface.title() if surface.isupper() and len(surface) > 3 else surface
-            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
+            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True, lang=self.lang.code) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
             if not got:
                 # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
                 head = self._re.head.sub("", name).strip()
                 if head and head != name:
                     got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
-                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
+                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False, lang=self.lang.code)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
                     got = self._of_own_kind(name, got, how="head")
             elif any(c.similarity >= 0.999 for c in got):
