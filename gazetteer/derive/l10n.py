@@ -258,6 +258,15 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
     for (pid, name, lg) in l10n:
         if lg == lang:
             own[pid].append(name)
+    # a division named after its capital is written with the capital's spellings too ("la province d'Idleb",
+    # Idlib): the feature-word forms only -- the store derives no bare name from a localized form, so
+    # "Idleb" alone stays the city's
+    capital_alts: dict[tuple[str, str, str], list[str]] = {}
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] == "PPLA" and r["alternate_names"]:
+                capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
+                    r["alternate_names"].split("|")
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             pid, code = r["id"], r["feature_code"]
@@ -279,6 +288,8 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
             else:
                 continue
             names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a], *own.get(pid, ())]
+            if kind == "admin1":
+                names += capital_alts.get((r["country_code"], r["admin1_code"], normalize(_bare(r["name"], pre, suf))), [])
 
             seen = set()
             for n in names:

@@ -258,7 +258,7 @@ def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
             continue
         f = CITY_CLASH_FACTOR if key in clash else 1.0
         yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey, lang
-        if admin:
+        if admin and not lang:  # a localized form ("province d'Idleb") is that form only: no bare "Idleb" from it
             shorts = admin_short_names(name, key)
             for short in shorts:
                 f = CITY_CLASH_FACTOR if short in clash else 1.0
