@@ -137,3 +137,46 @@ def test_a_folder_mixing_english_and_french_maps_together(tmp_path, gazetteer):
     html = m.get_root().render()
     for name in ("Niamey", "Porto Alegre", "Marrakech"):
         assert name in html
+
+
+# ---- language-aware names (issue 22.2) -------------------------------------------------------------------
+
+def test_a_name_known_only_in_french_counts_for_french_documents_only(gazetteer):
+    """names_l10n rows keep their language in the store: "province de Kirkouk" (a French form) is a name of
+    Kirkuk governorate for French text and for tools (lang=None), not for English; a name of any language
+    ("Kirkouk", a GeoNames alternate name of the city) counts for both."""
+    def found(name: str, lang: str | None) -> list[tuple[str, str]]:
+        return [(c.place.country_code, c.place.feature_code) for c in gazetteer.lookup(name, lang=lang, fuzzy=False)]
+
+    assert found("province de Kirkouk", "fr")[:1] == [("IQ", "ADM1")]
+    assert found("province de Kirkouk", None)[:1] == [("IQ", "ADM1")]
+    assert found("province de Kirkouk", "en") == []
+    for lang in ("en", "fr", None):
+        assert found("Kirkouk", lang)[:1] == [("IQ", "PPLA")]
+        assert found("Iraq", lang)[:1] == [("IQ", "PCLI")]  # a main name: every language
+
+
+def test_the_resolver_looks_names_up_in_its_document_language(fr, gazetteer):
+    from geo.pipeline import Pipeline
+
+    en = Pipeline(lang="en", gazetteer=gazetteer, progress=False)
+    assert [c.place.feature_code for c in fr.resolver.candidates("région d'Idleb")][:1] == ["ADM1"]
+    assert en.resolver.candidates("région d'Idleb") == []
+    assert {c.place.country_code for c in en.resolver.candidates("Idleb")} >= {"SY"}  # the city's own name
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("Des affrontements ont éclaté dans la province de Kirkouk, au nord de Bagdad, selon la police locale.",
+     {"province de Kirkouk": ("IQ", "ADM1"), "Bagdad": ("IQ", "PPLC")}),
+    ("Les pluies ont frappé la province d'Idleb. À Idleb, des familles ont quitté leurs maisons inondées.",
+     {"province d'Idleb": ("SY", "ADM1"), "Idleb": ("SY", "PPLA")}),
+    ("Le volcan Merapi est entré en éruption dimanche sur l'île de Java, en Indonésie.",
+     {"Merapi": ("ID", "MT"), "Indonésie": ("ID", "PCLI")}),
+])
+def test_a_province_named_like_its_capital_in_french(fr, text, expect):
+    """The province's French feature-word forms take its capital's spellings ("la province d'Idleb"); the
+    capital's name alone stays the city's."""
+    got = _placed(fr.parse_one(Document("p", text)))
+    for name, (cc, code) in expect.items():
+        assert name in got, f"{name!r} not placed; got {sorted(got)}"
+        assert (got[name].country_code, got[name].feature_code) == (cc, code), (name, got[name])
