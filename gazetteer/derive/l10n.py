@@ -191,6 +191,12 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
             for form in kind_forms:
                 name = form.replace("{de}", elided(core, forms["elision"])) if "{de}" in form else form.format(core)
                 add(pid, name, lang, f"derived: {kind} name in {lang}")
+    # 6. divisions named by a compass point ("North Kordofan" -> "Kordofan-Nord")
+    for lang, forms in FEATURE_FORMS.items():
+        if lang in langs and forms.get("compass"):
+            for pid, core, point in compass_cores(data, forms["compass"]):
+                for form in forms["compass_forms"]:
+                    add(pid, form.format(core=core, point=point), lang, f"derived: admin1 name in {lang}")
     # a division named after a sea or a river ("Mer Rouge", Egypt's and Sudan's Red Sea provinces) does not
     # get that name in another language: there it would take the sea's place
     physical = {k for pid, ks in keys.items() if fclass.get(pid) in ("H", "T") for k in ks}
@@ -208,6 +214,11 @@ FEATURE_FORMS: dict[str, dict] = {
         "river": ("fleuve {}", "rivière {}"),
         "lake": ("lac {}",),
         "admin1": ("province {de}", "région {de}", "gouvernorat {de}", "wilaya {de}", "état {de}"),
+        # a division named by a compass point: French puts it after or before with a hyphen ("North
+        # Kordofan" -> "Kordofan-Nord", "Nord-Kordofan"; "South Kivu" -> "Sud-Kivu")
+        "compass": {"north": "Nord", "northern": "Nord", "south": "Sud", "southern": "Sud", "east": "Est",
+                    "eastern": "Est", "west": "Ouest", "western": "Ouest", "central": "Centre"},
+        "compass_forms": ("{core}-{point}", "{point}-{core}"),
         # English names of physical features (regex on the name, its bare part in group 1) -> forms
         "physical": (
             (r"Straits? of (.+)", ("détroit {de}",)),
@@ -300,6 +311,24 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 if core and k not in seen and core[:1].isupper():
                     seen.add(k)
                     yield pid, kind, core, forms.get(kind, ())
+
+
+_COMPASS_NAME = re.compile(r"(\w+) ([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
+
+
+def compass_cores(data: Path, points: dict[str, str]):
+    """(place id, bare name, the language's compass word) of first-level divisions whose main or Latin
+    alternate name is a compass point and a name ("North Kordofan", "South Darfur State")."""
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] != "ADM1":
+                continue
+            seen = set()
+            for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
+                m = _COMPASS_NAME.fullmatch(_bare(n, _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES)) if is_latin(n) else None
+                if m and m.group(1).lower() in points and (m.group(2), m.group(1).lower()) not in seen:
+                    seen.add((m.group(2), m.group(1).lower()))
+                    yield r["id"], m.group(2), points[m.group(1).lower()]
 
 
 def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:
