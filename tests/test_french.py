@@ -165,11 +165,24 @@ def test_the_resolver_looks_names_up_in_its_document_language(fr, gazetteer):
     assert {c.place.country_code for c in en.resolver.candidates("Idleb")} >= {"SY"}  # the city's own name
 
 
+def test_a_place_s_french_name_is_its_own_name_in_french_text(fr, gazetteer):
+    """"Pekin" is a GeoNames alternate name of Beijing and the main name of Pekin, Illinois; the French sources
+    give it as Beijing's French name, so in French text it is Beijing's own name, not an alias."""
+    got = _placed(fr.parse_one(Document("p", "Le président chinois a reçu mardi son homologue à Pékin.")))
+    assert (got["Pékin"].country_code, got["Pékin"].feature_code) == ("CN", "PPLC")
+    fr_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="fr", fuzzy=False)}
+    en_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="en", fuzzy=False)}
+    assert fr_cands["1816670"] == "Beijing" and en_cands["1816670"] == "Pekin"  # English: an alias, as before
+    assert fr_cands["4905599"] == en_cands["4905599"] == "Pekin"  # Pekin, Illinois: its main name in both
+
+
 @pytest.mark.parametrize("text, expect", [
     ("Des affrontements ont éclaté dans la province de Kirkouk, au nord de Bagdad, selon la police locale.",
      {"province de Kirkouk": ("IQ", "ADM1"), "Bagdad": ("IQ", "PPLC")}),
     ("Les pluies ont frappé la province d'Idleb. À Idleb, des familles ont quitté leurs maisons inondées.",
      {"province d'Idleb": ("SY", "ADM1"), "Idleb": ("SY", "PPLA")}),
+    ("Des milliers de déplacés ont fui vers El-Obeid, dans le Kordofan-Nord, selon l'ONU.",
+     {"Kordofan-Nord": ("SD", "ADM1")}),
     ("Le volcan Merapi est entré en éruption dimanche sur l'île de Java, en Indonésie.",
      {"Merapi": ("ID", "MT"), "Indonésie": ("ID", "PCLI")}),
 ])

@@ -18,8 +18,10 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   divisions (main, Latin alternate and localized names).
 
 leaves out one-word names that are common English words (wordfreq, ``MAX_ENGLISH_ZIPF``), and
-writes one row per (place id, name, language) that the shipped gazetteer does not already give
-that place (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): ``place_id``
+writes one row per (place id, name, language), also when the shipped gazetteer already gives that
+place the name (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): the store
+then records that the name is the place's own in that language ("Pékin" is Beijing's French name,
+not an alias, for a French document; ``names.l10n``): ``place_id``
 (a GeoNames id as text, or geo's own id such as ``ne:river:niger``), ``name``, ``lang`` (ISO 639-1),
 ``source``; sorted, gzip without a timestamp: the same sources give the same bytes.
 
@@ -128,8 +130,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         if not pid or not name or lang not in langs or "\t" in name:
             return
         k = normalize(name)
-        if not k or k in keys[pid]:
-            return  # the gazetteer already gives this place this name
+        if not k:
+            return  # (a name the gazetteer already gives this place stays: its language is recorded)
         if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF:
             return  # (a phrase's estimate is its rarest word's: only single words are tested)
         out.setdefault((pid, name, lang), source)

@@ -257,39 +257,42 @@ def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
         if not key:
             continue
         f = CITY_CLASH_FACTOR if key in clash else 1.0
-        yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey, lang
+        yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey, lang, lang
         if admin and not lang:  # a localized form ("province d'Idleb") is that form only: no bare "Idleb" from it
             shorts = admin_short_names(name, key)
             for short in shorts:
                 f = CITY_CLASH_FACTOR if short in clash else 1.0
                 prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
-                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang, ""
             if fcode == "ADM1" and is_latin(name):
                 # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
                 for short in {key, *shorts}:
                     for word in ADMIN1_TYPE_WORDS:
                         sw = f"{short} {word}"
                         prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                        yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw), lang
+                        yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw), lang, ""
         elif fclass in ("T", "H") and kind != KIND_ALIAS:
             for short in physical_short_names(fcode, name, key):
                 prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang, ""
 
 
 def insert_names(con: sqlite3.Connection, rows: Iterator[tuple]) -> None:
     """Insert name rows in sorted batches; a (key, place) seen twice keeps its highest prior, except that
     a name of any language (``lang`` "") replaces one known only in a language, whatever their priors:
-    a name English (or every language) has keeps the row it has without the localized names."""
+    a name English (or every language) has keeps the row it has without the localized names. ``l10n``
+    collects the languages whose localized names give the place that name, whichever row wins."""
     batch: list[tuple] = []
+    win = "((excluded.lang = '' AND names.lang != '') OR (excluded.lang = names.lang AND excluded.prior > names.prior))"
+    cols = ", ".join(f"{c} = CASE WHEN {win} THEN excluded.{c} ELSE names.{c} END"
+                     for c in ("prior", "kind", "name", "vkey", "lang"))
+    # l10n: the languages of every localized source of this (key, place), whichever row won
+    l10n = ("l10n = CASE WHEN excluded.l10n = '' OR instr(',' || names.l10n || ',', ',' || excluded.l10n || ',') > 0 "
+            "THEN names.l10n WHEN names.l10n = '' THEN excluded.l10n ELSE names.l10n || ',' || excluded.l10n END")
 
     def flush() -> None:
-        con.executemany(
-            "INSERT INTO names VALUES (?,?,?,?,?,?,?) ON CONFLICT(key, pid) DO UPDATE SET prior=excluded.prior, "
-            "kind=excluded.kind, name=excluded.name, vkey=excluded.vkey, lang=excluded.lang "
-            "WHERE (excluded.lang = '' AND names.lang != '') "
-            "OR (excluded.lang = names.lang AND excluded.prior > names.prior)",
-            sorted(batch))
+        con.executemany(f"INSERT INTO names VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key, pid) DO UPDATE SET {cols}, {l10n}",
+                        sorted(batch))
         batch.clear()
 
     for row in rows:

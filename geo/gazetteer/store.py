@@ -428,7 +428,7 @@ class Gazetteer:
         return self._exact_key(key, country)
 
     def _exact_key(self, key: str, country: str | None, lang: str | None = None) -> list[Candidate]:
-        sql = f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
+        sql = f"SELECT n.name, n.prior, {_PLACE_COLS}, n.l10n FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
         args: tuple = (key,)
         if country:
             sql += " AND p.cc = ?"
@@ -438,7 +438,15 @@ class Gazetteer:
             args = (*args, _names_lang(lang))
         rows = self._db.execute(sql, args).fetchall()
         rows.sort(key=lambda r: -r[1])
-        return [Candidate(place=self._place(r[2:]), matched_name=r[0], similarity=1.0, prior=r[1]) for r in rows]
+        own = _names_lang(lang) if lang is not None else ""
+        out = []
+        for r in rows:
+            place = self._place(r[2:])
+            # the document's language names the place so ("Pékin" in French): its own name there, not an alias
+            own_name = bool(own) and own in r[-1].split(",")
+            out.append(Candidate(place=place, matched_name=place.name if own_name else r[0], similarity=1.0,
+                                 prior=r[1]))
+        return out
 
     def has_name(self, name: str) -> bool:
         """Fast membership test on the normalised key."""
