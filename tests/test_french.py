@@ -183,12 +183,15 @@ def test_a_place_s_french_name_is_its_own_name_in_french_text(fr, gazetteer):
      {"province d'Idleb": ("SY", "ADM1"), "Idleb": ("SY", "PPLA")}),
     ("Des milliers de déplacés ont fui vers El-Obeid, dans le Kordofan-Nord, selon l'ONU.",
      {"Kordofan-Nord": ("SD", "ADM1")}),
+    ("Les vols ont repris lundi à l'aéroport Mohammed V de Casablanca après une panne, selon les autorités.",
+     {"aéroport Mohammed V": ("MA", "AIRP"), "Casablanca": ("MA", "PPLA")}),
     ("Le volcan Merapi est entré en éruption dimanche sur l'île de Java, en Indonésie.",
      {"Merapi": ("ID", "MT"), "Indonésie": ("ID", "PCLI")}),
 ])
-def test_a_province_named_like_its_capital_in_french(fr, text, expect):
+def test_french_forms_of_provinces_and_airports(fr, text, expect):
     """The province's French feature-word forms take its capital's spellings ("la province d'Idleb"); the
-    capital's name alone stays the city's."""
+    capital's name alone stays the city's; compass-point divisions ("Kordofan-Nord") and airports
+    ("l'aéroport Mohammed V") have their French forms."""
     got = _placed(fr.parse_one(Document("p", text)))
     for name, (cc, code) in expect.items():
         assert name in got, f"{name!r} not placed; got {sorted(got)}"

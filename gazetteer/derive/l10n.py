@@ -221,6 +221,10 @@ FEATURE_FORMS: dict[str, dict] = {
         "compass": {"north": "Nord", "northern": "Nord", "south": "Sud", "southern": "Sud", "east": "Est",
                     "eastern": "Est", "west": "Ouest", "western": "Ouest", "central": "Centre"},
         "compass_forms": ("{core}-{point}", "{point}-{core}"),
+        # airports: the English name's bare part (group 1) -> the French forms ("l'aéroport Toussaint-Louverture",
+        # "l'aéroport international de La Tontouta")
+        "airport": ((r"(.+?) (?:International )?Airport", ("aéroport {}", "aéroport {de}", "aéroport international {}",
+                                                            "aéroport international {de}")),),
         # English names of physical features (regex on the name, its bare part in group 1) -> forms
         "physical": (
             (r"Straits? of (.+)", ("détroit {de}",)),
@@ -289,14 +293,15 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 kind, pre, suf = "lake", _LAKE_WORDS, _LAKE_SUFFIXES
             elif code == "ADM1":
                 kind, pre, suf = "admin1", _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES
-            elif r["feature_class"] in ("H", "T") and physical_patterns:
+            elif (r["feature_class"] in ("H", "T") and physical_patterns) or (code == "AIRP" and forms.get("airport")):
+                patterns = physical_patterns if code != "AIRP" else forms["airport"]
                 done = set()
                 for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
-                    for rx, kind_forms in physical_patterns:
+                    for rx, kind_forms in patterns:
                         m = re.fullmatch(rx, n) if is_latin(n) else None
                         if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done:
                             done.add((m.group(1), rx))
-                            yield pid, "physical", m.group(1), kind_forms
+                            yield pid, "physical" if code != "AIRP" else "airport", m.group(1), kind_forms
                 continue
             else:
                 continue
