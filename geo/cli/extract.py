@@ -135,10 +135,7 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
         raise click.BadParameter("with --engine the output is partitioned: jsonl or parquet", param_hint="--format")
     if not output:
         raise click.UsageError("--engine writes one file per partition: give the output folder with -o DIR")
-    if lang == "auto":
-        raise click.UsageError("--lang auto is not available with --engine yet: give the articles' language "
-                               "(--lang CODE), or run geo extract without --engine")
-    if model is None:
+    if model is None and lang != "auto":  # auto: each worker loads the pipelines its articles' languages need
         from geo import lang as languages
 
         model = languages.default_model(lang)  # each worker loads this language's pipeline
@@ -168,8 +165,8 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
                             on_error=on_error)
     if not specs:
         fail("no input could be read")
-    options = Options(model=model, offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url,
-                      fmt=fmt)
+    options = Options(model=model or "", offline=offline, geocoder_service=geocoder_service,
+                      geocoder_url=geocoder_url, fmt=fmt, lang="auto" if lang == "auto" else None)
 
     def on_summary(summary: dict) -> None:
         for e in summary["errors"]:
