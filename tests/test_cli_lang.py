@@ -101,8 +101,9 @@ def test_lang_auto_maps_a_mixed_folder_in_two_processes(folder, tmp_path):
     assert "Aleppo" in html and "Porto Alegre" in html
 
 
-def test_lang_with_results_is_refused(folder, tmp_path):
+def test_lang_auto_with_results_is_refused(folder, tmp_path):
+    # results carry no text to detect a language from; --lang CODE sets the map's words (test_ui_lang.py)
     results = tmp_path / "r.jsonl"
     results.write_text(cli_ok("extract", folder / "en.txt", "--offline", "-q").stdout, encoding="utf-8")
-    r = run_cli("map", results, "--lang", "fr", "-o", tmp_path / "m")
+    r = run_cli("map", results, "--lang", "auto", "-o", tmp_path / "m")
     assert r.exit_code == 2 and "--lang" in r.stderr
