@@ -343,6 +343,7 @@ def test_unwritable_store_location_is_a_clear_error(tmp_path, data):
 
 def test_stale_stores_are_removed_from_the_cache_dir(tmp_path, data, monkeypatch):
     monkeypatch.delenv("GEO_GAZETTEER_PATH", raising=False)
+    monkeypatch.delenv("GEO_CACHE_DIR", raising=False)  # else it removes the stores of the real cache dir
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with Gazetteer.open(progress=False, data=data) as gz:
         first = gz.path

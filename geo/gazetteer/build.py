@@ -29,7 +29,8 @@ from .shipped import (PLACE_COLUMNS, data_dir, data_version, read_shipped_geomet
 __all__ = ["BuildInputs", "GazetteerBuildError", "PLACE_COLUMNS", "SCHEMA_VERSION", "admin_short_names",
            "build_store", "data_dir", "data_version", "default_inputs", "fuzzy_bucket", "importance",
            "iter_extra_inputs", "physical_short_names", "pop_scale", "read_shipped_geometry", "read_shipped_keys",
-           "read_shipped_places", "read_small_tsv", "remove_stale_stores"]
+           "read_only_query", "read_shipped_places", "read_small_tsv", "remove_stale_stores", "store_version",
+           "unlink_quietly"]
 
 
 @dataclass
@@ -103,7 +104,7 @@ def build_store(target: Path, inputs: BuildInputs, *, progress: bool = False, ve
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _build_lock(target):
-            if if_missing and target.exists() and _store_version(target) == version:
+            if if_missing and target.exists() and store_version(target) == version:
                 return target
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
             os.close(fd)
@@ -131,24 +132,37 @@ def remove_stale_stores(current: Path) -> list[Path]:
     for p in current.parent.glob("gazetteer-*.sqlite*"):
         if p.name in (current.name, current.name + ".lock"):
             continue
-        try:
-            p.unlink()
+        if unlink_quietly(p):
             removed.append(p)
-        except OSError:
-            pass
     return removed
 
 
-def _store_version(path: Path) -> str | None:
+def unlink_quietly(path: Path) -> bool:
+    """Delete ``path``; False (and nothing raised) if that failed."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
-            return row[0] if row else None
-        finally:
-            con.close()
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def read_only_query(path: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on the SQLite file at ``path``, opened read-only (never created);
+    raises ``sqlite3.Error``."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def store_version(path: Path) -> str | None:
+    """The data version recorded in the store at ``path``; None if it has none or is not a store."""
+    try:
+        rows = read_only_query(path, "SELECT value FROM meta WHERE key='data_version'")
     except sqlite3.Error:
         return None
+    return rows[0][0] if rows else None
 
 
 def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -> None:

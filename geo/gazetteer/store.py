@@ -26,7 +26,7 @@ from geo.io import cache_dir
 from geo.types import Candidate, Place
 
 from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
-                    remove_stale_stores)
+                    read_only_query, remove_stale_stores, store_version, unlink_quietly)
 from .names import normalize, variant_key
 
 ENV_PATH = "GEO_GAZETTEER_PATH"
@@ -91,11 +91,7 @@ def _sha256(target: Path) -> str:
 def _quick_check(target: Path) -> str | None:
     """None when SQLite finds the file sound, else what is wrong."""
     try:
-        con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
+        rows = read_only_query(target, "PRAGMA quick_check")
     except sqlite3.DatabaseError as exc:
         return str(exc)
     problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
@@ -179,12 +175,8 @@ def clean_stale_builds(directory: str | os.PathLike, store_names: Iterable[str] 
             except OSError:
                 continue
         elif p.name.startswith(".") and p.name.endswith(".checked"):
-            if not (directory / p.name[1:-len(".checked")]).exists():
-                try:
-                    p.unlink()
-                    removed.append(p)
-                except OSError:
-                    pass
+            if not (directory / p.name[1:-len(".checked")]).exists() and unlink_quietly(p):
+                removed.append(p)
     return removed
 
 
@@ -319,17 +311,7 @@ class Gazetteer:
 
     @staticmethod
     def _needs_build(target: Path, version: str) -> bool:
-        if not target.exists():
-            return True
-        try:
-            con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-            try:
-                row = con.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
-            finally:
-                con.close()
-        except sqlite3.Error:
-            return True
-        return not row or row[0] != version
+        return not target.exists() or store_version(target) != version
 
     def _connect(self) -> None:
         try:
