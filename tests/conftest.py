@@ -81,6 +81,17 @@ def cli_ok(*args: str, **kw):
     return r
 
 
+def cli_result(*args: str, **kw):
+    """:func:`run_cli` with the answer shaped as ``subprocess.run``'s (``returncode``, ``stdout``, ``stderr``),
+    for tests that once started ``python -m geo.cli``; an exception other than SystemExit is raised."""
+    from types import SimpleNamespace
+
+    r = run_cli(*args, **kw)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
+
+
 # ---- a fake clock -------------------------------------------------------------------------------------------
 
 class FakeClock:
