@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -458,15 +456,17 @@ def test_ten_thousand_small_files(tmp_path):
 
 # -- the command line: messages, no traceback, exit status ---------------------------------------
 
-def _geo(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
-    repo = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
-    env.pop("GEO_GEOCODER_URL", None)
-    return subprocess.run([sys.executable, "-m", "geo.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+@pytest.fixture()
+def _geo(tmp_path, monkeypatch):
+    """``geo ARGS`` in this process (CliRunner), run from tmp_path with no geocoder configured."""
+    from conftest import cli_result
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEO_GEOCODER_URL", raising=False)
+    return cli_result
 
 
-def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
+def test_cli_names_every_bad_file_and_keeps_going(tmp_path, _geo):
     src = tmp_path / "in"
     src.mkdir()
     (src / "empty.txt").write_bytes(b"")
@@ -478,7 +478,7 @@ def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
     (src / "page.html").write_text("<title>Tbilisi</title><p>Protests in Tbilisi.</p><script>x='Baku'</script>")
     (src / "good.txt").write_text(ARTICLE)
     out = tmp_path / "out.jsonl"
-    r = _geo("extract", str(src), str(tmp_path / "nope.txt"), "--offline", "-o", str(out), cwd=tmp_path)
+    r = _geo("extract", str(src), str(tmp_path / "nope.txt"), "--offline", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     for name in ("empty.txt", "image.txt", "photo.png", "bad.json", "link.txt", "nope.txt"):
@@ -487,6 +487,6 @@ def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
     assert len(lines) == 3  # every good document: legacy.txt, page.html, good.txt
 
     only_bad = _geo("extract", str(src / "empty.txt"), str(src / "image.txt"), "--offline", "-o",
-                    str(tmp_path / "none.jsonl"), cwd=tmp_path)
+                    str(tmp_path / "none.jsonl"))
     assert only_bad.returncode == 1  # no document could be processed
     assert "Traceback" not in only_bad.stderr and "empty.txt: empty file" in only_bad.stderr
