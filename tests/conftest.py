@@ -133,3 +133,20 @@ def gazetteer():
     yield gz
     gz.close()
 # ---- end gazetteer fixtures ---------------------------------------------------------------------------
+
+
+# ---- a local geocoder server --------------------------------------------------------------------------------
+
+@pytest.fixture
+def server():
+    """A Nominatim-like server on real HTTP at 127.0.0.1 (tests/nominatim_server.py), for one test."""
+    from nominatim_server import NominatimServer
+
+    with NominatimServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def warnings_() -> list[str]:
+    """Where a geocoder made by a test sends its warnings (``on_warning=warnings_.append``)."""
+    return []

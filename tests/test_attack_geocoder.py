@@ -11,21 +11,9 @@ import pytest
 from geo.geocoders.config import Config
 from geo.geocoders import FallbackGeocoder, make_geocoder
 
-try:
-    from tests.nominatim_server import NominatimServer
-except ImportError:  # tests/ is not a package: pytest puts this folder on sys.path
-    from nominatim_server import NominatimServer
+from nominatim_server import NominatimServer  # tests/ is on sys.path (pytest's rootdir conftest)
 
-
-@pytest.fixture
-def server():
-    with NominatimServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def warnings_() -> list[str]:
-    return []
+# the fixtures `server` and `warnings_` are conftest's
 
 
 @pytest.fixture
