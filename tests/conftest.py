@@ -150,3 +150,35 @@ def server():
 def warnings_() -> list[str]:
     """Where a geocoder made by a test sends its warnings (``on_warning=warnings_.append``)."""
     return []
+
+
+# ---- a pipeline ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """geo's default pipeline (spaCy + the real gazetteer), loaded once per test module."""
+    from geo.pipeline import Pipeline
+
+    return Pipeline(progress=False)
+
+
+# ---- document readers' problems -------------------------------------------------------------------------------
+
+class Collect:
+    """An on_error / on_warning sink for ``iter_documents``: ``run(paths)`` reads them, keeping the problems."""
+
+    def __init__(self) -> None:
+        self.errors: list = []
+        self.warnings: list = []
+
+    def run(self, paths, **kw):
+        from geo.documents import iter_documents
+
+        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
+                                   on_warning=self.warnings.append, **kw))
+
+    def problem(self, path) -> str:
+        """The problem reported for ``path`` (one must have been)."""
+        found = [e.problem for e in self.errors if e.path == str(path)]
+        assert found, f"no error reported for {path}: {[str(e) for e in self.errors]}"
+        return found[0]

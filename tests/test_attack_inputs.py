@@ -9,19 +9,10 @@ import os
 import sys
 
 import pytest
+from conftest import Collect  # an on_error / on_warning sink
 
 from geo.documents import DocumentError, iter_documents, read_path
 from geo.documents.html import html_article, html_to_text
-
-
-class Collect:
-    def __init__(self) -> None:
-        self.errors: list[DocumentError] = []
-        self.warnings: list[DocumentError] = []
-
-    def run(self, paths, **kw):
-        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
-                                   on_warning=self.warnings.append, **kw))
 
 
 # -- (4) HTML nested a million bytes deep is read in linear time ---------------------------------------

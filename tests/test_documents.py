@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import Collect  # an on_error / on_warning sink
 
 from geo.documents import (
     SUPPORTED_SUFFIXES,
@@ -29,23 +30,6 @@ def _zip_bytes() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("article.txt", ARTICLE)
     return buf.getvalue()
-
-
-class Collect:
-    """on_error / on_warning sink."""
-
-    def __init__(self) -> None:
-        self.errors: list[DocumentError] = []
-        self.warnings: list[DocumentError] = []
-
-    def run(self, paths, **kw):
-        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
-                                   on_warning=self.warnings.append, **kw))
-
-    def problem(self, path) -> str:
-        found = [e.problem for e in self.errors if e.path == str(path)]
-        assert found, f"no error reported for {path}: {[str(e) for e in self.errors]}"
-        return found[0]
 
 
 def _good(tmp_path: Path) -> Path:

@@ -34,11 +34,7 @@ SYRIA = "Fighting continued near Deir Ezzor, east of the Euphrates in Syria."
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> Protests in Nairobi, Kenya </textarea>'
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    from geo.pipeline import Pipeline
-
-    return Pipeline(progress=False)
+# the fixture `pipeline` (one per module) is conftest's
 
 
 @pytest.fixture(scope="module")
