@@ -34,6 +34,16 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if in_ci() else "dev")
 
 
+# ---- the order of the files ---------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Files that hold slow tests come first. With ``--dist loadfile --no-loadscope-reorder`` (pyproject) xdist
+    hands out whole files in this order as workers free up, so the run ends on short files. (xdist's default
+    order, most tests first, put one-test slow files such as test_world_names.py last, where one worker ran
+    them alone while the other sat idle.) The order within each group, and within each file, is unchanged."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # a stable sort: False (slow files) first
+
+
 # ---- dev corpora -------------------------------------------------------------------------------------------
 # CI runs with the shared folder beside the clone (../shared/corpora); this machine keeps it at /work/shared.
 CORPORA_CANDIDATES = (ROOT.parent / "shared" / "corpora", Path("/work/shared/corpora"))

@@ -70,6 +70,7 @@ def _hidden_siblings(n: int) -> str:
     return "<html><body><p>Kharkiv was shelled.</p>" + "<span hidden>x</span><b>y</b>" * n + "</body></html>"
 
 
+@pytest.mark.slow
 def test_html_work_grows_linearly_with_hidden_siblings():
     small = _python_lines(html_to_text, _hidden_siblings(1000))
     large = _python_lines(html_to_text, _hidden_siblings(10_000))
@@ -81,6 +82,7 @@ def test_html_work_grows_linearly_with_hidden_siblings():
     assert text == "Kharkiv was shelled.\n\n" + "y" * 3000
 
 
+@pytest.mark.slow
 def test_one_megabyte_of_nested_divs_reads_without_recursion(tmp_path):
     page = _nested(90_000)
     assert len(page) > 900_000

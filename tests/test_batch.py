@@ -128,6 +128,7 @@ def test_rerun_skips_finished_partitions_and_redoes_a_lost_one(local_run, tmp_pa
     assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
 
 
+@pytest.mark.slow
 def test_an_unreadable_input_leaves_the_run_incomplete_and_a_rerun_reads_it(tmp_path):
     """A file that cannot be read (here: permission denied, for real) is no finished partition: nothing
     is written for it, _geo_run.json says complete: false and names it, and once the file can be read
@@ -222,6 +223,7 @@ def test_running_out_of_memory_while_reading_leaves_the_partition_to_do(tmp_path
     assert json.loads((out / "_geo_run.json").read_text())["complete"] is True
 
 
+@pytest.mark.slow
 def test_a_silent_scheduler_is_an_error_within_the_connect_timeout(tmp_path):
     """An address that accepts connections and never answers: a clear error once the connect timeout
     has passed (Dask's own Client waits for the handshake forever)."""

@@ -456,6 +456,7 @@ def test_shipped_keys_give_the_same_store_and_stale_ones_are_ignored(tmp_path, d
     assert _names_table(build(tmp_path / "c", data)) == plain
 
 
+@pytest.mark.slow
 def test_shipped_keys_are_current():
     """gazetteer/data/keys.tsv.gz was written by this names.py (else re-run python -m gazetteer.derive: a first build
     would still be right, only slower)."""
