@@ -465,7 +465,7 @@ def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
 
 
 def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):
-    from geo.gazetteer.build import data_dir
+    from geo.gazetteer.shipped import data_dir
     from geo.outputs.map.basemap import basemap_from_shapes, country_shapes_from_files, country_shapes_from_store
 
     from_files = basemap_from_shapes(country_shapes_from_files(data_dir()))

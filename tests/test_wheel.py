@@ -54,7 +54,7 @@ def test_wheel_ships_data_and_builds_store_from_it(wheel, tmp_path):
     target = tmp_path / "site"
     shutil.copytree(installed, target, ignore=shutil.ignore_patterns("_gazetteer_data"))
     make_data(target / "geo" / "_gazetteer_data", version="wheel.1")
-    code = ("import geo.gazetteer.build as b, geo.gazetteer as g; print(b.data_dir()); "
+    code = ("import geo.gazetteer.shipped as s, geo.gazetteer as g; print(s.data_dir()); "
             "gz = g.Gazetteer.open(progress=False); c = gz.lookup('Deir ez-Zor')[0]; "
             "print(c.place.id, gz.path, gz.meta['data_version'])")
     env = {k: v for k, v in os.environ.items() if k not in ("GEO_GAZETTEER_DATA",)}

@@ -4,7 +4,7 @@ The store is written to a temporary file beside the target and moved over it wit
 so a crash leaves the previous store intact and concurrent builders never expose a partial file.
 A lock file serialises concurrent first uses: the second process waits, then finds the store built.
 What goes into the store is ``fill``'s (one function per step); the priors are ``priors``', the layout
-``schema``'s, and where the shipped data is and how to read it ``shipped``'s (re-exported here).
+``schema``'s, and where the shipped data is and how to read it ``shipped``'s (import them from there).
 """
 from __future__ import annotations
 
@@ -20,17 +20,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .fill import fill
-from .priors import admin_short_names, importance, physical_short_names, pop_scale
 from .records import GazetteerBuildError
-from .schema import SCHEMA_VERSION, fuzzy_bucket
-from .shipped import (PLACE_COLUMNS, data_dir, data_version, read_shipped_geometry, read_shipped_keys,
-                      read_shipped_places, read_small_tsv)
+from .shipped import data_dir, data_version
 
-__all__ = ["BuildInputs", "GazetteerBuildError", "PLACE_COLUMNS", "SCHEMA_VERSION", "admin_short_names",
-           "build_store", "data_dir", "data_version", "default_inputs", "fuzzy_bucket", "importance",
-           "iter_extra_inputs", "physical_short_names", "pop_scale", "read_shipped_geometry", "read_shipped_keys",
-           "read_only_query", "read_shipped_places", "read_small_tsv", "remove_stale_stores", "store_version",
-           "unlink_quietly"]
+__all__ = ["BuildInputs", "GazetteerBuildError", "build_store", "default_inputs", "iter_extra_inputs",
+           "read_only_query", "remove_stale_stores", "store_version", "unlink_quietly"]
 
 
 @dataclass

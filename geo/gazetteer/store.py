@@ -25,9 +25,12 @@ from geo.features import COUNTRY_CODES, shape_kind
 from geo.io import cache_dir
 from geo.types import Candidate, Place
 
-from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
-                    read_only_query, remove_stale_stores, store_version, unlink_quietly)
+from .build import (BuildInputs, GazetteerBuildError, build_store, read_only_query, remove_stale_stores, store_version,
+                    unlink_quietly)
 from .names import normalize, variant_key
+from .priors import importance
+from .schema import fuzzy_bucket
+from .shipped import data_dir, data_version
 
 ENV_PATH = "GEO_GAZETTEER_PATH"
 _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
@@ -287,7 +290,7 @@ class Gazetteer:
              data: str | os.PathLike | None = None) -> "Gazetteer":
         """Open the store, building it first if it is missing or its data version differs.
 
-        ``data`` is the shipped-data directory (default: see ``build.data_dir``)."""
+        ``data`` is the shipped-data directory (default: see ``shipped.data_dir``)."""
         data_path = Path(data) if data is not None else data_dir()
         version = data_version(data_path)
         target = Path(path) if path is not None else default_store_path(version)
@@ -671,10 +674,10 @@ class Gazetteer:
 
 def shipped_country_shapes(data: str | os.PathLike | None = None) -> list[PlaceShape]:
     """``Gazetteer.country_shapes()`` straight from the shipped data files, for when no store is built yet
-    (a map drawn before the first ``Gazetteer.open()``). ``data`` defaults to ``build.data_dir()``."""
+    (a map drawn before the first ``Gazetteer.open()``). ``data`` defaults to ``shipped.data_dir()``."""
     import shapely
 
-    from .build import read_shipped_geometry, read_shipped_places
+    from .shipped import read_shipped_geometry, read_shipped_places
 
     d = Path(data) if data is not None else data_dir()
     countries = {r.id: r for r in read_shipped_places(d / "places.tsv.gz")
