@@ -53,6 +53,17 @@ window.__box = function (el) {
   var c = geoMapState.map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
   return {left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top};
 };
+// open the marker's popup (as a click does); once the map has stopped moving, whether it auto-panned
+window.__openAndSettle = async function (map, mk) {
+  let panned = false;
+  map.once("autopanstart", () => { panned = true; });
+  await new Promise((resolve) => {
+    map.once("moveend", resolve);
+    mk.openPopup();
+    if (!panned) { map.off("moveend", resolve); resolve(); }
+  });
+  return panned;
+};
 """
 
 POPUP_UNDER_BUTTONS_JS = BOX_JS + """
@@ -64,13 +75,7 @@ POPUP_UNDER_BUTTONS_JS = BOX_JS + """
   const target = L.point((corner.left + corner.right) / 2, corner.bottom - 5);  // under the Filters button
   map.panBy(map.latLngToContainerPoint(S.markers[i].getLatLng()).subtract(target), {animate: false});
   const mk = S.bind(S.markers[i]);
-  let panned = false;
-  map.once("autopanstart", () => { panned = true; });
-  await new Promise((resolve) => {
-    map.once("moveend", resolve);
-    mk.openPopup();
-    if (!panned) { map.off("moveend", resolve); resolve(); }
-  });
+  const panned = await __openAndSettle(map, mk);
   return {popup: __box(mk.getPopup().getElement()), corner: __box(c.querySelector(".leaflet-top.leaflet-left")),
           size: {x: map.getSize().x, y: map.getSize().y}, panned: panned};
 })
@@ -102,13 +107,7 @@ POPUP_UNDER_LEGEND_JS = BOX_JS + """
   const mk = S.bind(S.markers[i]);
   if (S.cluster.getVisibleParent(mk) !== mk) { return {error: "clustered"}; }
   const at = map.latLngToContainerPoint(mk.getLatLng());
-  let panned = false;
-  map.once("autopanstart", () => { panned = true; });
-  await new Promise((resolve) => {
-    map.once("moveend", resolve);
-    mk.openPopup();
-    if (!panned) { map.off("moveend", resolve); resolve(); }
-  });
+  const panned = await __openAndSettle(map, mk);
   const size = map.getSize();
   return {popup: __box(mk.getPopup().getElement()), legend: __box(S.legendBox), marker: {x: at.x, y: at.y},
           size: {x: size.x, y: size.y}, panned: panned, open: mk.isPopupOpen(),
