@@ -162,6 +162,31 @@ def warnings_() -> list[str]:
     return []
 
 
+@pytest.fixture
+def make(tmp_path, warnings_):
+    """``make(url, **kw)``: a geocoder on a server's URL (``make_geocoder``) with its own cache folder, never the
+    user's config file or environment, fast backoff and its warnings in ``warnings_``; keyword arguments
+    override these. Closed after the test."""
+    from geo.geocoders import make_geocoder
+    from geo.geocoders.config import Config
+
+    made = []
+
+    def _make(url: str, **kw):
+        kw.setdefault("cache_dir", tmp_path / "cache")
+        kw.setdefault("config", Config())
+        kw.setdefault("backoff", 0.05)
+        kw.setdefault("on_warning", warnings_.append)
+        g = make_geocoder(url=url, **kw)
+        assert g is not None
+        made.append(g)
+        return g
+
+    yield _make
+    for g in made:
+        g.close()
+
+
 # ---- a pipeline ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

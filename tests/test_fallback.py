@@ -7,32 +7,12 @@ import pytest
 from conftest import FakeClock
 
 from geo.geocoders.config import Config, ConfigError, load_config
-from geo.geocoders import (CircuitBreaker, DeadlineGeocoder, Geocoder, GeocoderConfigError, RateLimitedGeocoder,
-                          clear_cache, make_geocoder, osm_feature, plausible)
+from geo.geocoders import (CircuitBreaker, DeadlineGeocoder, GeocoderConfigError, RateLimitedGeocoder, clear_cache,
+                          make_geocoder, osm_feature, plausible)
 from geo.types import Place
 from nominatim_server import NominatimServer, SilentServer, closed_port_url  # tests/ is on sys.path
 
-# the fixtures `server` (a NominatimServer) and `warnings_` are conftest's
-
-
-@pytest.fixture
-def make(tmp_path, warnings_):
-    """A geocoder on a server's URL, with its own cache folder and fast backoff."""
-    made: list[Geocoder] = []
-
-    def _make(url: str, **kw) -> Geocoder:
-        kw.setdefault("cache_dir", tmp_path / "cache")
-        kw.setdefault("config", Config())  # never the user's config file or environment
-        kw.setdefault("backoff", 0.05)
-        kw.setdefault("on_warning", warnings_.append)
-        g = make_geocoder(url=url, **kw)
-        assert g is not None
-        made.append(g)
-        return g
-
-    yield _make
-    for g in made:
-        g.close()
+# the fixtures `server` (a NominatimServer), `warnings_` and `make` (a geocoder on a URL) are conftest's
 
 
 def use_clock(g, clock: FakeClock) -> None:
