@@ -39,6 +39,12 @@ def intersect(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
+@pytest.fixture(params=sorted(SIZES))
+def screen(request) -> str:
+    """Each screen size of SIZES, by name (a test may parametrize its own)."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def syria_html(tmp_path_factory):
     """The Syria sample (two dated articles: a time slider), with OpenStreetMap's long credits (its
@@ -84,7 +90,6 @@ POPUP_UNDER_BUTTONS_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 def test_a_popup_near_the_top_left_opens_clear_of_the_buttons(browser, syria_html, screen):
     w, h = SIZES[screen]
     with open_map(browser, syria_html, width=w, height=h) as mp:
@@ -118,7 +123,6 @@ POPUP_UNDER_LEGEND_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 @pytest.mark.parametrize("legend", ["open", "folded"])
 def test_a_popup_near_the_lower_right_opens_clear_of_the_legend(browser, syria_html, screen, legend):
     w, h = SIZES[screen]
@@ -151,7 +155,6 @@ LEGEND_AND_SLIDER_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 def test_the_legend_is_folded_on_phones_and_never_covers_the_time_slider(browser, syria_html, screen):
     w, h = SIZES[screen]
     with open_map(browser, syria_html, width=w, height=h) as mp:
