@@ -34,6 +34,16 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if in_ci() else "dev")
 
 
+# ---- the order of the files ---------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Files that hold slow tests come first. With ``--dist loadfile --no-loadscope-reorder`` (pyproject) xdist
+    hands out whole files in this order as workers free up, so the run ends on short files. (xdist's default
+    order, most tests first, put one-test slow files such as test_world_names.py last, where one worker ran
+    them alone while the other sat idle.) The order within each group, and within each file, is unchanged."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # a stable sort: False (slow files) first
+
+
 # ---- dev corpora -------------------------------------------------------------------------------------------
 # CI runs with the shared folder beside the clone (../shared/corpora); this machine keeps it at /work/shared.
 CORPORA_CANDIDATES = (ROOT.parent / "shared" / "corpora", Path("/work/shared/corpora"))
@@ -81,6 +91,17 @@ def cli_ok(*args: str, **kw):
     return r
 
 
+def cli_result(*args: str, **kw):
+    """:func:`run_cli` with the answer shaped as ``subprocess.run``'s (``returncode``, ``stdout``, ``stderr``),
+    for tests that once started ``python -m geo.cli``; an exception other than SystemExit is raised."""
+    from types import SimpleNamespace
+
+    r = run_cli(*args, **kw)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
+
+
 # ---- a fake clock -------------------------------------------------------------------------------------------
 
 class FakeClock:
@@ -122,3 +143,77 @@ def gazetteer():
     yield gz
     gz.close()
 # ---- end gazetteer fixtures ---------------------------------------------------------------------------
+
+
+# ---- a local geocoder server --------------------------------------------------------------------------------
+
+@pytest.fixture
+def server():
+    """A Nominatim-like server on real HTTP at 127.0.0.1 (tests/nominatim_server.py), for one test."""
+    from nominatim_server import NominatimServer
+
+    with NominatimServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def warnings_() -> list[str]:
+    """Where a geocoder made by a test sends its warnings (``on_warning=warnings_.append``)."""
+    return []
+
+
+@pytest.fixture
+def make(tmp_path, warnings_):
+    """``make(url, **kw)``: a geocoder on a server's URL (``make_geocoder``) with its own cache folder, never the
+    user's config file or environment, fast backoff and its warnings in ``warnings_``; keyword arguments
+    override these. Closed after the test."""
+    from geo.geocoders import make_geocoder
+    from geo.geocoders.config import Config
+
+    made = []
+
+    def _make(url: str, **kw):
+        kw.setdefault("cache_dir", tmp_path / "cache")
+        kw.setdefault("config", Config())
+        kw.setdefault("backoff", 0.05)
+        kw.setdefault("on_warning", warnings_.append)
+        g = make_geocoder(url=url, **kw)
+        assert g is not None
+        made.append(g)
+        return g
+
+    yield _make
+    for g in made:
+        g.close()
+
+
+# ---- a pipeline ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pipeline():
+    """geo's default pipeline (spaCy + the real gazetteer), loaded once per test module."""
+    from geo.pipeline import Pipeline
+
+    return Pipeline(progress=False)
+
+
+# ---- document readers' problems -------------------------------------------------------------------------------
+
+class Collect:
+    """An on_error / on_warning sink for ``iter_documents``: ``run(paths)`` reads them, keeping the problems."""
+
+    def __init__(self) -> None:
+        self.errors: list = []
+        self.warnings: list = []
+
+    def run(self, paths, **kw):
+        from geo.documents import iter_documents
+
+        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
+                                   on_warning=self.warnings.append, **kw))
+
+    def problem(self, path) -> str:
+        """The problem reported for ``path`` (one must have been)."""
+        found = [e.problem for e in self.errors if e.path == str(path)]
+        assert found, f"no error reported for {path}: {[str(e) for e in self.errors]}"
+        return found[0]

@@ -32,48 +32,39 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-# name -> a Nominatim "format=json" record (trimmed, same field names and types as the real API)
+def _record(place_id: int, osm: tuple[str, int], lat: str, lon: str, kind: tuple[str, str, str], rank: int,
+            importance: float, name: str, within: list[str], address: dict, bbox: list[str]) -> dict:
+    """A Nominatim "format=json" record (trimmed, the real API's field names, types and order). ``kind``:
+    (class, type, addresstype); the display name is the name followed by ``within``."""
+    return {"place_id": place_id, "licence": "test data", "osm_type": osm[0], "osm_id": osm[1], "lat": lat,
+            "lon": lon, "class": kind[0], "type": kind[1], "place_rank": rank, "importance": importance,
+            "addresstype": kind[2], "name": name, "display_name": ", ".join([name, *within]), "address": address,
+            "boundingbox": bbox}
+
+
+_KHARKIV_OBLAST = ["Kharkiv Oblast", "Ukraine"]
+# name -> its record
 PLACES: dict[str, dict] = {
-    "kharkiv": {
-        "place_id": 1001, "licence": "test data", "osm_type": "relation", "osm_id": 3051,
-        "lat": "49.9923181", "lon": "36.2310146", "class": "boundary", "type": "administrative",
-        "place_rank": 16, "importance": 0.71, "addresstype": "city", "name": "Kharkiv",
-        "display_name": "Kharkiv, Kharkiv Oblast, Ukraine",
-        "address": {"city": "Kharkiv", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
-        "boundingbox": ["49.88", "50.10", "36.10", "36.45"],
-    },
-    "izium": {
-        "place_id": 1002, "licence": "test data", "osm_type": "node", "osm_id": 337,
-        "lat": "49.2103", "lon": "37.2569", "class": "place", "type": "town",
-        "place_rank": 18, "importance": 0.45, "addresstype": "town", "name": "Izium",
-        "display_name": "Izium, Kharkiv Oblast, Ukraine",
-        "address": {"town": "Izium", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
-        "boundingbox": ["49.18", "49.23", "37.22", "37.30"],
-    },
-    "dnipro river": {
-        "place_id": 1003, "licence": "test data", "osm_type": "relation", "osm_id": 1233,
-        "lat": "46.52", "lon": "32.43", "class": "waterway", "type": "river",
-        "place_rank": 19, "importance": 0.62, "addresstype": "river", "name": "Dnipro",
-        "display_name": "Dnipro, Ukraine",
-        "address": {"river": "Dnipro", "country": "Ukraine", "country_code": "ua"},
-        "boundingbox": ["46.4", "55.9", "30.4", "35.3"],
-    },
-    "paris": {
-        "place_id": 1004, "licence": "test data", "osm_type": "relation", "osm_id": 7444,
-        "lat": "48.8534951", "lon": "2.3483915", "class": "boundary", "type": "administrative",
-        "place_rank": 12, "importance": 0.88, "addresstype": "city", "name": "Paris",
-        "display_name": "Paris, Ile-de-France, France",
-        "address": {"city": "Paris", "state": "Ile-de-France", "country": "France", "country_code": "fr"},
-        "boundingbox": ["48.81", "48.90", "2.22", "2.47"],
-    },
-    "paris texas": {
-        "place_id": 1005, "licence": "test data", "osm_type": "relation", "osm_id": 115357,
-        "lat": "33.6617962", "lon": "-95.555513", "class": "boundary", "type": "administrative",
-        "place_rank": 16, "importance": 0.5, "addresstype": "city", "name": "Paris",
-        "display_name": "Paris, Lamar County, Texas, United States",
-        "address": {"city": "Paris", "state": "Texas", "country": "United States", "country_code": "us"},
-        "boundingbox": ["33.6", "33.7", "-95.6", "-95.5"],
-    },
+    "kharkiv": _record(1001, ("relation", 3051), "49.9923181", "36.2310146", ("boundary", "administrative", "city"),
+                       16, 0.71, "Kharkiv", _KHARKIV_OBLAST,
+                       {"city": "Kharkiv", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
+                       ["49.88", "50.10", "36.10", "36.45"]),
+    "izium": _record(1002, ("node", 337), "49.2103", "37.2569", ("place", "town", "town"), 18, 0.45, "Izium",
+                     _KHARKIV_OBLAST,
+                     {"town": "Izium", "state": "Kharkiv Oblast", "country": "Ukraine", "country_code": "ua"},
+                     ["49.18", "49.23", "37.22", "37.30"]),
+    "dnipro river": _record(1003, ("relation", 1233), "46.52", "32.43", ("waterway", "river", "river"), 19, 0.62,
+                            "Dnipro", ["Ukraine"], {"river": "Dnipro", "country": "Ukraine", "country_code": "ua"},
+                            ["46.4", "55.9", "30.4", "35.3"]),
+    "paris": _record(1004, ("relation", 7444), "48.8534951", "2.3483915", ("boundary", "administrative", "city"),
+                     12, 0.88, "Paris", ["Ile-de-France", "France"],
+                     {"city": "Paris", "state": "Ile-de-France", "country": "France", "country_code": "fr"},
+                     ["48.81", "48.90", "2.22", "2.47"]),
+    "paris texas": _record(1005, ("relation", 115357), "33.6617962", "-95.555513",
+                           ("boundary", "administrative", "city"), 16, 0.5, "Paris",
+                           ["Lamar County", "Texas", "United States"],
+                           {"city": "Paris", "state": "Texas", "country": "United States", "country_code": "us"},
+                           ["33.6", "33.7", "-95.6", "-95.5"]),
 }
 
 

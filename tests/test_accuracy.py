@@ -18,6 +18,7 @@ def pipe():
     return geo.default_pipeline()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("corpus, limit, min_f1, min_acc", [
     ("lgl.xml", 100, 0.72, 0.85),
     ("GeoVirus.xml", 60, 0.87, 0.84),

@@ -3,29 +3,17 @@ redirects to other hosts, answers of gigabytes, records with lat 999 / NaN, ``Re
 No test sleeps: waits between retries go to an injected ``sleep``."""
 from __future__ import annotations
 
+import functools
 import tracemalloc
 import warnings
 
 import pytest
 
-from geo.geocoders.config import Config
-from geo.geocoders import FallbackGeocoder, make_geocoder
+from geo.geocoders import FallbackGeocoder
 
-try:
-    from tests.nominatim_server import NominatimServer
-except ImportError:  # tests/ is not a package: pytest puts this folder on sys.path
-    from nominatim_server import NominatimServer
+from nominatim_server import NominatimServer  # tests/ is on sys.path (pytest's rootdir conftest)
 
-
-@pytest.fixture
-def server():
-    with NominatimServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def warnings_() -> list[str]:
-    return []
+# the fixtures `server`, `warnings_` and `make` are conftest's
 
 
 @pytest.fixture
@@ -34,23 +22,9 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def make(tmp_path, warnings_, sleeps):
-    made = []
-
-    def _make(url: str, **kw):
-        kw.setdefault("cache_dir", tmp_path / "cache")
-        kw.setdefault("config", Config())
-        kw.setdefault("backoff", 0.05)
-        kw.setdefault("on_warning", warnings_.append)
-        kw.setdefault("sleep", sleeps.append)
-        g = make_geocoder(url=url, **kw)
-        assert g is not None
-        made.append(g)
-        return g
-
-    yield _make
-    for g in made:
-        g.close()
+def make(make, sleeps):
+    """conftest's ``make``, with waits between retries recorded in ``sleeps`` instead of slept."""
+    return functools.partial(make, sleep=sleeps.append)
 
 
 # -- (6) redirects never leave the server asked ---------------------------------------------------

@@ -9,19 +9,10 @@ import os
 import sys
 
 import pytest
+from conftest import Collect  # an on_error / on_warning sink
 
 from geo.documents import DocumentError, iter_documents, read_path
 from geo.documents.html import html_article, html_to_text
-
-
-class Collect:
-    def __init__(self) -> None:
-        self.errors: list[DocumentError] = []
-        self.warnings: list[DocumentError] = []
-
-    def run(self, paths, **kw):
-        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
-                                   on_warning=self.warnings.append, **kw))
 
 
 # -- (4) HTML nested a million bytes deep is read in linear time ---------------------------------------
@@ -79,6 +70,7 @@ def _hidden_siblings(n: int) -> str:
     return "<html><body><p>Kharkiv was shelled.</p>" + "<span hidden>x</span><b>y</b>" * n + "</body></html>"
 
 
+@pytest.mark.slow
 def test_html_work_grows_linearly_with_hidden_siblings():
     small = _python_lines(html_to_text, _hidden_siblings(1000))
     large = _python_lines(html_to_text, _hidden_siblings(10_000))
@@ -90,6 +82,7 @@ def test_html_work_grows_linearly_with_hidden_siblings():
     assert text == "Kharkiv was shelled.\n\n" + "y" * 3000
 
 
+@pytest.mark.slow
 def test_one_megabyte_of_nested_divs_reads_without_recursion(tmp_path):
     page = _nested(90_000)
     assert len(page) > 900_000

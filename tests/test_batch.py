@@ -9,6 +9,7 @@ import pytest
 
 from batch_util import (articles, geo, part_lines, permission_checked, silent_endpoint,
                         write_folder, write_jsonl, write_parquet)
+from conftest import cli_result as geo_here  # geo ARGS in this process (CliRunner)
 from geo.batch.sources import plan_partitions, read_partition
 from geo.documents import iter_documents
 
@@ -84,7 +85,7 @@ def local_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("local")
     src = write_jsonl(tmp / "news.jsonl", articles(20))
     out = tmp / "out"
-    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
+    proc = geo_here("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
     assert proc.returncode == 0, proc.stderr
     return src, out, proc
 
@@ -97,7 +98,7 @@ def test_local_engine_writes_one_file_per_partition_with_the_contract(local_run)
     assert man["complete"] is True and man["totals"]["docs"] == 20 and man["partitions"] == 4
     lines = part_lines(out)
     assert [json.loads(ln)["id"] for ln in lines] == [f"{src}#{i}" for i in range(1, 21)]
-    one = geo("extract", src, "--offline", "-q")  # the plain one-process output, field for field
+    one = geo_here("extract", src, "--offline", "-q")  # the plain one-process output, field for field
     assert one.returncode == 0
     assert lines == one.stdout.splitlines(keepends=True)
     texts = {json.loads(ln)["id"]: a["body"] for ln, a in zip(lines, articles(20))}
@@ -116,17 +117,18 @@ def test_rerun_skips_finished_partitions_and_redoes_a_lost_one(local_run, tmp_pa
     lost = sorted(before)[2]
     (out / lost).unlink()
     (out / f".{lost}.123.tmp").write_text("half a partition")  # what a killed worker leaves
-    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
+    proc = geo_here("extract", src, "--offline", "--engine", "local", "--partition-size", 6, "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert "3 already done, 1 run" in proc.stderr
     assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
     assert not list(out.glob(".*.tmp"))
     # other options into the same folder: refused, nothing touched
-    proc = geo("extract", src, "--engine", "local", "--partition-size", 6, "-o", out, "--model", "xx_other")
+    proc = geo_here("extract", src, "--engine", "local", "--partition-size", 6, "-o", out, "--model", "xx_other")
     assert proc.returncode == 1 and "other options" in proc.stderr and "model" in proc.stderr
     assert {f.name: f.read_bytes() for f in out.glob("part-*.jsonl")} == before
 
 
+@pytest.mark.slow
 def test_an_unreadable_input_leaves_the_run_incomplete_and_a_rerun_reads_it(tmp_path):
     """A file that cannot be read (here: permission denied, for real) is no finished partition: nothing
     is written for it, _geo_run.json says complete: false and names it, and once the file can be read
@@ -221,6 +223,7 @@ def test_running_out_of_memory_while_reading_leaves_the_partition_to_do(tmp_path
     assert json.loads((out / "_geo_run.json").read_text())["complete"] is True
 
 
+@pytest.mark.slow
 def test_a_silent_scheduler_is_an_error_within_the_connect_timeout(tmp_path):
     """An address that accepts connections and never answers: a clear error once the connect timeout
     has passed (Dask's own Client waits for the handshake forever)."""
@@ -269,11 +272,11 @@ def test_the_fork_pool_engine_writes_what_the_local_engine_writes(local_run, tmp
 
 def test_usage_errors_are_clear(tmp_path):
     src = write_jsonl(tmp_path / "a.jsonl", articles(2))
-    proc = geo("extract", src, "--engine", "local", "--offline")
+    proc = geo_here("extract", src, "--engine", "local", "--offline")
     assert proc.returncode == 2 and "-o DIR" in proc.stderr
-    proc = geo("extract", src, "--engine", "local", "--format", "csv", "-o", tmp_path / "o", "--offline")
+    proc = geo_here("extract", src, "--engine", "local", "--format", "csv", "-o", tmp_path / "o", "--offline")
     assert proc.returncode == 2 and "jsonl or parquet" in proc.stderr
-    proc = geo("extract", src, "--engine", "dask", "--scheduler", "localhost:1", "-o", tmp_path / "o", "--offline")
+    proc = geo_here("extract", src, "--engine", "dask", "--scheduler", "localhost:1", "-o", tmp_path / "o", "--offline")
     assert proc.returncode == 2 and "tcp://" in proc.stderr
 
 
@@ -283,11 +286,11 @@ def test_geoparquet_output_is_read_by_geopandas_and_duckdb(tmp_path):
 
     src = write_parquet(tmp_path / "news.parquet", articles(14), row_group_size=5)
     out = tmp_path / "gpq"
-    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 5, "--format", "parquet",
+    proc = geo_here("extract", src, "--offline", "--engine", "local", "--partition-size", 5, "--format", "parquet",
                "--text-field", "body", "--id-field", "key", "-o", out)
     assert proc.returncode == 0, proc.stderr
     jl = tmp_path / "jl"
-    proc = geo("extract", src, "--offline", "--engine", "local", "--partition-size", 5,
+    proc = geo_here("extract", src, "--offline", "--engine", "local", "--partition-size", 5,
                "--text-field", "body", "--id-field", "key", "-o", jl)
     assert proc.returncode == 0, proc.stderr
     mentions = [(rec["id"], m) for rec in map(json.loads, part_lines(jl)) for m in rec["mentions"]]
@@ -342,7 +345,7 @@ def test_map_from_results_matches_map_from_articles(local_run, tmp_path):
                 for e in entries]
 
     assert view(got) == view(want)
-    proc = geo("map", out, "-o", tmp_path / "m", "--offline", "--tiles", "none")
+    proc = geo_here("map", out, "-o", tmp_path / "m", "--offline", "--tiles", "none")
     assert proc.returncode == 0, proc.stderr
     assert "20 documents from 4 result files" in proc.stderr and f"{len(want)} places" in proc.stderr
     html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")

@@ -10,10 +10,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from conftest import run_cli
+from conftest import cli_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,12 +22,7 @@ def _in_the_repo(monkeypatch):
     monkeypatch.chdir(ROOT)  # "seeds/" as a user in a clone types it
 
 
-def geo(*args):
-    """``geo ARGS`` in this process: returncode, stdout and stderr, as from subprocess.run."""
-    r = run_cli(*args)
-    if r.exception is not None and not isinstance(r.exception, SystemExit):
-        raise r.exception
-    return SimpleNamespace(returncode=r.exit_code, stdout=r.stdout, stderr=r.stderr)
+geo = cli_result  # ``geo ARGS`` in this process: returncode, stdout and stderr, as from subprocess.run
 
 
 def geo_process(*args):

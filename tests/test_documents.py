@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import Collect  # an on_error / on_warning sink
 
 from geo.documents import (
     SUPPORTED_SUFFIXES,
@@ -31,23 +30,6 @@ def _zip_bytes() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("article.txt", ARTICLE)
     return buf.getvalue()
-
-
-class Collect:
-    """on_error / on_warning sink."""
-
-    def __init__(self) -> None:
-        self.errors: list[DocumentError] = []
-        self.warnings: list[DocumentError] = []
-
-    def run(self, paths, **kw):
-        return list(iter_documents([str(p) for p in paths], on_error=self.errors.append,
-                                   on_warning=self.warnings.append, **kw))
-
-    def problem(self, path) -> str:
-        found = [e.problem for e in self.errors if e.path == str(path)]
-        assert found, f"no error reported for {path}: {[str(e) for e in self.errors]}"
-        return found[0]
 
 
 def _good(tmp_path: Path) -> Path:
@@ -458,15 +440,17 @@ def test_ten_thousand_small_files(tmp_path):
 
 # -- the command line: messages, no traceback, exit status ---------------------------------------
 
-def _geo(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
-    repo = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
-    env.pop("GEO_GEOCODER_URL", None)
-    return subprocess.run([sys.executable, "-m", "geo.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+@pytest.fixture()
+def _geo(tmp_path, monkeypatch):
+    """``geo ARGS`` in this process (CliRunner), run from tmp_path with no geocoder configured."""
+    from conftest import cli_result
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEO_GEOCODER_URL", raising=False)
+    return cli_result
 
 
-def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
+def test_cli_names_every_bad_file_and_keeps_going(tmp_path, _geo):
     src = tmp_path / "in"
     src.mkdir()
     (src / "empty.txt").write_bytes(b"")
@@ -478,7 +462,7 @@ def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
     (src / "page.html").write_text("<title>Tbilisi</title><p>Protests in Tbilisi.</p><script>x='Baku'</script>")
     (src / "good.txt").write_text(ARTICLE)
     out = tmp_path / "out.jsonl"
-    r = _geo("extract", str(src), str(tmp_path / "nope.txt"), "--offline", "-o", str(out), cwd=tmp_path)
+    r = _geo("extract", str(src), str(tmp_path / "nope.txt"), "--offline", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     for name in ("empty.txt", "image.txt", "photo.png", "bad.json", "link.txt", "nope.txt"):
@@ -487,6 +471,6 @@ def test_cli_names_every_bad_file_and_keeps_going(tmp_path):
     assert len(lines) == 3  # every good document: legacy.txt, page.html, good.txt
 
     only_bad = _geo("extract", str(src / "empty.txt"), str(src / "image.txt"), "--offline", "-o",
-                    str(tmp_path / "none.jsonl"), cwd=tmp_path)
+                    str(tmp_path / "none.jsonl"))
     assert only_bad.returncode == 1  # no document could be processed
     assert "Traceback" not in only_bad.stderr and "empty.txt: empty file" in only_bad.stderr

@@ -7,54 +7,12 @@ import pytest
 from conftest import FakeClock
 
 from geo.geocoders.config import Config, ConfigError, load_config
-from geo.geocoders import (
-    CircuitBreaker,
-    DeadlineGeocoder,
-    Geocoder,
-    GeocoderConfigError,
-    RateLimitedGeocoder,
-    clear_cache,
-    make_geocoder,
-    osm_feature,
-    plausible,
-)
+from geo.geocoders import (CircuitBreaker, DeadlineGeocoder, GeocoderConfigError, RateLimitedGeocoder, clear_cache,
+                          make_geocoder, osm_feature, plausible)
 from geo.types import Place
+from nominatim_server import NominatimServer, SilentServer, closed_port_url  # tests/ is on sys.path
 
-try:
-    from tests.nominatim_server import NominatimServer, SilentServer, closed_port_url
-except ImportError:  # tests/ is not a package: pytest puts this folder on sys.path
-    from nominatim_server import NominatimServer, SilentServer, closed_port_url
-
-
-@pytest.fixture
-def server():
-    with NominatimServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def warnings_() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def make(tmp_path, warnings_):
-    """A geocoder on a server's URL, with its own cache folder and fast backoff."""
-    made: list[Geocoder] = []
-
-    def _make(url: str, **kw) -> Geocoder:
-        kw.setdefault("cache_dir", tmp_path / "cache")
-        kw.setdefault("config", Config())  # never the user's config file or environment
-        kw.setdefault("backoff", 0.05)
-        kw.setdefault("on_warning", warnings_.append)
-        g = make_geocoder(url=url, **kw)
-        assert g is not None
-        made.append(g)
-        return g
-
-    yield _make
-    for g in made:
-        g.close()
+# the fixtures `server` (a NominatimServer), `warnings_` and `make` (a geocoder on a URL) are conftest's
 
 
 def use_clock(g, clock: FakeClock) -> None:
@@ -71,11 +29,10 @@ def use_clock(g, clock: FakeClock) -> None:
 @pytest.fixture
 def fake_time(monkeypatch) -> FakeClock:
     """A FakeClock, also stamping the test server's request log (its ``time``)."""
-    import sys
+    import nominatim_server
 
     clock = FakeClock()
-    server_module = sys.modules[NominatimServer.__module__]  # tests.nominatim_server or nominatim_server
-    monkeypatch.setattr(server_module, "time", types.SimpleNamespace(monotonic=clock))
+    monkeypatch.setattr(nominatim_server, "time", types.SimpleNamespace(monotonic=clock))
     return clock
 
 

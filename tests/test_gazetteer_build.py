@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from geo.gazetteer import Gazetteer, GazetteerBuildError
-from geo.gazetteer.build import PLACE_COLUMNS, BuildInputs, build_store, data_version
+from geo.gazetteer.build import BuildInputs, build_store
+from geo.gazetteer.shipped import PLACE_COLUMNS, data_version
 from geo.cli.gazetteer import gazetteer as gazetteer_cli
 
 PLACES = [
@@ -343,6 +344,7 @@ def test_unwritable_store_location_is_a_clear_error(tmp_path, data):
 
 def test_stale_stores_are_removed_from_the_cache_dir(tmp_path, data, monkeypatch):
     monkeypatch.delenv("GEO_GAZETTEER_PATH", raising=False)
+    monkeypatch.delenv("GEO_CACHE_DIR", raising=False)  # else it removes the stores of the real cache dir
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with Gazetteer.open(progress=False, data=data) as gz:
         first = gz.path
@@ -455,10 +457,11 @@ def test_shipped_keys_give_the_same_store_and_stale_ones_are_ignored(tmp_path, d
     assert _names_table(build(tmp_path / "c", data)) == plain
 
 
+@pytest.mark.slow
 def test_shipped_keys_are_current():
     """gazetteer/data/keys.tsv.gz was written by this names.py (else re-run python -m gazetteer.derive: a first build
     would still be right, only slower)."""
-    from geo.gazetteer.build import data_dir, read_shipped_keys, read_shipped_places
+    from geo.gazetteer.shipped import data_dir, read_shipped_keys, read_shipped_places
     from geo.gazetteer.names import normalize, variant_key
 
     d = data_dir()

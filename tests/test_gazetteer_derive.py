@@ -15,7 +15,7 @@ from gazetteer.derive.naturalearth import apply_v5
 from gazetteer.derive.prune import prune_alternate_names
 from gazetteer.derive.write import COLUMNS, write_outputs
 
-from geo.gazetteer.build import PLACE_COLUMNS
+from geo.gazetteer.shipped import PLACE_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 

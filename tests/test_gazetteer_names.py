@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from geo.gazetteer import normalize, variant_key
-from geo.gazetteer.build import admin_short_names, importance
+from geo.gazetteer.priors import admin_short_names, importance
 
 
 @pytest.mark.parametrize("a, b", [

@@ -13,30 +13,12 @@ from geopy import exc as gx
 from geopy.adapters import AdapterHTTPError
 
 from geo.geocoders.config import Config, ConfigError, load_config
-from geo.geocoders import (
-    AnswerCache,
-    CachedGeocoder,
-    CircuitBreaker,
-    CircuitOpen,
-    DeadlineGeocoder,
-    FallbackGeocoder,
-    Geocoder,
-    GeocoderConfigError,
-    GeopyGeocoder,
-    RateLimitedGeocoder,
-    RetryingGeocoder,
-    SharedSlots,
-    get_geocoder,
-    make_geocoder,
-    registry,
-)
+from geo.geocoders import (AnswerCache, CachedGeocoder, CircuitBreaker, CircuitOpen, DeadlineGeocoder,
+                          FallbackGeocoder, Geocoder, GeocoderConfigError, GeopyGeocoder, RateLimitedGeocoder,
+                          RetryingGeocoder, SharedSlots, get_geocoder, make_geocoder, registry)
 from geo.geocoders.nominatim import NominatimGeocoder
 from geo.types import Place
-
-try:
-    from tests.nominatim_server import NominatimServer
-except ImportError:  # tests/ is not a package: pytest puts this folder on sys.path
-    from nominatim_server import NominatimServer
+from nominatim_server import NominatimServer  # tests/ is on sys.path (pytest's rootdir conftest)
 
 IZIUM = Place("osm:node:337", "Izium", 49.21, 37.26, "P", "PPL", "UA")
 

@@ -260,7 +260,7 @@ def test_duplicate_resolutions_of_one_span_count_once():
 
 
 def test_basemap_can_be_drawn_from_the_shipped_files_without_a_store():
-    from geo.gazetteer.build import data_dir
+    from geo.gazetteer.shipped import data_dir
     from geo.outputs.map.basemap import basemap_from_shapes, country_shapes_from_files
     fc = basemap_from_shapes(country_shapes_from_files(data_dir()))
     assert len(fc["features"]) > 200

@@ -39,6 +39,12 @@ def intersect(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
+@pytest.fixture(params=sorted(SIZES))
+def screen(request) -> str:
+    """Each screen size of SIZES, by name (a test may parametrize its own)."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def syria_html(tmp_path_factory):
     """The Syria sample (two dated articles: a time slider), with OpenStreetMap's long credits (its
@@ -53,6 +59,17 @@ window.__box = function (el) {
   var c = geoMapState.map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
   return {left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top};
 };
+// open the marker's popup (as a click does); once the map has stopped moving, whether it auto-panned
+window.__openAndSettle = async function (map, mk) {
+  let panned = false;
+  map.once("autopanstart", () => { panned = true; });
+  await new Promise((resolve) => {
+    map.once("moveend", resolve);
+    mk.openPopup();
+    if (!panned) { map.off("moveend", resolve); resolve(); }
+  });
+  return panned;
+};
 """
 
 POPUP_UNDER_BUTTONS_JS = BOX_JS + """
@@ -64,13 +81,7 @@ POPUP_UNDER_BUTTONS_JS = BOX_JS + """
   const target = L.point((corner.left + corner.right) / 2, corner.bottom - 5);  // under the Filters button
   map.panBy(map.latLngToContainerPoint(S.markers[i].getLatLng()).subtract(target), {animate: false});
   const mk = S.bind(S.markers[i]);
-  let panned = false;
-  map.once("autopanstart", () => { panned = true; });
-  await new Promise((resolve) => {
-    map.once("moveend", resolve);
-    mk.openPopup();
-    if (!panned) { map.off("moveend", resolve); resolve(); }
-  });
+  const panned = await __openAndSettle(map, mk);
   return {popup: __box(mk.getPopup().getElement()), corner: __box(c.querySelector(".leaflet-top.leaflet-left")),
           size: {x: map.getSize().x, y: map.getSize().y}, panned: panned};
 })
@@ -79,7 +90,6 @@ POPUP_UNDER_BUTTONS_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 def test_a_popup_near_the_top_left_opens_clear_of_the_buttons(browser, syria_html, screen):
     w, h = SIZES[screen]
     with open_map(browser, syria_html, width=w, height=h) as mp:
@@ -102,13 +112,7 @@ POPUP_UNDER_LEGEND_JS = BOX_JS + """
   const mk = S.bind(S.markers[i]);
   if (S.cluster.getVisibleParent(mk) !== mk) { return {error: "clustered"}; }
   const at = map.latLngToContainerPoint(mk.getLatLng());
-  let panned = false;
-  map.once("autopanstart", () => { panned = true; });
-  await new Promise((resolve) => {
-    map.once("moveend", resolve);
-    mk.openPopup();
-    if (!panned) { map.off("moveend", resolve); resolve(); }
-  });
+  const panned = await __openAndSettle(map, mk);
   const size = map.getSize();
   return {popup: __box(mk.getPopup().getElement()), legend: __box(S.legendBox), marker: {x: at.x, y: at.y},
           size: {x: size.x, y: size.y}, panned: panned, open: mk.isPopupOpen(),
@@ -119,7 +123,6 @@ POPUP_UNDER_LEGEND_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 @pytest.mark.parametrize("legend", ["open", "folded"])
 def test_a_popup_near_the_lower_right_opens_clear_of_the_legend(browser, syria_html, screen, legend):
     w, h = SIZES[screen]
@@ -152,7 +155,6 @@ LEGEND_AND_SLIDER_JS = BOX_JS + """
 
 @requires_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("screen", sorted(SIZES))
 def test_the_legend_is_folded_on_phones_and_never_covers_the_time_slider(browser, syria_html, screen):
     w, h = SIZES[screen]
     with open_map(browser, syria_html, width=w, height=h) as mp:

@@ -240,6 +240,19 @@ def _env():
     return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
+def _refused_in_a_mount_namespace(script: str, setup: str):
+    """``sh -c script`` in a private mount namespace (``unshare -rm``: no privileges needed), the script
+    echoing ``status=$?`` after geo's run; skips when ``setup`` cannot be done here. geo must have exited 1
+    with a message that nothing was replaced, and no traceback."""
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=_env(),
+                          timeout=300)
+    if "status=" not in proc.stdout:
+        pytest.skip(f"cannot {setup} here: {proc.stderr.strip()}")
+    assert "status=1" in proc.stdout, proc.stdout + proc.stderr
+    assert "nothing was replaced" in proc.stderr and "Traceback" not in proc.stderr
+    return proc
+
+
 @pytest.mark.skipif(not shutil.which("unshare"), reason="needs unshare (util-linux)")
 def test_a_full_disk_is_a_message_and_keeps_the_old_outputs(tmp_path):
     """A 64 kB tmpfs in a private mount namespace (unprivileged user namespace): the map does not fit."""
@@ -249,13 +262,8 @@ def test_a_full_disk_is_a_message_and_keeps_the_old_outputs(tmp_path):
     script = (f"mount -t tmpfs -o size=64k tmpfs {disk} && echo old > {disk}/index.html && "
               f"{' '.join(_geo_cmd('map', results, '-o', disk, '--offline', '--tiles', 'none'))}; "
               f"echo status=$?; cat {disk}/index.html; ls -a {disk}")
-    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=_env(),
-                          timeout=300)
-    if "status=" not in proc.stdout:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    assert "status=1" in proc.stdout, proc.stdout + proc.stderr
-    assert "no space left on the device" in proc.stderr and "nothing was replaced" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    proc = _refused_in_a_mount_namespace(script, "mount a tmpfs")
+    assert "no space left on the device" in proc.stderr
     listing = proc.stdout.split("status=1", 1)[1].split()
     assert listing[0] == "old" and sorted(listing[1:]) == [".", "..", "index.html"]  # old map, no temp files
 
@@ -269,13 +277,8 @@ def test_a_read_only_output_folder_is_a_message(tmp_path):
     (out / "index.html").write_text("old")
     script = (f"mount --bind {out} {out} && mount -o remount,ro,bind {out} && "
               f"{' '.join(_geo_cmd('map', results, '-o', out, '--offline', '--tiles', 'none'))}; echo status=$?")
-    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=_env(),
-                          timeout=300)
-    if "status=" not in proc.stdout:
-        pytest.skip(f"cannot make a read-only mount here: {proc.stderr.strip()}")
-    assert "status=1" in proc.stdout, proc.stdout + proc.stderr
-    assert "the file system is read-only" in proc.stderr and "nothing was replaced" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    proc = _refused_in_a_mount_namespace(script, "make a read-only mount")
+    assert "the file system is read-only" in proc.stderr
     assert (out / "index.html").read_text() == "old"
 
 
@@ -465,7 +468,7 @@ def test_one_palette_for_markers_gpkg_outlines_and_the_figure():
 
 
 def test_the_offline_basemap_has_the_same_countries_from_the_store_or_the_files(gazetteer):
-    from geo.gazetteer.build import data_dir
+    from geo.gazetteer.shipped import data_dir
     from geo.outputs.map.basemap import basemap_from_shapes, country_shapes_from_files, country_shapes_from_store
 
     from_files = basemap_from_shapes(country_shapes_from_files(data_dir()))

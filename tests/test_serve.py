@@ -34,11 +34,7 @@ SYRIA = "Fighting continued near Deir Ezzor, east of the Euphrates in Syria."
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> Protests in Nairobi, Kenya </textarea>'
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    from geo.pipeline import Pipeline
-
-    return Pipeline(progress=False)
+# the fixture `pipeline` (one per module) is conftest's
 
 
 @pytest.fixture(scope="module")
@@ -129,20 +125,22 @@ def test_parse_multipart_files_of_every_format(client):
     assert recs[2]["title"] == "Syria"
 
 
-def test_parse_records_are_the_bytes_of_geo_extract(client, tmp_path):
-    """The same file through the CLI and through HTTP: byte-identical JSONL."""
+def test_parse_records_are_the_bytes_of_geo_extract(client, tmp_path, monkeypatch):
+    """The same file through the CLI (in this process: the bytes are compared, not the process) and through
+    HTTP: byte-identical JSONL."""
+    from conftest import cli_ok
+
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(SYRIA, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    cli = subprocess.run([sys.executable, "-c", "from geo.cli import main; main()", "extract", "--offline", "-q", "a.txt", "b.txt"],
-                         cwd=tmp_path, env=env, capture_output=True, check=True)
-    assert cli.stdout.count(b"\n") == 2
+    monkeypatch.chdir(tmp_path)  # the files named as a user would
+    cli = cli_ok("extract", "--offline", "-q", "a.txt", "b.txt").stdout_bytes
+    assert cli.count(b"\n") == 2
     files = [("files", ("a.txt", ARTICLE.encode(), "text/plain")), ("files", ("b.txt", SYRIA.encode(), "text/plain"))]
     r = client.post("/parse", files=files, params={"format": "jsonl"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
-    assert r.content == cli.stdout
+    assert r.content == cli
     # the JSON array holds the same objects
-    assert records(client.post("/parse", files=files)) == [json.loads(x) for x in cli.stdout.splitlines()]
+    assert records(client.post("/parse", files=files)) == [json.loads(x) for x in cli.splitlines()]
 
 
 def test_parse_html_body(client):

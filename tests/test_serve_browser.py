@@ -21,11 +21,7 @@ SYRIA = "Fighting continued near Deir Ezzor, east of the Euphrates in Syria."
 HOSTILE = '<img src=x onerror="window.pwned=1;alert(1)"><script>window.pwned=2</script> Protests in Nairobi, Kenya.'
 
 
-@pytest.fixture(scope="module")
-def pipeline():
-    from geo.pipeline import Pipeline
-
-    return Pipeline(progress=False)
+# the fixture `pipeline` (one per module) is conftest's
 
 
 @pytest.fixture(scope="module")

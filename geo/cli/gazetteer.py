@@ -77,7 +77,7 @@ def lookup(name: str, country: str | None, limit: int, as_json: bool, no_fuzzy: 
                    epilog=EXAMPLES)
 @click.option("--json", "as_json", is_flag=True, help="Print the information as JSON.")
 def info(as_json: bool) -> None:
-    from geo.gazetteer.build import data_dir
+    from geo.gazetteer.shipped import data_dir
 
     gz = _open()
     d = gz.info()
@@ -117,7 +117,8 @@ def info(as_json: bool) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def build(geonames: tuple[Path, ...], alternate_names: Path | None, extra: tuple[Path, ...],
           store_path: Path | None, quiet: bool) -> None:
-    from geo.gazetteer.build import BuildInputs, GazetteerBuildError, build_store, data_dir, data_version
+    from geo.gazetteer.build import BuildInputs, GazetteerBuildError, build_store
+    from geo.gazetteer.shipped import data_dir, data_version
     from geo.gazetteer.store import default_store_path
 
     for p in [*geonames, *extra, *([alternate_names] if alternate_names else [])]:

@@ -6,7 +6,9 @@
 """
 from __future__ import annotations
 
-from .build import GazetteerBuildError, data_version, importance
+from .build import GazetteerBuildError
+from .priors import importance
+from .shipped import data_version
 from .names import normalize, variant_key
 from .store import Gazetteer, PlaceShape, default_store_path, haversine_km, shipped_country_shapes
 

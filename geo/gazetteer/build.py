@@ -4,7 +4,7 @@ The store is written to a temporary file beside the target and moved over it wit
 so a crash leaves the previous store intact and concurrent builders never expose a partial file.
 A lock file serialises concurrent first uses: the second process waits, then finds the store built.
 What goes into the store is ``fill``'s (one function per step); the priors are ``priors``', the layout
-``schema``'s, and where the shipped data is and how to read it ``shipped``'s (re-exported here).
+``schema``'s, and where the shipped data is and how to read it ``shipped``'s (import them from there).
 """
 from __future__ import annotations
 
@@ -20,16 +20,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .fill import fill
-from .priors import admin_short_names, importance, physical_short_names, pop_scale
 from .records import GazetteerBuildError
-from .schema import SCHEMA_VERSION, fuzzy_bucket
-from .shipped import (PLACE_COLUMNS, data_dir, data_version, read_shipped_geometry, read_shipped_keys,
-                      read_shipped_places, read_small_tsv)
+from .shipped import data_dir, data_version
 
-__all__ = ["BuildInputs", "GazetteerBuildError", "PLACE_COLUMNS", "SCHEMA_VERSION", "admin_short_names",
-           "build_store", "data_dir", "data_version", "default_inputs", "fuzzy_bucket", "importance",
-           "iter_extra_inputs", "physical_short_names", "pop_scale", "read_shipped_geometry", "read_shipped_keys",
-           "read_shipped_places", "read_small_tsv", "remove_stale_stores"]
+__all__ = ["BuildInputs", "GazetteerBuildError", "build_store", "default_inputs", "iter_extra_inputs",
+           "read_only_query", "remove_stale_stores", "store_version", "unlink_quietly"]
 
 
 @dataclass
@@ -103,7 +98,7 @@ def build_store(target: Path, inputs: BuildInputs, *, progress: bool = False, ve
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _build_lock(target):
-            if if_missing and target.exists() and _store_version(target) == version:
+            if if_missing and target.exists() and store_version(target) == version:
                 return target
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
             os.close(fd)
@@ -131,24 +126,37 @@ def remove_stale_stores(current: Path) -> list[Path]:
     for p in current.parent.glob("gazetteer-*.sqlite*"):
         if p.name in (current.name, current.name + ".lock"):
             continue
-        try:
-            p.unlink()
+        if unlink_quietly(p):
             removed.append(p)
-        except OSError:
-            pass
     return removed
 
 
-def _store_version(path: Path) -> str | None:
+def unlink_quietly(path: Path) -> bool:
+    """Delete ``path``; False (and nothing raised) if that failed."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
-            return row[0] if row else None
-        finally:
-            con.close()
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def read_only_query(path: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on the SQLite file at ``path``, opened read-only (never created);
+    raises ``sqlite3.Error``."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def store_version(path: Path) -> str | None:
+    """The data version recorded in the store at ``path``; None if it has none or is not a store."""
+    try:
+        rows = read_only_query(path, "SELECT value FROM meta WHERE key='data_version'")
     except sqlite3.Error:
         return None
+    return rows[0][0] if rows else None
 
 
 def _build_into(path: Path, inputs: BuildInputs, version: str, progress: bool) -> None:

@@ -25,9 +25,12 @@ from geo.features import COUNTRY_CODES, shape_kind
 from geo.io import cache_dir
 from geo.types import Candidate, Place
 
-from .build import (BuildInputs, GazetteerBuildError, build_store, data_dir, data_version, fuzzy_bucket, importance,
-                    remove_stale_stores)
+from .build import (BuildInputs, GazetteerBuildError, build_store, read_only_query, remove_stale_stores, store_version,
+                    unlink_quietly)
 from .names import normalize, variant_key
+from .priors import importance
+from .schema import fuzzy_bucket
+from .shipped import data_dir, data_version
 
 ENV_PATH = "GEO_GAZETTEER_PATH"
 _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
@@ -97,11 +100,7 @@ def _sha256(target: Path) -> str:
 def _quick_check(target: Path) -> str | None:
     """None when SQLite finds the file sound, else what is wrong."""
     try:
-        con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
+        rows = read_only_query(target, "PRAGMA quick_check")
     except sqlite3.DatabaseError as exc:
         return str(exc)
     problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
@@ -185,12 +184,8 @@ def clean_stale_builds(directory: str | os.PathLike, store_names: Iterable[str] 
             except OSError:
                 continue
         elif p.name.startswith(".") and p.name.endswith(".checked"):
-            if not (directory / p.name[1:-len(".checked")]).exists():
-                try:
-                    p.unlink()
-                    removed.append(p)
-                except OSError:
-                    pass
+            if not (directory / p.name[1:-len(".checked")]).exists() and unlink_quietly(p):
+                removed.append(p)
     return removed
 
 
@@ -301,7 +296,7 @@ class Gazetteer:
              data: str | os.PathLike | None = None) -> "Gazetteer":
         """Open the store, building it first if it is missing or its data version differs.
 
-        ``data`` is the shipped-data directory (default: see ``build.data_dir``)."""
+        ``data`` is the shipped-data directory (default: see ``shipped.data_dir``)."""
         data_path = Path(data) if data is not None else data_dir()
         version = data_version(data_path)
         target = Path(path) if path is not None else default_store_path(version)
@@ -325,17 +320,7 @@ class Gazetteer:
 
     @staticmethod
     def _needs_build(target: Path, version: str) -> bool:
-        if not target.exists():
-            return True
-        try:
-            con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
-            try:
-                row = con.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
-            finally:
-                con.close()
-        except sqlite3.Error:
-            return True
-        return not row or row[0] != version
+        return not target.exists() or store_version(target) != version
 
     def _connect(self) -> None:
         try:
@@ -721,10 +706,10 @@ class Gazetteer:
 
 def shipped_country_shapes(data: str | os.PathLike | None = None) -> list[PlaceShape]:
     """``Gazetteer.country_shapes()`` straight from the shipped data files, for when no store is built yet
-    (a map drawn before the first ``Gazetteer.open()``). ``data`` defaults to ``build.data_dir()``."""
+    (a map drawn before the first ``Gazetteer.open()``). ``data`` defaults to ``shipped.data_dir()``."""
     import shapely
 
-    from .build import read_shipped_geometry, read_shipped_places
+    from .shipped import read_shipped_geometry, read_shipped_places
 
     d = Path(data) if data is not None else data_dir()
     countries = {r.id: r for r in read_shipped_places(d / "places.tsv.gz")

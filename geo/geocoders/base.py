@@ -72,8 +72,14 @@ def in_range(lat: float, lon: float) -> bool:
     return -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
 
 
-def geojson_point(raw: Any) -> tuple[dict, float, float] | None:
-    """(properties, lat, lon) of a GeoJSON Feature answer (Photon, Pelias); None if it has no usable point."""
+def geojson_place(raw: Any, query: str, *, place_id: Callable[[dict, str], str],
+                  feature: Callable[[dict], tuple[str, str]], country_key: str, admin1_key: str,
+                  importance: Callable[[dict], float] = lambda props: 0.0) -> Place | None:
+    """The :class:`Place` of a GeoJSON Feature answer (Photon, Pelias); None if it has no usable point.
+
+    Its name is ``properties.name`` (else the ``query``); the country code and first-level region are read
+    under the service's keys; ``place_id(properties, name)``, ``feature(properties)`` (class, code) and
+    ``importance(properties)`` are the service's own."""
     if not isinstance(raw, dict):
         return None
     props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
@@ -81,7 +87,12 @@ def geojson_point(raw: Any) -> tuple[dict, float, float] | None:
     lon, lat = float_or(coords[0], float("nan")), float_or(coords[1], float("nan"))
     if not in_range(lat, lon):
         return None
-    return props, lat, lon
+    name = props.get("name") or query
+    fclass, fcode = feature(props)
+    admin1 = props.get(admin1_key)
+    return Place(id=str(place_id(props, name)), name=str(name), lat=lat, lon=lon, feature_class=fclass,
+                 feature_code=fcode, country_code=upper_or_none(props.get(country_key)),
+                 admin1=str(admin1) if admin1 else None, importance=importance(props))
 
 
 _SECRET_PARAMS = {"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "password", "secret",

@@ -5,7 +5,7 @@ from typing import Any
 
 from geo.types import Place
 
-from .base import GeopyGeocoder, float_or, geojson_point, upper_or_none
+from .base import GeopyGeocoder, float_or, geojson_place
 
 # Pelias layers -> GeoNames (feature class, feature code)
 PELIAS_LAYERS = {
@@ -48,15 +48,8 @@ class PeliasGeocoder(GeopyGeocoder):
 
     @classmethod
     def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
-        point = geojson_point(raw)
-        if point is None:
-            return None
-        props, lat, lon = point
-        fclass, fcode = PELIAS_LAYERS.get(str(props.get("layer")), ("L", ""))
-        name = props.get("name") or query
-        admin1 = props.get("region")
-        return Place(id=str(f"pelias:{props.get('gid') or props.get('id') or name}"), name=str(name), lat=lat,
-                     lon=lon, feature_class=fclass, feature_code=fcode,
-                     country_code=upper_or_none(props.get("country_code")),
-                     admin1=str(admin1) if admin1 else None,
-                     importance=min(1.0, max(0.0, float_or(props.get("confidence")))))
+        return geojson_place(
+            raw, query, place_id=lambda props, name: f"pelias:{props.get('gid') or props.get('id') or name}",
+            feature=lambda props: PELIAS_LAYERS.get(str(props.get("layer")), ("L", "")),
+            country_key="country_code", admin1_key="region",
+            importance=lambda props: min(1.0, max(0.0, float_or(props.get("confidence")))))

@@ -5,7 +5,7 @@ from typing import Any
 
 from geo.types import Place
 
-from .base import GeopyGeocoder, geojson_point, upper_or_none
+from .base import GeopyGeocoder, geojson_place
 from .osm import osm_feature
 
 _OSM_TYPES = {"N": "node", "W": "way", "R": "relation"}
@@ -30,15 +30,11 @@ class PhotonGeocoder(GeopyGeocoder):
 
     @classmethod
     def to_place(cls, raw: Any, *, query: str = "") -> Place | None:
-        point = geojson_point(raw)
-        if point is None:
-            return None
-        props, lat, lon = point
-        fclass, fcode = osm_feature(props.get("osm_key"), props.get("osm_value"), props.get("type"))
-        name = props.get("name") or query
-        osm_type = _OSM_TYPES.get(str(props.get("osm_type")), props.get("osm_type"))
-        pid = f"osm:{osm_type}:{props.get('osm_id')}" if props.get("osm_id") is not None else f"photon:{name}"
-        admin1 = props.get("state")
-        return Place(id=str(pid), name=str(name), lat=lat, lon=lon, feature_class=fclass, feature_code=fcode,
-                     country_code=upper_or_none(props.get("countrycode")),
-                     admin1=str(admin1) if admin1 else None, importance=0.0)
+        return geojson_place(raw, query, place_id=_place_id, country_key="countrycode", admin1_key="state",
+                             feature=lambda props: osm_feature(props.get("osm_key"), props.get("osm_value"),
+                                                               props.get("type")))
+
+
+def _place_id(props: dict, name: str) -> str:
+    osm_type = _OSM_TYPES.get(str(props.get("osm_type")), props.get("osm_type"))
+    return f"osm:{osm_type}:{props.get('osm_id')}" if props.get("osm_id") is not None else f"photon:{name}"
