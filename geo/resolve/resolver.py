@@ -19,7 +19,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
+from ..gazetteer.names import normalize
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
 from ..lang import load as load_language
@@ -64,6 +67,7 @@ class _Patterns:
         self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
         self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
         self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
+        self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -142,6 +146,9 @@ class Resolver:
                            for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
                     got = self._of_own_kind(name, got, how="head")
+                    if self._re.valley is not None and self._re.valley.search(name):
+                        # "Hudson Valley": the river's valley, rather than a county named like it
+                        got = [c for c in got if c.place.feature_code in RIVER_CODES] or got
             elif any(c.similarity >= 0.999 for c in got):
                 got = self._of_own_kind(name, got, how="exact")
             else:
@@ -475,8 +482,16 @@ def _country_itself(cs: Sequence[Candidate], best: int) -> int:
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
-    """Exact (normalised) matches always; fuzzy ones only when close and the name is long enough."""
-    return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
+    """Exact (normalised) matches always; fuzzy ones only when close, the name is long enough and, for a
+    name of several words, word by word: each word a respelling (one edit in five letters: "Khan Yunis"
+    for "Khan Younis"), not another word ("Hudson Valley" is not "Huon Valley")."""
+    if c.similarity >= 0.999:
+        return True
+    if c.similarity < min_sim or len(name) < min_len:
+        return False
+    a, b = normalize(name).split(), normalize(c.matched_name).split()
+    return len(a) != len(b) or len(a) < 2 or all(
+        Levenshtein.distance(x, y) <= max(1, max(len(x), len(y)) // 5) for x, y in zip(a, b))
 
 
 def _runners_up(r: Ranking, k: int = 3) -> tuple[Alternative, ...]:
