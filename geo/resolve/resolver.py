@@ -302,7 +302,8 @@ class Resolver:
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
                                                         or self._re.article_before.search(text, max(0, m.start - 5), m.start)))
-                    and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))):
+                    and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))
+                    and not _seat_of_namesake_province(c, rankings[(m.text, m.cue)].candidates)):
                 continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 doubt = self._doubt(m, text, c.place)
@@ -453,6 +454,15 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
     w = w or Weights()
     return (c.similarity >= 0.999 and _own_name(c)
             and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
+
+
+def _seat_of_namesake_province(c: Candidate, cands: Sequence[Candidate]) -> bool:
+    """Is ``c`` a town in a first-level division of its very name ("Masally" the town, in Masally
+    District)? Named alone, the name is the province's or its seat's: known either way."""
+    p = c.place
+    return p.feature_class == "P" and c.similarity >= 0.999 and any(
+        o.place.feature_code == "ADM1" and o.similarity >= 0.999 and o.place.country_code == p.country_code
+        and o.place.admin1_code == p.admin1_code for o in cands)
 
 
 def precision_of(p: Place) -> str:
