@@ -184,7 +184,9 @@ class Resolver:
             return fits
         if not fits:
             return cands
-        return [c for c in cands if c in fits or c.place.feature_class != "A"]
+        # (a country called by its very name stays: "Cape Verde" is the country, not only Senegal's cape)
+        return [c for c in cands if c in fits or c.place.feature_class != "A"
+                or (c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999)]
 
     # -- ranking -------------------------------------------------------------------------------------
     def rank(self, doc: Document, mentions: Sequence[Mention]):
