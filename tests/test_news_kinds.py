@@ -41,12 +41,27 @@ def _by_text(pd) -> dict:
     ("Officials in Mexico announced new measures for farmers.", "Mexico", "MX"),
     ("Traders in Singapore shrugged off the news.", "Singapore", "SG"),
     ("Cape Verde held a general election on Sunday.", "Cape Verde", "CV"),  # a country, not Senegal's cape
+    ("Fishing boats left the Falkland Islands early.", "Falkland Islands", "FK"),  # the territory, not the isles
 ])
 def test_a_country_named_alone_is_the_country(pipe, text, name, cc):
     r = _by_text(_parse(pipe, text))[name]
     assert r.place is not None and r.place.country_code == cc
     assert r.place.feature_code.startswith("PCL"), r.place
     assert r.precision == "country"
+
+
+@pytest.mark.parametrize("text, cc", [
+    ("Congo's army said it had retaken the hills above Goma.", "CD"),
+    ("Oil exports from Pointe-Noire rose as Congo cut taxes.", "CG"),
+])
+def test_either_congo_as_the_text_points(pipe, text, cc):
+    r = _by_text(_parse(pipe, text))["Congo"]
+    assert r.place is not None and r.place.country_code == cc and r.place.feature_code.startswith("PCL"), r.place
+
+
+def test_a_province_named_with_a_lowercase_region_word(pipe):
+    r = _by_text(_parse(pipe, "In the Donetsk region, fighting intensified on Monday."))["Donetsk"]
+    assert r.place.feature_code == "ADM1" and r.place.country_code == "UA", r.place
 
 
 def test_the_city_when_the_text_points_there(pipe):

@@ -249,7 +249,9 @@ class Resolver:
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 probs = self.ranker.probabilities(s) if cs else s
-                if best >= 0 and not cues and name not in containers:
+                # (a cue that is the name's own last word is no pointer elsewhere: "Falkland Islands")
+                if best >= 0 and (not cues or cues == {self.lang.cue_suffixes.get(name.split()[-1].lower())}) \
+                        and name not in containers:
                     country = _country_itself(cs, best)
                     if country != best:
                         # the country's score takes its namesakes' share: they were one sense, "the country"
