@@ -120,6 +120,7 @@ def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surf
     ("Ghana lost to Nigeria 0-3 in the qualifier at Kumasi.", ["Ghana"], []),
     ("France's coach named an unchanged side for Saturday, when the players fly to Dublin.", ["France"], ["Dublin"]),
     ("England's bowlers struggled in the heat of Perth.", ["England"], ["Perth"]),
+    ("The Wales captain praised the crowd after the match.", ["Wales"], []),
 ])
 def test_teams_stay_off_the_map(pipe, text, teams, places):
     """A country (or a home nation) that the text shows to be a team is reported unplaced: in a match
@@ -135,6 +136,7 @@ def test_teams_stay_off_the_map(pipe, text, teams, places):
     ("Russia lost 3-4 positions near Bakhmut, officials said on Tuesday.", "Russia"),
     ("Sanctions against Russia were extended on Monday.", "Russia"),
     ("Russia's defence ministry said the strikes hit Kharkiv.", "Russia"),
+    ("The Ukraine government said talks would resume.", "Ukraine"),
     ("The final was played in France after a 2-1 win in the semi-final.", "France"),
 ])
 def test_a_country_in_war_or_as_a_venue_is_no_team(pipe, text, name):
@@ -215,3 +217,20 @@ def test_a_fuzzy_match_is_a_respelling_not_another_word(pipe):
     assert r.place is None or r.place.country_code == "US", r.place  # never Huon Valley, Tasmania
     r = _by_text(_parse(pipe, "Shelling hit Khan Yunis overnight."))["Khan Yunis"]
     assert r.place is not None and r.place.country_code == "PS"
+
+
+@pytest.mark.parametrize("text, site, town", [
+    ("Fans packed Wembley Stadium in London on Saturday.", "Wembley Stadium", "London"),
+    ("Families sheltered in Zamzam Camp near El Fasher.", "Zamzam Camp", "El Fasher"),
+])
+def test_a_site_named_with_its_kind_is_put_at_its_town(pipe, text, site, town):
+    by = _by_text(_parse(pipe, text))
+    r = by[site]
+    assert r.place is not None and r.place.id == by[town].place.id and r.precision == "town", r
+    assert r.score < by[town].score
+
+
+def test_an_airport_the_gazetteer_knows_is_placed_itself(pipe):
+    r = _by_text(_parse(pipe, "Flights at Jomo Kenyatta International Airport resumed in Nairobi."))[
+        "Jomo Kenyatta International Airport"]
+    assert r.place is not None and r.place.feature_code == "AIRP" and r.precision == "exact", r

@@ -69,6 +69,8 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         loc = list(lang.locative_words) + [f"{w} of" for w in lang.cue_prefixes]
         self._locative_before = re.compile(
             rf"\b(?:{alternation(f(w) for w in loc for f in (str.lower, str.capitalize))})\s+(?:the\s+)?$") if loc else None
+        # "Wembley Stadium", "Zamzam Camp": the last word of a site's name (local_names.py; one word of the pattern)
+        self._site_head = re.compile(pat["site_head"]) if "site_head" in pat else None
         # "Karachi and Hyderabad", "Chad at Adre": names joined inside one entity
         self._joined_parts = re.compile(r"\s+(?:and|at|&)\s+|\s*,\s*")
         # a name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document
