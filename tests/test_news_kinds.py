@@ -234,3 +234,21 @@ def test_an_airport_the_gazetteer_knows_is_placed_itself(pipe):
     r = _by_text(_parse(pipe, "Flights at Jomo Kenyatta International Airport resumed in Nairobi."))[
         "Jomo Kenyatta International Airport"]
     assert r.place is not None and r.place.feature_code == "AIRP" and r.precision == "exact", r
+
+
+@pytest.mark.parametrize("text, name, cc, admin1", [
+    ("Floodwater reached the levee at Cairo, Illinois, on Monday.", "Cairo", "US", "IL"),
+    ("CAIRO, Ill. \u2014 The river crested overnight, officials said.", "CAIRO", "US", "IL"),
+    ("Storms hit Paris, Texas, on Sunday.", "Paris", "US", "TX"),
+])
+def test_the_province_named_after_a_town_decides(pipe, text, name, cc, admin1):
+    r = _by_text(_parse(pipe, text))[name]
+    assert r.place is not None and r.place.country_code == cc and r.place.admin1_code == admin1, r.place
+
+
+def test_the_ohio_is_the_river_and_ohio_the_state(pipe):
+    by = _by_text(_parse(pipe, "Barges waited on the Mississippi near Memphis as the Ohio rose."))
+    assert by["Mississippi"].place.feature_code == "STM" and by["Ohio"].place.feature_code == "STM"
+    for text in ("Voters in Mississippi went to the polls.", "The bill passed the Ohio legislature on Monday."):
+        r = next(iter(_by_text(_parse(pipe, text)).values()))
+        assert r.place.feature_code == "ADM1", (text, r.place)

@@ -30,7 +30,7 @@ from ..prominence import own_name as _own_name
 from ..prominence import well_known as _well_known_place
 from ..types import Alternative, Candidate, Document, Mention, Place, Resolution
 from . import features as F
-from .context import Context, Others, container_after, support as support_shares
+from .context import Context, Others, container_after, inside, support as support_shares
 from .ranker import LinearRanker, explain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +67,7 @@ class _Patterns:
         self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
         self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
         self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
+        self.river_after = re.compile(pat["river_after"]) if "river_after" in pat else None  # "the Ohio rose"
         self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
@@ -240,6 +241,9 @@ class Resolver:
                 cs = cands[name]
                 # a mention without a cue takes its name's cue when the document uses only one
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
+                by_article = not cues and self._river_by_article(name, groups[key], cs, text)
+                if by_article:
+                    cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
                 seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
@@ -249,6 +253,15 @@ class Resolver:
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 probs = self.ranker.probabilities(s) if cs else s
+                if best >= 0 and (containers.get(name) or by_article):
+                    # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
+                    # "the Ohio": the river
+                    within = [i for i, c in enumerate(cs) if any(inside(c.place, y) for y in containers[name])] \
+                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in RIVER_CODES]
+                    if within and best not in within:
+                        best = max(within, key=lambda i: s[i])
+                        probs = np.zeros(len(cs))
+                        probs[within] = self.ranker.probabilities(s[within])
                 # (a cue that is the name's own last word is no pointer elsewhere: "Falkland Islands")
                 if best >= 0 and (not cues or cues == {self.lang.cue_suffixes.get(name.split()[-1].lower())}) \
                         and name not in containers:
@@ -261,6 +274,17 @@ class Resolver:
                         best = country
                 rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
         return groups, rankings, demonym_places, ctx
+
+    def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
+        """Is every mention of ``name`` preceded by the article ("the Ohio"), with both a first-level
+        division and a river called exactly so among its candidates?"""
+        if not ms or not any(c.place.feature_code == "ADM1" and c.similarity >= 0.999 for c in cs) or not any(
+                c.place.feature_code in RIVER_CODES and c.similarity >= 0.999 for c in cs):
+            return False
+        after = self._re.river_after
+        return after is not None and all(
+            m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)
+            and after.match(text[m.end:m.end + 20]) for m in ms)
 
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
