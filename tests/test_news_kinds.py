@@ -252,3 +252,9 @@ def test_the_ohio_is_the_river_and_ohio_the_state(pipe):
     for text in ("Voters in Mississippi went to the polls.", "The bill passed the Ohio legislature on Monday."):
         r = next(iter(_by_text(_parse(pipe, text)).values()))
         assert r.place.feature_code == "ADM1", (text, r.place)
+
+
+def test_a_site_is_not_pinned_at_a_town_of_another_sentence(pipe):
+    by = _by_text(_parse(pipe, "Climbers returned to Kathmandu on Monday. Crowds gathered at Everest Base Camp."))
+    assert by["Kathmandu"].place is not None
+    assert by["Everest Base Camp"].place is None  # the capital lies 150 km from the camp

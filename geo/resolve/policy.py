@@ -7,6 +7,8 @@
   ("Hamas" tagged GPE) is reported only when the geocoder places it or a close spelling names a
   major place: extraction is the same with and without a geocoder, and the output differs only
   where a geocoder answers.
+* **Sites near their town.** A site the gazetteer does not know, put at the town the text names,
+  keeps that pin only when the town is named in the site's own sentence.
 * **Teams stay off the map.** A country (or a home nation) that the text shows to be a team -- in a
   match report (the resolver's doubt), by its players and staff ("France's coach", "England's
   bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
@@ -52,9 +54,24 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
         out = [dataclasses.replace(r, mention=originals[id(r.mention)]) if id(r.mention) in originals else r
                for r in resolver.resolve(joined, shifted)]
     out = [r for r in out if not unplaced_lone_word(resolver, r)]
+    out = [_unplace_far_site(r, out) for r in out]
     return [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                 why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
             else r for r in out]
+
+
+def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
+    """A site the gazetteer does not know ("Zamzam Camp", "Wembley Stadium") is put at the town the
+    text names it in only when that town is named in its own sentence: a town named elsewhere in the
+    story may lie far from it (a mountain's base camp, a dam upriver), and no pin beats a far one."""
+    m = r.mention
+    if m.label != "FAC" or r.place is None or not r.why.startswith(ENCLOSED):
+        return r
+    if any(q.place is not None and q.place.id == r.place.id and q.mention.field == m.field and q is not r
+           and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60) for q in out):
+        return r
+    return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None,
+                               why="not placed: a site the gazetteer does not know, no town named in its sentence")
 
 
 _TEAM_PATTERNS: dict[int, tuple] = {}
