@@ -121,6 +121,8 @@ def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surf
     ("France's coach named an unchanged side for Saturday, when the players fly to Dublin.", ["France"], ["Dublin"]),
     ("England's bowlers struggled in the heat of Perth.", ["England"], ["Perth"]),
     ("The Wales captain praised the crowd after the match.", ["Wales"], []),
+    ("Australia were bowled out for 187 as New Zealand won by 72 runs in Melbourne.", ["Australia", "New Zealand"],
+     ["Melbourne"]),  # a cricket score
 ])
 def test_teams_stay_off_the_map(pipe, text, teams, places):
     """A country (or a home nation) that the text shows to be a team is reported unplaced: in a match
