@@ -57,10 +57,53 @@ def test_bad_language_options_are_usage_errors(folder, args, says):
     assert says in " ".join(r.stderr.split())
 
 
-def test_lang_auto_is_refused_with_an_engine_and_lang_with_results(folder, tmp_path):
-    r = run_cli("extract", folder, "--offline", "--lang", "auto", "--engine", "local", "-o", tmp_path / "parts")
-    assert r.exit_code == 2 and "--lang auto is not available with --engine" in r.stderr
+def _parts(out) -> dict[str, dict]:
+    lines = [ln for f in sorted(out.glob("part-*.jsonl")) for ln in f.read_text(encoding="utf-8").splitlines()]
+    return _records("\n".join(lines))
+
+
+@pytest.mark.parametrize("engine", ["local", pytest.param("dask", marks=pytest.mark.slow)])
+def test_lang_auto_with_an_engine_reads_each_article_in_its_language(folder, tmp_path, engine):
+    reference = _records(cli_ok("extract", folder, "--offline", "--lang", "auto", "-q").stdout)
+    out = tmp_path / "parts"
+    cli_ok("extract", folder, "--offline", "--lang", "auto", "--engine", engine, "--partition-size", 1,
+           *(("--workers", 1) if engine == "dask" else ()), "-o", out, "-q")
+    recs = _parts(out)
+    assert set(recs) == {"fr.txt", "en.txt"}
+    assert _placed(recs["fr.txt"]).get("Syrie") == "SY" and _placed(recs["fr.txt"]).get("Alep") == "SY"
+    assert _placed(recs["en.txt"]).get("Porto Alegre") == "BR"
+    assert recs == reference  # the same records as one process without an engine
+    manifest = json.loads((out / "_geo_run.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] and manifest["options"]["lang"] == "auto"
+    # the stored results of both languages map together
+    cli_ok("map", out, "-o", tmp_path / "m", "-q")
+    html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
+    assert "Aleppo" in html and "Porto Alegre" in html
+
+
+def test_lang_auto_in_the_pool_engine(folder, tmp_path):
+    from geo.batch.engine import run
+    from geo.batch.partition import Options
+    from geo.batch.sources import plan_partitions
+
+    specs = plan_partitions([str(folder)], partition_size=1)
+    assert len(specs) == 2
+    totals = run(specs, tmp_path / "parts", Options(model="", lang="auto"), engine="pool", workers=2, progress=False)
+    assert totals["docs"] == 2 and totals["failed"] == 0
+    recs = _parts(tmp_path / "parts")
+    assert _placed(recs["fr.txt"]).get("Syrie") == "SY"
+    assert _placed(recs["en.txt"]).get("Porto Alegre") == "BR"
+
+
+def test_lang_auto_maps_a_mixed_folder_in_two_processes(folder, tmp_path):
+    cli_ok("map", folder, "--offline", "--lang", "auto", "-j", 2, "-o", tmp_path / "m", "-q")
+    html = (tmp_path / "m" / "index.html").read_text(encoding="utf-8")
+    assert "Aleppo" in html and "Porto Alegre" in html
+
+
+def test_lang_auto_with_results_is_refused(folder, tmp_path):
+    # results carry no text to detect a language from; --lang CODE sets the map's words (test_ui_lang.py)
     results = tmp_path / "r.jsonl"
     results.write_text(cli_ok("extract", folder / "en.txt", "--offline", "-q").stdout, encoding="utf-8")
-    r = run_cli("map", results, "--lang", "fr", "-o", tmp_path / "m")
+    r = run_cli("map", results, "--lang", "auto", "-o", tmp_path / "m")
     assert r.exit_code == 2 and "--lang" in r.stderr

@@ -137,3 +137,62 @@ def test_a_folder_mixing_english_and_french_maps_together(tmp_path, gazetteer):
     html = m.get_root().render()
     for name in ("Niamey", "Porto Alegre", "Marrakech"):
         assert name in html
+
+
+# ---- language-aware names (issue 22.2) -------------------------------------------------------------------
+
+def test_a_name_known_only_in_french_counts_for_french_documents_only(gazetteer):
+    """names_l10n rows keep their language in the store: "province de Kirkouk" (a French form) is a name of
+    Kirkuk governorate for French text and for tools (lang=None), not for English; a name of any language
+    ("Kirkouk", a GeoNames alternate name of the city) counts for both."""
+    def found(name: str, lang: str | None) -> list[tuple[str, str]]:
+        return [(c.place.country_code, c.place.feature_code) for c in gazetteer.lookup(name, lang=lang, fuzzy=False)]
+
+    assert found("province de Kirkouk", "fr")[:1] == [("IQ", "ADM1")]
+    assert found("province de Kirkouk", None)[:1] == [("IQ", "ADM1")]
+    assert found("province de Kirkouk", "en") == []
+    for lang in ("en", "fr", None):
+        assert found("Kirkouk", lang)[:1] == [("IQ", "PPLA")]
+        assert found("Iraq", lang)[:1] == [("IQ", "PCLI")]  # a main name: every language
+
+
+def test_the_resolver_looks_names_up_in_its_document_language(fr, gazetteer):
+    from geo.pipeline import Pipeline
+
+    en = Pipeline(lang="en", gazetteer=gazetteer, progress=False)
+    assert [c.place.feature_code for c in fr.resolver.candidates("région d'Idleb")][:1] == ["ADM1"]
+    assert en.resolver.candidates("région d'Idleb") == []
+    assert {c.place.country_code for c in en.resolver.candidates("Idleb")} >= {"SY"}  # the city's own name
+
+
+def test_a_place_s_french_name_is_its_own_name_in_french_text(fr, gazetteer):
+    """"Pekin" is a GeoNames alternate name of Beijing and the main name of Pekin, Illinois; the French sources
+    give it as Beijing's French name, so in French text it is Beijing's own name, not an alias."""
+    got = _placed(fr.parse_one(Document("p", "Le président chinois a reçu mardi son homologue à Pékin.")))
+    assert (got["Pékin"].country_code, got["Pékin"].feature_code) == ("CN", "PPLC")
+    fr_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="fr", fuzzy=False)}
+    en_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="en", fuzzy=False)}
+    assert fr_cands["1816670"] == "Beijing" and en_cands["1816670"] == "Pekin"  # English: an alias, as before
+    assert fr_cands["4905599"] == en_cands["4905599"] == "Pekin"  # Pekin, Illinois: its main name in both
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("Des affrontements ont éclaté dans la province de Kirkouk, au nord de Bagdad, selon la police locale.",
+     {"province de Kirkouk": ("IQ", "ADM1"), "Bagdad": ("IQ", "PPLC")}),
+    ("Les pluies ont frappé la province d'Idleb. À Idleb, des familles ont quitté leurs maisons inondées.",
+     {"province d'Idleb": ("SY", "ADM1"), "Idleb": ("SY", "PPLA")}),
+    ("Des milliers de déplacés ont fui vers El-Obeid, dans le Kordofan-Nord, selon l'ONU.",
+     {"Kordofan-Nord": ("SD", "ADM1")}),
+    ("Les vols ont repris lundi à l'aéroport Mohammed V de Casablanca après une panne, selon les autorités.",
+     {"aéroport Mohammed V": ("MA", "AIRP"), "Casablanca": ("MA", "PPLA")}),
+    ("Le volcan Merapi est entré en éruption dimanche sur l'île de Java, en Indonésie.",
+     {"Merapi": ("ID", "MT"), "Indonésie": ("ID", "PCLI")}),
+])
+def test_french_forms_of_provinces_and_airports(fr, text, expect):
+    """The province's French feature-word forms take its capital's spellings ("la province d'Idleb"); the
+    capital's name alone stays the city's; compass-point divisions ("Kordofan-Nord") and airports
+    ("l'aéroport Mohammed V") have their French forms."""
+    got = _placed(fr.parse_one(Document("p", text)))
+    for name, (cc, code) in expect.items():
+        assert name in got, f"{name!r} not placed; got {sorted(got)}"
+        assert (got[name].country_code, got[name].feature_code) == (cc, code), (name, got[name])

@@ -79,7 +79,7 @@ def digest(path: Path) -> str:
 def test_build_and_open_tiny_store(tmp_path, data):
     target = build(tmp_path, data)
     with Gazetteer(target) as gz:
-        assert gz.meta["data_version"] == data_version(data) == "test.1-s2"
+        assert gz.meta["data_version"] == data_version(data) == "test.1-s3"
         assert gz.lookup("Deir Ezzor")[0].place.id == "170794"
         assert gz.lookup("SYR")[0].place.id == "163843"
         assert gz.demonym("Syrian").id == "163843"
@@ -91,14 +91,14 @@ def test_build_and_open_tiny_store(tmp_path, data):
 def test_open_builds_once_and_rebuilds_when_version_changes(tmp_path, data):
     target = tmp_path / "cache" / "gz.sqlite"
     gz = Gazetteer.open(target, progress=False, data=data)
-    assert gz.meta["data_version"] == "test.1-s2"
+    assert gz.meta["data_version"] == "test.1-s3"
     gz.close()
     mtime = target.stat().st_mtime_ns
     Gazetteer.open(target, progress=False, data=data).close()
     assert target.stat().st_mtime_ns == mtime  # not rebuilt
     (data / "VERSION").write_text("test.2\n")
     with Gazetteer.open(target, progress=False, data=data) as gz2:
-        assert gz2.meta["data_version"] == "test.2-s2"
+        assert gz2.meta["data_version"] == "test.2-s3"
 
 
 def test_corrupt_store_is_rebuilt(tmp_path, data):
@@ -346,10 +346,10 @@ def test_stale_stores_are_removed_from_the_cache_dir(tmp_path, data, monkeypatch
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with Gazetteer.open(progress=False, data=data) as gz:
         first = gz.path
-    assert first.parent == tmp_path / "cache" / "geo" and first.name == "gazetteer-test.1-s2.sqlite"
+    assert first.parent == tmp_path / "cache" / "geo" and first.name == "gazetteer-test.1-s3.sqlite"
     (data / "VERSION").write_text("test.2\n")
     with Gazetteer.open(progress=False, data=data) as gz:
-        assert gz.path.name == "gazetteer-test.2-s2.sqlite"
+        assert gz.path.name == "gazetteer-test.2-s3.sqlite"
     assert not first.exists()
 
 

@@ -1,6 +1,10 @@
-"""Write bench/news_eval/articles/ and gold.jsonl from bench/news_eval/source.txt (see its header).
+"""Write a news evaluation set's articles/ and gold.jsonl from its source.txt (see its header).
 
-    python bench/news_eval/build_set.py
+    python bench/news_eval/build_set.py              # English: bench/news_eval/
+    python bench/news_eval/build_set.py --lang fr    # French: bench/news_eval_fr/ (its own articles and gold)
+
+One builder for every language (:data:`SETS`: the set's folder and the strings of its HTML pages); the
+sets share the source format and the gold rules.
 
 Articles are written in the format their file name says: .txt (headline as the first line, as agencies
 send them), .html (a page with a site-name <title>, a <h1>, navigation and a footer), .json (one article
@@ -17,6 +21,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: language -> the set's folder (source.txt, articles/, gold.jsonl)
+SETS = {"en": HERE, "fr": HERE.parent / "news_eval_fr"}
 KINDS = ("city", "country", "province", "physical", "local", "non-place")
 DEFAULT_KM = {"city": 30.0, "local": 15.0, "province": 150.0, "physical": 300.0, "country": 0.0}
 
@@ -112,23 +118,37 @@ def gold_mentions(art: dict, text: str | None = None) -> list[dict]:
     return sorted(out, key=lambda r: r["start"])
 
 
-_SITES = ["The Daily Wire Report", "Global Desk", "World News Now"]
+#: the strings of a set's HTML pages: site names, navigation (href, label), footer
+_PAGES = {
+    "en": {"sites": ["The Daily Wire Report", "Global Desk", "World News Now"],
+           "nav": [("/", "Home"), ("/world", "World"), ("/business", "Business")], "rights": "All rights reserved."},
+    "fr": {"sites": ["Le Quotidien du Monde", "Dépêches Afrique", "Info Continu"],
+           "nav": [("/", "Accueil"), ("/monde", "Monde"), ("/economie", "Économie")], "rights": "Tous droits réservés."},
+}
 
 
-def to_html(art: dict, i: int) -> str:
+def to_html(art: dict, i: int, lang: str = "en") -> str:
+    page = _PAGES[lang]
     paras = "\n".join(f"    <p>{html.escape(p)}</p>" for p in art["body"].split("\n\n"))
-    site = _SITES[i % len(_SITES)]
-    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+    site = page["sites"][i % len(page["sites"])]
+    nav = " ".join(f"<a href=\"{href}\">{label}</a>" for href, label in page["nav"])
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n  <meta charset=\"utf-8\">\n"
             f"  <title>{html.escape(art['title'])} | {site}</title>\n"
             f"  <meta property=\"article:published_time\" content=\"{art['date']}T08:00:00Z\">\n</head>\n<body>\n"
-            f"  <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/business\">Business</a></nav>\n"
+            f"  <nav>{nav}</nav>\n"
             f"  <article>\n    <h1>{html.escape(art['title'])}</h1>\n{paras}\n  </article>\n"
-            f"  <footer>&copy; 2026 {site}. All rights reserved.</footer>\n</body>\n</html>\n")
+            f"  <footer>&copy; 2026 {site}. {page['rights']}</footer>\n</body>\n</html>\n")
 
 
-def main() -> int:
-    arts = parse_source()
-    outdir = HERE / "articles"
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lang", default="en", choices=sorted(SETS), help="the set to build (default: en)")
+    lang = ap.parse_args(argv).lang
+    here = SETS[lang]
+    arts = parse_source(here / "source.txt")
+    outdir = here / "articles"
     outdir.mkdir(exist_ok=True)
     for old in outdir.iterdir():
         old.unlink()
@@ -141,7 +161,7 @@ def main() -> int:
         if name.endswith(".txt"):
             (outdir / name).write_text(a["body"] + "\n", encoding="utf-8")
         elif name.endswith(".html"):
-            (outdir / name).write_text(to_html(a, i), encoding="utf-8")
+            (outdir / name).write_text(to_html(a, i, lang), encoding="utf-8")
         elif name.endswith(".json"):
             (outdir / name).write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         elif name.endswith(".jsonl"):
@@ -157,7 +177,7 @@ def main() -> int:
             gold.append(rec)
     for name, lines in jsonl.items():
         (outdir / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with open(HERE / "gold.jsonl", "w", encoding="utf-8") as f:
+    with open(here / "gold.jsonl", "w", encoding="utf-8") as f:
         for r in gold:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     kinds: dict[str, int] = {}

@@ -1,8 +1,14 @@
-"""Score geo on the held-out news evaluation set (bench/news_eval/articles + gold.jsonl).
+"""Score geo on a held-out news evaluation set (its articles/ + gold.jsonl), in any language.
 
-    PYTHONPATH=. python bench/news_eval/score.py            # the per-kind table
+    PYTHONPATH=. python bench/news_eval/score.py            # the per-kind table (English: bench/news_eval/)
     PYTHONPATH=. python bench/news_eval/score.py --json     # the same as JSON
     PYTHONPATH=. python bench/news_eval/score.py --failures # and every wrong, missed or mapped mention
+    PYTHONPATH=. python bench/news_eval/score.py --lang fr  # the French set (bench/news_eval_fr/), lang="fr"
+    PYTHONPATH=. python bench/news_eval/score.py --lang fr --read-as auto   # each article in its detected language
+    PYTHONPATH=. python bench/news_eval/score.py --lang fr --model fr_core_news_sm   # another pipeline
+
+One scorer for every language: ``--lang`` picks the set (build_set.SETS) and the language geo reads it in
+(``--read-as`` to read it otherwise); the rules below are the same for every set.
 
 Runs the default offline pipeline through the Python API (``geo.parse_many`` on the articles folder, as
 ``geo extract ... --offline`` does). Each gold mention is located in the text geo read (after the HTML
@@ -29,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build_set import occurrences
+from build_set import SETS, occurrences  # noqa: E402
 
 PLACE_KINDS = ("city", "country", "province", "physical", "local")
 COUNTRY_CODES = {"PCLI", "PCLS", "PCLF", "PCLD", "PCL", "PCLIX", "TERR", "PCLH"}
@@ -45,13 +51,14 @@ def load_gold(path: Path) -> dict[tuple[str, int], list[dict]]:
     return out
 
 
-def body_offset(doc_text: str, raw_path: Path, line: int) -> int:
-    """Where the article body starts in the text geo read (0 except for HTML pages, after the <h1>)."""
+def body_offset(doc_text: str, raw_path: Path, line: int, source: Path) -> int:
+    """Where the article body starts in the text geo read (0 except for HTML pages, after the <h1>);
+    ``source``: the set's source.txt."""
     if raw_path.suffix != ".html":
         return 0
     from build_set import parse_source
 
-    for a in parse_source():
+    for a in parse_source(source):
         if a["file"] == raw_path.name:
             first = a["body"].split("\n", 1)[0][:60]
             i = doc_text.find(first)
@@ -112,13 +119,13 @@ def cause(g: dict, row: dict) -> str:
     return f"not extracted ({where})"
 
 
-def score(articles: Path, gold_path: Path) -> dict:
+def score(articles: Path, gold_path: Path, lang: str | None = None) -> dict:
     import geo
 
     gold = load_gold(gold_path)
     rows: list[dict] = []
     seen_docs = set()
-    for pd in geo.parse_many(str(articles)):
+    for pd in geo.parse_many(str(articles), lang=lang):
         doc = pd.document
         raw = Path(doc.path or doc.id)
         line = int(doc.id.rsplit("#", 1)[1]) if raw.suffix == ".jsonl" and "#" in doc.id else 0
@@ -126,7 +133,7 @@ def score(articles: Path, gold_path: Path) -> dict:
         if key not in gold:
             continue
         seen_docs.add(key)
-        off = body_offset(doc.text, raw, line)
+        off = body_offset(doc.text, raw, line, articles.parent / "source.txt")
         body = doc.text[off:]
         surfaces = sorted({g["surface"] for g in gold[key]})
         occ = occurrences(body, surfaces)
@@ -228,13 +235,26 @@ def print_table(s: dict, failures: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--articles", default=str(HERE / "articles"))
-    ap.add_argument("--gold", default=str(HERE / "gold.jsonl"))
+    ap.add_argument("--lang", default="en", choices=sorted(SETS), help="the set: its articles, gold and language")
+    ap.add_argument("--read-as", default=None, help="the language geo reads the set in: a code or auto "
+                                                    "(default: the set's)")
+    ap.add_argument("--model", default=None, help="another spaCy pipeline for that language (default: the language's)")
+    ap.add_argument("--articles", default=None, help="default: the set's articles/")
+    ap.add_argument("--gold", default=None, help="default: the set's gold.jsonl")
     ap.add_argument("--json", action="store_true", help="print the result as JSON (with every failure)")
     ap.add_argument("--failures", action="store_true", help="list every wrong, missed or mapped mention")
     a = ap.parse_args(argv)
     os.environ.setdefault("GEO_PROGRESS", "0")
-    s = score(Path(a.articles), Path(a.gold))
+    here = SETS[a.lang]
+    read_as = a.read_as or a.lang
+    if a.model:
+        import geo
+        from geo.pipeline import Pipeline
+
+        geo._PIPELINES[read_as] = Pipeline(model=a.model, lang=read_as, progress=False)  # the API's pipeline
+    # English is read with the API's default (lang=None), exactly as before the scorer took a language
+    s = score(Path(a.articles or here / "articles"), Path(a.gold or here / "gold.jsonl"),
+              None if read_as == "en" and not a.model else read_as)
     if a.json:
         print(json.dumps(s, ensure_ascii=False, indent=1))
     else:

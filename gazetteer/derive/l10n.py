@@ -18,8 +18,10 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   divisions (main, Latin alternate and localized names).
 
 leaves out one-word names that are common English words (wordfreq, ``MAX_ENGLISH_ZIPF``), and
-writes one row per (place id, name, language) that the shipped gazetteer does not already give
-that place (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): ``place_id``
+writes one row per (place id, name, language), also when the shipped gazetteer already gives that
+place the name (compared by the store's name key, :func:`geo.gazetteer.names.normalize`): the store
+then records that the name is the place's own in that language ("Pékin" is Beijing's French name,
+not an alias, for a French document; ``names.l10n``): ``place_id``
 (a GeoNames id as text, or geo's own id such as ``ne:river:niger``), ``name``, ``lang`` (ISO 639-1),
 ``source``; sorted, gzip without a timestamp: the same sources give the same bytes.
 
@@ -128,8 +130,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         if not pid or not name or lang not in langs or "\t" in name:
             return
         k = normalize(name)
-        if not k or k in keys[pid]:
-            return  # the gazetteer already gives this place this name
+        if not k:
+            return  # (a name the gazetteer already gives this place stays: its language is recorded)
         if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF:
             return  # (a phrase's estimate is its rarest word's: only single words are tested)
         out.setdefault((pid, name, lang), source)
@@ -191,6 +193,12 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
             for form in kind_forms:
                 name = form.replace("{de}", elided(core, forms["elision"])) if "{de}" in form else form.format(core)
                 add(pid, name, lang, f"derived: {kind} name in {lang}")
+    # 6. divisions named by a compass point ("North Kordofan" -> "Kordofan-Nord")
+    for lang, forms in FEATURE_FORMS.items():
+        if lang in langs and forms.get("compass"):
+            for pid, core, point in compass_cores(data, forms["compass"]):
+                for form in forms["compass_forms"]:
+                    add(pid, form.format(core=core, point=point), lang, f"derived: admin1 name in {lang}")
     # a division named after a sea or a river ("Mer Rouge", Egypt's and Sudan's Red Sea provinces) does not
     # get that name in another language: there it would take the sea's place
     physical = {k for pid, ks in keys.items() if fclass.get(pid) in ("H", "T") for k in ks}
@@ -208,6 +216,15 @@ FEATURE_FORMS: dict[str, dict] = {
         "river": ("fleuve {}", "rivière {}"),
         "lake": ("lac {}",),
         "admin1": ("province {de}", "région {de}", "gouvernorat {de}", "wilaya {de}", "état {de}"),
+        # a division named by a compass point: French puts it after or before with a hyphen ("North
+        # Kordofan" -> "Kordofan-Nord", "Nord-Kordofan"; "South Kivu" -> "Sud-Kivu")
+        "compass": {"north": "Nord", "northern": "Nord", "south": "Sud", "southern": "Sud", "east": "Est",
+                    "eastern": "Est", "west": "Ouest", "western": "Ouest", "central": "Centre"},
+        "compass_forms": ("{core}-{point}", "{point}-{core}"),
+        # airports: the English name's bare part (group 1) -> the French forms ("l'aéroport Toussaint-Louverture",
+        # "l'aéroport international de La Tontouta")
+        "airport": ((r"(.+?) (?:International )?Airport", ("aéroport {}", "aéroport {de}", "aéroport international {}",
+                                                            "aéroport international {de}")),),
         # English names of physical features (regex on the name, its bare part in group 1) -> forms
         "physical": (
             (r"Straits? of (.+)", ("détroit {de}",)),
@@ -258,6 +275,15 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
     for (pid, name, lg) in l10n:
         if lg == lang:
             own[pid].append(name)
+    # a division named after its capital is written with the capital's spellings too ("la province d'Idleb",
+    # Idlib): the feature-word forms only -- the store derives no bare name from a localized form, so
+    # "Idleb" alone stays the city's
+    capital_alts: dict[tuple[str, str, str], list[str]] = {}
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] == "PPLA" and r["alternate_names"]:
+                capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
+                    r["alternate_names"].split("|")
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             pid, code = r["id"], r["feature_code"]
@@ -267,18 +293,21 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 kind, pre, suf = "lake", _LAKE_WORDS, _LAKE_SUFFIXES
             elif code == "ADM1":
                 kind, pre, suf = "admin1", _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES
-            elif r["feature_class"] in ("H", "T") and physical_patterns:
+            elif (r["feature_class"] in ("H", "T") and physical_patterns) or (code == "AIRP" and forms.get("airport")):
+                patterns = physical_patterns if code != "AIRP" else forms["airport"]
                 done = set()
                 for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
-                    for rx, kind_forms in physical_patterns:
+                    for rx, kind_forms in patterns:
                         m = re.fullmatch(rx, n) if is_latin(n) else None
                         if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done:
                             done.add((m.group(1), rx))
-                            yield pid, "physical", m.group(1), kind_forms
+                            yield pid, "physical" if code != "AIRP" else "airport", m.group(1), kind_forms
                 continue
             else:
                 continue
             names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a], *own.get(pid, ())]
+            if kind == "admin1":
+                names += capital_alts.get((r["country_code"], r["admin1_code"], normalize(_bare(r["name"], pre, suf))), [])
 
             seen = set()
             for n in names:
@@ -289,6 +318,24 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 if core and k not in seen and core[:1].isupper():
                     seen.add(k)
                     yield pid, kind, core, forms.get(kind, ())
+
+
+_COMPASS_NAME = re.compile(r"(\w+) ([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
+
+
+def compass_cores(data: Path, points: dict[str, str]):
+    """(place id, bare name, the language's compass word) of first-level divisions whose main or Latin
+    alternate name is a compass point and a name ("North Kordofan", "South Darfur State")."""
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] != "ADM1":
+                continue
+            seen = set()
+            for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
+                m = _COMPASS_NAME.fullmatch(_bare(n, _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES)) if is_latin(n) else None
+                if m and m.group(1).lower() in points and (m.group(2), m.group(1).lower()) not in seen:
+                    seen.add((m.group(2), m.group(1).lower()))
+                    yield r["id"], m.group(2), points[m.group(1).lower()]
 
 
 def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:

@@ -44,7 +44,9 @@ def _manifest_options(options: Options, partition_size: int, text_field: str | N
     return {"model": options.model, "offline": options.offline, "geocoder": options.geocoder_service,
             "geocoder_url": redact_url(options.geocoder_url) if options.geocoder_url else None,
             "format": options.fmt, "partition_size": partition_size,
-            "text_field": text_field, "id_field": id_field}
+            "text_field": text_field, "id_field": id_field,
+            # only when given: manifests of runs without it stay resumable
+            **({"lang": options.lang} if options.lang is not None else {})}
 
 
 def _write_json(path: Path, obj: dict) -> None:

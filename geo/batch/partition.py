@@ -5,7 +5,9 @@
 :mod:`geo.batch.engines.pool` runs over documents already in memory. Engines only schedule it.
 
 * The :class:`~geo.pipeline.Pipeline` (spaCy model, gazetteer store opened read-only, geocoder) is
-  built once per worker process and kept in a module-level holder, never per task.
+  built once per worker process and kept in a module-level holder, never per task. With
+  ``Options(lang="auto")`` it is a :class:`~geo.pipeline.MultiPipeline`: each worker detects every
+  article's language and loads a language's spaCy pipeline the first time one of its articles comes.
 * The output file is named after the partition (``part-00042-<digest>.jsonl`` or ``.parquet``: the
   input files, their sizes and the row range), written to a temporary file and renamed into place.
   A partition whose output exists is skipped, so rerunning after a crash or a killed worker loses
@@ -35,7 +37,8 @@ from geo.io import atomic_open
 from geo.outputs.geoparquet import write_geoparquet
 from geo.outputs.jsonl import jsonl_line
 from geo.outputs.jsonl import extract_record
-from geo.pipeline import Pipeline
+from geo.lang.detect import AUTO
+from geo.pipeline import MultiPipeline, Pipeline
 from geo.types import Document, ParsedDocument
 
 FORMATS = {"jsonl": ".jsonl", "parquet": ".parquet"}
@@ -51,9 +54,12 @@ class Options:
     geocoder_url: str | None = None
     fmt: str = "jsonl"  # jsonl | parquet
     gazetteer_path: str | None = None
+    #: "auto": each article in its detected language (a MultiPipeline per worker, ``model`` unused);
+    #: None: the language of ``model``
+    lang: str | None = None
 
     def pipeline_key(self) -> tuple:
-        return (self.model, self.offline, self.geocoder_service, self.geocoder_url, self.gazetteer_path)
+        return (self.model, self.offline, self.geocoder_service, self.geocoder_url, self.gazetteer_path, self.lang)
 
 
 # ---- the per-process pipeline holder --------------------------------------------------------------
@@ -62,15 +68,17 @@ _lock = threading.Lock()
 _holder: dict = {"key": None, "pipeline": None, "pid": None, "loads": 0}
 
 
-def _build(options: Options) -> Pipeline:
+def _build(options: Options) -> Pipeline | MultiPipeline:
     log = logging.getLogger("geo.batch")
     geocoder = make_geocoder(offline=options.offline, service=options.geocoder_service, url=options.geocoder_url,
                              on_warning=log.warning)
     gz = Gazetteer.open(options.gazetteer_path, progress=False) if options.gazetteer_path else None
+    if options.lang == AUTO:  # each language's spaCy pipeline is loaded by the first article in it
+        return MultiPipeline(gazetteer=gz, geocoder=geocoder, progress=False)
     return Pipeline(model=options.model, gazetteer=gz, geocoder=geocoder, progress=False)
 
 
-def worker_pipeline(options: Options) -> Pipeline:
+def worker_pipeline(options: Options) -> Pipeline | MultiPipeline:
     """This process's pipeline for ``options``: built on first use, then reused by every task."""
     pid = os.getpid()
     if _holder["pipeline"] is None or _holder["key"] != options.pipeline_key() or _holder["pid"] != pid:
@@ -127,7 +135,7 @@ def adopt_pipeline(pipeline: Pipeline, options: Options | None = None) -> None:
     _holder.update(pipeline=pipeline, key=key, loads=loads(), pid=os.getpid())
 
 
-def current_pipeline() -> Pipeline | None:
+def current_pipeline() -> Pipeline | MultiPipeline | None:
     """The pipeline this process holds (None before the first task)."""
     return _holder["pipeline"]
 
@@ -140,7 +148,7 @@ def loads() -> int:
 
 # ---- the work -------------------------------------------------------------------------------------
 
-def parse_partition(spec: PartitionSpec, pipeline: Pipeline, *, errors: list[str] | None = None,
+def parse_partition(spec: PartitionSpec, pipeline: Pipeline | MultiPipeline, *, errors: list[str] | None = None,
                     warnings: list[str] | None = None, unread: list[str] | None = None) -> list[ParsedDocument]:
     """Read ``spec`` and run the whole pipeline (extract + resolve) over it, in input order.
 

@@ -225,3 +225,24 @@ def write_outputs(targets: list[tuple[str, str | Path]], source, options, writer
     except OSError as e:  # a full disk, a read-only folder: one line, not a traceback
         raise click.ClickException(clean(output_error(current, e))) from None
     return counts
+
+
+def parse_precision(ctx, param, value: str | None) -> frozenset[str] | None:
+    """``--precision exact,town``: the precision levels to keep (usage error, exit 2, for anything else)."""
+    if value is None:
+        return None
+    from geo.outputs.aggregate import PRECISIONS
+
+    levels = [v.strip().lower() for v in value.split(",")]
+    bad = [v for v in levels if v not in PRECISIONS]
+    if bad:
+        what = ", ".join(repr(v) for v in bad) if any(bad) else "an empty level"
+        raise click.BadParameter(f"{what}: not a precision level; give one or more of {', '.join(PRECISIONS)}, "
+                                 "separated by commas (e.g. --precision exact,town)")
+    return frozenset(levels)
+
+
+def precision_option(help_text: str):
+    """The ``--precision LEVEL[,LEVEL...]`` filter of ``geo map`` and ``geo extract``."""
+    return click.option("--precision", metavar="LEVELS", default=None, callback=parse_precision,
+                        help=help_text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from geo.cli.common import (State, clean, common_options, documents, err, esc, fail, make_geocoder, make_pipeline,
-                            say, verbose, warn, write_outputs)
+                            precision_option, say, verbose, warn, write_outputs)
 
 EXAMPLES = """
 \b
@@ -17,6 +17,7 @@ Examples:
   geo extract seeds/ --offline                 # JSONL on stdout: one object per article, its places resolved
   geo extract a.html -o places.geojson         # the format follows the file name: .jsonl(.gz) .csv .geojson .parquet
   geo extract news/ --format csv > mentions.csv
+  geo extract news/ --precision exact,town     # only the mentions placed at the place itself or a named town
   geo extract articles.jsonl.gz --text-field body -o results.parquet
   geo extract big/ --engine dask --workers 4 -o results/   # partitions; a rerun resumes
 """
@@ -63,8 +64,12 @@ def output_format(fmt: str | None, output: str | None) -> str:
               help="With --engine: articles per partition (files per partition for folders of files).")
 @click.option("--text-field", metavar="NAME", help="JSON Lines / Parquet inputs: the field holding the text.")
 @click.option("--id-field", metavar="NAME", help="JSON Lines / Parquet inputs: the field holding the article id.")
+@precision_option("Keep only the mentions placed at these precision levels: exact (the place itself), town (a local "
+                  "place put at the town the text names), region, country; comma-separated, e.g. exact,town "
+                  "(unplaced mentions have none and are left out). Every document keeps its record and focus.")
 @common_options
-def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, text_field, id_field, **opts):
+def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, text_field, id_field, precision,
+                **opts):
     """Extract and resolve place names; print JSONL (one object per document), GeoJSON or CSV."""
     from geo.outputs.registry import Options, Source, extract_writer
 
@@ -78,6 +83,9 @@ def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, 
                  if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
         if stray:
             raise click.UsageError(f"{', '.join(stray)} only apply to batch runs: add --engine local or --engine dask")
+    if engine and precision is not None:
+        raise click.UsageError("--precision does not apply to batch runs (they store every mention): filter when "
+                               "mapping them, geo map RESULTS --precision LEVELS")
     if engine:
         if fmt not in (None, "jsonl", "parquet"):
             raise click.BadParameter("--engine writes jsonl or parquet partitions", param_hint="--format")
@@ -106,9 +114,10 @@ def extract_cmd(paths, fmt, output, engine, scheduler, workers, partition_size, 
             yield first
             yield from stream
 
-        write_outputs([(fmt, output)], Source(parsed=chained()), Options(), writers={fmt: writer})
+        write_outputs([(fmt, output)], Source(parsed=chained(), gazetteer=pipe.gazetteer), Options(precision=precision),
+                      writers={fmt: writer})
     else:
-        writer.stream(Source(parsed=stream), sys.stdout, Options())
+        writer.stream(Source(parsed=stream, gazetteer=pipe.gazetteer), sys.stdout, Options(precision=precision))
         sys.stdout.flush()
     if counts["docs"] == 0:
         fail("no document could be processed")
@@ -126,10 +135,7 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
         raise click.BadParameter("with --engine the output is partitioned: jsonl or parquet", param_hint="--format")
     if not output:
         raise click.UsageError("--engine writes one file per partition: give the output folder with -o DIR")
-    if lang == "auto":
-        raise click.UsageError("--lang auto is not available with --engine yet: give the articles' language "
-                               "(--lang CODE), or run geo extract without --engine")
-    if model is None:
+    if model is None and lang != "auto":  # auto: each worker loads the pipelines its articles' languages need
         from geo import lang as languages
 
         model = languages.default_model(lang)  # each worker loads this language's pipeline
@@ -159,8 +165,8 @@ def _extract_batch(paths, fmt, output, engine, scheduler, workers, partition_siz
                             on_error=on_error)
     if not specs:
         fail("no input could be read")
-    options = Options(model=model, offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url,
-                      fmt=fmt)
+    options = Options(model=model or "", offline=offline, geocoder_service=geocoder_service,
+                      geocoder_url=geocoder_url, fmt=fmt, lang="auto" if lang == "auto" else None)
 
     def on_summary(summary: dict) -> None:
         for e in summary["errors"]:

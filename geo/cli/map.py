@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from geo.cli.common import State, common_options, documents, esc, fail, make_pipeline, say, verbose, warn, write_outputs
+from geo.cli.common import (State, common_options, documents, esc, fail, make_pipeline, precision_option, say, verbose,
+                            warn, write_outputs)
 
 EXAMPLES = """
 \b
@@ -22,6 +23,7 @@ Examples:
   geo map news/ --figure map.svg --embed map.html  # + a script-free HTML page for a CMS or an iframe
   geo map seeds/ --offline --tiles none           # no network at all: the built-in basemap only
   geo map seeds/ --geojson places.geojson --gpkg places.gpkg --min-score 0.5
+  geo map news/ --precision exact,town            # only places pinned at the place itself or a named town
   geo extract big/ --engine local -o results/ && geo map results/   # map stored results, no re-parsing
 """
 
@@ -97,12 +99,15 @@ def _check_suffix(option: str, path: str | None, fmt: str) -> None:
               help="Also write the places as a GeoPackage styled for QGIS (needs pyogrio).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
               help="Leave out places whose best resolution score is below this (0..1), from every output.")
+@precision_option("Keep only places at these precision levels, from every output: exact (the place itself), town "
+                  "(a local place put at the town the text names), region, country; comma-separated, e.g. "
+                  "exact,town. A place's precision is its most precise mention's.")
 @click.option("--snippets", type=click.IntRange(0), default=20, show_default=True, metavar="K",
               help="Popups show each place's snippets from its first K documents (up to 3 per document; "
                    "reading results, memory stays bounded by the number of places).")
 @common_options
 def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, tiles, title, assets, gpkg, min_score,
-            snippets, **opts):
+            precision, snippets, **opts):
     """Map the places in PATHS (files, folders or globs) to OUTPUT/index.html.
 
     PATHS may also be extraction results (JSONL or GeoParquet from `geo extract`, a file or a folder
@@ -146,8 +151,8 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
             raise click.ClickException(f"--png {png}: cannot render images: {problem}")
     figure_opts = _figure_options(figure_path, size if "size" in given else None, dpi, bbox, embed)
     _import_folium_without_pandas()
-    options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, snippets=snippets, size=(w, h),
-                      **figure_opts)
+    options = Options(title=title, tiles=tiles, assets=assets, min_score=min_score, precision=precision,
+                      snippets=snippets, size=(w, h), **figure_opts)
     from geo.outputs.results import is_results
 
     kinds = [is_results(p) for p in paths]
@@ -155,12 +160,17 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
         if not all(kinds):
             raise click.UsageError("give either extraction results or articles, not both: "
                                    + ", ".join(p for p, k in zip(paths, kinds) if not k) + " are not results")
-        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "lang", "model", "geocoder_service", "geocoder_url")
+        unused = [f"--{n.replace('_', '-')}" for n in ("jobs", "model", "geocoder_service", "geocoder_url")
                   if n in given]
         if unused:  # results are mapped as stored, never parsed or geocoded again
             raise click.UsageError(f"{', '.join(unused).replace('--geocoder-service', '--geocoder')}: the results "
                                    "are mapped as they were stored, without parsing or geocoding again; leave "
                                    f"{'it' if len(unused) == 1 else 'them'} out")
+        if "lang" in given:  # results are not parsed again: --lang is the language of the map's words
+            if opts["lang"] == "auto":
+                raise click.BadParameter("results are not read again: give the language of the map's words "
+                                         "(--lang en, --lang fr) or leave it out (English)", param_hint="--lang")
+            options.lang = opts["lang"]
         return _map_results(paths, targets, options, t0)
     pipe = make_pipeline(**opts)
     _check_bbox_place(options, pipe.gazetteer)
@@ -170,6 +180,7 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
     parsed = list(verbose(pool_parse(pipe, documents(paths, counts), State.jobs)))
     if not parsed:
         fail("no document could be processed")
+    options.lang = interface_language(pipe, parsed)
     from geo.outputs.registry import Source
 
     written = _write(targets, Source(parsed=parsed, gazetteer=pipe.gazetteer), options)
@@ -180,6 +191,24 @@ def map_cmd(paths, outdir, png, figure_path, size, dpi, bbox, embed, geojson, ti
     _say_figure(targets, written, options)
     if unresolved:
         say(f"unresolved: {esc(', '.join(unresolved))}")
+
+
+def interface_language(pipe, parsed) -> str:
+    """The language of the map's and figure's words: the articles' (``--lang CODE``), or with ``--lang
+    auto`` the language most articles were detected in (ties: the first seen; said when they were not
+    all in one language)."""
+    if pipe.lang != "auto":
+        return pipe.lang
+    seen = getattr(pipe, "languages_seen", None) or {}
+    if sum(seen.values()) != len(parsed):  # parsed in worker processes (-j N): detected again here
+        from collections import Counter
+
+        seen = Counter(pipe.language_of(pd.document) for pd in parsed)
+    code = max(seen, key=lambda c: seen[c]) if seen else "en"  # max keeps the first of equal counts
+    if len(seen) > 1:
+        counts = ", ".join(f"{c} {n}" for c, n in sorted(seen.items(), key=lambda kv: (-kv[1], kv[0])))
+        say(f"articles in several languages ({counts}): the map's words are in {code}, the most common")
+    return code
 
 
 def _figure_options(figure_path, size, dpi, bbox, embed) -> dict:

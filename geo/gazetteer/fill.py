@@ -49,7 +49,7 @@ class _Writer:
         pid = self.con.execute(_UPSERT, (r.id, r.name, r.lat, r.lon, r.fclass, r.fcode, r.cc or None, r.a1 or None,
                                          r.population, r.geonameid, r.source, r.rank)).fetchone()[0]
         if r.alts:
-            self.con.executemany("INSERT INTO alts VALUES (?,?,?)", ((pid, a, alt_kind) for a in r.alts))
+            self.con.executemany("INSERT INTO alts(pid, name, kind) VALUES (?,?,?)", ((pid, a, alt_kind) for a in r.alts))
         if r.wkt is not None:
             self.add_geometry(pid, shapely.from_wkt(r.wkt))
         return pid
@@ -119,7 +119,7 @@ def load_shipped(con: sqlite3.Connection, data: Path, bar: _Progress, size: int)
     del names_of
     con.executemany("INSERT INTO places(pid, id, name, lat, lon, fclass, fcode, cc, a1code, population, geonameid,"
                     " source, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    con.executemany("INSERT INTO alts VALUES (?,?,?)", recs_alts)
+    con.executemany("INSERT INTO alts(pid, name, kind) VALUES (?,?,?)", recs_alts)
     del rows, recs_alts
     bar.update(0.28, "Reading geometry")
     geo_items = [(pid_of[pid], wkt) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz") if pid in pid_of]
@@ -146,26 +146,33 @@ def import_geonames(con: sqlite3.Connection, writer: _Writer, inputs: BuildInput
         for gid, name in importers.iter_alternate_names(inputs.alternate_names):
             pid = writer.pid_of_geonameid(gid)
             if pid is not None:
-                con.execute("INSERT INTO alts VALUES (?,?,?)", (pid, name, KIND_ALT))
+                con.execute("INSERT INTO alts(pid, name, kind) VALUES (?,?,?)", (pid, name, KIND_ALT))
 
 
 def add_l10n_names(con: sqlite3.Connection, data) -> None:
     """Localized names (``place_id, name, lang, source``) as alternate names of the shipped places they
-    name, and localized demonyms; rows naming a place the data does not have (another data version) are
+    name, with their language (``names.lang``: they count for documents in it), and localized demonyms; rows naming a place the data does not have (another data version) are
     skipped."""
     path = data / L10N_FILE
     if not path.is_file():
         return
     pids = dict(con.execute("SELECT id, pid FROM places"))
     with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
-        rows = [(pids[r["place_id"]], r["name"], KIND_ALT) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-                if r["place_id"] in pids and r["name"]]
-    con.executemany("INSERT INTO alts VALUES (?,?,?)", rows)
+        rows = [(pids[r["place_id"]], r["name"], KIND_ALT, l10n_language(r.get("lang")))
+                for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r["place_id"] in pids and r["name"]]
+    con.executemany("INSERT INTO alts VALUES (?,?,?,?)", rows)
     dpath = data / L10N_DEMONYMS
     if dpath.is_file():  # the curated (English) demonyms are inserted later and win a clash
         con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?,?,?)",
                         [(normalize(d["word"]), pids[d["place_id"]], d["word"]) for d in read_small_tsv(dpath)
                          if d["place_id"] in pids])
+
+
+def l10n_language(code: str | None) -> str:
+    """The ``names.lang`` of a localized name: its language, or "" (any) for English, whose names the
+    main and alternate names already are."""
+    code = (code or "").strip().lower()
+    return "" if code in ("", "en") else code
 
 
 def import_extras(writer: _Writer, inputs: BuildInputs, bar: _Progress) -> None:
@@ -211,7 +218,7 @@ def city_keys_by_admin(con: sqlite3.Connection, shipped_keys: dict[str, tuple[st
     for name, cc, a1 in con.execute("SELECT name, cc, a1code FROM places WHERE fclass='P' AND population >= 10000"):
         city_keys[(cc, a1)].add(key_of(name))
     for name, cc, a1 in con.execute("SELECT a.name, p.cc, p.a1code FROM alts a JOIN places p ON p.pid = a.pid "
-                                    "WHERE p.fclass='P' AND p.population >= 100000"):
+                                    "WHERE p.fclass='P' AND p.population >= 100000 AND a.lang = ''"):
         if name.isascii():  # alternate names count only for big cities ("Raqqa" of Ar Raqqah)
             city_keys[(cc, a1)].add(key_of(name))
     return city_keys
@@ -225,7 +232,7 @@ def add_aliases(con: sqlite3.Connection, data: Path) -> None:
         if row is None:
             raise GazetteerBuildError(f"{data / 'aliases.tsv'}: unknown place id {a['place_id']!r}")
         alias_rows.append((row[0], a["alias"], KIND_ALIAS))
-    con.executemany("INSERT INTO alts VALUES (?,?,?)", alias_rows)
+    con.executemany("INSERT INTO alts(pid, name, kind) VALUES (?,?,?)", alias_rows)
 
 
 def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
@@ -233,10 +240,10 @@ def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
     """(key, pid, prior, kind, name, variant key) of every main and alternate name, and of the forms derived
     from them (short admin names, "<admin1> province", short physical names)."""
     cur = con.cursor()
-    q = ("SELECT p.pid, p.name, 0, p.importance, p.fclass, p.fcode, p.cc, p.a1code FROM places p "
-         "UNION ALL SELECT a.pid, a.name, a.kind, p.importance, p.fclass, p.fcode, p.cc, p.a1code "
+    q = ("SELECT p.pid, p.name, 0, p.importance, p.fclass, p.fcode, p.cc, p.a1code, '' FROM places p "
+         "UNION ALL SELECT a.pid, a.name, a.kind, p.importance, p.fclass, p.fcode, p.cc, p.a1code, a.lang "
          "FROM alts a JOIN places p ON p.pid = a.pid")
-    for n, (pid, name, kind, imp, fclass, fcode, cc, a1) in enumerate(cur.execute(q)):
+    for n, (pid, name, kind, imp, fclass, fcode, cc, a1, lang) in enumerate(cur.execute(q)):
         if n % 50000 == 0:
             bar.update(0.4 + 0.4 * n / max(total, 1))
         admin = fclass == "A" and fcode in ("ADM1", "ADM2", "ADM3")
@@ -250,35 +257,42 @@ def name_rows(con: sqlite3.Connection, shipped_keys: dict[str, tuple[str, str]],
         if not key:
             continue
         f = CITY_CLASH_FACTOR if key in clash else 1.0
-        yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey
-        if admin:
+        yield key, pid, round(imp * KIND_FACTOR[kind] * f, 4), kind, name, vkey, lang, lang
+        if admin and not lang:  # a localized form ("province d'Idleb") is that form only: no bare "Idleb" from it
             shorts = admin_short_names(name, key)
             for short in shorts:
                 f = CITY_CLASH_FACTOR if short in clash else 1.0
                 prior = round(imp * KIND_FACTOR[KIND_DERIVED] * f, 4)
-                yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang, ""
             if fcode == "ADM1" and is_latin(name):
                 # "Idlib province", "Kherson region", "Deir ez-Zor governorate": explicit, no clash penalty
                 for short in {key, *shorts}:
                     for word in ADMIN1_TYPE_WORDS:
                         sw = f"{short} {word}"
                         prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                        yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw)
+                        yield sw, pid, prior, KIND_DERIVED, name, variant_key(sw), lang, ""
         elif fclass in ("T", "H") and kind != KIND_ALIAS:
             for short in physical_short_names(fcode, name, key):
                 prior = round(imp * KIND_FACTOR[KIND_DERIVED], 4)
-                yield short, pid, prior, KIND_DERIVED, name, variant_key(short)
+                yield short, pid, prior, KIND_DERIVED, name, variant_key(short), lang, ""
 
 
 def insert_names(con: sqlite3.Connection, rows: Iterator[tuple]) -> None:
-    """Insert name rows in sorted batches; a (key, place) seen twice keeps its highest prior."""
+    """Insert name rows in sorted batches; a (key, place) seen twice keeps its highest prior, except that
+    a name of any language (``lang`` "") replaces one known only in a language, whatever their priors:
+    a name English (or every language) has keeps the row it has without the localized names. ``l10n``
+    collects the languages whose localized names give the place that name, whichever row wins."""
     batch: list[tuple] = []
+    win = "((excluded.lang = '' AND names.lang != '') OR (excluded.lang = names.lang AND excluded.prior > names.prior))"
+    cols = ", ".join(f"{c} = CASE WHEN {win} THEN excluded.{c} ELSE names.{c} END"
+                     for c in ("prior", "kind", "name", "vkey", "lang"))
+    # l10n: the languages of every localized source of this (key, place), whichever row won
+    l10n = ("l10n = CASE WHEN excluded.l10n = '' OR instr(',' || names.l10n || ',', ',' || excluded.l10n || ',') > 0 "
+            "THEN names.l10n WHEN names.l10n = '' THEN excluded.l10n ELSE names.l10n || ',' || excluded.l10n END")
 
     def flush() -> None:
-        con.executemany(
-            "INSERT INTO names VALUES (?,?,?,?,?,?) ON CONFLICT(key, pid) DO UPDATE SET prior=excluded.prior, "
-            "kind=excluded.kind, name=excluded.name, vkey=excluded.vkey WHERE excluded.prior > names.prior",
-            sorted(batch))
+        con.executemany(f"INSERT INTO names VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key, pid) DO UPDATE SET {cols}, {l10n}",
+                        sorted(batch))
         batch.clear()
 
     for row in rows:
@@ -294,6 +308,7 @@ def shadow_alternate_names(con: sqlite3.Connection) -> None:
     "Santa Ana" not Taguig, "Mexico" the country before Mexico City)."""
     con.execute("CREATE TEMP TABLE main_keys AS SELECT DISTINCT n.key FROM names n JOIN places p ON p.pid = n.pid "
                 "WHERE n.kind = 0 AND p.importance >= ?", (SHADOW_MIN_IMPORTANCE,))
+    # in every language: "Tombouctou" is the city before the French name of its region
     con.execute(f"UPDATE names SET prior = round(prior * {SHADOWED_FACTOR}, 4) WHERE kind IN (1, 3) "
                 f"AND key IN (SELECT key FROM main_keys)")
     con.execute("DROP TABLE main_keys")
@@ -303,8 +318,11 @@ def index_keys(con: sqlite3.Connection, bar: _Progress) -> None:
     """One row per distinct key: the best importance behind it and its fuzzy bucket."""
     bar.update(0.82, "Indexing keys")
     # bucket() in SQL: the same value as fuzzy_bucket(key) for these ASCII keys, without a Python call per key
+    # lang: "" when a name of any language has the key, else the languages whose names have it ("fr",
+    # "de,fr"); no MIN()/MAX() besides the one that picks the bare column fclass
     con.execute("INSERT INTO keys SELECT n.key, MAX(p.importance), p.fclass, "
-                "substr(n.key, 1, 1) || printf('%02d', min(length(n.key) / 3, 12)) "
+                "substr(n.key, 1, 1) || printf('%02d', min(length(n.key) / 3, 12)), "
+                "CASE WHEN SUM(n.lang = '') > 0 THEN '' ELSE group_concat(DISTINCT n.lang) END "
                 "FROM names n JOIN places p ON p.pid = n.pid GROUP BY n.key")
 
 

@@ -57,6 +57,12 @@ def default_store_path(version: str | None = None) -> Path:
     return cache_dir() / f"gazetteer-{version or data_version()}.sqlite"
 
 
+def _names_lang(lang: str) -> str:
+    """The ``names.lang`` value of a document language: English names are of any language ("")."""
+    lang = lang.lower()
+    return "" if lang == "en" else lang
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -276,7 +282,7 @@ class Gazetteer:
         self._con: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._places: dict[int, Place] = {}
-        self._buckets: dict[str, list[str]] = {}
+        self._buckets: dict[tuple[str, str | None], list[str]] = {}
         self._shapes: dict[int, object] = {}
         self._rebuild = rebuild
         self._rebuilt = False
@@ -421,37 +427,55 @@ class Gazetteer:
             return []
         return self._exact_key(key, country)
 
-    def _exact_key(self, key: str, country: str | None) -> list[Candidate]:
-        sql = f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
+    def _exact_key(self, key: str, country: str | None, lang: str | None = None) -> list[Candidate]:
+        sql = f"SELECT n.name, n.prior, {_PLACE_COLS}, n.l10n FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
         args: tuple = (key,)
         if country:
             sql += " AND p.cc = ?"
             args = (key, country.upper())
+        if lang is not None:  # names of any language, and those of the document's
+            sql += " AND n.lang IN ('', ?)"
+            args = (*args, _names_lang(lang))
         rows = self._db.execute(sql, args).fetchall()
         rows.sort(key=lambda r: -r[1])
-        return [Candidate(place=self._place(r[2:]), matched_name=r[0], similarity=1.0, prior=r[1]) for r in rows]
+        own = _names_lang(lang) if lang is not None else ""
+        out = []
+        for r in rows:
+            place = self._place(r[2:])
+            # the document's language names the place so ("Pékin" in French): its own name there, not an alias
+            own_name = bool(own) and own in r[-1].split(",")
+            out.append(Candidate(place=place, matched_name=place.name if own_name else r[0], similarity=1.0,
+                                 prior=r[1]))
+        return out
 
     def has_name(self, name: str) -> bool:
         """Fast membership test on the normalised key."""
         key = normalize(name)
         return bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
 
-    def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
+    def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True,
+               lang: str | None = None) -> list[Candidate]:
         """Ranked candidates: exact matches (similarity 1.0) by prior; then, if there are none (or only
         obscure ones) and ``fuzzy``, transliteration variants and near spellings (rapidfuzz) with a
-        similarity below 1.0, ranked by similarity**3 x (0.5 + 0.5 prior)."""
+        similarity below 1.0, ranked by similarity**3 x (0.5 + 0.5 prior).
+
+        ``lang``: the document's language. Names of any language count (main names, alternate names,
+        aliases, English names), and the localized names of ``lang``; a name known only in another
+        language does not ("Pékin" is Beijing for a French document, not for an English one, where it
+        is Pekin, Illinois alone). English (``"en"``) sees exactly the names it had before localized names
+        existed. ``None``: every name, whatever its language (the gazetteer CLI, tools)."""
         key = normalize(name)
         if not key:
             return []
-        found = self._exact_key(key, country)
+        found = self._exact_key(key, country, lang)
         if not fuzzy or (found and found[0].prior >= WEAK_EXACT_PRIOR):
             return found[:limit]
         # no exact match, or only obscure ones (a hamlet named "Mosoul"): add near spellings after them
         seen = {c.place.id for c in found}
-        more = [c for c in self._fuzzy(key, country, limit) if c.place.id not in seen]
+        more = [c for c in self._fuzzy(key, country, limit, lang) if c.place.id not in seen]
         return (found + more)[:limit]
 
-    def _fuzzy(self, key: str, country: str | None, limit: int) -> list[Candidate]:
+    def _fuzzy(self, key: str, country: str | None, limit: int, lang: str | None = None) -> list[Candidate]:
         from rapidfuzz import fuzz, process
 
         scored: dict[int, tuple[float, Candidate]] = {}
@@ -469,17 +493,18 @@ class Gazetteer:
                 if pid not in scored or score > scored[pid][0]:
                     scored[pid] = (score, Candidate(place=place, matched_name=r[0], similarity=sim, prior=r[1]))
 
+        in_lang, lang_args = ("AND n.lang IN ('', ?)", (_names_lang(lang),)) if lang is not None else ("", ())
         # 1. transliteration variants ("Deir Ezzor" ~ "Dayr az Zawr")
         vkey = variant_key(key)
         if vkey:
             rows = self._db.execute(
                 f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
-                f"WHERE n.vkey = ? ORDER BY n.prior DESC LIMIT 200", (vkey,)).fetchall()
+                f"WHERE n.vkey = ? {in_lang} ORDER BY n.prior DESC LIMIT 200", (vkey, *lang_args)).fetchall()
             consider(rows, lambda nm: min(0.99, 0.6 + 0.39 * fuzz.ratio(key, normalize(nm)) / 100.0))
         # 2. near spellings among keys in the same first-letter/length band
         choices: list[str] = []
         for b in {fuzzy_bucket(key), fuzzy_bucket(key + "xx"), fuzzy_bucket(key[:-2] or key)}:
-            choices.extend(self._bucket(b))
+            choices.extend(self._bucket(b, lang))
         hits = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25)
         for hit_key, score, _ in hits:
             if hit_key == key:
@@ -487,16 +512,23 @@ class Gazetteer:
             sim = min(0.99, score / 100.0)
             rows = self._db.execute(
                 f"SELECT n.name, n.prior, {_PLACE_COLS} FROM names n JOIN places p ON p.pid = n.pid "
-                f"WHERE n.key = ?", (hit_key,)).fetchall()
+                f"WHERE n.key = ? {in_lang}", (hit_key, *lang_args)).fetchall()
             consider(rows, lambda nm, s=sim: s)
         ranked = sorted(scored.values(), key=lambda t: -t[0])
         return [c for _, c in ranked[:limit]]
 
-    def _bucket(self, bucket: str) -> list[str]:
-        keys = self._buckets.get(bucket)
+    def _bucket(self, bucket: str, lang: str | None = None) -> list[str]:
+        """The keys of a fuzzy bucket; with ``lang``, those with a name of any language or of ``lang``."""
+        lang = None if lang is None else _names_lang(lang)
+        keys = self._buckets.get((bucket, lang))
         if keys is None:
-            keys = [r[0] for r in self._db.execute("SELECT key FROM keys WHERE bucket=?", (bucket,))]
-            self._buckets[bucket] = keys
+            if lang is None:
+                rows = self._db.execute("SELECT key FROM keys WHERE bucket=?", (bucket,))
+            else:
+                rows = self._db.execute("SELECT key FROM keys WHERE bucket=? AND (lang = '' OR "
+                                        "instr(',' || lang || ',', ?) > 0)", (bucket, f",{lang},"))
+            keys = [r[0] for r in rows]
+            self._buckets[(bucket, lang)] = keys
         return keys
 
     def name_keys(self, min_importance: float = 0.0) -> Iterator[tuple[str, float, str]]:

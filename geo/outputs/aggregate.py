@@ -18,23 +18,17 @@ from geo.outputs.palette import TYPE_COLOURS
 from geo.outputs.snippets import Snippet, make_snippet, sentence_bounds
 from geo.types import Document, Mention, ParsedDocument, Place, Resolution
 
-FEATURE_TYPE_LABELS: dict[str, str] = {
-    "country": "Countries",
-    "province": "Provinces / regions",
-    "city": "Cities / towns",
-    "physical": "Physical features",
-    "other": "Other places",
-}
 #: Each place type's colour, from the one palette (:mod:`geo.outputs.palette`, Okabe-Ito), as the map's
 #: markers (geomap.css) and outlines, the GeoPackage's QGIS style and the static figure draw it.
 TYPE_COLORS: dict[str, str] = dict(TYPE_COLOURS)
-FEATURE_TYPE_NAMES: dict[str, str] = {
-    "country": "Country",
-    "province": "Province / region",
-    "city": "City / town",
-    "physical": "Physical feature",
-    "other": "Place",
-}
+#: How precisely a point places what the text names (:attr:`geo.types.Resolution.precision`, in the
+#: spirit of ACLED's geo_precision), most precise first: the place itself; a place the gazetteer does not
+#: know, put at the town the text names it in; a province or region (or a local place put at one); a
+#: country (or a local place put at one).
+PRECISIONS: tuple[str, ...] = ("exact", "town", "region", "country")
+# (the names of the place types and precision levels, on the map and in the figure, are language data:
+# geo/lang/<code>/ui.json, read by geo.outputs.ui)
+
 
 def feature_type(place: Place) -> str:
     """Classify a place by its GeoNames class/code: country, province, city, physical or other
@@ -65,6 +59,8 @@ class PlaceEntry:
     focus: int = 0  # documents whose focus (:mod:`geo.focus`) includes the place
     best_score: float = 0.0  # the highest resolution score among the place's mentions
     alternatives: tuple = ()  # runner-up candidates of its best-scored mention (geo.types.Alternative)
+    # the most precise :data:`PRECISIONS` level among its mentions (None: none known, e.g. old results)
+    precision: str | None = None
 
     def __post_init__(self) -> None:
         if self.document_count < 0:
@@ -98,7 +94,7 @@ class _OpenDocument:
 
 class _PlaceState:
     __slots__ = ("place", "mentions", "document_count", "documents", "names", "open", "focus", "best_score",
-                 "alternatives")
+                 "alternatives", "precision")
 
     def __init__(self, place: Place):
         self.place = place
@@ -110,6 +106,17 @@ class _PlaceState:
         self.focus = 0
         self.best_score = float("-inf")
         self.alternatives: tuple = ()
+        self.precision: str | None = None
+
+
+def more_precise(a: str | None, b: str | None) -> str | None:
+    """The more precise of two :data:`PRECISIONS` levels (None and unknown levels count least)."""
+    rank = {p: k for k, p in enumerate(PRECISIONS)}
+    if b is None or b not in rank:
+        return a
+    if a is None or a not in rank:
+        return b
+    return a if rank[a] <= rank[b] else b
 
 
 class Aggregator:
@@ -201,6 +208,7 @@ class Aggregator:
             self._open.add(place.id)
         st.open.mentions.append((res.mention, source, offset, is_sentence))
         self.mention_count += 1
+        st.precision = more_precise(st.precision, getattr(res, "precision", None))
         if res.score > st.best_score:
             st.best_score = res.score
             st.alternatives = tuple(getattr(res, "alternatives", ()) or ())
@@ -273,7 +281,7 @@ class Aggregator:
             ordered = tuple(n for n, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])))
             out.append(PlaceEntry(st.place, mentions, tuple(docs), ordered, ndocs, st.focus,
                                   max(st.best_score, 0.0) if st.best_score != float("-inf") else 0.0,
-                                  st.alternatives))
+                                  st.alternatives, st.precision))
         out.sort(key=lambda e: (-e.mentions, e.place.name, e.place.id))
         return out
 

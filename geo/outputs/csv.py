@@ -12,7 +12,7 @@ import csv
 import io
 from typing import IO, Iterable, Iterator
 
-from geo.outputs.jsonl import MENTION_FIELDS, document_record
+from geo.outputs.jsonl import MENTION_FIELDS, mention_record
 from geo.types import ParsedDocument
 
 CSV_FIELDS = ["doc", "title"] + MENTION_FIELDS + ["field"]  # field: "title" for a headline's mentions, else empty
@@ -26,15 +26,22 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def csv_rows(parsed: Iterable[ParsedDocument]) -> Iterator[dict]:
+def csv_rows(parsed: Iterable[ParsedDocument], *, precision: Iterable[str] | None = None) -> Iterator[dict]:
+    """One row per mention (with ``precision``, only the mentions at those levels)."""
+    levels = None if precision is None else frozenset(precision)
     for pd in parsed:
-        rec = document_record(pd)
-        for m in rec["mentions"]:
-            yield {k: safe_cell(v) for k, v in {"doc": rec["doc"], "title": rec["title"], **m}.items()}
+        d = pd.document
+        doc = d.path if d.path is not None else d.id
+        for r in pd.resolutions:
+            if levels is not None and r.precision not in levels:
+                continue
+            m = mention_record(r)
+            yield {k: safe_cell(v) for k, v in {"doc": doc, "title": d.title, **m}.items()}
 
 
-def write_csv(parsed: Iterable[ParsedDocument], fh: IO[str]) -> int:
-    """Write the header and one row per mention to ``fh``; returns the number of documents."""
+def write_csv(parsed: Iterable[ParsedDocument], fh: IO[str], *, precision: Iterable[str] | None = None) -> int:
+    """Write the header and one row per mention to ``fh`` (with ``precision``, only the mentions at those
+    levels); returns the number of documents."""
     w = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
     # Python's csv module quotes a field holding "\n" (the line terminator) but not a lone "\r", which
     # readers take as a line break: rows with one are written fully quoted
@@ -43,7 +50,7 @@ def write_csv(parsed: Iterable[ParsedDocument], fh: IO[str]) -> int:
     n = 0
     for pd in parsed:
         n += 1
-        for row in csv_rows((pd,)):
+        for row in csv_rows((pd,), precision=precision):
             if any(isinstance(v, str) and "\r" in v for v in row.values()):
                 quoted.writerow(row)
             else:

@@ -2,7 +2,8 @@
 
 Properties are kept flat where GIS tools expect it (QGIS, kepler.gl read them as columns):
 ``name``, ``type`` (country/province/city/physical/other), ``feature_class``, ``feature_code``,
-``country``, ``admin1``, ``mentions``, ``documents`` (ids/paths), ``titles``, ``snippets`` (text);
+``country``, ``admin1``, ``precision`` (how precisely the point places it: exact, town, region or country;
+:data:`geo.outputs.aggregate.PRECISIONS`), ``mentions``, ``documents`` (ids/paths), ``titles``, ``snippets`` (text);
 ``articles`` carries the same per document in detail, with the highlighted spans of each snippet.
 Article URLs are kept only when they are absolute http(s) URLs (as in the map), so no consumer that
 turns properties into links can be handed a ``javascript:`` one.
@@ -61,6 +62,7 @@ def to_geojson(parsed: Sequence[ParsedDocument] | None = None, *, max_snippets: 
                 "admin1": p.admin1,
                 "geonameid": p.geonameid,
                 "population": p.population,
+                "precision": e.precision,
                 "mentions": e.mentions,
                 "names": list(e.names),
                 "documents": [dm.document.id for dm in e.documents],

@@ -15,12 +15,12 @@ from geo.io import atomic_open
 
 DOC_COLUMNS = ["doc", "id", "title", "url", "date"]
 STRING = ["text", "label", "name", "feature_class", "feature_code", "country_code", "admin1", "source", "why",
-          "place_id", "sentence"]
+          "precision", "place_id", "sentence"]
 INT = ["start", "end", "geonameid", "sentence_start"]
 FLOAT = ["lat", "lon", "score"]
 #: Column order: the document fields, then the mention fields of the JSONL contract, then the result fields.
 COLUMNS = DOC_COLUMNS + ["text", "start", "end", "label", "name", "lat", "lon", "feature_class", "feature_code",
-                         "country_code", "admin1", "geonameid", "score", "source", "why", "place_id", "sentence",
+                         "country_code", "admin1", "geonameid", "score", "source", "why", "precision", "place_id", "sentence",
                          "sentence_start"]
 
 

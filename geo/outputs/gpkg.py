@@ -2,7 +2,7 @@
 
 One point layer ``places`` (one feature per distinct place, the columns of the GeoJSON export made
 flat: name, type, feature class/code, country, admin1, geonameid, population, mentions, articles,
-focus, score, titles, first snippet) in EPSG:4326, written by pyogrio (GDAL ships in its wheel), and
+focus, score, precision, titles, first snippet) in EPSG:4326, written by pyogrio (GDAL ships in its wheel), and
 a QGIS style stored the way QGIS stores one (the ``layer_styles`` table, ``useAsDefault``): markers
 coloured by place type as on the HTML map, sized by mentions, labelled with the name, so the layer
 opens in QGIS looking like the map.
@@ -31,7 +31,7 @@ def _rgb(hex_color: str) -> str:
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "str"), ("type", "str"), ("feature_class", "str"), ("feature_code", "str"), ("country", "str"),
     ("admin1", "str"), ("geonameid", "int"), ("population", "int"), ("mentions", "int"), ("articles", "int"),
-    ("focus", "int"), ("score", "float"), ("names", "str"), ("titles", "str"), ("snippet", "str"), ("id", "str"),
+    ("focus", "int"), ("score", "float"), ("precision", "str"), ("names", "str"), ("titles", "str"), ("snippet", "str"), ("id", "str"),
 )
 
 
@@ -92,7 +92,7 @@ def _rows(entries: Sequence[PlaceEntry]) -> tuple[list[Any], dict[str, list[Any]
             "name": p.name, "type": e.feature_type, "feature_class": p.feature_class, "feature_code": p.feature_code,
             "country": p.country_code or "", "admin1": p.admin1 or "", "geonameid": p.geonameid or 0,
             "population": p.population or 0, "mentions": e.mentions, "articles": e.document_count, "focus": e.focus,
-            "score": float(e.best_score), "names": " | ".join(e.names),
+            "score": float(e.best_score), "precision": e.precision or "", "names": " | ".join(e.names),
             "titles": " | ".join(dm.document.title for dm in e.documents if dm.document.title),
             "snippet": snippet, "id": p.id,
         }

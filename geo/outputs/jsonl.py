@@ -117,7 +117,19 @@ def jsonl_line(record: dict) -> str:
     return line + "\n"
 
 
-def jsonl_lines(parsed: Iterable[ParsedDocument], gazetteer: Any = None) -> Iterator[str]:
-    """``geo extract``'s JSONL: one :func:`extract_record` per document."""
+def keep_mentions(record: dict, precision: Iterable[str] | None) -> dict:
+    """``record`` with only the mentions at one of the ``precision`` levels (None: all of them; an
+    unplaced mention has no precision, so a filter leaves it out). The rest of the record (its focus)
+    is the document's, as without the filter."""
+    if precision is None:
+        return record
+    levels = frozenset(precision)
+    return {**record, "mentions": [m for m in record["mentions"] if m.get("precision") in levels]}
+
+
+def jsonl_lines(parsed: Iterable[ParsedDocument], gazetteer: Any = None, *,
+                precision: Iterable[str] | None = None) -> Iterator[str]:
+    """``geo extract``'s JSONL: one :func:`extract_record` per document (with ``precision``, only the
+    mentions at those levels: :func:`keep_mentions`)."""
     for pd in parsed:
-        yield jsonl_line(extract_record(pd, gazetteer))
+        yield jsonl_line(keep_mentions(extract_record(pd, gazetteer), precision))

@@ -7,7 +7,7 @@ Two kinds of writer:
   ``.svg``/``.pdf`` by name, and ``.png`` when asked for as a figure, as ``geo map --figure map.png`` does).
   They take a :class:`Source` in either mode: *articles* (parsed documents, aggregated here) or
   *results* (place entries streamed from ``geo extract`` results by :mod:`geo.outputs.results`).
-  ``min_score`` applies to every one of them.
+  ``min_score`` and ``precision`` apply to every one of them.
 * **document** writers keep one record per document or mention: ``jsonl`` (``.jsonl.gz`` gzipped),
   ``csv``, ``parquet`` (GeoParquet, written by :mod:`geo.outputs.geoparquet`). They need parsed
   documents (articles mode); text ones can also stream to stdout.
@@ -40,6 +40,12 @@ class Options:
     tiles: str | None = "OpenStreetMap"
     assets: str = "inline"
     min_score: float | None = None
+    # the precision levels kept (geo.outputs.aggregate.PRECISIONS), None: all. Place writers keep the places
+    # whose most precise mention is at one of them; document writers keep the mentions at one of them.
+    precision: frozenset[str] | None = None
+    # the language of the map's and the figure's words (legend, popups, filters: geo.outputs.ui); None:
+    # the language most of the parsed documents record, else English
+    lang: str | None = None
     snippets: int = 20  # map popups: the snippets (up to 3 each) of each place's first K documents
     size: tuple[int, int] = (1200, 800)  # png
     html: Path | None = None  # png: the rendered map to photograph
@@ -82,13 +88,20 @@ class Source:
         return self._cache[key]
 
 
-def keep(entries: Iterable[Any], min_score: float | None) -> list:
-    """The entries a place writer shows: drawable coordinates and, with ``min_score``, a good enough score."""
+def keep(entries: Iterable[Any], min_score: float | None, precision: Iterable[str] | None = None) -> list:
+    """The entries a place writer shows: drawable coordinates and, with ``min_score``, a good enough score,
+    with ``precision``, a place whose precision (its most precise mention's) is one of those levels."""
     import math
 
+    levels = None if precision is None else frozenset(precision)
     return [e for e in entries
             if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90
-            and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)]
+            and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)
+            and (levels is None or getattr(e, "precision", None) in levels)]
+
+
+def _shown(entries: Iterable[Any], options: "Options") -> list:
+    return keep(entries, options.min_score, options.precision)
 
 
 @dataclass(frozen=True)
@@ -112,14 +125,14 @@ def _write_map(source: Source, path: Path, options: Options) -> int:
 
     tiles = None if options.tiles is None or options.tiles.lower() == "none" else options.tiles
     if source.mode == RESULTS:
-        entries = keep(source.entries, options.min_score)
+        entries = _shown(source.entries, options)
         m = build_map(None, source.gazetteer, entries=entries, documents=source.documents, tiles=tiles,
                       title=options.title, assets=options.assets, max_popup_documents=options.snippets,
-                      max_snippets=min(3, options.snippets))
+                      max_snippets=min(3, options.snippets), lang=options.lang)
     else:
         m = build_map(source.parsed_list(), source.gazetteer, tiles=tiles, title=options.title,
                       assets=options.assets, min_score=options.min_score, max_popup_documents=options.snippets,
-                      max_snippets=min(3, options.snippets))
+                      max_snippets=min(3, options.snippets), precision=options.precision, lang=options.lang)
     save_map(m, path)
     return m.geo_places
 
@@ -128,7 +141,7 @@ def _write_geojson(source: Source, path: Path, options: Options) -> int:
     from geo.io import atomic_write_text
     from geo.outputs.geojson import dumps, to_geojson
 
-    fc = to_geojson(entries=keep(source.place_entries(max_snippets=5), options.min_score))
+    fc = to_geojson(entries=_shown(source.place_entries(max_snippets=5), options))
     atomic_write_text(path, dumps(fc))
     return len(fc["features"])
 
@@ -138,7 +151,7 @@ def _stream_geojson(source: Source, fh: IO[str], options: Options) -> int:
 
     from geo.outputs.geojson import to_geojson
 
-    fc = to_geojson(entries=keep(source.place_entries(max_snippets=5), options.min_score))
+    fc = to_geojson(entries=_shown(source.place_entries(max_snippets=5), options))
     fh.write(json.dumps(fc, ensure_ascii=False, indent=1) + "\n")
     return len(fc["features"])
 
@@ -154,8 +167,7 @@ def _write_geojson_file(source: Source, path: Path, options: Options) -> int:
 def _write_gpkg(source: Source, path: Path, options: Options) -> int:
     from geo.outputs.gpkg import write_gpkg
 
-    return write_gpkg(None, path, entries=keep(source.place_entries(max_snippets=1, max_documents=20),
-                                               options.min_score))
+    return write_gpkg(None, path, entries=_shown(source.place_entries(max_snippets=1, max_documents=20), options))
 
 
 def _write_png(source: Source, path: Path, options: Options) -> int:
@@ -174,16 +186,16 @@ def _write_figure(source: Source, path: Path, options: Options) -> int:
 
     gz = source.gazetteer
     if source.mode == RESULTS:
-        data = keep(source.entries or (), options.min_score)
+        data = _shown(source.entries or (), options)
         documents = getattr(source, "document_count", None)
         if documents is None and source.documents is not None:
             documents = len(source.documents)
     else:
         parsed = source.parsed_list()
-        data = keep(entries_from_parsed(parsed, gz), options.min_score)
+        data = _shown(entries_from_parsed(parsed, gz), options)
         documents = len(parsed)
     opts = cli_options(size=options.figure_size, dpi=options.dpi, bbox=options.bbox, title=options.title)
-    fig = write_figure(data, path, gazetteer=gz, embed=options.embed, documents=documents, **opts)
+    fig = write_figure(data, path, gazetteer=gz, embed=options.embed, documents=documents, lang=options.lang, **opts)
     return len(fig.geo.places)
 
 
@@ -193,7 +205,7 @@ def _stream_jsonl(source: Source, fh: IO[str], options: Options) -> int:
     from geo.outputs.jsonl import jsonl_lines
 
     n = 0
-    for line in jsonl_lines(source.parsed or ()):
+    for line in jsonl_lines(source.parsed or (), source.gazetteer, precision=options.precision):
         fh.write(line)
         n += 1
     return n
@@ -214,7 +226,7 @@ def _write_jsonl(source: Source, path: Path, options: Options) -> int:
 def _stream_csv(source: Source, fh: IO[str], options: Options) -> int:
     from geo.outputs.csv import write_csv
 
-    return write_csv(source.parsed or (), fh)
+    return write_csv(source.parsed or (), fh, precision=options.precision)
 
 
 def _write_csv(source: Source, path: Path, options: Options) -> int:
@@ -224,10 +236,10 @@ def _write_csv(source: Source, path: Path, options: Options) -> int:
 
 def _write_parquet(source: Source, path: Path, options: Options) -> int:
     from geo.outputs.geoparquet import write_geoparquet  # pyarrow/geopandas: optional dependencies
-    from geo.outputs.jsonl import extract_record
+    from geo.outputs.jsonl import extract_record, keep_mentions
 
     parsed = source.parsed_list()
-    write_geoparquet([extract_record(pd) for pd in parsed], path)
+    write_geoparquet([keep_mentions(extract_record(pd, source.gazetteer), options.precision) for pd in parsed], path)
     return len(parsed)
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from geo.documents import DocumentError
 from geo.documents.limits import iter_lines, open_gzip
 from geo.io import progress_bar
-from geo.outputs.aggregate import Aggregator
+from geo.outputs.aggregate import PRECISIONS, Aggregator
 from geo.outputs.registry import format_for_path
 from geo.types import Document, Mention, Place, Resolution
 
@@ -24,7 +24,7 @@ RUN_MANIFEST = "_geo_run.json"
 _PARQUET_NEEDS = {"doc", "text", "start", "end", "lat", "lon", "name"}
 _PARQUET_COLUMNS = ["doc", "id", "title", "url", "date", "text", "start", "end", "label", "name", "lat", "lon",
                     "feature_class", "feature_code", "country_code", "admin1", "geonameid", "score", "source", "why",
-                    "place_id", "sentence", "sentence_start", "field"]
+                    "precision", "place_id", "sentence", "sentence_start", "field"]
 #: Longest result record read (one document's mentions with their sentences); longer ones are named and skipped.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 #: Distinct unresolved names remembered for the summary (the rest are only counted).
@@ -151,7 +151,24 @@ def _resolution(doc_id: str, m: dict) -> tuple[Resolution, str | None]:
     mention = Mention(doc_id, _text(m, "text") or "", _int(m, "start"), _int(m, "end"),
                       _text(m, "label") or "", sent_start=s0, sent_end=s0 + len(sentence or ""),
                       field="title" if field == "title" else "text")
-    return (Resolution(mention, _place(m), score, _text(m, "source"), _text(m, "why") or ""), sentence)
+    place = _place(m)
+    return (Resolution(mention, place, score, _text(m, "source"), _text(m, "why") or "",
+                       precision=_precision(m, place)), sentence)
+
+
+def _precision(m: dict, place: Place | None) -> str | None:
+    """The stored precision; results written before it was recorded get what the resolver gives a
+    place named itself (exact, region or country by its feature code)."""
+    v = _text(m, "precision")
+    if v is not None:
+        if v not in PRECISIONS:
+            raise BadRecord(f"precision {v!r} is not one of {', '.join(PRECISIONS)}")
+        return v
+    if place is None or "precision" in m:  # null: stored as unknown
+        return None
+    from geo.resolve.resolver import precision_of  # lazy: only for older results
+
+    return precision_of(place)
 
 
 def _document(rec: dict) -> Document:

@@ -14,6 +14,7 @@ runner-up candidates.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -133,18 +134,31 @@ class Resolver:
         self._local_heads = (self.lang.street_words | self.lang.neighbourhood_words | LOCAL_HEADS)
 
     # -- candidates ---------------------------------------------------------------------------------
+    @property
+    def _in_lang(self) -> dict:
+        """``lang=`` for the gazetteer's lookup: names weighed by this document language (a gazetteer-like
+        object whose ``lookup`` takes no ``lang`` is asked as before)."""
+        gz = self.gz
+        if getattr(self, "_in_lang_of", None) is not gz:
+            try:
+                takes = "lang" in inspect.signature(gz.lookup).parameters
+            except (TypeError, ValueError):
+                takes = False
+            self._in_lang_kw, self._in_lang_of = ({"lang": self.lang.code} if takes else {}), gz
+        return self._in_lang_kw
+
     def candidates(self, surface: str) -> list[Candidate]:
         key = surface
         got = self._cands.get(key)
         if got is None:
             name = surface.title() if surface.isupper() and len(surface) > 3 else surface
-            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
+            got = [c for c in self.gz.lookup(name, limit=self.limit, fuzzy=True, **self._in_lang) if _good_match(name, c, self.w.fuzzy_min, self.w.fuzzy_min_len)]
             if not got:
                 # "Hamilton Township", "Naugatuck River", "Lake Lanier": a place named like the head is nearby
                 head = self._re.head.sub("", name).strip()
                 if head and head != name:
                     got = [Candidate(c.place, c.matched_name, c.similarity * self.w.head_similarity, c.prior)
-                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False)
+                           for c in self.gz.lookup(head, limit=self.limit, fuzzy=False, **self._in_lang)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
                     got = self._of_own_kind(name, got, how="head")
                     if self._re.valley is not None and self._re.valley.search(name):

@@ -389,7 +389,8 @@ async def parse(request: Request) -> Response:
         request.query_params.get("format") == "jsonl"
 
     def render(pipe, parsed):
-        return outputs.records_jsonl(parsed) if want_jsonl else outputs.records_json(parsed)
+        return (outputs.records_jsonl(parsed, pipe.gazetteer) if want_jsonl
+                else outputs.records_json(parsed, pipe.gazetteer))
 
     data = await _engine(request).run(lambda: read_documents(up, cfg.max_documents), render)
     media = "application/x-ndjson" if want_jsonl else "application/json"

@@ -18,18 +18,20 @@ from .limits import ApiError
 FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
-def records_json(parsed: Sequence[ParsedDocument]) -> bytes:
-    """A JSON array of the per-document records, each serialised exactly as one ``geo extract`` line."""
+def records_json(parsed: Sequence[ParsedDocument], gazetteer: Any = None) -> bytes:
+    """A JSON array of the per-document records, each serialised exactly as one ``geo extract`` line
+    (the focus named through the server's own gazetteer, not a second one opened for it)."""
     from geo.outputs.jsonl import extract_record, jsonl_line
 
-    return ("[" + ",\n".join(jsonl_line(extract_record(pd)).rstrip("\n") for pd in parsed) + "]\n").encode("utf-8")
+    lines = (jsonl_line(extract_record(pd, gazetteer)).rstrip("\n") for pd in parsed)
+    return ("[" + ",\n".join(lines) + "]\n").encode("utf-8")
 
 
-def records_jsonl(parsed: Sequence[ParsedDocument]) -> bytes:
+def records_jsonl(parsed: Sequence[ParsedDocument], gazetteer: Any = None) -> bytes:
     """The very bytes ``geo extract`` prints for these documents."""
     from geo.outputs.jsonl import jsonl_lines
 
-    return "".join(jsonl_lines(parsed)).encode("utf-8")
+    return "".join(jsonl_lines(parsed, gazetteer)).encode("utf-8")
 
 
 def map_html(parsed: Sequence[ParsedDocument], gazetteer: Any, *, tiles: str | None, title: str | None) -> str:

@@ -61,7 +61,13 @@ def figure_files(data: Any, fmt: str, *, gazetteer: Any = None, embed: bool = Fa
     if embed:
         svg_fig = fig if fmt == "svg" else draw_figure(data, gazetteer, shape_rtl=False, **options)
         svg = out if fmt == "svg" else figure_bytes(svg_fig, "svg")
-        page = html_page(svg.decode("utf-8"), title=options.get("title"), caption=caption)
+        from geo.outputs.ui import strings
+
+        from .draw import figure_language
+
+        lang = figure_language(data, options.get("lang"))
+        page = html_page(svg.decode("utf-8"), title=options.get("title"), caption=caption, lang=lang,
+                         untitled=strings(lang).text("figure_map"))
     return out, page, fig
 
 

@@ -33,8 +33,9 @@ from .palette import BASEMAP, KIND_COLOURS, TYPE_COLOURS
 log = logging.getLogger(__name__)
 
 from geo.outputs.aggregate import Aggregator, PlaceEntry
+from geo.outputs.ui import majority_language, strings
 
-DEFAULT_SOURCE = "Places: GeoNames; basemap: Natural Earth"
+DEFAULT_SOURCE = "Places: GeoNames; basemap: Natural Earth"  # (in English; drawn in the figure's language)
 #: A report column: 180 mm x 120 mm.
 DEFAULT_SIZE_IN = (180 / 25.4, 120 / 25.4)
 DEFAULT_DPI = 200
@@ -45,8 +46,6 @@ MAX_LABELS = 40
 #: Maps with fewer marked places than this get the biggest towns around them, in grey, for orientation.
 CONTEXT_TOWNS_BELOW = 40
 CONTEXT_GREY = "#8a857c"
-TYPE_NAMES = {"country": "Country", "province": "Province / region", "city": "City / town",
-              "physical": "Physical feature", "other": "Other place"}
 
 
 def rc_params() -> dict[str, Any]:
@@ -382,6 +381,7 @@ def draw_figure(
     provinces: bool | None = None,
     shape_rtl: bool = True,
     documents: int | None = None,
+    lang: str | None = None,
 ) -> Any:
     """A labelled static map (a matplotlib Figure; ``fig.geo`` says what was drawn).
 
@@ -392,16 +392,31 @@ def draw_figure(
     view is regional). ``max_labels``: labels placed at most (by mentions; none overlap). ``shape_rtl``:
     shape Arabic/Hebrew for raster/PDF output (turn off for SVG, where the viewer shapes text).
     ``documents``: the number of articles for the subtitle, when ``data`` are entries that do not know it.
+    ``lang``: the language of the subtitle, legend and source line (:mod:`geo.outputs.ui`; default: the
+    language most of the ParsedDocuments are in, else English).
     """
     with _rc():
         return _draw(data, gazetteer, size=size, dpi=dpi, bbox=bbox, title=title, subtitle=subtitle,
                      source=source, inset=inset, legend=legend, max_labels=max_labels, provinces=provinces,
-                     shape_rtl=shape_rtl, documents=documents)
+                     shape_rtl=shape_rtl, documents=documents, ui=strings(figure_language(data, lang)))
+
+
+def figure_language(data: Any, lang: str | None = None) -> str:
+    """``lang``, else the language most of ``data``'s ParsedDocuments are in (where they record one), else English."""
+    if lang:
+        return lang
+    if isinstance(data, (list, tuple)):
+        return majority_language(getattr(d, "lang", None) or getattr(getattr(d, "document", None), "lang", None)
+                                 for d in data if hasattr(d, "resolutions"))
+    return "en"
 
 
 def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, legend, max_labels, provinces,
-          shape_rtl, documents):
+          shape_rtl, documents, ui):
     from matplotlib.lines import Line2D
+
+    if source is DEFAULT_SOURCE:
+        source = ui.text("figure_source")
 
     gz = bm.open_gazetteer(gazetteer)
     entries, n_docs = _entries(data, gz)
@@ -576,12 +591,14 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         y -= 0.26
     n_places = len(entries)
     if subtitle is None and entries:
-        subtitle = (f"{n_places:,} place{'s' * (n_places != 1)} named in {n_docs:,} article{'s' * (n_docs != 1)}"
-                    + ("; circle size: mentions" if markers else ""))
+        subtitle = (ui.text("figure_subtitle", places=ui.count(n_places, "place", grouped=True),
+                            articles=ui.count(n_docs, "article", grouped=True))
+                    + (ui.text("figure_sizes") if markers else ""))
     if subtitle:
         fig.text(left / W, y / H, subtitle, ha="left", va="top", fontsize=8, color=BASEMAP["muted"], parse_math=False)
     if source:
-        src = source + (f"  ·  {outside:,} place{'s' * (outside != 1)} outside the frame" if outside else "")
+        src = source + ("  ·  " + ui.text("figure_outside", places=ui.count(outside, "place", grouped=True))
+                        if outside else "")
         fig.text(left / W, 0.08 / H, src, ha="left", va="bottom", fontsize=6.5, color=BASEMAP["muted"],
                  parse_math=False)
 
@@ -593,7 +610,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
         for t in present:
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor=TYPE_COLOURS[t],
                                   markeredgecolor="white", markeredgewidth=0.6))
-            names.append(TYPE_NAMES[t])
+            names.append(ui.text(f"figure_type_{t}"))
         area_types = [t for t in FEATURE_TYPES
                       if any(d.kind == "area" and area_idx[d.index][0] == "area"
                              and d.entry.feature_type == t for d in drawn)]
@@ -601,7 +618,7 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
 
         for t in area_types:
             handles.append(Patch(facecolor=TYPE_COLOURS[t] + "2e", edgecolor=TYPE_COLOURS[t], linewidth=0.8))
-            names.append(TYPE_NAMES[t] + " (area)")
+            names.append(ui.text("figure_area", type=ui.text(f"figure_type_{t}")))
         kinds = sorted({area_idx[d.index][0] for d in drawn if d.kind in ("area", "river")} - {"area"},
                        key=["river", "water", "mountain", "island"].index)
         for k in kinds:
@@ -610,11 +627,11 @@ def _draw(data, gazetteer, *, size, dpi, bbox, title, subtitle, source, inset, l
                 handles.append(Line2D([], [], color=edge, linewidth=1.6))
             else:
                 handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=0.7))
-            names.append({"river": "River", "water": "Sea / lake", "mountain": "Mountains", "island": "Island"}[k])
+            names.append(ui.text(f"figure_{k}"))
         if any(d.entry.focus for d in markers):
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="white",
                                   markeredgecolor="#1a1a1a", markeredgewidth=0.9))
-            names.append("Article focus")
+            names.append(ui.text("figure_focus"))
         if handles:
             leg = fig.legend(handles, names, loc="upper left", bbox_to_anchor=(left / W, (bottom - 0.03) / H),
                              ncol=min(len(handles), 6), frameon=False, fontsize=7, handlelength=1.2,

@@ -18,11 +18,11 @@ def _svg_body(svg: str) -> str:
     return svg[i:].strip()
 
 
-def html_fragment(svg: str, *, title: str | None = None, caption: str | None = None) -> str:
+def html_fragment(svg: str, *, title: str | None = None, caption: str | None = None, untitled: str = "Map") -> str:
     """A ``<figure>`` with the SVG inline (scales to its container's width), labelled for screen readers
     by ``title`` (or ``caption``), and an escaped ``<figcaption>`` when a ``caption`` is given."""
     body = _svg_body(svg)
-    label = escape(title or caption or "Map")
+    label = escape(title or caption or untitled)
     body = body.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     # matplotlib's stylesheet says "*{...}": keep it to the figure, not the whole host page
     body = body.replace('<style type="text/css">*{', '<style type="text/css">.geo-figure *{', 1)
@@ -38,12 +38,14 @@ _STYLE = ("body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'
           ".geo-figure figcaption{font-size:0.8rem;color:#555;padding:0.4rem 0.2rem}")
 
 
-def html_page(svg: str, *, title: str | None = None, caption: str | None = None, lang: str = "en") -> str:
-    """A standalone HTML page (no scripts, no external resources) for an ``<iframe>`` or a CMS upload."""
-    head_title = escape(title or "Map")
+def html_page(svg: str, *, title: str | None = None, caption: str | None = None, lang: str = "en",
+              untitled: str = "Map") -> str:
+    """A standalone HTML page (no scripts, no external resources) for an ``<iframe>`` or a CMS upload;
+    ``lang``: its language, ``untitled``: its title when no ``title`` is given (the word "Map" in it)."""
+    head_title = escape(title or untitled)
     return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
             f'img-src data:">\n'
             f"<title>{head_title}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-            f"{html_fragment(svg, title=title, caption=caption)}</body>\n</html>\n")
+            f"{html_fragment(svg, title=title, caption=caption, untitled=untitled)}</body>\n</html>\n")

@@ -10,7 +10,6 @@ from typing import Any, Iterable, Sequence
 import shapely
 import shapely.geometry
 
-from geo.features import COUNTRY_CODES
 from geo.io import atomic_write_text, cache_dir
 from geo.outputs.map.geometry import round_coords
 
@@ -32,15 +31,12 @@ def country_shapes_from_store(gazetteer: Any) -> list[tuple[str, Any]]:
 
 
 def country_shapes_from_files(data: Path) -> list[tuple[str, Any]]:
-    """(country code, polygon) from the shipped data files (no store built yet), read by the gazetteer's readers."""
-    import shapely.wkt
+    """(country code, polygon) from the shipped data files (no store built yet): the gazetteer's own
+    :func:`geo.gazetteer.shipped_country_shapes`, the same countries in the same order as the store's
+    :meth:`Gazetteer.country_shapes`, so the basemap is the same bytes either way."""
+    from geo.gazetteer import shipped_country_shapes
 
-    from geo.gazetteer.shipped import read_shipped_geometry, read_shipped_places
-
-    codes = COUNTRY_CODES - {"PCLH"}  # the countries the store's country_shapes() draws: same basemap either way
-    ccs = {r.id: r.cc for r in read_shipped_places(data / "places.tsv.gz") if r.fclass == "A" and r.fcode in codes}
-    return [(ccs[pid], shapely.wkt.loads(wkt)) for pid, wkt in read_shipped_geometry(data / "geometry.tsv.gz")
-            if pid in ccs]
+    return [(s.place.country_code or "", s.geometry) for s in shipped_country_shapes(data)]
 
 
 def basemap_from_shapes(shapes: Iterable[tuple[str, Any]]) -> dict:

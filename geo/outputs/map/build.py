@@ -18,6 +18,7 @@ from geo.outputs.map.elements import (Filters, HeatLayer, InitialView, LayerCont
                                       OfflineBasemap, PlaceMarkers, PlaceSearch, PlaceShapes, TimeSlider)
 from geo.outputs.map.geometry import SHAPE_VERTEX_BUDGET
 from geo.outputs.map.render import render_html
+from geo.outputs.ui import strings
 from geo.types import Document, ParsedDocument
 
 #: Online base layers offered in the layer control besides the chosen ``tiles``.
@@ -44,6 +45,8 @@ def build_map(
     min_score: float | None = None,
     heat: bool = True,
     filters: bool = True,
+    precision: Any = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """A ``folium.Map`` of all places in ``parsed`` (renders in Jupyter; save it with :func:`save_map`).
 
@@ -52,7 +55,10 @@ def build_map(
     control. ``assets="cdn"`` links Leaflet from CDNs instead of inlining it (smaller files, needs
     the internet). ``gazetteer`` (optional) supplies river/sea/mountain/area geometry, simplified to
     ``shape_budget`` vertices in all, and the article focus. ``min_score`` leaves out places whose
-    best resolution score is lower. Instead of ``parsed``, ``entries`` from an
+    best resolution score is lower; ``precision`` (levels of :data:`~geo.outputs.aggregate.PRECISIONS`:
+    exact, town, region, country) keeps only the places at those. ``lang``: the language of the legend,
+    popups and filters (:mod:`geo.outputs.ui`; default: the language most documents are in, else
+    English). Instead of ``parsed``, ``entries`` from an
     :class:`~geo.outputs.aggregate.Aggregator` (and optionally all ``documents``) may be given: see
     :func:`build_map_from_entries`.
 
@@ -61,7 +67,8 @@ def build_map(
     """
     data = map_data(parsed, gazetteer, title=title, doc_layers_max=doc_layers_max,
                     max_popup_documents=max_popup_documents, max_snippets=max_snippets, basemap=False,
-                    shape_budget=shape_budget, entries=entries, documents=documents, min_score=min_score)
+                    shape_budget=shape_budget, entries=entries, documents=documents, min_score=min_score,
+                    precision=precision, lang=lang)
     countries = data.pop("countries")  # for the basemap's detail, not a part of the page's data
     center = [20.0, 0.0]
     if data["bounds"]:
@@ -74,7 +81,8 @@ def build_map(
     m.default_js = []
     m.default_css = []
     n_docs, n_places = len(data["docs"]), len(data["places"])
-    page_title = title or f"Map of {n_places} place{'s' * (n_places != 1)} in {n_docs} article{'s' * (n_docs != 1)}"
+    ui = strings(data["lang"])
+    page_title = title or ui.text("page_title", places=ui.count(n_places, "place"), articles=ui.count(n_docs, "article"))
     m.get_root().title = str(escape(re.sub("[\ud800-\udfff]", "\ufffd", page_title)))  # lone surrogates: not UTF-8
     base_layers = _tile_layers(m, tiles, alternative_tiles)
     md = MapData(data, assets=assets).add_to(m)

@@ -10,15 +10,14 @@ from markupsafe import escape
 
 from geo.features import shape_kind
 from geo.focus import focus_ids
-from geo.outputs.aggregate import FEATURE_TYPE_LABELS, FEATURE_TYPE_NAMES, FEATURE_TYPES, Aggregator, PlaceEntry
+from geo.outputs.aggregate import FEATURE_TYPES, PRECISIONS, Aggregator, PlaceEntry
 from geo.outputs.map.basemap import basemap_geojson
 from geo.outputs.map.documents import keyed_documents
 from geo.outputs.map.geometry import SHAPE_VERTEX_BUDGET, marker_point, place_geometries, shapes_within_budget
 from geo.outputs.map.styles import HOVER_EXTRA, SHAPE_KIND_STYLE, TYPE_STYLE
+from geo.outputs.ui import UIStrings, majority_language, strings
 from geo.types import Document, ParsedDocument
 
-OFFLINE_LABEL = "Offline basemap only"
-HEAT_LABEL = "Heat map of mentions"
 #: Kinds whose marker moves to the shape's point nearest the article's other places.
 LONG_KINDS = ("river", "water", "mountain")
 
@@ -38,26 +37,33 @@ def map_data(
     entries: Sequence[PlaceEntry] | None = None,
     documents: Sequence[Document] | None = None,
     min_score: float | None = None,
+    precision: Any = None,
+    lang: str | None = None,
 ) -> dict:
     """The data object the page's parts draw (plain JSON-able values, records with named keys).
 
     From ``parsed`` documents, or from ready ``entries`` (an :class:`~geo.outputs.aggregate.Aggregator`'s,
     e.g. over results read back from a file) with, optionally, the list of all ``documents`` in input
     order (default: the documents the entries name). ``min_score`` leaves out places whose best
-    resolution score is lower.
+    resolution score is lower; ``precision`` (levels of :data:`~geo.outputs.aggregate.PRECISIONS`)
+    keeps only the places whose precision is one of them. ``lang``: the language of the page's
+    interface strings (:mod:`geo.outputs.ui`; default: the language most documents are in, else English).
 
     A place is ``{"lat", "lon", "type" (index into "types"), "name", "score", "docs": [{"doc" (index
     into "docs"), "snippets": [[plain, highlighted, plain, ...], ...], "mentions", "more"}], "mentions",
-    "label", "sub", "moreDocs", "aka", "focus", "alts": [{"name", "sub", "km", "score"}]}``; keys at
+    "label", "sub", "moreDocs", "aka", "focus", "alts": [{"name", "sub", "km", "score"}], "precision"}``; keys at
     their default (``mentions`` 1, ``more``/``moreDocs``/``focus`` 0, no ``label``/``sub``/``aka``/
-    ``alts``) are left out, which keeps a 10,000-place page within 4 MB. A document is ``{"title",
+    ``alts``, ``precision`` "exact") are left out, which keeps a 10,000-place page within 4 MB. A document is ``{"title",
     "file", "date", "label", "url", "day" (ms since 1970, UTC), "source" (index into "sources")}``.
     """
+    if lang is None:
+        lang = majority_language(_language_of(pd) for pd in (parsed or ()))
+    ui = strings(lang)
     if entries is None:
         entries, documents = _aggregate(parsed, gazetteer, max_snippets, max_popup_documents)
-    entries = _drawable(entries, min_score)
+    entries = _drawable(entries, min_score, precision)
     documents, doc_pos = _documents_in_order(entries, documents)
-    docs, sources = keyed_documents(documents)
+    docs, sources = keyed_documents(documents, ui)
     dated = any("day" in d for d in docs)
 
     type_of = [e.feature_type for e in entries]
@@ -67,16 +73,18 @@ def map_data(
     raw_geoms = place_geometries(gazetteer, entries)
     kinds_of = {i: shape_kind(entries[i].place.feature_class, entries[i].place.feature_code) for i, _ in raw_geoms}
     moved = _long_feature_points(entries, raw_geoms, kinds_of, type_of)
+    precisions = _precision_legend(entries, ui)
     places = _place_records(entries, moved, {t: i for i, t in enumerate(present)}, doc_pos,
-                            [(0, d["day"]) if "day" in d else (1, 0) for d in docs] if dated else None)
+                            [(0, d["day"]) if "day" in d else (1, 0) for d in docs] if dated else None,
+                            bool(precisions))
     shapes, extents = _shape_records(entries, raw_geoms, kinds_of, shape_budget)
     bounds, focus_bounds = _extents(places, extents)
     data = {
-        "places": places, "docs": docs, "types": _type_legend(present, type_counts), "shapes": shapes,
-        "kinds": _kind_legend({s["kind"] for s in shapes}), "bounds": bounds,
+        "places": places, "docs": docs, "types": _type_legend(present, type_counts, ui), "shapes": shapes,
+        "kinds": _kind_legend({s["kind"] for s in shapes}, ui), "bounds": bounds,
         "focusBounds": focus_bounds, "title": title or None, "docLayers": 1 < len(docs) <= doc_layers_max,
-        "offlineLabel": OFFLINE_LABEL, "heatLabel": str(escape(HEAT_LABEL)), "sources": sources,
-        "dated": dated,
+        "offlineLabel": ui.text("offline_label"), "heatLabel": str(escape(ui.text("heat_label"))), "sources": sources,
+        "dated": dated, "precisions": precisions, "ui": ui.for_page(), "lang": ui.code,
     }
     data["basemap"] = basemap_geojson(gazetteer) if basemap else None
     data["countries"] = _country_counts(entries)  # build_map draws these countries in detail
@@ -95,11 +103,19 @@ def _aggregate(parsed: Sequence[ParsedDocument] | None, gazetteer: Any, max_snip
     return agg.entries(), [pd.document for pd in parsed]
 
 
-def _drawable(entries: Sequence[PlaceEntry], min_score: float | None) -> list[PlaceEntry]:
-    """The entries with a point on the globe and a best score of at least ``min_score``."""
+def _language_of(pd: ParsedDocument) -> str | None:
+    """A parsed document's language, where it records one."""
+    return getattr(pd, "lang", None) or getattr(pd.document, "lang", None)
+
+
+def _drawable(entries: Sequence[PlaceEntry], min_score: float | None, precision: Any = None) -> list[PlaceEntry]:
+    """The entries with a point on the globe, a best score of at least ``min_score`` and, with
+    ``precision``, a precision among those levels."""
+    levels = None if precision is None else frozenset(precision)
     return [e for e in entries
             if math.isfinite(e.place.lat) and math.isfinite(e.place.lon) and -90 <= e.place.lat <= 90
-            and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)]
+            and -180 <= e.place.lon <= 180 and (min_score is None or e.best_score >= min_score)
+            and (levels is None or e.precision in levels)]
 
 
 def _documents_in_order(entries: Sequence[PlaceEntry],
@@ -142,9 +158,10 @@ def _long_feature_points(entries: Sequence[PlaceEntry], raw_geoms: list[tuple[in
 
 
 def _place_records(entries: Sequence[PlaceEntry], moved: dict[int, tuple[float, float]], tindex: dict[str, int],
-                   doc_pos: dict[int, int], doc_day: list[tuple[int, int]] | None) -> list[dict]:
+                   doc_pos: dict[int, int], doc_day: list[tuple[int, int]] | None, precise: bool = True) -> list[dict]:
     """One record per entry (see :func:`map_data`); ``doc_day``: the sort key of each page document
-    when articles are dated (popups list them by date, undated last), else None (input order)."""
+    when articles are dated (popups list them by date, undated last), else None (input order);
+    ``precise``: some place has a known precision (else no place record says one)."""
     labels = _search_labels(entries)
     places = []
     for i, e in enumerate(entries):
@@ -182,6 +199,8 @@ def _place_records(entries: Sequence[PlaceEntry], moved: dict[int, tuple[float, 
         alts = _alternatives(e)
         if alts:
             rec["alts"] = alts
+        if precise and e.precision != "exact":
+            rec["precision"] = e.precision  # (None: not known)
         places.append(rec)
     return places
 
@@ -269,31 +288,45 @@ def _extents(places: list[dict], extents: list[tuple[tuple[float, float, float, 
     return bounds, focus_bounds
 
 
-def _type_legend(present: list[str], type_counts: dict[str, int]) -> list[dict]:
+def _type_legend(present: list[str], type_counts: dict[str, int], ui: UIStrings) -> list[dict]:
     """The place types present, with their counts and outline styles."""
     types = []
     for t in present:
         style = TYPE_STYLE[t]
         count = type_counts[t]
+        text = ui.text(f"types_{t}")
         types.append({
-            "key": t, "name": FEATURE_TYPE_NAMES[t], "text": FEATURE_TYPE_LABELS[t],
-            "label": str(escape(f"{FEATURE_TYPE_LABELS[t]} ({count})")), "count": count,
+            "key": t, "name": ui.text(f"type_{t}"), "text": text,
+            "label": str(escape(f"{text} ({count})")), "count": count,
             "shape": style, "hover": {**style, **HOVER_EXTRA},
         })
     return types
 
 
-def _kind_legend(kinds_present: set[str]) -> list[dict]:
+def _kind_legend(kinds_present: set[str], ui: UIStrings) -> list[dict]:
     """The shape kinds present, in legend order, with their styles ("area" takes its type's style)."""
     kinds = []
-    for k, (text, style) in SHAPE_KIND_STYLE.items():
+    for k, (_text, style) in SHAPE_KIND_STYLE.items():
         if k in kinds_present:
-            rec: dict[str, Any] = {"key": k, "text": text}
+            rec: dict[str, Any] = {"key": k, "text": ui.text(f"kind_{k}")}
             if style is not None:
                 rec["style"] = style
                 rec["hover"] = {**style, **HOVER_EXTRA}
             kinds.append(rec)
     return kinds
+
+
+def _precision_legend(entries: Sequence[PlaceEntry], ui: UIStrings) -> list[dict]:
+    """The precision levels of the places drawn, most precise first, with their counts ("unknown" last,
+    for places read from results that do not record one); none when no place has a known precision."""
+    counts: dict[str | None, int] = {}
+    for e in entries:
+        counts[e.precision] = counts.get(e.precision, 0) + 1
+    if not any(k is not None for k in counts):
+        return []
+    levels = [p for p in PRECISIONS if p in counts] + (["unknown"] if None in counts else [])
+    return [{"key": p, "text": ui.text(f"precision_{p}"), "count": counts[None if p == "unknown" else p]}
+            for p in levels]
 
 
 def _country_counts(entries: Sequence[PlaceEntry]) -> dict[str, int]:

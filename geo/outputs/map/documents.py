@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from geo.outputs.aggregate import safe_url
+from geo.outputs.ui import UIStrings, strings
 from geo.types import Document
 
 
@@ -44,13 +45,15 @@ def _source(d: Document) -> str:
     return ""
 
 
-def keyed_documents(documents: Sequence[Document]) -> tuple[list[dict], list[str]]:
-    """The page's records of ``documents`` (in order) and the names of their sources (none when only one)."""
+def keyed_documents(documents: Sequence[Document], ui: UIStrings | None = None) -> tuple[list[dict], list[str]]:
+    """The page's records of ``documents`` (in order) and the names of their sources (none when only one);
+    ``ui``: the interface strings of the page's language (default: English)."""
+    ui = ui or strings()
     docs = []
     used_labels: dict[str, int] = {}
     sources: dict[str, int] = {}
     for d in documents:
-        name = d.title or (os.path.basename(d.path) if d.path else d.id) or "(untitled)"
+        name = d.title or (os.path.basename(d.path) if d.path else d.id) or ui.text("untitled")
         used_labels[name] = used_labels.get(name, 0) + 1
         if used_labels[name] > 1:  # the layer control needs distinct labels
             name = f"{name} ({used_labels[name]})"
@@ -58,7 +61,7 @@ def keyed_documents(documents: Sequence[Document]) -> tuple[list[dict], list[str
             "title": d.title or "",
             "file": d.path or (d.id if not d.title else ""),
             "date": d.date or "",
-            "label": str(escape(f"Article: {name}")),  # Leaflet's layer control treats labels as HTML
+            "label": str(escape(ui.text("article_label", name=name))),  # Leaflet's layer control treats labels as HTML
         }
         url = safe_url(d.url)
         if url:

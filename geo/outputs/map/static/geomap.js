@@ -13,7 +13,16 @@
     return e;
   }
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // The interface strings come from the data (geo/lang/<code>/ui.json): S.ui[key], "{name}" filled in;
+  // a noun is [singular, plural], the singular for the counts in plural_one.
+  function fmt(s, fill) {
+    return String(s).replace(/\{(\w+)\}/g, function (m, k) { return fill && fill[k] !== undefined ? String(fill[k]) : m; });
+  }
+  function tr(S, key, fill) { return fmt(S.ui[key], fill); }
+  function plural(S, n, key) {
+    var forms = S.ui[key];
+    return n + " " + (S.ui.plural_one.indexOf(n) >= 0 ? forms[0] : forms[1]);
+  }
 
   function day(ms) { return new Date(ms).toISOString().slice(0, 10); }
 
@@ -38,16 +47,19 @@
 
   geo.start = function (map, D) {
     var S = {
-      map: map, data: D, P: D.places, T: D.types, DOCS: D.docs, markers: [], shapes: [],
+      map: map, data: D, P: D.places, T: D.types, DOCS: D.docs, markers: [], shapes: [], ui: D.ui,
       typeOn: D.types.map(function () { return true; }),
+      precisionOn: {},  // precision level -> shown (every level present starts shown)
       docOn: D.docs.map(function () { return true; }),
       sourceOn: (D.sources || []).map(function () { return true; }),
       ready: false,
       timeFrom: null, timeTo: null, focusOnly: false, onRefresh: [], overlays: {}, typeGroups: [],
       docGroups: [], maxMentions: 1
     };
+    (D.precisions || []).forEach(function (q) { S.precisionOn[q.key] = true; });
     S.P.forEach(function (p) {  // keys at their default are left out of the data: fill them in
       if (p.mentions === undefined) { p.mentions = 1; }
+      if (p.precision === undefined) { p.precision = "exact"; } else if (p.precision === null) { p.precision = "unknown"; }
       for (var j = 0; j < p.docs.length; j++) { if (p.docs[j].mentions === undefined) { p.docs[j].mentions = 1; } }
       if (p.mentions > S.maxMentions) { S.maxMentions = p.mentions; }
     });
@@ -85,6 +97,7 @@
     S.visible = function (i, docsFiltered) {
       var p = S.P[i];
       if (!S.typeOn[p.type]) { return false; }
+      if (S.precisionOn[p.precision] === false) { return false; }
       if (S.focusOnly && !p.focus) { return false; }
       if (!docsFiltered) { return true; }
       for (var j = 0; j < p.docs.length; j++) { if (S.docShown(p.docs[j].doc)) { return true; } }
@@ -123,7 +136,7 @@
     map.getPane("geoBasemap").style.zIndex = 150;
     map.getPane("geoBasemap").style.pointerEvents = "none";
     if (fc) {
-      if (map.attributionControl) { map.attributionControl.addAttribution("Offline basemap: Natural Earth"); }
+      if (map.attributionControl) { map.attributionControl.addAttribution(tr(S, "basemap_credit")); }
       L.geoJSON(fc, {
         pane: "geoBasemap", interactive: false,
         renderer: L.svg({ pane: "geoBasemap" }),
@@ -141,16 +154,19 @@
   function tooltip(S, i) {
     var p = S.P[i], box = el("div", "geo-tip");
     box.appendChild(el("b", null, p.name));
-    box.appendChild(document.createTextNode(" \u2014 " + plural(p.mentions, "mention")));
+    box.appendChild(document.createTextNode(" \u2014 " + plural(S, p.mentions, "mention")));
+    if (p.precision !== "exact" && S.data.precisions && S.data.precisions.length) {  // a point less precise than the place
+      box.appendChild(el("div", "geo-tip-precision", tr(S, "precision_line", { precision: tr(S, "precision_" + p.precision) })));
+    }
     return box;
   }
 
-  function confidence(p) {
+  function confidence(S, p) {
     var box = el("div", "geo-confidence");
-    box.appendChild(el("span", "geo-score", "Confidence " + Number(p.score).toFixed(2)));
+    box.appendChild(el("span", "geo-score", tr(S, "confidence", { score: Number(p.score).toFixed(2) })));
     var alts = p.alts || [];
     if (!alts.length) { return box; }
-    var btn = el("button", "geo-alts-button", "Other candidates (" + alts.length + ")");
+    var btn = el("button", "geo-alts-button", tr(S, "other_candidates", { n: alts.length }));
     btn.type = "button";
     var list = el("ul", "geo-alts");
     list.hidden = true;
@@ -159,8 +175,8 @@
       li.appendChild(el("b", null, a.name));
       var bits = [];
       if (a.sub) { bits.push(a.sub); }
-      if (a.km !== undefined && a.km !== null) { bits.push(a.km + " km away"); }
-      bits.push("score " + Number(a.score).toFixed(2));
+      if (a.km !== undefined && a.km !== null) { bits.push(tr(S, "km_away", { km: a.km })); }
+      bits.push(tr(S, "score", { score: Number(a.score).toFixed(2) }));
       li.appendChild(document.createTextNode(" \u2014 " + bits.join(" \u00b7 ")));
       list.appendChild(li);
     });
@@ -180,11 +196,14 @@
     var p = S.P[i], box = el("div", "geo-popup");
     box.appendChild(el("div", "geo-name", p.name));
     var ndocs = p.docs.length + (p.moreDocs || 0);
-    box.appendChild(el("div", "geo-sub", subtitle(S, p) + " \u00b7 " + plural(p.mentions, "mention") +
-      " in " + plural(ndocs, "article")));
-    if (p.focus) { box.appendChild(el("div", "geo-sub geo-focus-note", "Focus of " + plural(p.focus, "article"))); }
-    if (p.aka && p.aka.length) { box.appendChild(el("div", "geo-sub", "Mentioned as: " + p.aka.join(", "))); }
-    if (p.score !== undefined) { box.appendChild(confidence(p)); }
+    box.appendChild(el("div", "geo-sub", subtitle(S, p) + " \u00b7 " + tr(S, "mentions_in",
+      { mentions: plural(S, p.mentions, "mention"), articles: plural(S, ndocs, "article") })));
+    if (S.data.precisions && S.data.precisions.length) {
+      box.appendChild(el("div", "geo-sub geo-precision", tr(S, "precision_line", { precision: tr(S, "precision_" + p.precision) })));
+    }
+    if (p.focus) { box.appendChild(el("div", "geo-sub geo-focus-note", tr(S, "focus_of", { articles: plural(S, p.focus, "article") }))); }
+    if (p.aka && p.aka.length) { box.appendChild(el("div", "geo-sub", tr(S, "mentioned_as", { names: p.aka.join(", ") }))); }
+    if (p.score !== undefined) { box.appendChild(confidence(S, p)); }
     var f = S.docFiltered(), hidden = 0;
     for (var j = 0; j < p.docs.length; j++) {
       var dm = p.docs[j], doc = S.DOCS[dm.doc];
@@ -193,28 +212,28 @@
       var head = el("div", "geo-title");
       head.dir = "auto";
       if (doc.url) {
-        var a = el("a", null, doc.title || doc.file || "(untitled)");
+        var a = el("a", null, doc.title || doc.file || tr(S, "untitled"));
         a.href = doc.url; a.target = "_blank"; a.rel = "noopener noreferrer";
         head.appendChild(a);
       } else {
-        head.textContent = doc.title || doc.file || "(untitled)";
+        head.textContent = doc.title || doc.file || tr(S, "untitled");
       }
       art.appendChild(head);
       var meta = [];
       if (doc.file) { meta.push(doc.file); }
       if (doc.date) { meta.push(doc.date); }
-      meta.push(plural(dm.mentions, "mention"));
+      meta.push(plural(S, dm.mentions, "mention"));
       art.appendChild(el("div", "geo-meta", meta.join(" \u00b7 ")));
       if (dm.snippets.length) {
         var ul = el("ul", "geo-snippets");
         for (var k = 0; k < dm.snippets.length; k++) { ul.appendChild(snippetNode(dm.snippets[k])); }
         art.appendChild(ul);
       }
-      if (dm.more) { art.appendChild(el("div", "geo-more", "+ " + plural(dm.more, "more snippet"))); }
+      if (dm.more) { art.appendChild(el("div", "geo-more", "+ " + plural(S, dm.more, "more_snippet"))); }
       box.appendChild(art);
     }
-    if (hidden) { box.appendChild(el("div", "geo-more", plural(hidden, "article") + " hidden by the filters")); }
-    if (p.moreDocs) { box.appendChild(el("div", "geo-more", "+ " + plural(p.moreDocs, "more article"))); }
+    if (hidden) { box.appendChild(el("div", "geo-more", tr(S, "hidden_by_filters", { articles: plural(S, hidden, "article") }))); }
+    if (p.moreDocs) { box.appendChild(el("div", "geo-more", "+ " + plural(S, p.moreDocs, "more_article"))); }
     return box;
   }
 
@@ -325,11 +344,11 @@
       var size = ms.length < 10 ? "small" : ms.length < 100 ? "medium" : "large";
       var box = document.createElement("div"), span = document.createElement("span");
       span.appendChild(document.createTextNode(String(mentions)));
-      span.appendChild(el("small", null, n + " art."));
+      span.appendChild(el("small", null, tr(S, "cluster_articles", { n: n })));
       box.appendChild(span);
       var ic = L.divIcon({ html: box.outerHTML, className: "marker-cluster marker-cluster-" + size + " geo-cluster",
                            iconSize: new L.Point(44, 44) });
-      ic._geoTitle = ms.length + " places, " + plural(mentions, "mention") + " in " + plural(n, "article");
+      ic._geoTitle = tr(S, "cluster_title", { n: ms.length, mentions: plural(S, mentions, "mention"), articles: plural(S, n, "article") });
       return ic;
     }
     var cluster = L.markerClusterGroup({
@@ -446,7 +465,7 @@
     if (!L.Control.Search || !S.P.length) { return; }
     S.map.addControl(new L.Control.Search({
       layer: S.cluster, propertyName: "searchLabel", initial: false, marker: false,
-      textPlaceholder: "Search places\u2026", textErr: "No such place on this map",
+      textPlaceholder: tr(S, "search_placeholder"), textErr: tr(S, "search_none"), textCancel: tr(S, "search_cancel"),
       buildTip: function (text) { return el("li", null, text); },
       moveToLocation: function (latlng, title, m) {
         var mk = latlng.layer;
@@ -475,7 +494,7 @@
     };
     var nsteps = Math.max(1, Math.min(1000, Math.round((last - days[0]) / 864e5)));
     var ctl = L.timelineSliderControl({
-      formatOutput: function (t) { return "up to " + day(t); },  // a number made a date: no article text
+      formatOutput: function (t) { return tr(S, "up_to", { day: day(t) }); },  // a number made a date: no article text
       enableKeyboardControls: false, position: "bottomleft", showTicks: days.length <= 200,
       steps: nsteps, duration: Math.min(10000, 500 * nsteps)  // play: half a second per day, 10 s at most
     });
@@ -506,7 +525,7 @@
       return s;
     }
     function build(body) {
-      var types = section(body, "Place types");
+      var types = section(body, tr(S, "filter_types"));
       S.T.forEach(function (t, k) {
         types.appendChild(checkbox(t.text + " (" + t.count + ")", S.typeOn[k], function (on) {
           if (S.layerControl) {  // through the layer control's overlays, which stay in step
@@ -515,31 +534,42 @@
         }));
       });
       if (S.P.some(function (p) { return p.focus; })) {
-        types.appendChild(checkbox("Only the articles' focus places", S.focusOnly, function (on) {
+        types.appendChild(checkbox(tr(S, "filter_focus"), S.focusOnly, function (on) {
           S.focusOnly = on; S.refresh();
         }));
       }
+      if ((D.precisions || []).length) {  // how precisely each point places what the text names
+        var prec = section(body, tr(S, "precision_title"));
+        prec.classList.add("geo-filter-precision");
+        D.precisions.forEach(function (q) {
+          var row = checkbox(q.text + " (" + q.count + ")", S.precisionOn[q.key], function (on) {
+            S.precisionOn[q.key] = on; S.refresh();
+          });
+          row.setAttribute("data-precision", q.key);
+          prec.appendChild(row);
+        });
+      }
       if ((D.sources || []).length > 1) {
-        var src = section(body, "Sources");
+        var src = section(body, tr(S, "filter_sources"));
         D.sources.forEach(function (name, k) {
           src.appendChild(checkbox(name, S.sourceOn[k], function (on) { S.sourceOn[k] = on; S.refresh(); }));
         });
       }
       if (S.days && S.days.length > 1) {
-        var dates = section(body, "Dates from");
+        var dates = section(body, tr(S, "filter_dates"));
         var sel = el("select", "geo-filter-from");
-        sel.appendChild(el("option", null, "the first article")).value = "";
+        sel.appendChild(el("option", null, tr(S, "filter_first"))).value = "";
         S.days.forEach(function (d) { sel.appendChild(el("option", null, day(d))).value = String(d); });
         sel.addEventListener("change", function () {
           S.timeFrom = sel.value ? Number(sel.value) : null; S.refresh();
         });
         dates.appendChild(sel);
       }
-      var arts = section(body, "Articles (" + S.DOCS.length + ")");
+      var arts = section(body, tr(S, "filter_articles", { n: S.DOCS.length }));
       var find = el("input", "geo-filter-find");
-      find.type = "search"; find.placeholder = "Filter the list\u2026";
+      find.type = "search"; find.placeholder = tr(S, "filter_find");
       var allRow = el("div", "geo-filter-all");
-      var all = el("button", null, "All"), none = el("button", null, "None");
+      var all = el("button", null, tr(S, "filter_all")), none = el("button", null, tr(S, "filter_none"));
       all.type = none.type = "button";
       allRow.appendChild(all); allRow.appendChild(none);
       var list = el("div", "geo-filter-list");
@@ -554,7 +584,7 @@
         while (list.firstChild) { list.removeChild(list.firstChild); }
         var q = find.value.toLowerCase(), shown = 0, matches = 0;
         S.DOCS.forEach(function (d, k) {
-          var name = d.title || d.file || "(untitled)";
+          var name = d.title || d.file || tr(S, "untitled");
           if (q && name.toLowerCase().indexOf(q) < 0 && (d.file || "").toLowerCase().indexOf(q) < 0) { return; }
           matches++;
           if (shown >= LIMIT) { return; }
@@ -564,12 +594,12 @@
           row.setAttribute("data-doc", String(k));
           list.appendChild(row);
         });
-        if (matches > shown) { list.appendChild(el("div", "geo-more", (matches - shown) + " more: narrow the list")); }
+        if (matches > shown) { list.appendChild(el("div", "geo-more", tr(S, "filter_more", { n: matches - shown }))); }
       }
       function setAll(on) {
         var q = find.value.toLowerCase();
         S.DOCS.forEach(function (d, k) {
-          var name = (d.title || d.file || "(untitled)").toLowerCase();
+          var name = (d.title || d.file || tr(S, "untitled")).toLowerCase();
           if (q && name.indexOf(q) < 0 && (d.file || "").toLowerCase().indexOf(q) < 0) { return; }
           if (S.docGroups[k]) { setDoc(k, on); } else { S.docOn[k] = on; }
         });
@@ -582,7 +612,7 @@
     }
     ctl.onAdd = function () {
       var box = el("div", "geo-filters leaflet-bar");
-      var toggle = el("button", "geo-filters-toggle", "Filters");
+      var toggle = el("button", "geo-filters-toggle", tr(S, "filters"));
       toggle.type = "button"; toggle.setAttribute("aria-expanded", "false");
       var body = el("div", "geo-filters-body");
       body.hidden = true;
@@ -616,10 +646,10 @@
     var D = S.data, legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var outer = el("div", "geo-legend leaflet-bar");
-      var toggle = el("button", "geo-legend-toggle", "Legend");
+      var toggle = el("button", "geo-legend-toggle", tr(S, "legend"));
       toggle.type = "button";
       var box = el("div", "geo-legend-body");
-      box.appendChild(el("div", "geo-legend-title", "Places"));
+      box.appendChild(el("div", "geo-legend-title", tr(S, "legend_places")));
       S.T.forEach(function (t) {
         var row = el("div", "geo-legend-row");
         var sw = el("span", "geo-mk geo-" + t.key);
@@ -633,7 +663,7 @@
         var fs = el("span", "geo-mk geo-city geo-focus");
         fs.appendChild(el("i"));
         fr.appendChild(fs);
-        fr.appendChild(document.createTextNode("Ringed: the focus of an article"));
+        fr.appendChild(document.createTextNode(tr(S, "legend_focus")));
         box.appendChild(fr);
       }
       (D.kinds || []).forEach(function (k) {
@@ -647,13 +677,12 @@
         row.appendChild(document.createTextNode(k.text));
         box.appendChild(row);
       });
-      box.appendChild(el("div", "geo-legend-note",
-        "Marker size: number of mentions; circles group nearby places (mentions, articles)."));
+      box.appendChild(el("div", "geo-legend-note", tr(S, "legend_note")));
       function setOpen(open) {
         box.hidden = !open;
         outer.classList.toggle("geo-legend-folded", !open);
         toggle.setAttribute("aria-expanded", String(open));
-        toggle.title = open ? "Hide the legend" : "Show the legend";
+        toggle.title = open ? tr(S, "legend_hide") : tr(S, "legend_show");
         geo.layout(S);
       }
       toggle.addEventListener("click", function () { setOpen(box.hidden); });
