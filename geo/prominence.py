@@ -35,8 +35,8 @@ MIN_PHYSICAL = 0.5  # importance of a river, sea, range or region known by name 
 def well_known(place: "Place", *, min_population: int = MIN_POPULATION, min_physical: float = MIN_PHYSICAL) -> bool:
     """Is ``place`` one a reader knows by its bare name?
 
-    Countries and continents; first-level divisions of half ``min_population`` people or more (not
-    the parishes of small islands); cities of ``min_population`` people or more, capitals of
+    Countries and continents; every first-level division (a state, a province, a region, a parish:
+    the first level a country divides into is what its news names, whatever its size); cities of ``min_population`` people or more, capitals of
     countries, capitals of provinces of a fifth of that; rivers, seas, ranges and regions at least
     ``min_physical`` important (Natural Earth scale rank 5 or better). Not the Earth ("World").
     """
@@ -44,7 +44,7 @@ def well_known(place: "Place", *, min_population: int = MIN_POPULATION, min_phys
     if fc in COUNTRY_CODES or fc == "CONT":
         return True
     if fc == "ADM1":
-        return place.population >= min_population // 2
+        return True
     if place.feature_class == "P":
         return (place.population >= min_population or fc in {"PPLC", "PPLG"}
                 or (fc == "PPLA" and place.population >= min_population // 5))

@@ -79,6 +79,19 @@ def test_prune_drops_country_names_and_curated_not_names(tmp_path):
     assert dropped["country-name"] == 1 and dropped["not-a-place"] == 1
 
 
+def test_a_province_loses_a_neighbours_name(tmp_path):
+    """Rule 5 (other-unit-name): a first-level division listing another one's name (after a merger) loses it."""
+    (tmp_path / "not_names.tsv").write_text("name\tsource\n", encoding="utf-8")
+    col = Collector()
+    col.add(place("1582720", "Dong Nai Province", 11.0, 107.2, "A", "ADM1", "VN", "43", alts=["Tinh Dong Nai"]))
+    merged = col.add(place("1905475", "Binh Duong Province", 11.2, 106.7, "A", "ADM1", "VN", "75",
+                           alts=["Dong Nai", "Tinh Binh Duong"]))
+    town = col.add(place("1", "Binh Duong", 11.1, 106.6, "P", "PPL", "VN", "75", alts=["Dong Nai"]))
+    dropped = prune_alternate_names(col, tmp_path)
+    assert merged["alts"] == ["Tinh Binh Duong"] and dropped["other-unit-name"] == 1
+    assert town["alts"] == ["Dong Nai"]  # (only provinces: a town may be named like a province)
+
+
 def _tiny_recipe(root: Path) -> tuple[Collector, Path]:
     curated = root / "curated"
     curated.mkdir()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geo.features import COUNTRY_CODES
 from geo.gazetteer.names import is_latin, normalize
+from geo.gazetteer.priors import admin_short_names
 
 from .common import BIG_CITY, Collector, read_tsv
 
@@ -33,6 +34,9 @@ def prune_alternate_names(col: Collector, curated: Path) -> Counter:
        "Google" of Topeka, "Hamas" of Hamm, "Hilton" of Saint Clair).
     4. ``generic-word``: an alternate name that is, once normalised, a generic English word for a kind of
        place or a direction (``GENERIC_WORDS``: "Area" of Mundelein, "Island" from Iceland's "Ísland").
+    5. ``other-unit-name``: a first-level division loses an alternate name that is the main name (or its
+       short form, without "Province", "Region"...) of another first-level division of the same country
+       ("Đồng Nai" listed for Bình Dương Province, "Lâm Đồng" for Tuyên Quang Province after a merger).
     """
     dropped: Counter = Counter()
     country_keys: dict[str, str] = {}
@@ -45,7 +49,13 @@ def prune_alternate_names(col: Collector, curated: Path) -> Counter:
         elif (r["fcl"] == "A" and r["fcode"] == "ADM1") or (r["fcl"] == "P" and r["pop"] >= BIG_CITY):
             unit_keys[k].add(r["cc"])
     not_names = {normalize(r["name"]) for r in read_tsv(curated / "not_names.tsv")}
-    for r in col.places.values():
+    adm1_keys: dict[tuple[str, str], set] = defaultdict(set)  # (cc, key) -> ids of ADM1s of that main name
+    for pid, r in col.places.items():
+        if r["fcl"] == "A" and r["fcode"] == "ADM1":
+            k = normalize(r["name"])
+            for key in (k, *admin_short_names(r["name"], k)):
+                adm1_keys[(r["cc"], key)].add(pid)
+    for pid, r in col.places.items():
         own = normalize(r["name"])
         is_country = r["fcl"] == "A" and r["fcode"] in COUNTRY_CODES
         keep = []
@@ -65,6 +75,9 @@ def prune_alternate_names(col: Collector, curated: Path) -> Counter:
                 continue
             if is_country and unit_keys.get(k) and r["cc"] not in unit_keys[k] and is_latin(a):
                 dropped["other-country-unit"] += 1
+                continue
+            if r["fcl"] == "A" and r["fcode"] == "ADM1" and adm1_keys.get((r["cc"], k), {pid}) - {pid}:
+                dropped["other-unit-name"] += 1
                 continue
             keep.append(a)
         r["alts"] = keep

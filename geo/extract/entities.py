@@ -4,7 +4,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from ..prominence import own_name as _own_name
 from .spans import TOPONYM_LABELS, _as_name, _big_place, _capitalised, _Span
+
+#: entity labels whose names may still be places, read from the text around them
+_OTHER_LABELS = frozenset({"PERSON", "ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -38,6 +42,9 @@ class Entities:
         "Kuala" in "Kuala Lumpur" are the longer name the gazetteer knows."""
         a, b = ent.start_char, ent.end_char
         title = bool(title_at[a])
+        if ent.label_ in _OTHER_LABELS and not title:
+            yield from self._places_in_other_entity(ent, text)
+            return
         if ent.label_ in TOPONYM_LABELS:
             longer = self._longer_name(ent.doc, ent.start, ent.end, text, title)
             if longer is not None:
@@ -56,6 +63,43 @@ class Entities:
         s = self._entity_span(ent.label_, text, a, b, person_tokens, lower_words, title)
         if s is not None:
             yield s
+
+    def _places_in_other_entity(self, ent, text: str) -> Iterator[_Span]:
+        """Places NER called something else, read from the text around them (the gazetteer matcher
+        decides on the rest):
+
+        * right after a locative word or a place word and "of" ("fighting around Chasiv Yar", "near
+          Hugo", "the village of Krynky"), an entity of up to three words that is exactly the own name of
+          a town or an area the gazetteer knows, however small;
+        * in an entity of names joined by "and" or "at" ("Karachi and Hyderabad", "Chad at Adre"),
+          each part that names a well-known place (a country, a province, a city of 100,000)."""
+        a, b = self._clean(text, ent.start_char, ent.end_char)
+        if b <= a:
+            return
+        surface = text[a:b]
+        words = surface.split()
+        before = text[max(0, a - 25):a]
+        if (len(words) <= 3 and self._locative_before is not None and self._locative_before.search(before)
+                and surface.lower() not in self.lang.generic_words and not self._opaque_acronym(surface)
+                and self.gz.demonym(surface) is None):
+            known = self._known_name(_as_name(surface))
+            if known is not None and known[1] in "PA" and any(
+                    c.similarity >= 0.999 and _own_name(c) and c.place.feature_class in "PA"
+                    for c in self.gz.exact(_as_name(surface))):
+                yield _Span(a, b, "GAZ")
+                return
+        if len(words) < 3:
+            return
+        pos = a
+        for part in self._joined_parts.split(surface):
+            start = text.find(part, pos, b)
+            if start < 0:
+                return
+            pos = start + len(part)
+            if part[:1].isupper() and part.lower() not in self.lang.generic_words and not self._opaque_acronym(part):
+                known = self._known_name(_as_name(part))
+                if known is not None and known[3] >= 2 and self.gz.demonym(part) is None:
+                    yield _Span(start, start + len(part), "GAZ")
 
     def _longer_name(self, sdoc: "Doc", a: int, b: int, text: str, title: bool = False) -> tuple[int, int] | None:
         """The longest name the gazetteer knows that strictly contains tokens ``a..b`` (an entity),

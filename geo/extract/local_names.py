@@ -1,4 +1,5 @@
-"""Local names: streets and squares ("Regent Street", "Main St."), neighbourhoods ("the Rimal neighbourhood")."""
+"""Local names: streets and squares ("Regent Street", "Main St."), neighbourhoods ("the Rimal neighbourhood"),
+sites ("Wembley Stadium", "Zamzam Camp")."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
@@ -15,7 +16,9 @@ class LocalNames:
 
     def _local_names(self, sdoc: "Doc", text: str) -> Iterator[_Span]:
         """Streets and squares ("Regent Street", "Tahrir Square", "Main St."; label STREET) and
-        neighbourhoods named as such ("Gaza City's Rimal neighbourhood"; label NEIGHBOURHOOD)."""
+        neighbourhoods named as such ("Gaza City's Rimal neighbourhood"; label NEIGHBOURHOOD), and sites named
+        with their kind's word last ("Wembley Stadium", "Zamzam Camp", "Kotri Barrage"; label FAC: the
+        resolver takes the gazetteer's place of that name, else the town the text names it in)."""
         toks = sdoc
         n = len(toks)
         for x in range(1, n):
@@ -34,6 +37,13 @@ class LocalNames:
                 if word.endswith(".") and x + 1 == n:
                     end -= 1  # "... on Main St." at the very end: the sentence's period
                 yield _Span(toks[i].idx, end, "STREET")
+            elif self._site_head is not None and _capitalised(word) and self._site_head.match(word):
+                nxt = toks[x + 1].text if x + 1 < n else ""
+                if _capitalised(nxt) and nxt.lower() not in self.stop_words:
+                    continue  # "Camp David Accords", "Airport Road": a longer name
+                i = self._name_before(toks, x, ordinals=False)
+                if i is not None:
+                    yield _Span(toks[i].idx, toks[x].idx + len(word), "FAC")
             elif word in self.lang.neighbourhood_words:
                 if not toks[x].whitespace_ and x + 1 < n and toks[x + 1].text == "-":
                     continue  # "the World Cup quarter-final": a word of a compound, not the Latin Quarter

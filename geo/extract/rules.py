@@ -64,6 +64,15 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         self._joined_names = re.compile(pat["joined_names"])  # "Washington, D.C.": one name
         self._ordinal = re.compile(pat["ordinal"])  # "5th Avenue"
         self._of_before = re.compile(pat["of_before"])  # "province of X": the cue word
+        # "around Chasiv Yar", "the village of Krynky": a locative word, or a place word and "of", right before
+        # a name (entities.py: a name NER called a person or an event is still a place there)
+        loc = list(lang.locative_words) + [f"{w} of" for w in lang.cue_prefixes]
+        self._locative_before = re.compile(
+            rf"\b(?:{alternation(f(w) for w in loc for f in (str.lower, str.capitalize))})\s+(?:the\s+)?$") if loc else None
+        # "Wembley Stadium", "Zamzam Camp": the last word of a site's name (local_names.py; one word of the pattern)
+        self._site_head = re.compile(pat["site_head"]) if "site_head" in pat else None
+        # "Karachi and Hyderabad", "Chad at Adre": names joined inside one entity
+        self._joined_parts = re.compile(r"\s+(?:and|at|&)\s+|\s*,\s*")
         # a name followed by these is a disease or a virus ("Ebola virus", "West Nile fever"), in the whole document
         self._disease_next = re.compile(rf"^[\s-]*(?:{alternation(lang.disease_words)})\b", re.IGNORECASE)
         self.article_words = frozenset(f(w) for w in lang.articles for f in (str.title, str.upper))

@@ -7,15 +7,27 @@
   ("Hamas" tagged GPE) is reported only when the geocoder places it or a close spelling names a
   major place: extraction is the same with and without a geocoder, and the output differs only
   where a geocoder answers.
+* **Sites near their town.** A site the gazetteer does not know, put at the town the text names,
+  keeps that pin only when the town is named in the site's own sentence.
+* **Teams stay off the map.** A country (or a home nation) that the text shows to be a team -- in a
+  match report (the resolver's doubt), by its players and staff ("France's coach", "England's
+  bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
+  2-1") -- is reported unplaced, unless a locative names it as the venue ("in Cardiff").
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Sequence
 
+import re
+
+from ..features import COUNTRY_CODES
 from ..prominence import well_known
 from ..types import Document, Mention, Resolution
 from .resolver import ENCLOSED, Resolver
+
+TEAM_DOUBT = "a team in a match report?"  # the resolver's doubt (Resolver._doubt)
+TEAM_WHY = "a team, not the place"
 
 TITLE_BREAK = "\n.\n"
 NER_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -41,7 +53,61 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
             shifted.append(m)
         out = [dataclasses.replace(r, mention=originals[id(r.mention)]) if id(r.mention) in originals else r
                for r in resolver.resolve(joined, shifted)]
-    return [r for r in out if not unplaced_lone_word(resolver, r)]
+    out = [r for r in out if not unplaced_lone_word(resolver, r)]
+    out = [_unplace_far_site(r, out) for r in out]
+    return [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
+            else r for r in out]
+
+
+def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
+    """A site the gazetteer does not know ("Zamzam Camp", "Wembley Stadium") is put at the town the
+    text names it in only when that town is named in its own sentence: a town named elsewhere in the
+    story may lie far from it (a mountain's base camp, a dam upriver), and no pin beats a far one."""
+    m = r.mention
+    if m.label != "FAC" or r.place is None or not r.why.startswith(ENCLOSED):
+        return r
+    if any(q.place is not None and q.place.id == r.place.id and q.mention.field == m.field and q is not r
+           and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60) for q in out):
+        return r
+    return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None,
+                               why="not placed: a site the gazetteer does not know, no town named in its sentence")
+
+
+_TEAM_PATTERNS: dict[int, tuple] = {}
+
+
+def _team_patterns(resolver: Resolver) -> tuple:
+    key = id(resolver.lang)
+    got = _TEAM_PATTERNS.get(key)
+    if got is None:
+        pat = resolver.lang.patterns
+        got = tuple(re.compile(pat[k]) if k in pat else None
+                    for k in ("team_after", "team_verb_after", "team_verb_before", "match_score"))
+        _TEAM_PATTERNS[key] = got
+    return got
+
+
+def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """Does the text show that this country (or home nation) is a team, not the place? (See the module doc.)"""
+    p, m = r.place, r.mention
+    if p.feature_code not in COUNTRY_CODES and p.feature_code != "ADM1":
+        return False
+    if r.why.startswith(TEAM_DOUBT):
+        return True
+    text = document.text if m.field == "text" else document.title
+    if resolver._re.locative_before.search(text, max(0, m.start - 14), m.start):
+        return False  # "the final in France": the venue
+    after, verb_after, verb_before, score = _team_patterns(resolver)
+    if after is not None and after.match(text[m.end:m.end + 60]):
+        return True
+    if score is None:
+        return False
+    sent = text[m.sent_start:m.sent_end] if m.field == "text" and m.sent_end > m.sent_start else text
+    if not score.search(sent):
+        return False
+    return bool((verb_after is not None and verb_after.match(text[m.end:m.end + 40]))
+                or (verb_before is not None and verb_before.search(text[max(0, m.start - 30):m.start])))
 
 
 def unplaced_lone_word(resolver: Resolver, r: Resolution) -> bool:

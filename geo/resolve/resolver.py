@@ -20,7 +20,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
+from ..gazetteer.names import normalize
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
 from ..lang import load as load_language
@@ -28,7 +31,7 @@ from ..prominence import own_name as _own_name
 from ..prominence import well_known as _well_known_place
 from ..types import Alternative, Candidate, Document, Mention, Place, Resolution
 from . import features as F
-from .context import Context, Others, container_after, support as support_shares
+from .context import Context, Others, container_after, inside, support as support_shares
 from .ranker import LinearRanker, explain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +68,8 @@ class _Patterns:
         self.match_score = re.compile(pat["match_score"]) if "match_score" in pat else None
         self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
         self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
+        self.river_after = re.compile(pat["river_after"]) if "river_after" in pat else None  # "the Ohio rose"
+        self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -156,6 +161,9 @@ class Resolver:
                            for c in self.gz.lookup(head, limit=self.limit, fuzzy=False, **self._in_lang)
                            if c.place.feature_class in {"P", "A", "H", "L"}]
                     got = self._of_own_kind(name, got, how="head")
+                    if self._re.valley is not None and self._re.valley.search(name):
+                        # "Hudson Valley": the river's valley, rather than a county named like it
+                        got = [c for c in got if c.place.feature_code in RIVER_CODES] or got
             elif any(c.similarity >= 0.999 for c in got):
                 got = self._of_own_kind(name, got, how="exact")
             else:
@@ -191,7 +199,9 @@ class Resolver:
             return fits
         if not fits:
             return cands
-        return [c for c in cands if c in fits or c.place.feature_class != "A"]
+        # (a country called by its very name stays: "Cape Verde" is the country, not only Senegal's cape)
+        return [c for c in cands if c in fits or c.place.feature_class != "A"
+                or (c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999)]
 
     # -- ranking -------------------------------------------------------------------------------------
     def rank(self, doc: Document, mentions: Sequence[Mention]):
@@ -245,6 +255,9 @@ class Resolver:
                 cs = cands[name]
                 # a mention without a cue takes its name's cue when the document uses only one
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
+                by_article = not cues and self._river_by_article(name, groups[key], cs, text)
+                if by_article:
+                    cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
                 seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
@@ -254,7 +267,18 @@ class Resolver:
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 probs = self.ranker.probabilities(s) if cs else s
-                if best >= 0 and not cues and name not in containers:
+                if best >= 0 and (containers.get(name) or by_article):
+                    # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
+                    # "the Ohio": the river
+                    within = [i for i, c in enumerate(cs) if any(inside(c.place, y) for y in containers[name])] \
+                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in RIVER_CODES]
+                    if within and best not in within:
+                        best = max(within, key=lambda i: s[i])
+                        probs = np.zeros(len(cs))
+                        probs[within] = self.ranker.probabilities(s[within])
+                # (a cue that is the name's own last word is no pointer elsewhere: "Falkland Islands")
+                if best >= 0 and (not cues or cues == {self.lang.cue_suffixes.get(name.split()[-1].lower())}) \
+                        and name not in containers:
                     country = _country_itself(cs, best)
                     if country != best:
                         # the country's score takes its namesakes' share: they were one sense, "the country"
@@ -264,6 +288,17 @@ class Resolver:
                         best = country
                 rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
         return groups, rankings, demonym_places, ctx
+
+    def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
+        """Is every mention of ``name`` preceded by the article ("the Ohio"), with both a first-level
+        division and a river called exactly so among its candidates?"""
+        if not ms or not any(c.place.feature_code == "ADM1" and c.similarity >= 0.999 for c in cs) or not any(
+                c.place.feature_code in RIVER_CODES and c.similarity >= 0.999 for c in cs):
+            return False
+        after = self._re.river_after
+        return after is not None and all(
+            m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)
+            and after.match(text[m.end:m.end + 20]) for m in ms)
 
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
@@ -309,7 +344,8 @@ class Resolver:
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
                                                         or self._re.article_before.search(text, max(0, m.start - 5), m.start)))
-                    and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))):
+                    and not (c.similarity >= 0.999 and self._re.locative_before.search(text, max(0, m.start - 14), m.start))
+                    and not _seat_of_namesake_province(c, rankings[(m.text, m.cue)].candidates)):
                 continue  # a lone capitalised word that names only a minor place (or a river without "the")
             if c is not None:
                 doubt = self._doubt(m, text, c.place)
@@ -462,6 +498,15 @@ def well_known(c: Candidate, w: Weights | None = None) -> bool:
             and _well_known_place(c.place, min_population=w.lone_word_population, min_physical=w.lone_word_physical))
 
 
+def _seat_of_namesake_province(c: Candidate, cands: Sequence[Candidate]) -> bool:
+    """Is ``c`` a town in a first-level division of its very name ("Masally" the town, in Masally
+    District)? Named alone, the name is the province's or its seat's: known either way."""
+    p = c.place
+    return p.feature_class == "P" and c.similarity >= 0.999 and any(
+        o.place.feature_code == "ADM1" and o.similarity >= 0.999 and o.place.country_code == p.country_code
+        and o.place.admin1_code == p.admin1_code for o in cands)
+
+
 def precision_of(p: Place) -> str:
     """How precise a point is that stands for place ``p`` itself: a country, a region (a province, a
     district, a named region or continent), or exact (a town, a physical feature, a site)."""
@@ -489,8 +534,16 @@ def _country_itself(cs: Sequence[Candidate], best: int) -> int:
 
 
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
-    """Exact (normalised) matches always; fuzzy ones only when close and the name is long enough."""
-    return c.similarity >= 0.999 or (c.similarity >= min_sim and len(name) >= min_len)
+    """Exact (normalised) matches always; fuzzy ones only when close, the name is long enough and, for a
+    name of several words, word by word: each word a respelling (one edit in five letters: "Khan Yunis"
+    for "Khan Younis"), not another word ("Hudson Valley" is not "Huon Valley")."""
+    if c.similarity >= 0.999:
+        return True
+    if c.similarity < min_sim or len(name) < min_len:
+        return False
+    a, b = normalize(name).split(), normalize(c.matched_name).split()
+    return len(a) != len(b) or len(a) < 2 or all(
+        Levenshtein.distance(x, y) <= max(1, max(len(x), len(y)) // 5) for x, y in zip(a, b))
 
 
 def _runners_up(r: Ranking, k: int = 3) -> tuple[Alternative, ...]:
