@@ -196,3 +196,67 @@ def test_french_forms_of_provinces_and_airports(fr, text, expect):
     for name, (cc, code) in expect.items():
         assert name in got, f"{name!r} not placed; got {sorted(got)}"
         assert (got[name].country_code, got[name].feature_code) == (cc, code), (name, got[name])
+
+
+# ---- local names with their kind's word first, and feature words that ask for their kind (issue 22) ---------
+
+def _by_mention(pd) -> dict[str, object]:
+    got = {r.mention.text: r for r in pd.resolutions}
+    assert got, f"nothing extracted in {pd.document.text[:80]!r}"
+    return got
+
+
+@pytest.mark.parametrize("text, mention, label, town", [
+    ("Le match s'est joué au stade Ahmadou-Ahidjo de Yaoundé devant 40 000 spectateurs.",
+     "stade Ahmadou-Ahidjo", "FAC", "Yaoundé"),
+    ("Les familles affluent au camp de réfugiés de Goudoubo, près de Dori, selon le HCR.",
+     "camp de réfugiés de Goudoubo", "FAC", "Dori"),
+    ("À Paris, la foule s'est massée sur le pont Saint-Michel dimanche soir.",
+     "pont Saint-Michel", "FAC", "Paris"),
+    ("À Niamey, la police a dispersé une foule sur la place de la Concertation.",
+     "place de la Concertation", "STREET", "Niamey"),
+    ("Des manifestants ont incendié des pneus dans le quartier de Tokoin-Wuiti, à Lomé, samedi.",
+     "Tokoin-Wuiti", "NEIGHBOURHOOD", "Lomé"),
+])
+def test_a_local_name_with_its_kind_s_word_first_is_put_at_its_town(fr, text, mention, label, town):
+    """French names a street, a neighbourhood or a site after its kind's word ("le stade X", "le camp de
+    réfugiés de X", "la place X", "le quartier de X"): the site the gazetteer does not know is extracted
+    whole and put at the town its sentence names, with town precision (as English "X Stadium")."""
+    got = _by_mention(fr.parse_one(Document("a", text)))
+    assert mention in got, f"{mention!r} not extracted; got {sorted(got)}"
+    r = got[mention]
+    assert r.mention.label == label
+    assert r.place is not None and r.place.name == town and r.precision == "town", (r.place, r.precision, r.why)
+
+
+def test_a_kind_s_word_and_a_joiner_before_a_known_town_leave_the_town(fr):
+    """ "le marché de Gao" is Gao's market: Gao stays the town it names (a site is made of an unknown name
+    only), while a capitalised word makes the whole one proper name ("le Stade de France")."""
+    got = _by_mention(fr.parse_one(Document("a", "Les commerçants du marché de Gao ont fermé leurs boutiques lundi.")))
+    assert "Gao" in got and got["Gao"].place is not None and got["Gao"].place.country_code == "ML"
+    assert not any(m.startswith("marché") for m in got)
+    got = _by_mention(fr.parse_one(Document(
+        "b", "La finale aura lieu samedi au Stade de France, à Saint-Denis, au nord de Paris.")))
+    assert "Stade de France" in got and got["Stade de France"].mention.label == "FAC"
+    assert got["Stade de France"].place is not None and got["Stade de France"].place.name == "Saint-Denis"
+
+
+def test_no_site_without_a_town_in_its_sentence(fr):
+    """A site whose sentence names no town is extracted but left unplaced (no far pin)."""
+    text = ("La police a fermé le pont Mirabeau. Plus tard dans la journée, après une longue réunion avec les "
+            "élus, le ministre est arrivé à Marseille.")
+    got = _by_mention(fr.parse_one(Document("a", text)))
+    assert "pont Mirabeau" in got and got["pont Mirabeau"].place is None
+
+
+@pytest.mark.parametrize("text", [
+    "Les Houthis ont attaqué un navire en mer Rouge, au large du Yémen.",
+    "Mer Rouge : les attaques des Houthis continuent contre les navires marchands.",
+])
+def test_a_feature_word_before_the_name_asks_for_its_kind(fr, text):
+    """ "la mer Rouge" is the Red Sea, not Mer Rouge (Louisiana): the word before the name is a cue, as
+    "Sea" after it is in English."""
+    got = _by_mention(fr.parse_one(Document("a", text)))
+    sea = next((r for m, r in got.items() if m.lower() == "mer rouge"), None)
+    assert sea is not None, sorted(got)
+    assert sea.mention.cue == "sea" and sea.place is not None and sea.place.feature_code == "SEA", sea.place

@@ -2,6 +2,7 @@
 sites ("Wembley Stadium", "Zamzam Camp")."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from .spans import _capitalised, _Span
@@ -50,6 +51,7 @@ class LocalNames:
                 i = self._name_before(toks, x, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")
+        yield from self._head_first_names(text)
 
     def _name_before(self, toks, x: int, *, ordinals: bool) -> int | None:
         """The first token of the capitalised name (up to four tokens) right before token ``x``."""
@@ -67,3 +69,49 @@ class LocalNames:
         if x - i == 1 and toks[i].text.lower() in self.lang.generic_words | self.stop_words:
             return None  # "North Street"? kept; "The Street", "Main" alone are not names
         return i
+
+
+    # ---- local names with their kind's word first (issue 22) ---------------------------------------------
+    # French "la place Tahrir", "le quartier de Yopougon", "le stade Vélodrome", "le camp de réfugiés de
+    # Zamzam": the order is the language's data (patterns street_first, neighbourhood_first, site_first in
+    # geo/lang/<code>/patterns.txt); a language without them (English) yields nothing here.
+    _FIRST_KINDS = (("street_first", "STREET"), ("neighbourhood_first", "NEIGHBOURHOOD"), ("site_first", "FAC"))
+    _FIRST_NAME = re.compile(r"[^\W\d_][\w'\u2019-]*(?:[ \t]+[^\W\d_][\w'\u2019-]*){0,3}")
+
+    def _head_first_res(self) -> list[tuple[re.Pattern, str]]:
+        got = self.__dict__.get("_head_first_compiled")
+        if got is None:
+            pat = self.lang.patterns
+            got = [(re.compile(rf"(?<![\w'\u2019-])(?:{pat[key]})(?={self._FIRST_NAME.pattern})"), label)
+                   for key, label in self._FIRST_KINDS if key in pat]
+            self.__dict__["_head_first_compiled"] = got
+        return got
+
+    def _head_first_names(self, text: str) -> Iterator[_Span]:
+        """Streets, neighbourhoods and sites named after their kind's word: the word (and its joiner) then
+        a capitalised name of up to four words. The span keeps the word for a street or a site ("place
+        Tahrir", "stade de Kégué"), not for a neighbourhood (the name alone, as English "the Rimal
+        neighbourhood" gives "Rimal"). With a joiner ("le marché de Gao", "la route de Kidal") a name the
+        gazetteer knows is left to be that place, unless the kind's word is capitalised: then the whole
+        is one proper name ("Stade de France")."""
+        for head, label in self._head_first_res():
+            for m in head.finditer(text):
+                a = m.end()
+                if not text[a:a + 1].isupper():
+                    continue
+                words = list(re.finditer(r"[^\s]+", text[a:self._FIRST_NAME.match(text, a).end()]))
+                end = a
+                for w in words:
+                    token = w.group().rstrip(".,;:!?\"'\u2019\u201d)")
+                    if not token[:1].isupper() or token in self.article_words \
+                            or (w.start() > 0 and token.lower() in self.stop_words):
+                        break
+                    end = a + w.start() + len(token)
+                if end == a:
+                    continue
+                name = text[a:end]
+                if "\n" in text[m.start():end] or name.lower() in self.lang.generic_words:
+                    continue
+                if m.group("join") and not m.group()[:1].isupper() and self._known_name(name) is not None:
+                    continue  # "le marché de Gao": the town
+                yield _Span(a if label == "NEIGHBOURHOOD" else m.start(), end, label)

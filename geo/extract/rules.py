@@ -307,5 +307,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             if any(s.start < best and start < s.end for s in spans if s not in inside):
                 continue  # a span across the boundary: leave both
             label = next((s.label for s in inside if s.label != "DATELINE"), "GAZ")
-            spans = [s for s in spans if s not in inside] + [_Span(start, best, label)]
+            # "la mer Rouge": the word asks for its kind (a sea, not Mer Rouge, Louisiana), as "Red Sea" does
+            cue = self.lang.cue_prefixes.get(m.group().split()[0].lower().rstrip("'\u2019"))
+            spans = [s for s in spans if s not in inside] + [_Span(start, best, label, cue)]
         return spans

@@ -70,6 +70,8 @@ class _Patterns:
         self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
         self.river_after = re.compile(pat["river_after"]) if "river_after" in pat else None  # "the Ohio rose"
         self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
+        # "le stade Vélodrome", "le camp de réfugiés de Zamzam": a site named with its kind's word first (French)
+        self.site_first = re.compile(pat["site_first"]) if "site_first" in pat else None
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -360,7 +362,8 @@ class Resolver:
                 out.append(Resolution(m, p, 0.5, "geocoder", "geocoder answer, near the document's other places"))
             else:
                 out.append(Resolution(m, None, 0.0, None, why or "not found"))
-                if m.label == "FAC" and m.text.split()[-1].lower().strip(".") in self._local_heads:
+                if m.label == "FAC" and (m.text.split()[-1].lower().strip(".") in self._local_heads
+                                         or (self._re.site_first is not None and self._re.site_first.match(m.text))):
                     enclose.append(len(out) - 1)  # "Princes Highway", "Zamzam Camp", "Masnaa Crossing"
         for i in enclose:
             out[i] = self._at_enclosing(out[i], out, text)
