@@ -252,6 +252,8 @@ def test_no_site_without_a_town_in_its_sentence(fr):
 @pytest.mark.parametrize("text", [
     "Les Houthis ont attaqué un navire en mer Rouge, au large du Yémen.",
     "Mer Rouge : les attaques des Houthis continuent contre les navires marchands.",
+    # the United States named: the Louisiana town would be "in a country the text names"
+    "Les États-Unis et le Royaume-Uni ont abattu des drones lancés vers la mer Rouge depuis Sanaa.",
 ])
 def test_a_feature_word_before_the_name_asks_for_its_kind(fr, text):
     """ "la mer Rouge" is the Red Sea, not Mer Rouge (Louisiana): the word before the name is a cue, as

@@ -186,7 +186,8 @@ class Resolver:
             cue = self.lang.cue_suffixes.get(w.lower().rstrip("."))
             if cue in PHYSICAL_CUES:
                 return cue
-        return None
+        cue = self.lang.cue_prefixes.get(words[0].lower())  # French "mer Rouge", "lac Tchad", "monts Mandara"
+        return cue if cue in PHYSICAL_CUES else None
 
     def _of_own_kind(self, name: str, cands: list[Candidate], *, how: str) -> list[Candidate]:
         """A name whose own words say its kind resolves to that kind: an administrative area of another
@@ -201,8 +202,11 @@ class Resolver:
             return fits
         if not fits:
             return cands
-        # (a country called by its very name stays: "Cape Verde" is the country, not only Senegal's cape)
-        return [c for c in cands if c in fits or c.place.feature_class != "A"
+        # (a country called by its very name stays: "Cape Verde" is the country, not only Senegal's cape;
+        # a town too, "Lake Placid", unless the kind's word is in lower case: French "la mer Rouge" is
+        # no town's name, Mer Rouge, Louisiana)
+        common = name[:1].islower()
+        return [c for c in cands if c in fits or (c.place.feature_class != "A" and not (common and c.place.feature_class == "P"))
                 or (c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999)]
 
     # -- ranking -------------------------------------------------------------------------------------
