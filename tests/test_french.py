@@ -217,6 +217,10 @@ def _by_mention(pd) -> dict[str, object]:
      "place de la Concertation", "STREET", "Niamey"),
     ("Des manifestants ont incendié des pneus dans le quartier de Tokoin-Wuiti, à Lomé, samedi.",
      "Tokoin-Wuiti", "NEIGHBOURHOOD", "Lomé"),
+    ("Les pluies ont inondé la commune de Limete, à Kinshasa, dans la nuit de mardi.",
+     "Limete", "NEIGHBOURHOOD", "Kinshasa"),
+    ("Un convoi d'aide est passé par le poste-frontière de Bab al-Hawa, au nord d'Idleb, jeudi.",
+     "poste-frontière de Bab al-Hawa", "FAC", "Idlib"),
 ])
 def test_a_local_name_with_its_kind_s_word_first_is_put_at_its_town(fr, text, mention, label, town):
     """French names a street, a neighbourhood or a site after its kind's word ("le stade X", "le camp de

@@ -76,6 +76,7 @@ class LocalNames:
     # Zamzam": the order is the language's data (patterns street_first, neighbourhood_first, site_first in
     # geo/lang/<code>/patterns.txt); a language without them (English) yields nothing here.
     _FIRST_KINDS = (("street_first", "STREET"), ("neighbourhood_first", "NEIGHBOURHOOD"), ("site_first", "FAC"))
+    _FIRST_PARTICLE = re.compile(r"[a-z]{1,3}-[^\W\d_a-z]")  # "al-Hawa", "ez-Zor", "el-Fasher"
     _FIRST_NAME = re.compile(r"[^\W\d_][\w'\u2019-]*(?:[ \t]+[^\W\d_][\w'\u2019-]*){0,3}")
 
     def _head_first_res(self) -> list[tuple[re.Pattern, str]]:
@@ -103,6 +104,9 @@ class LocalNames:
                 end = a
                 for w in words:
                     token = w.group().rstrip(".,;:!?\"'\u2019\u201d)")
+                    if w.start() > 0 and self._FIRST_PARTICLE.match(token):
+                        end = a + w.start() + len(token)  # "Bab al-Hawa", "Deir ez-Zor": a particle and a name
+                        continue
                     if not token[:1].isupper() or token in self.article_words \
                             or (w.start() > 0 and token.lower() in self.stop_words):
                         break
@@ -112,6 +116,10 @@ class LocalNames:
                 name = text[a:end]
                 if "\n" in text[m.start():end] or name.lower() in self.lang.generic_words:
                     continue
-                if m.group("join") and not m.group()[:1].isupper() and self._known_name(name) is not None:
-                    continue  # "le marché de Gao": the town
+                if m.group("join") and not m.group()[:1].isupper():
+                    known = self._known_name(name)
+                    # "le marché de Gao": the town; "le quartier de X": a neighbourhood unless X is a
+                    # well-known place (the resolver takes a known X near the text's places)
+                    if known is not None and (label != "NEIGHBOURHOOD" or known[2] >= 1):
+                        continue
                 yield _Span(a if label == "NEIGHBOURHOOD" else m.start(), end, label)
