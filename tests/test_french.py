@@ -266,3 +266,14 @@ def test_a_feature_word_before_the_name_asks_for_its_kind(fr, text):
     sea = next((r for m, r in got.items() if m.lower() == "mer rouge"), None)
     assert sea is not None, sorted(got)
     assert sea.mention.cue == "sea" and sea.place is not None and sea.place.feature_code == "SEA", sea.place
+
+
+@pytest.mark.parametrize("text", [
+    "À Abidjan, le camp Gbagbo a rejeté les résultats annoncés par la commission électorale.",
+    "À Abidjan, le camp de Laurent Gbagbo a rejeté les résultats annoncés par la commission électorale.",
+])
+def test_a_party_s_camp_is_no_site(fr, text):
+    """ "le camp Gbagbo", "le camp de Laurent Gbagbo": a side in politics, not a refugee camp at Abidjan."""
+    got = _by_mention(fr.parse_one(Document("a", text)))
+    assert "Abidjan" in got and got["Abidjan"].place is not None
+    assert not any("Gbagbo" in m for m in got), sorted(got)

@@ -51,7 +51,7 @@ class LocalNames:
                 i = self._name_before(toks, x, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")
-        yield from self._head_first_names(text)
+        yield from self._head_first_names(text, sdoc)
 
     def _name_before(self, toks, x: int, *, ordinals: bool) -> int | None:
         """The first token of the capitalised name (up to four tokens) right before token ``x``."""
@@ -88,13 +88,15 @@ class LocalNames:
             self.__dict__["_head_first_compiled"] = got
         return got
 
-    def _head_first_names(self, text: str) -> Iterator[_Span]:
+    def _head_first_names(self, text: str, sdoc: "Doc | None" = None) -> Iterator[_Span]:
         """Streets, neighbourhoods and sites named after their kind's word: the word (and its joiner) then
         a capitalised name of up to four words. The span keeps the word for a street or a site ("place
         Tahrir", "stade de Kégué"), not for a neighbourhood (the name alone, as English "the Rimal
         neighbourhood" gives "Rimal"). With a joiner ("le marché de Gao", "la route de Kidal") a name the
         gazetteer knows is left to be that place, unless the kind's word is capitalised: then the whole
-        is one proper name ("Stade de France")."""
+        is one proper name ("Stade de France"); with a joiner, a name NER calls a person is not a place
+        ("le camp de Laurent Gbagbo": his side)."""
+        people = {e.start_char for e in sdoc.ents if e.label_ in ("PERSON", "PER")} if sdoc is not None else set()
         for head, label in self._head_first_res():
             for m in head.finditer(text):
                 a = m.end()
@@ -115,6 +117,8 @@ class LocalNames:
                     continue
                 name = text[a:end]
                 if "\n" in text[m.start():end] or name.lower() in self.lang.generic_words:
+                    continue
+                if m.group("join") and a in people:
                     continue
                 if m.group("join") and not m.group()[:1].isupper():
                     known = self._known_name(name)
