@@ -277,3 +277,18 @@ def test_a_party_s_camp_is_no_site(fr, text):
     got = _by_mention(fr.parse_one(Document("a", text)))
     assert "Abidjan" in got and got["Abidjan"].place is not None
     assert not any("Gbagbo" in m for m in got), sorted(got)
+
+
+@pytest.mark.parametrize("text, mention, code", [
+    ("Les feux de forêt ravagent le nord du Québec, selon les autorités d'Ottawa.", "Québec", "ADM1"),
+    ("Les renforts sont arrivés lundi à Québec, la capitale provinciale.", "Québec", "PPLA"),
+    ("Les diplomates se sont réunis au Caire mardi soir.", "Caire", "PPLC"),
+    ("Le niveau du Tigre a baissé à Mossoul, dans le nord de l'Irak.", "Tigre", "STM"),
+])
+def test_a_word_that_never_precedes_a_town_says_the_area(fr, text, mention, code):
+    """French says "à Québec" for the town and "au Québec", "du Québec" for the province (and "le Tigre"
+    for the river): a name preceded so everywhere is not a town, unless a town's name holds the article
+    ("au Caire": Le Caire)."""
+    got = _by_mention(fr.parse_one(Document("a", text)))
+    assert mention in got and got[mention].place is not None, sorted(got)
+    assert got[mention].place.feature_code == code, got[mention].place

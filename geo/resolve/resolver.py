@@ -72,6 +72,8 @@ class _Patterns:
         self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
         # "le stade Vélodrome", "le camp de réfugiés de Zamzam": a site named with its kind's word first (French)
         self.site_first = re.compile(pat["site_first"]) if "site_first" in pat else None
+        # "au Québec", "en Casamance": a preposition or article that never comes before a town's name (French)
+        self.area_article = re.compile(pat["area_article_before"]) if "area_article_before" in pat else None
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -282,6 +284,13 @@ class Resolver:
                         best = max(within, key=lambda i: s[i])
                         probs = np.zeros(len(cs))
                         probs[within] = self.ranker.probabilities(s[within])
+                if best >= 0 and not by_article and self._area_by_article(name, groups[key], cs, text):
+                    # "au Québec" (not "à Québec"): the province, a country or a river, not the town
+                    within = [i for i, c in enumerate(cs) if c.place.feature_class != "P"]
+                    if within and best not in within:
+                        best = max(within, key=lambda i: s[i])
+                        probs = np.zeros(len(cs))
+                        probs[within] = self.ranker.probabilities(s[within])
                 # (a cue that is the name's own last word is no pointer elsewhere: "Falkland Islands")
                 if best >= 0 and (not cues or cues == {self.lang.cue_suffixes.get(name.split()[-1].lower())}) \
                         and name not in containers:
@@ -305,6 +314,19 @@ class Resolver:
         return after is not None and all(
             m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)
             and after.match(text[m.end:m.end + 20]) for m in ms)
+
+    def _area_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
+        """Is every mention of ``name`` preceded by a word that never comes before a town's name (French "au
+        Québec", "du Québec", "en Casamance": the language's ``area_article_before`` pattern; English has
+        none), with both a town and an area called exactly so among its candidates, and no town whose name
+        holds an article ("au Caire": Le Caire)?"""
+        pat = self._re.area_article
+        if pat is None or not ms or not any(c.place.feature_class == "P" for c in cs) or not any(
+                c.place.feature_class != "P" and c.similarity >= 0.999 for c in cs):
+            return False
+        if not all(m.field == "text" and pat.search(text, max(0, m.start - 6), m.start) for m in ms):
+            return False
+        return not any(self.gz.has_name(f"{a} {name}") for a in self.lang.articles if a.isalpha())
 
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
