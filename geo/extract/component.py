@@ -59,12 +59,14 @@ def register_extensions() -> None:
 register_extensions()
 
 
-def mentions_of(doc: Doc, doc_id: str = "") -> list[Mention]:
-    """The Mentions ``geo_toponyms`` found in ``doc``, in text order (exact character offsets)."""
+def mentions_of(doc: Doc, doc_id: str = "", text: str | None = None) -> list[Mention]:
+    """The Mentions ``geo_toponyms`` found in ``doc``, in text order (exact character offsets;
+    ``text``: ``doc.text``, if the caller has it already)."""
     rows = doc._.get(MENTIONS)
     if rows is None:
         raise ValueError("no geo mentions on this Doc: add the 'geo_toponyms' component after 'ner'")
-    text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
+    if text is None:
+        text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
     return [mention_from_row(text, doc_id, r) for r in rows]
 
 
@@ -153,7 +155,8 @@ class GeoToponyms(LazyComponent):
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("ENT_IOB") and len(doc):
             raise ValueError(f"{self.name} needs named entities: add it after the 'ner' component")
-        found = self.rules.find(doc)
+        text = doc.text  # spaCy joins the tokens on each access: once per Doc
+        found = self.rules.find(doc, text=text)
         rows = [[m.start, m.end, m.label, m.sent_start, m.sent_end, m.cue] for m in found]
         doc._.set(MENTIONS, rows)
         spans = []
@@ -170,7 +173,7 @@ class GeoToponyms(LazyComponent):
             if piece.first:
                 self._pending[key] = []
             found = self._pending.setdefault(key, [])
-            found.extend(assemble(piece, doc.text, mentions_of(doc, piece.document.id)))
+            found.extend(assemble(piece, text, mentions_of(doc, piece.document.id, text)))
             if piece.last:
                 doc._.set(DOCUMENT_MENTIONS, self._pending.pop(key))
         return doc
