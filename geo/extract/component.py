@@ -134,9 +134,7 @@ class GeoToponyms(LazyComponent):
         self.gazetteer_path = gazetteer_path
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
-        # the language whose data the rules read: the setting, else the pipeline's (spaCy's nlp.lang)
-        self.lang = lang or (nlp.lang if nlp is not None else "en")
-        languages.load(self.lang)  # an unregistered language is an error now, not at the first Doc
+        self.lang = languages.for_nlp(nlp, lang)  # the setting, else nlp.lang; its data loaded (checked) now
         self._gz = gazetteer
         self._reset()
 

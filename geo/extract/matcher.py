@@ -80,13 +80,13 @@ class GazetteerMatcher:
                 j = i + k
                 if j > n or not caps[j - 1]:  # (what _name_run checks first, without the call)
                     continue
-                if k > 2 and not self._name_run(toks, i, j):  # (k <= 2: no token inside, checked above)
+                # (k <= 2: no token inside the run, and its first and last are checked above)
+                found = self._free_run(toks, i, j, taken, run_known=k <= 2)
+                if found is None:
                     continue
-                start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
-                if any(taken[start:end]):
-                    continue
+                start, end = found
                 surface = text[start:end]
-                norm_surface = surface.title() if surface.isupper() and len(surface) > 3 else surface
+                norm_surface = _as_name(surface)
                 known = self._known_name(norm_surface)
                 if known is None:
                     continue
@@ -105,6 +105,14 @@ class GazetteerMatcher:
             if not matched:
                 i += 1
 
+    def _free_run(self, toks, i: int, j: int, taken: bytearray, *, run_known: bool = False) -> tuple[int, int] | None:
+        """Tokens ``i..j`` as a candidate name: one name (:meth:`_name_run`; ``run_known``: the caller has
+        checked that) over text no span has taken yet: its character offsets, else None."""
+        if not run_known and not self._name_run(toks, i, j):
+            return None
+        start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
+        return None if any(taken[start:end]) else (start, end)
+
     def _run_across(self, toks, i: int, ent, text: str, taken: bytearray) -> _Span | None:
         """A well-known place's own name (a country, a province, a big city, called by its name) that
         starts where an entity starts and either runs past its end or is a number-free entity NER took
@@ -119,11 +127,10 @@ class GazetteerMatcher:
             j = i + k
             if j > n or (j <= ent.end and not (numeric and j == ent.end)):
                 continue
-            if not self._name_run(toks, i, j):
+            found = self._free_run(toks, i, j, taken)
+            if found is None:
                 continue
-            start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
-            if any(taken[start:end]):
-                continue
+            start, end = found
             surface = text[start:end]
             if surface.lower() in self.lang.generic_words or self._is_demonym(surface):
                 continue
