@@ -239,14 +239,18 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
-                probs = self.ranker.probabilities(s) if cs else s
+                # (the probabilities of the last round only: of an earlier round, only the choice is read)
+                final = round_ == self.rounds - 1
+                probs = self.ranker.probabilities(s) if cs and final else s
                 if best >= 0 and not cues and name not in containers:
                     country = _country_itself(cs, best)
                     if country != best:
-                        # the country's score takes its namesakes' share: they were one sense, "the country"
-                        cc = cs[country].place.country_code
-                        probs = probs.copy()
-                        probs[country] = sum(float(probs[i]) for i, c in enumerate(cs) if c.place.country_code == cc)
+                        if final:
+                            # the country's score takes its namesakes' share: they were one sense, "the country"
+                            cc = cs[country].place.country_code
+                            probs = probs.copy()
+                            probs[country] = sum(float(probs[i]) for i, c in enumerate(cs)
+                                                 if c.place.country_code == cc)
                         best = country
                 rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
         return groups, rankings, demonym_places, ctx
