@@ -153,7 +153,9 @@ class GeoToponyms(LazyComponent):
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("ENT_IOB") and len(doc):
             raise ValueError(f"{self.name} needs named entities: add it after the 'ner' component")
-        text = doc.text  # spaCy joins the tokens on each access: once per Doc
+        piece = doc._.get(PIECE)
+        # spaCy joins the tokens on each access of doc.text: once per Doc, or the text a piece was made from
+        text = piece.text if piece is not None and piece.text is not None else doc.text
         found = self.rules.find(doc, text=text)
         rows = [[m.start, m.end, m.label, m.sent_start, m.sent_end, m.cue] for m in found]
         doc._.set(MENTIONS, rows)
@@ -165,7 +167,6 @@ class GeoToponyms(LazyComponent):
             span._.set(DATA, {"m": row})
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
-        piece = doc._.get(PIECE)
         if piece is not None:  # one piece of a Document: gather its mentions for geo_resolver
             key = id(piece.document)  # (per document: two streams through one nlp do not mix)
             if piece.first:

@@ -31,6 +31,8 @@ class GazetteerMatcher:
         if words is None:
             words = [t.text for t in toks]
         caps = [w[:1].isupper() for w in words]  # _capitalised, inline: the first and last token of a name
+        joiners, possessives = self.lang.match_joiners, self.lang.possessives
+        inside: dict[int, bool] = {}  # token -> may it stand inside a name (as _name_run decides; per token)
         n = len(toks)
         i = 0
         while i < n:
@@ -80,8 +82,20 @@ class GazetteerMatcher:
                 j = i + k
                 if j > n or not caps[j - 1]:  # (what _name_run checks first, without the call)
                     continue
-                # (k <= 2: no token inside the run, and its first and last are checked above)
-                found = self._free_run(toks, i, j, taken, run_known=k <= 2)
+                # _name_run, inline: the first and last token are checked above, the ones inside here
+                run = True
+                for x in range(i + 1, j - 1):
+                    ok = inside.get(x)
+                    if ok is None:
+                        w = words[x]
+                        ok = inside[x] = caps[x] or w.lower() in joiners or w in possessives or (
+                            not toks[x - 1].whitespace_ and not toks[x].whitespace_ and (w == "-" or w.isalpha()))
+                    if not ok:
+                        run = False
+                        break
+                if not run:
+                    continue
+                found = self._free_run(toks, i, j, taken, run_known=True)
                 if found is None:
                     continue
                 start, end = found
