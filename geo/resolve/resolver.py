@@ -223,9 +223,15 @@ class Resolver:
         # 3. Score in rounds. Later rounds add what the previous one chose for the *other* names:
         #    geographic coherence, provinces containing them, and the provinces/countries they lie in.
         rankings: dict[tuple[str, str | None], Ranking] = {}
+        adjusted: set[tuple[str, str | None]] = set()  # names whose choice moved to the country itself
+        previous = None
         for round_ in range(self.rounds):
-            others = Others.from_choices({k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()},
-                                         groups) if round_ else None
+            chosen = {k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()}
+            if round_ >= 2 and chosen == previous:
+                break  # it starts from the choices the previous round started from: it would repeat that round
+            previous = chosen
+            others = Others.from_choices(chosen, groups) if round_ else None
+            adjusted = set()
             for key in groups:
                 name, cue = key
                 cs = cands[name]
@@ -239,20 +245,23 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
-                # (the probabilities of the last round only: of an earlier round, only the choice is read)
-                final = round_ == self.rounds - 1
-                probs = self.ranker.probabilities(s) if cs and final else s
                 if best >= 0 and not cues and name not in containers:
                     country = _country_itself(cs, best)
                     if country != best:
-                        if final:
-                            # the country's score takes its namesakes' share: they were one sense, "the country"
-                            cc = cs[country].place.country_code
-                            probs = probs.copy()
-                            probs[country] = sum(float(probs[i]) for i, c in enumerate(cs)
-                                                 if c.place.country_code == cc)
+                        adjusted.add(key)
                         best = country
-                rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
+                rankings[key] = Ranking(name, cues, cs, X, s, s, best, containers.get(name, ()))
+        # the last round's probabilities (of an earlier round only the choices are read)
+        for key, r in rankings.items():
+            if not r.candidates:
+                continue
+            probs = self.ranker.probabilities(r.scores)
+            if key in adjusted:
+                # the country's score takes its namesakes' share: they were one sense, "the country"
+                cc = r.candidates[r.best].place.country_code
+                probs = probs.copy()
+                probs[r.best] = sum(float(probs[i]) for i, c in enumerate(r.candidates) if c.place.country_code == cc)
+            r.probs = probs
         return groups, rankings, demonym_places, ctx
 
     def why(self, r: Ranking, i: int | None = None) -> str:
