@@ -203,3 +203,20 @@ def test_same_mentions_offline_and_with_a_geocoder_that_knows_nothing(gazetteer,
     assert names["Mediterranean"].place.feature_code == "SEA"
     assert names["Ukrainian"].mention.label == "DEMONYM" and names["Ukrainian"].place.country_code == "UA"
     assert "Zzyzxgrad" not in names  # a lone unknown word nobody could place is not reported
+
+
+def test_both_components_take_their_language_from_one_rule():
+    """geo.lang.for_nlp: the ``lang`` setting, else ``nlp.lang``, else "en"; the data is checked at once."""
+    from geo import lang as languages
+    from geo.extract.component import GeoToponyms
+
+    fr = spacy.blank("fr")
+    assert languages.for_nlp(fr) == "fr"
+    assert languages.for_nlp(fr, "en") == "en"
+    assert languages.for_nlp(None) == "en"
+    assert GeoToponyms(fr).lang == GeoResolver(fr).lang == "fr"
+    assert GeoToponyms(fr, lang="en").lang == GeoResolver(fr, lang="en").lang == "en"
+    with pytest.raises(ValueError, match="no language data for 'xx'"):
+        languages.for_nlp(spacy.blank("xx"))
+    with pytest.raises(ValueError, match="no language data for 'zz'"):
+        GeoResolver(fr, lang="zz")

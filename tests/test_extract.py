@@ -151,3 +151,27 @@ def test_the_pipeline_is_an_nlp_and_resolves_a_long_document_in_pieces_together(
     # Paris is placed in Texas: the document's mentions were resolved together, not piece by piece
     assert places["Paris"].country_code == "US" and places["Paris"].admin1_code == "TX"
     assert pieces.resolutions == whole.resolutions
+
+
+def test_rules_given_the_docs_text_and_tokens_find_what_they_find_alone(ex):
+    """The component hands the rules the Doc's text (and the rules share one list of its tokens among
+    their parts): the same mentions as the rules reading everything from the Doc themselves, and the
+    memoised demonym answers are the store's."""
+    rules = ex.nlp.get_pipe("geo_toponyms").rules
+    text = ("WASHINGTON (AP) - Syrian refugees crossed from Aleppo into Turkey, officials in Gaziantep said.\n"
+            "The Laurel County Fiscal Court met on Main Street in London, Ky., near the Bay of Bengal Cafe.")
+    sdoc = ex.nlp(text)
+    alone = rules.find(sdoc)
+    assert {m.text for m in alone} >= {"WASHINGTON", "Aleppo", "Turkey", "Gaziantep", "Syrian"}
+    assert rules.find(sdoc, text=sdoc.text) == alone
+    toks = list(sdoc)
+    words = [t.text for t in toks]
+    taken = bytearray(len(text) + 1)
+    plain = list(rules._gazetteer_matches(sdoc, text, set(), set(), taken))
+    shared = list(rules._gazetteer_matches(sdoc, text, set(), set(), taken, toks=toks, words=words, ents=sdoc.ents))
+    assert plain and shared == plain
+    local = list(rules._local_names(sdoc, text))
+    assert [text[s.start:s.end] for s in local] == ["Main Street"]
+    assert list(rules._local_names(sdoc, text, toks=toks, words=words)) == local
+    for word in ("Syrian", "Aleppo", "Turkish"):
+        assert rules._is_demonym(word) == (rules.gz.demonym(word) is not None)

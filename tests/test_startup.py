@@ -85,3 +85,22 @@ def test_near_pairs_match_the_kd_tree(n):
         want = pair_set(cKDTree(xyz).query_pairs(chord, output_type="ndarray"))
         assert 0 * n + 1 in got  # the pair (0, 1)
         assert np.array_equal(got, want)
+
+
+def test_the_model_tokenizer_built_once_is_spacys_own():
+    """geo loads a pipeline's tokenizer without first building the language's special cases (start-up
+    speed): the tokenizer is byte for byte the one ``spacy.load`` makes, and tokenizes alike."""
+    import spacy
+
+    from geo.extract.model import _loaded, _spacy_tokenizer, _unneeded
+    from geo.lang import default_model
+
+    model = default_model("en")
+    assert _spacy_tokenizer(model)
+    ours, theirs = _loaded(model).tokenizer, spacy.load(model, exclude=_unneeded(model)).tokenizer
+    assert len(ours.rules) > 1000
+    # (without the vocab: its string store grows with every text this worker has already parsed)
+    assert ours.to_bytes(exclude=["vocab"]) == theirs.to_bytes(exclude=["vocab"])
+    text = "Dr. Smith didn't go to N.Y.C. -- he flew to Washington, D.C. (via https://example.org) at 5pm."
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+    assert not _spacy_tokenizer("/no/such/pipeline")

@@ -32,13 +32,15 @@ if not Doc.has_extension(PIECE):
 @dataclass(frozen=True)
 class Piece:
     """Where a Doc's text comes from: ``document``'s ``field`` ("text" or "title") at ``offset``;
-    ``first`` / ``last``: the document's first and last piece."""
+    ``first`` / ``last``: the document's first and last piece; ``text``: the text given to spaCy (the
+    Doc's ``doc.text``, which spaCy rebuilds from the tokens on every access)."""
 
     document: Document
     offset: int
     field: str
     first: bool
     last: bool
+    text: str | None = None
 
 
 @dataclass
@@ -78,9 +80,11 @@ def pieces(docs: Iterable[Document], max_chunk: int) -> Iterator[tuple[str, Piec
             title = ""
         for k, (off, chunk) in enumerate(parts):
             # spaCy cannot hash lone surrogates: same-length stand-in, offsets unchanged
-            yield _SURROGATE.sub("\ufffd", chunk), Piece(d, off, "text", k == 0, k == len(parts) - 1 and not title)
+            chunk = _SURROGATE.sub("\ufffd", chunk)
+            yield chunk, Piece(d, off, "text", k == 0, k == len(parts) - 1 and not title, chunk)
         if title:  # its mentions index Document.title (field "title")
-            yield _SURROGATE.sub("\ufffd", d.title), Piece(d, 0, "title", False, True)
+            head = _SURROGATE.sub("\ufffd", d.title)
+            yield head, Piece(d, 0, "title", False, True, head)
 
 
 def batches(items: Iterable[tuple[str, Piece]], sizes: Sizes) -> Iterator[list[tuple[str, Piece]]]:

@@ -59,12 +59,14 @@ def register_extensions() -> None:
 register_extensions()
 
 
-def mentions_of(doc: Doc, doc_id: str = "") -> list[Mention]:
-    """The Mentions ``geo_toponyms`` found in ``doc``, in text order (exact character offsets)."""
+def mentions_of(doc: Doc, doc_id: str = "", text: str | None = None) -> list[Mention]:
+    """The Mentions ``geo_toponyms`` found in ``doc``, in text order (exact character offsets;
+    ``text``: ``doc.text``, if the caller has it already)."""
     rows = doc._.get(MENTIONS)
     if rows is None:
         raise ValueError("no geo mentions on this Doc: add the 'geo_toponyms' component after 'ner'")
-    text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
+    if text is None:
+        text = doc.text  # built from the tokens on each access: once per Doc, not once per mention
     return [mention_from_row(text, doc_id, r) for r in rows]
 
 
@@ -132,9 +134,7 @@ class GeoToponyms(LazyComponent):
         self.gazetteer_path = gazetteer_path
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
-        # the language whose data the rules read: the setting, else the pipeline's (spaCy's nlp.lang)
-        self.lang = lang or (nlp.lang if nlp is not None else "en")
-        languages.load(self.lang)  # an unregistered language is an error now, not at the first Doc
+        self.lang = languages.for_nlp(nlp, lang)  # the setting, else nlp.lang; its data loaded (checked) now
         self._gz = gazetteer
         self._reset()
 
@@ -153,7 +153,10 @@ class GeoToponyms(LazyComponent):
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("ENT_IOB") and len(doc):
             raise ValueError(f"{self.name} needs named entities: add it after the 'ner' component")
-        found = self.rules.find(doc)
+        piece = doc._.get(PIECE)
+        # spaCy joins the tokens on each access of doc.text: once per Doc, or the text a piece was made from
+        text = piece.text if piece is not None and piece.text is not None else doc.text
+        found = self.rules.find(doc, text=text)
         rows = [[m.start, m.end, m.label, m.sent_start, m.sent_end, m.cue] for m in found]
         doc._.set(MENTIONS, rows)
         spans = []
@@ -164,13 +167,12 @@ class GeoToponyms(LazyComponent):
             span._.set(DATA, {"m": row})
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
-        piece = doc._.get(PIECE)
         if piece is not None:  # one piece of a Document: gather its mentions for geo_resolver
             key = id(piece.document)  # (per document: two streams through one nlp do not mix)
             if piece.first:
                 self._pending[key] = []
             found = self._pending.setdefault(key, [])
-            found.extend(assemble(piece, doc.text, mentions_of(doc, piece.document.id)))
+            found.extend(assemble(piece, text, mentions_of(doc, piece.document.id, text)))
             if piece.last:
                 doc._.set(DOCUMENT_MENTIONS, self._pending.pop(key))
         return doc

@@ -37,16 +37,17 @@ class Entities:
         return start, end
 
     def _from_entity(self, ent, text: str, person_tokens: set[str], lower_words: set[str],
-                     title_at: bytearray) -> Iterator[_Span]:
+                     title_at: bytearray, *, toks: list | None = None) -> Iterator[_Span]:
         """An entity as toponym spans: "Dublin, Ohio" is two places; "Mexico" in "Mexico City" and
-        "Kuala" in "Kuala Lumpur" are the longer name the gazetteer knows."""
+        "Kuala" in "Kuala Lumpur" are the longer name the gazetteer knows. ``toks``: the Doc's tokens as
+        a list, if the caller has it (indexing a list is cheaper than indexing the Doc)."""
         a, b = ent.start_char, ent.end_char
         title = bool(title_at[a])
         if ent.label_ in _OTHER_LABELS and not title:
             yield from self._places_in_other_entity(ent, text)
             return
         if ent.label_ in TOPONYM_LABELS:
-            longer = self._longer_name(ent.doc, ent.start, ent.end, text, title)
+            longer = self._longer_name(ent.doc if toks is None else toks, ent.start, ent.end, text, title)
             if longer is not None:
                 yield _Span(longer[0], longer[1], ent.label_)
                 return
@@ -101,7 +102,7 @@ class Entities:
                 if known is not None and known[3] >= 2 and self.gz.demonym(part) is None:
                     yield _Span(start, start + len(part), "GAZ")
 
-    def _longer_name(self, sdoc: "Doc", a: int, b: int, text: str, title: bool = False) -> tuple[int, int] | None:
+    def _longer_name(self, sdoc: "Doc | list", a: int, b: int, text: str, title: bool = False) -> tuple[int, int] | None:
         """The longest name the gazetteer knows that strictly contains tokens ``a..b`` (an entity),
         extended over neighbouring capitalised tokens: "Mexico" -> "Mexico City", "Bay of" + "Bengal"
         -> "Bay of Bengal", "Rio Grande" -> "Rio Grande do Sul"."""
@@ -113,7 +114,8 @@ class Entities:
         best = None
         for i in range(max(0, a - 3), a + 1):
             for j in range(min(n, b + 3), b - 1, -1):
-                if (i, j) == (a, b) or j - i > 6 or not self._name_run(sdoc, i, j):
+                if (i, j) == (a, b) or j - i > 6 or not sdoc[j - 1].text[:1].isupper() \
+                        or not self._name_run(sdoc, i, j):  # (a capitalised last token: _name_run's first test)
                     continue
                 start, end = sdoc[i].idx, sdoc[j - 1].idx + len(sdoc[j - 1].text)
                 if best is not None and end - start <= best[1] - best[0]:
@@ -143,13 +145,13 @@ class Entities:
             return None  # lowercase noise ("muscat daily recycle")
         words = surface.split()
         if label == "NORP":
-            if self.demonyms and self.gz.demonym(surface) is not None:
+            if self.demonyms and self._is_demonym(surface):
                 return _Span(start, end, "DEMONYM")
             return None
         if label not in TOPONYM_LABELS:
             return None  # PERSON / ORG: the gazetteer matcher decides on single known names
         if (label == "GPE" and self.demonyms and len(words) == 1 and self._known_name(surface) is None
-                and self.gz.demonym(surface) is not None):
+                and self._is_demonym(surface)):
             return _Span(start, end, "DEMONYM")  # "Ukrainian" tagged GPE
         known = self._known_name(surface)
         if title and known is None:
@@ -189,7 +191,7 @@ class Entities:
         key = ("~", surface)
         hit = self._known.get(key, None)
         if hit is None:
-            hit = len(surface) >= 6 and surface.isalpha() and self.gz.demonym(surface) is None and any(
+            hit = len(surface) >= 6 and surface.isalpha() and not self._is_demonym(surface) and any(
                 c.similarity >= 0.9 and _big_place(c.place) and not self._demonym_of(surface, c)
                 for c in self.gz.lookup(surface, limit=5, fuzzy=True))
             self._known[key] = hit

@@ -48,6 +48,6 @@ class Headlines:
                 return False
             if w.lower() in self.lang.headline_common_words:
                 return False  # "Catalonia Vows New Independence Vote"
-            if self.gz.demonym(w) is not None or self._opaque_acronym(surface):
+            if self._is_demonym(w) or self._opaque_acronym(surface):
                 return False
         return True

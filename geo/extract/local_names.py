@@ -15,17 +15,22 @@ if TYPE_CHECKING:  # pragma: no cover
 class LocalNames:
     """The street and neighbourhood rules of :class:`geo.extract.rules.ToponymRules` (a part of it)."""
 
-    def _local_names(self, sdoc: "Doc", text: str) -> Iterator[_Span]:
+    def _local_names(self, sdoc: "Doc", text: str, *, toks: list | None = None,
+                     words: list[str] | None = None) -> Iterator[_Span]:
         """Streets and squares ("Regent Street", "Tahrir Square", "Main St."; label STREET) and
         neighbourhoods named as such ("Gaza City's Rimal neighbourhood"; label NEIGHBOURHOOD), and sites named
         with their kind's word last ("Wembley Stadium", "Zamzam Camp", "Kotri Barrage"; label FAC: the
-        resolver takes the gazetteer's place of that name, else the town the text names it in)."""
-        toks = sdoc
+        resolver takes the gazetteer's place of that name, else the town the text names it in).
+        ``toks``, ``words``: the Doc's tokens and their texts, if the caller has them already."""
+        if toks is None:
+            toks = list(sdoc)
+        if words is None:
+            words = [t.text for t in toks]
         n = len(toks)
+        street_words, neighbourhood_words = self.lang.street_words, self.lang.neighbourhood_words
         for x in range(1, n):
-            word = toks[x].text
-            low = word.lower().rstrip(".")
-            if _capitalised(word) and low in self.lang.street_words:
+            word = words[x]
+            if word[:1].isupper() and word.lower().rstrip(".") in street_words:  # (_capitalised, inline)
                 nxt = toks[x + 1].text if x + 1 < n else ""
                 if _capitalised(nxt) and nxt.lower() not in self.stop_words:
                     continue  # "Madison Square Garden", "Wall Street Journal": a longer name
@@ -45,7 +50,7 @@ class LocalNames:
                 i = self._name_before(toks, x, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x].idx + len(word), "FAC")
-            elif word in self.lang.neighbourhood_words:
+            elif word in neighbourhood_words:
                 if not toks[x].whitespace_ and x + 1 < n and toks[x + 1].text == "-":
                     continue  # "the World Cup quarter-final": a word of a compound, not the Latin Quarter
                 i = self._name_before(toks, x, ordinals=False)

@@ -15,21 +15,32 @@ class GazetteerMatcher:
     """The gazetteer matcher of :class:`geo.extract.rules.ToponymRules` (a part of it)."""
 
     def _gazetteer_matches(self, sdoc: "Doc", text: str, person_tokens: set[str], lower_words: set[str],
-                           taken: bytearray, title_at: bytearray | None = None) -> Iterator[_Span]:
-        """Known names in runs of capitalised tokens that NER did not accept.
+                           taken: bytearray, title_at: bytearray | None = None, *, toks: list | None = None,
+                           words: list[str] | None = None, ents: tuple | None = None) -> Iterator[_Span]:
+        """Known names in runs of capitalised tokens that NER did not accept (``toks``, ``words``, ``ents``:
+        the Doc's tokens, their texts and its entities, if the caller has them already).
 
         In a Title Case headline the capitals and NER's labels say nothing ("Paris Braces for Transport
         Strike" comes out as one ORG): there a known name is taken if it names a well-known place."""
         ent_label = {}
-        for ent in sdoc.ents:
+        for ent in (sdoc.ents if ents is None else ents):
             for i in range(ent.start, ent.end):
                 ent_label[i] = ent
-        toks = list(sdoc)
+        if toks is None:
+            toks = list(sdoc)
+        if words is None:
+            words = [t.text for t in toks]
+        caps = [w[:1].isupper() for w in words]  # _capitalised, inline: the first and last token of a name
+        joiners, possessives = self.lang.match_joiners, self.lang.possessives
+        inside: dict[int, bool] = {}  # token -> may it stand inside a name (as _name_run decides; per token)
         n = len(toks)
         i = 0
         while i < n:
+            if not caps[i]:  # most tokens: nothing can start here
+                i += 1
+                continue
             t = toks[i]
-            if not _capitalised(t.text) or taken[t.idx] or t.text in self.article_words:
+            if taken[t.idx] or words[i] in self.article_words:
                 i += 1
                 continue
             title = title_at is not None and bool(title_at[t.idx])
@@ -69,15 +80,27 @@ class GazetteerMatcher:
             matched = False
             for k in (5, 4, 3, 2, 1):
                 j = i + k
-                if j > n:
+                if j > n or not caps[j - 1]:  # (what _name_run checks first, without the call)
                     continue
-                if not self._name_run(toks, i, j):
+                # _name_run, inline: the first and last token are checked above, the ones inside here
+                run = True
+                for x in range(i + 1, j - 1):
+                    ok = inside.get(x)
+                    if ok is None:
+                        w = words[x]
+                        ok = inside[x] = caps[x] or w.lower() in joiners or w in possessives or (
+                            not toks[x - 1].whitespace_ and not toks[x].whitespace_ and (w == "-" or w.isalpha()))
+                    if not ok:
+                        run = False
+                        break
+                if not run:
                     continue
-                start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
-                if any(taken[start:end]):
+                found = self._free_run(toks, i, j, taken, run_known=True)
+                if found is None:
                     continue
+                start, end = found
                 surface = text[start:end]
-                norm_surface = surface.title() if surface.isupper() and len(surface) > 3 else surface
+                norm_surface = _as_name(surface)
                 known = self._known_name(norm_surface)
                 if known is None:
                     continue
@@ -96,6 +119,14 @@ class GazetteerMatcher:
             if not matched:
                 i += 1
 
+    def _free_run(self, toks, i: int, j: int, taken: bytearray, *, run_known: bool = False) -> tuple[int, int] | None:
+        """Tokens ``i..j`` as a candidate name: one name (:meth:`_name_run`; ``run_known``: the caller has
+        checked that) over text no span has taken yet: its character offsets, else None."""
+        if not run_known and not self._name_run(toks, i, j):
+            return None
+        start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
+        return None if any(taken[start:end]) else (start, end)
+
     def _run_across(self, toks, i: int, ent, text: str, taken: bytearray) -> _Span | None:
         """A well-known place's own name (a country, a province, a big city, called by its name) that
         starts where an entity starts and either runs past its end or is a number-free entity NER took
@@ -110,13 +141,12 @@ class GazetteerMatcher:
             j = i + k
             if j > n or (j <= ent.end and not (numeric and j == ent.end)):
                 continue
-            if not self._name_run(toks, i, j):
+            found = self._free_run(toks, i, j, taken)
+            if found is None:
                 continue
-            start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
-            if any(taken[start:end]):
-                continue
+            start, end = found
             surface = text[start:end]
-            if surface.lower() in self.lang.generic_words or self.gz.demonym(surface) is not None:
+            if surface.lower() in self.lang.generic_words or self._is_demonym(surface):
                 continue
             known = self._known_name(_as_name(surface))
             if known is not None and known[3] >= 2:
@@ -131,7 +161,7 @@ class GazetteerMatcher:
             return None
         surface = text[start:end]
         if (surface.lower() in self.lang.generic_words or self._opaque_acronym(surface)
-                or self.gz.demonym(surface) is not None):
+                or self._is_demonym(surface)):
             return None
         known = self._known_name(_as_name(surface))
         # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
@@ -188,7 +218,7 @@ class GazetteerMatcher:
             return False  # part of a longer capitalised name we do not know ("Huntsville Fire" is fine)
         if len(words) == 1:
             w = words[0]
-            if w in person_tokens or w.lower() in self.lang.generic_words or self.gz.demonym(w) is not None:
+            if w in person_tokens or w.lower() in self.lang.generic_words or self._is_demonym(w):
                 return False
             if w.lower() in self.stop_words or w.lower() in lower_words:
                 return False  # a common word that happens to be a place name

@@ -29,6 +29,9 @@ from .matcher import GazetteerMatcher
 from .spans import LOCAL_LABELS, TOPONYM_LABELS, _capitalised, _Span, sentence_spans
 
 _WORD_AFTER = re.compile(r"[^\s]+")  # the words after a name prefix ("Noire", "Bonne-Espérance")
+_BLANKS = re.compile(r"[ \t]+")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'\u2019-]*)[ \t]+$")  # the word before a position (and the blanks)
+_LETTERS = re.compile(r"([A-Za-z]+)")
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -54,6 +57,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         self.demonyms = demonyms
         self.keep_unknown_words = keep_unknown_words
         self._known: dict = {}
+        self._demonyms: dict[str, bool] = {}  # word -> is it a demonym (memoised: a store query each)
         # a country or province named inside an organisation counts ("the Texas Forest Service")
         self.in_org_importance = 0.6
         pat = lang.patterns
@@ -109,13 +113,28 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         self._known[surface] = res
         return res
 
-    def find(self, sdoc: "Doc", doc_id: str = "") -> list[Mention]:
-        """The place names in a spaCy Doc that has entities, as Mentions (offsets into ``sdoc.text``)."""
-        text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
-        lower_words = {t.text for t in sdoc if t.is_lower and t.is_alpha}
+    def _is_demonym(self, word: str) -> bool:
+        """Is ``word`` a demonym the gazetteer knows ("Syrian")? (memoised per rules object)"""
+        hit = self._demonyms.get(word)
+        if hit is None:
+            if len(self._demonyms) > 200_000:
+                self._demonyms.clear()
+            hit = self._demonyms[word] = self.gz.demonym(word) is not None
+        return hit
+
+    def find(self, sdoc: "Doc", doc_id: str = "", text: str | None = None) -> list[Mention]:
+        """The place names in a spaCy Doc that has entities, as Mentions (offsets into ``sdoc.text``;
+        ``text``: ``sdoc.text`` if the caller has it already -- spaCy joins the tokens on each access)."""
+        if text is None:
+            text = sdoc.text  # the document's text, or one chunk of it (surrogates replaced, same length)
+        # the tokens, their texts and the entities once per Doc (spaCy makes new objects on each access)
+        toks = list(sdoc)
+        words = [t.text for t in toks]
+        ents = sdoc.ents
+        lower_words = {w for w, t in zip(words, toks) if t.is_lower and t.is_alpha}
         title_at = self._title_case_lines(text)  # headlines: their capitals say nothing about names
         person_tokens: set[str] = set()
-        for ent in sdoc.ents:
+        for ent in ents:
             if ent.label_ == "PERSON" and len(ent) >= 2 and not title_at[ent.start_char]:
                 person_tokens.update(t.text for t in ent if t.is_title)
         spans: list[_Span] = []
@@ -131,12 +150,13 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             add(s)
         for m in self._joined_names.finditer(text):
             add(_Span(m.start(), m.end(), "GPE"))
-        for s in self._local_names(sdoc, text):
+        for s in self._local_names(sdoc, text, toks=toks, words=words):
             add(s)
-        for ent in sdoc.ents:
-            for s in self._from_entity(ent, text, person_tokens, lower_words, title_at):
+        for ent in ents:
+            for s in self._from_entity(ent, text, person_tokens, lower_words, title_at, toks=toks):
                 add(s)
-        for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at):
+        for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at,
+                                         toks=toks, words=words, ents=ents):
             add(s)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
@@ -179,7 +199,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             words = []
             pos = end
             for _ in range(4):
-                m = re.compile(r"[ \t]+").match(text, pos)
+                m = _BLANKS.match(text, pos)
                 if not m:
                     break
                 w = self._WORD.match(text, m.end())
@@ -208,7 +228,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             lefts = []
             pos = start
             for _ in range(5):
-                w = re.search(r"([^\W\d_][\w'\u2019-]*)[ \t]+$", text[max(0, pos - 40):pos])
+                w = _WORD_BEFORE.search(text[max(0, pos - 40):pos])
                 if not w:
                     break
                 a = pos - len(w.group(0))
@@ -242,7 +262,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
     def _context_cue(self, text: str, start: int, end: int) -> str | None:
         """The feature type asked for around a name: "X River", "X county", "province of X"."""
         after = text[end:end + 20].lstrip()
-        m = re.match(r"([A-Za-z]+)", after)
+        m = _LETTERS.match(after)
         word = m.group(1).lower() if m else ""
         if word in self.lang.cue_suffixes and (after[:1].isupper() or word in self.lang.cues_lowercase):
             return self.lang.cue_suffixes[word]

@@ -35,7 +35,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, Union
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,15 @@ def _read(p: LanguagePack) -> LanguageData:
 def load(code: str = "en") -> LanguageData:
     """The language data for ``code`` (read from its files once per process)."""
     return _read(pack(code))
+
+
+def for_nlp(nlp: Any, lang: str | None = None) -> str:
+    """The language a component reads its data for: the ``lang`` setting, else the pipeline's (spaCy's
+    ``nlp.lang``), else "en"; its data is loaded now, so an unregistered language is an error at once
+    (a ValueError), not at the first Doc."""
+    code = lang or (nlp.lang if nlp is not None else "en")
+    load(code)
+    return code
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -81,9 +81,7 @@ class GeoResolver(LazyComponent):
         self.gazetteer_path = gazetteer_path
         self.geocoder_name = geocoder
         self.geocoder_url = geocoder_url
-        # the language whose data the resolver reads: the setting, else the pipeline's (spaCy's nlp.lang)
-        self.lang = lang or (nlp.lang if nlp is not None else "en")
-        languages.load(self.lang)  # an unregistered language is an error now, not at the first Doc
+        self.lang = languages.for_nlp(nlp, lang)  # the setting, else nlp.lang; its data loaded (checked) now
         self._gz = gazetteer
         self._geocoder = geocoder_object
         self._weights = weights

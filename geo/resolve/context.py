@@ -111,6 +111,7 @@ class Others:
     _base: "Others | None" = field(default=None, repr=False)
     _minus: "Others | None" = field(default=None, repr=False)
     _arrays: tuple | None = field(default=None, repr=False)
+    _small: list | None = field(default=None, repr=False)
 
     @classmethod
     def from_choices(cls, chosen: Mapping[tuple[str, str | None], Place | None],
@@ -155,7 +156,18 @@ class Others:
         if not self.points:
             return 0.0
         if len(self.points) < 16:
-            return sum(wt for la, lo, wt in self.points if haversine_km(la, lo, lat, lon) < km)
+            # haversine_km(la, lo, lat, lon) < km, inline, with each point's radians and cosine computed
+            # once: the same operations in the same order, so the same floats (and far fewer calls)
+            pts = self._small
+            if pts is None:
+                pts = self._small = [(math.radians(la), math.cos(math.radians(la)), lo, wt)
+                                     for la, lo, wt in self.points]
+            p2 = math.radians(lat)
+            cp2 = math.cos(p2)
+            sin, asin, sqrt, radians = math.sin, math.asin, math.sqrt, math.radians
+            return sum(wt for p1, cp1, lo, wt in pts
+                       if 2 * 6371.0088 * asin(min(1.0, sqrt(sin((p2 - p1) / 2) ** 2
+                                                              + cp1 * cp2 * sin(radians(lon - lo) / 2) ** 2))) < km)
         import numpy as np
 
         if self._arrays is None:

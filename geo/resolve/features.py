@@ -123,8 +123,11 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
     n_words = len(name.split())
     city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
     I = INDEX
-    for i, c in enumerate(cs):
-        p, row = c.place, X[i]
+    nf = len(FEATURES)
+    rows = []  # plain lists, one array at the end: far cheaper than setting numpy elements one by one
+    for c in cs:
+        p, row = c.place, [0.0] * nf
+        rows.append(row)
         fc, cc = p.feature_code, p.country_code
         sub_area = p.feature_class == "A" and fc not in COUNTRY_CODES  # a province or county
         row[I["prior"]] = c.prior
@@ -163,6 +166,7 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
         row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
         row[I["prior_gap"]] = top - c.prior
         row[I["area_below_city"]] = sub_area and (p.population or 0) < city_pop
+    X[:] = rows
     X[top_i, I["top_prior"]] = 1.0
     # "Washington": a national capital named like one of the name's provinces -- news means the capital
     # unless the province's places are around (the province's containment features say so)

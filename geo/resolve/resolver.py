@@ -255,9 +255,16 @@ class Resolver:
         # 3. Score in rounds. Later rounds add what the previous one chose for the *other* names:
         #    geographic coherence, provinces containing them, and the provinces/countries they lie in.
         rankings: dict[tuple[str, str | None], Ranking] = {}
+        adjusted: set[tuple[str, str | None]] = set()  # names whose choice moved to the country itself
+        restricted: dict[tuple[str, str | None], list[int]] = {}  # names a container or "the" decided
+        previous = None
         for round_ in range(self.rounds):
-            others = Others.from_choices({k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()},
-                                         groups) if round_ else None
+            chosen = {k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()}
+            if round_ >= 2 and chosen == previous:
+                break  # it starts from the choices the previous round started from: it would repeat that round
+            previous = chosen
+            others = Others.from_choices(chosen, groups) if round_ else None
+            adjusted, restricted = set(), {}
             for key in groups:
                 name, cue = key
                 cs = cands[name]
@@ -274,7 +281,6 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
-                probs = self.ranker.probabilities(s) if cs else s
                 if best >= 0 and (containers.get(name) or by_article):
                     # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
                     # "the Ohio": the river
@@ -282,26 +288,37 @@ class Resolver:
                         if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in RIVER_CODES]
                     if within and best not in within:
                         best = max(within, key=lambda i: s[i])
-                        probs = np.zeros(len(cs))
-                        probs[within] = self.ranker.probabilities(s[within])
+                        restricted[key] = within  # the probabilities are shared among these alone
                 if best >= 0 and not by_article and self._area_by_article(name, groups[key], cs, text):
                     # "au Québec" (not "à Québec"): the province, a country or a river, not the town
                     within = [i for i, c in enumerate(cs) if c.place.feature_class != "P"]
                     if within and best not in within:
                         best = max(within, key=lambda i: s[i])
-                        probs = np.zeros(len(cs))
-                        probs[within] = self.ranker.probabilities(s[within])
+                        restricted[key] = within
                 # (a cue that is the name's own last word is no pointer elsewhere: "Falkland Islands")
                 if best >= 0 and (not cues or cues == {self.lang.cue_suffixes.get(name.split()[-1].lower())}) \
                         and name not in containers:
                     country = _country_itself(cs, best)
                     if country != best:
-                        # the country's score takes its namesakes' share: they were one sense, "the country"
-                        cc = cs[country].place.country_code
-                        probs = probs.copy()
-                        probs[country] = sum(float(probs[i]) for i, c in enumerate(cs) if c.place.country_code == cc)
+                        adjusted.add(key)
                         best = country
-                rankings[key] = Ranking(name, cues, cs, X, s, probs, best, containers.get(name, ()))
+                rankings[key] = Ranking(name, cues, cs, X, s, s, best, containers.get(name, ()))
+        # the last round's probabilities (of an earlier round only the choices are read)
+        for key, r in rankings.items():
+            if not r.candidates:
+                continue
+            within = restricted.get(key)
+            if within is None:
+                probs = self.ranker.probabilities(r.scores)
+            else:
+                probs = np.zeros(len(r.candidates))
+                probs[within] = self.ranker.probabilities(r.scores[within])
+            if key in adjusted:
+                # the country's score takes its namesakes' share: they were one sense, "the country"
+                cc = r.candidates[r.best].place.country_code
+                probs = probs.copy()
+                probs[r.best] = sum(float(probs[i]) for i, c in enumerate(r.candidates) if c.place.country_code == cc)
+            r.probs = probs
         return groups, rankings, demonym_places, ctx
 
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
