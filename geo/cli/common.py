@@ -126,9 +126,10 @@ def make_pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: 
                   model: str | None = None):
     """The pipeline the options ask for: one language's (``--lang CODE``, its default model unless
     ``--model``), or each article in its detected language (``--lang auto``: a MultiPipeline)."""
-    from geo.cli.startup import collector_paused
+    from geo.cli.startup import collector_paused, import_spacy_without_cli
 
     with collector_paused():  # start-up speed: imports and model loading make almost no garbage
+        import_spacy_without_cli()
         from geo.pipeline import MultiPipeline, Pipeline
 
         geocoder = make_geocoder(offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url)

@@ -10,6 +10,7 @@ template's output, byte for byte. Leaving the context restores ``jinja2.Template
 afterwards (users importing folium themselves, branca unpickling elements) are ordinary ones; the lazy
 ones made during the import stay lazy, which only moves their compile to their first use.
 
+:func:`import_spacy_without_cli` leaves spaCy's command line (``spacy.cli``) to be imported when used.
 :func:`collector_paused` and :func:`skip_final_collection` spare the cyclic garbage collector's work
 at start-up and at exit (see each); they change when memory is reclaimed, never what is computed.
 """
@@ -18,7 +19,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import importlib
+import sys
 import threading
+import types
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -110,3 +114,41 @@ def skip_final_collection() -> None:
     if not _final_collection_skipped:
         _final_collection_skipped = True
         atexit.register(gc.freeze)
+
+
+_SPACY_CLI = ("spacy.cli", "spacy.cli.info")
+
+
+def import_spacy_without_cli() -> None:
+    """Start-up speed: ``import spacy`` imports spaCy's own command line (``spacy.cli``: weasel, typer,
+    the download/package/train commands; ~0.1-0.2 s of CPU) only to offer ``spacy.info``; loading and
+    running a pipeline never uses it. geo's commands import spaCy with ``spacy.cli`` stood in for by a
+    placeholder whose ``info`` imports the real one when called; the placeholder is then removed, so
+    ``import spacy.cli`` (or ``from spacy.cli import download``) afterwards imports the real command line
+    as usual. The Python API imports spaCy as usual. Should a spaCy release need ``spacy.cli`` while
+    importing, spaCy is imported again the ordinary way."""
+    if "spacy" in sys.modules:
+        return
+    placeholder = types.ModuleType("spacy.cli")
+    placeholder.__path__ = []  # a package, so that "spacy.cli.info" is importable below it
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args, **kwargs):  # spacy.info(): the real one, imported on first use
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    info_module.info = info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": placeholder, "spacy.cli.info": info_module}
+    sys.modules.update(stand_ins)
+    try:
+        importlib.import_module("spacy")
+    except ImportError:  # this spaCy needs its command line while importing: imported as usual below
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and spacy.__dict__.get("cli") is placeholder:
+            del spacy.cli
+    importlib.import_module("spacy")
