@@ -84,7 +84,6 @@ def lazy_templates() -> Iterator[None]:
         jinja2.Template.__new__ = original  # type: ignore[method-assign]
 
 
-
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Start-up speed: importing spaCy and folium and loading a pipeline create ~130,000 long-lived
@@ -114,9 +113,6 @@ def skip_final_collection() -> None:
     if not _final_collection_skipped:
         _final_collection_skipped = True
         atexit.register(gc.freeze)
-
-
-_SPACY_CLI = ("spacy.cli", "spacy.cli.info")
 
 
 def import_spacy_without_cli() -> None:
