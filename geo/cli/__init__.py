@@ -54,6 +54,9 @@ class _Group(click.Group):
         return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx: click.Context):
+        from geo.cli.startup import skip_final_collection
+
+        skip_final_collection()  # exit speed (see there)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

@@ -126,19 +126,23 @@ def make_pipeline(*, offline: bool, geocoder_service: str | None, geocoder_url: 
                   model: str | None = None):
     """The pipeline the options ask for: one language's (``--lang CODE``, its default model unless
     ``--model``), or each article in its detected language (``--lang auto``: a MultiPipeline)."""
-    from geo.pipeline import MultiPipeline, Pipeline
+    from geo.cli.startup import collector_paused, import_spacy_without_cli
 
-    geocoder = make_geocoder(offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url)
-    try:
-        if lang == "auto":
-            return MultiPipeline(geocoder=geocoder, progress=not State.quiet)
-        return Pipeline(model=model, lang=lang, geocoder=geocoder, progress=not State.quiet)
-    except OSError as e:  # spaCy model not installed
-        name = model or lang
-        raise click.ClickException(clean(f"cannot load the spaCy pipeline for {name!r}: {e} (for French: "
-                                         "pip install 'geo[fr]')")) from None
-    except ValueError as e:  # a model of another language than --lang
-        raise click.UsageError(clean(str(e))) from None
+    with collector_paused():  # start-up speed: imports and model loading make almost no garbage
+        import_spacy_without_cli()
+        from geo.pipeline import MultiPipeline, Pipeline
+
+        geocoder = make_geocoder(offline=offline, geocoder_service=geocoder_service, geocoder_url=geocoder_url)
+        try:
+            if lang == "auto":
+                return MultiPipeline(geocoder=geocoder, progress=not State.quiet)
+            return Pipeline(model=model, lang=lang, geocoder=geocoder, progress=not State.quiet)
+        except OSError as e:  # spaCy model not installed
+            name = model or lang
+            raise click.ClickException(clean(f"cannot load the spaCy pipeline for {name!r}: {e} (for French: "
+                                             "pip install 'geo[fr]')")) from None
+        except ValueError as e:  # a model of another language than --lang
+            raise click.UsageError(clean(str(e))) from None
 
 
 def documents(paths: tuple[str, ...], counts: dict, *, text_field: str | None = None, id_field: str | None = None):

@@ -41,11 +41,11 @@ def _import_folium_without_pandas() -> None:
     import importlib
     import sys
 
-    from geo.cli.startup import lazy_templates
+    from geo.cli.startup import collector_paused, lazy_templates
 
     if "folium" in sys.modules or "pandas" in sys.modules:
         return
-    with lazy_templates():
+    with lazy_templates(), collector_paused():
         sys.modules["pandas"] = None  # type: ignore[assignment]  # "import pandas" raises ImportError
         try:
             for name in ("folium", "offlinefolium.elements"):

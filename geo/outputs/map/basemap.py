@@ -97,6 +97,23 @@ def basemap_geojson(gazetteer: Any = None) -> dict | None:
     return fc
 
 
+def _wanted_country_shapes(gazetteer: Any, wanted: Sequence[str]) -> dict[str, Any]:
+    """{country code: polygon} of the ``wanted`` countries, as :func:`country_shapes_from_store` gives
+    them (the same entities in the same order; of several with one code, the last). Speed: only the
+    wanted countries' geometries are read and parsed, not all ~250 (a gazetteer-like object without
+    ``countries``/``shape`` is asked for all of them)."""
+    if not (hasattr(gazetteer, "countries") and hasattr(gazetteer, "shape")):
+        return {cc: g for cc, g in country_shapes_from_store(gazetteer) if cc in wanted}
+    by_cc = {}
+    for place in gazetteer.countries():
+        cc = place.country_code or ""
+        if cc in wanted and place.has_geometry:
+            s = gazetteer.shape(place.id)
+            if s is not None and s.geometry.geom_type in ("Polygon", "MultiPolygon"):
+                by_cc[cc] = s.geometry
+    return by_cc
+
+
 def detailed_basemap(fc: dict | None, gazetteer: Any, country_codes: Sequence[str]) -> dict | None:
     """``fc`` (the coarse world of :func:`basemap_geojson`) with the countries in ``country_codes`` (most
     important first) replaced by their full outlines (within :data:`DETAIL_TOLERANCE` and
@@ -105,7 +122,7 @@ def detailed_basemap(fc: dict | None, gazetteer: Any, country_codes: Sequence[st
         return fc
     wanted = list(dict.fromkeys(c for c in country_codes if c))[:DETAIL_COUNTRIES]
     try:
-        by_cc = {cc: g for cc, g in country_shapes_from_store(gazetteer) if cc in wanted}
+        by_cc = _wanted_country_shapes(gazetteer, wanted)
     except Exception as exc:  # noqa: BLE001 - no store: the coarse basemap only
         log.info("no detailed basemap: %s", exc)
         return fc
