@@ -1,0 +1,85 @@
+"""Non-places stay off the map (issue 19): companies and brands named like places in business news, a
+place name that is only a word of an organisation's name, national teams in cricket reports, month
+abbreviations. Texts written for these tests (not the held-out bench/news_eval set). Real spaCy model,
+real gazetteer."""
+from __future__ import annotations
+
+import pytest
+
+from geo.pipeline import Pipeline
+from geo.resolve.resolver import DOUBT_SCORE
+from geo.types import Document
+
+
+@pytest.fixture(scope="module")
+def pipe(gazetteer):
+    return Pipeline(gazetteer=gazetteer, progress=False)
+
+
+def _by_text(pipe, text: str) -> dict:
+    out = {}
+    for r in pipe.parse_one(Document("t", text)).resolutions:
+        out.setdefault(r.mention.text, r)
+    assert out, f"nothing found in {text!r}"
+    return out
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("Toyota said on Friday it would recall 200,000 cars sold in Canada.", "Toyota"),
+    ("Shares in Nokia rose 4 percent after the company raised its outlook.", "Nokia"),
+    ("The outdoor clothing company Patagonia criticised the dam.", "Patagonia"),
+    ("Hilton said occupancy at its hotels rose in the quarter.", "Hilton"),
+])
+def test_a_brand_in_business_news_is_off_the_map(pipe, text, brand):
+    r = _by_text(pipe, text)[brand]
+    assert r.place is None and "brand" in r.why, r
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Glaciers in Patagonia are melting fast.", "Patagonia", "AR"),  # the region (no business words)
+    ("Workers at the plant in Toyota went on strike.", "Toyota", "JP"),  # a locative names the place
+])
+def test_the_place_of_a_brand_s_name_stays(pipe, text, name, cc):
+    r = _by_text(pipe, text)[name]
+    assert r.place is not None and r.score > DOUBT_SCORE, r
+    assert r.place.country_code in (cc, None)  # Patagonia the region spans two countries
+
+
+@pytest.mark.parametrize("text, word, other", [
+    ("Observers from the Organization of American States said the vote in Haiti was fair.", "States", "Haiti"),
+    ("Observers from the Organization for Security and Co-operation in Europe reported fraud in Tbilisi.",
+     "Europe", "Tbilisi"),
+    ("Environment Canada issued a snowfall warning for Vancouver.", "Canada", "Vancouver"),
+    ("Kenya Airways cancelled six flights out of Nairobi.", "Kenya", "Nairobi"),
+    ("Air India flew 200 people home from Kuwait.", "India", "Kuwait"),
+])
+def test_a_word_of_an_organisation_s_name_is_off_the_map(pipe, text, word, other):
+    by = _by_text(pipe, text)
+    assert by[word].place is None and "organisation" in by[word].why, by[word]
+    assert by[other].place is not None
+
+
+def test_a_country_with_air_elsewhere_stays(pipe):
+    by = _by_text(pipe, "Aid reached Kenya by air. Canada sent money.")
+    assert by["Kenya"].place is not None and by["Canada"].place is not None
+
+
+@pytest.mark.parametrize("text, teams, places", [
+    ("Sri Lanka beat India by four wickets in Colombo on Sunday.", ["Sri Lanka", "India"], ["Colombo"]),
+    ("India 245/7 in 50 overs; Pakistan 190 all out. The Test resumes at Lahore next week after Pakistan "
+     "lost by 55 runs.", ["India", "Pakistan"], ["Lahore"]),
+    ("England stun Australia at Lord's. England won the first Test by an innings, and the crowd watched Australia "
+     "collapse before lunch.", ["England", "Australia"], []),
+])
+def test_cricket_teams_stay_off_the_map(pipe, text, teams, places):
+    by = _by_text(pipe, text)
+    for t in teams:
+        assert by[t].place is None and "team" in by[t].why, by[t]
+    for p in places:
+        assert by[p].place is not None, by[p]
+
+
+def test_a_month_abbreviation_is_no_place(pipe):
+    by = _by_text(pipe, "The talks were held in Nov in Geneva, and resume on Dec 4 in Kigali.")
+    assert "Nov" not in by and "Dec" not in by
+    assert by["Geneva"].place is not None and by["Kigali"].place is not None
