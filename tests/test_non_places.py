@@ -83,3 +83,25 @@ def test_a_month_abbreviation_is_no_place(pipe):
     by = _by_text(pipe, "The talks were held in Nov in Geneva, and resume on Dec 4 in Kigali.")
     assert "Nov" not in by and "Dec" not in by
     assert by["Geneva"].place is not None and by["Kigali"].place is not None
+
+
+def test_players_named_like_towns_are_off_the_map(pipe):
+    by = _by_text(pipe, "Kane headed in the equaliser and Sterling added a third as England won the match.")
+    for name in ("Kane", "Sterling"):
+        assert by[name].place is None and "player" in by[name].why, by[name]
+
+
+def test_a_town_doing_things_outside_sport_stays(pipe):
+    by = _by_text(pipe, "Officials in Sterling added two buses after floods hit Chicago.")
+    assert by["Sterling"].place is not None, by["Sterling"]
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Officials in Gyeongsangbuk-do said the talks would resume next week.", "Gyeongsangbuk-do", "KR"),
+    ("Sejong-si announced new measures on Monday.", "Sejong-si", "KR"),
+    ("The minister flew to Radlje ob Dravi on Tuesday.", "Radlje ob Dravi", "SI"),
+    ("Officials in Dol pri Ljubljani said the talks would resume next week.", "Dol pri Ljubljani", "SI"),
+])
+def test_korean_and_slovenian_division_names_keep_their_words(pipe, text, name, cc):
+    r = _by_text(pipe, text)[name]
+    assert r.place is not None and r.place.country_code == cc, r

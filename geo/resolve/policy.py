@@ -13,6 +13,9 @@
   match report (the resolver's doubt), by its players and staff ("France's coach", "England's
   bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
   2-1") -- is reported unplaced, unless a locative names it as the venue ("in Cardiff").
+* **Players stay off the map.** A lone word only the gazetteer matcher found (spaCy did not call it a
+  place), followed by what a player does ("Kane headed", "Bellingham scored": ``player_verb_after``) in
+  a sentence with sports words, is a person: reported unplaced.
 * **Brands stay off the map.** A company or brand named like a place (the language's ``brand_names``:
   "Toyota", "Nokia", "Patagonia" the brand) in a sentence of business news is reported unplaced, unless
   a locative names the place ("the plant in Toyota"; not "shares in Toyota") or "the" precedes it.
@@ -65,7 +68,30 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
                                 why=f"{BRAND_WHY}; {r.why}") if r.place is not None and _brand(resolver, document, r)
             else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                      why=f"{ORG_WHY}; {r.why}") if r.place is not None and _org_word(resolver, document, r)
+            else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                     why=f"{PLAYER_WHY}; {r.why}") if r.place is not None and _player(resolver, document, r)
             else r for r in out]
+
+
+PLAYER_WHY = "a player, not the place"
+
+
+def _player(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """A lone gazetteer-only word doing what a player does, in a sentence with sports words (module doc)."""
+    m = r.mention
+    if m.label != "GAZ" or " " in m.text.strip() or m.field != "text" or m.sent_end <= m.sent_start:
+        return False
+    pat = resolver.lang.patterns
+    key = (id(resolver.lang), "player")
+    got = _BRAND_PATTERNS.get(key)
+    if got is None:
+        got = tuple(re.compile(pat[k]) if k in pat else None for k in ("player_verb_after", "match_words"))
+        _BRAND_PATTERNS[key] = got
+    verb, words = got
+    if verb is None or words is None or not verb.match(document.text[m.end:m.end + 40]):
+        return False
+    sent = document.text[m.sent_start:m.sent_end]
+    return len({w.group(0).lower() for w in words.finditer(sent)}) >= 2 or resolver._match_report(document.text)
 
 
 ORG_WHY = "a word of an organisation's name, not the place"
