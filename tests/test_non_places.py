@@ -101,7 +101,9 @@ def test_a_town_doing_things_outside_sport_stays(pipe):
     ("Sejong-si announced new measures on Monday.", "Sejong-si", "KR"),
     ("The minister flew to Radlje ob Dravi on Tuesday.", "Radlje ob Dravi", "SI"),
     ("Officials in Dol pri Ljubljani said the talks would resume next week.", "Dol pri Ljubljani", "SI"),
+    ("Arica y Parinacota Region announced new measures on Monday.", "Arica y Parinacota Region", "CL"),
+    ("Officials in Salah ad Din said the talks would resume next week.", "Salah ad Din", "IQ"),
 ])
-def test_korean_and_slovenian_division_names_keep_their_words(pipe, text, name, cc):
+def test_division_names_with_hyphen_tails_and_joiners_keep_their_words(pipe, text, name, cc):
     r = _by_text(pipe, text)[name]
     assert r.place is not None and r.place.country_code == cc, r
