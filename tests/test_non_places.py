@@ -107,3 +107,16 @@ def test_a_town_doing_things_outside_sport_stays(pipe):
 def test_division_names_with_hyphen_tails_and_joiners_keep_their_words(pipe, text, name, cc):
     r = _by_text(pipe, text)[name]
     assert r.place is not None and r.place.country_code == cc, r
+
+
+def test_a_brand_is_one_company_through_the_text_and_the_region_stays(pipe):
+    text = ("Executives from Google, Patagonia and Hilton met lawmakers on Monday. The outdoor clothing "
+            "company Patagonia criticised the dam, and sells jackets named after the region of Patagonia. "
+            "Shares in Toyota fell 2 percent in Tokyo.")
+    pd = pipe.parse_one(Document("t", text))
+    pats = [r for r in pd.resolutions if r.mention.text == "Patagonia"]
+    assert len(pats) == 3, pats
+    assert pats[0].place is None and pats[1].place is None and "brand" in pats[0].why
+    assert pats[2].place is not None, pats[2]  # "the region of Patagonia"
+    toyota = next(r for r in pd.resolutions if r.mention.text == "Toyota")
+    assert toyota.place is None, toyota  # "Shares in Toyota": not the city

@@ -64,8 +64,9 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
     out = [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
            else r for r in out]
+    brands = frozenset(r.mention.text.strip() for r in out if r.place is not None and _brand(resolver, document, r))
     return [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
-                                why=f"{BRAND_WHY}; {r.why}") if r.place is not None and _brand(resolver, document, r)
+                                why=f"{BRAND_WHY}; {r.why}") if r.place is not None and _brand(resolver, document, r, brands)
             else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                      why=f"{ORG_WHY}; {r.why}") if r.place is not None and _org_word(resolver, document, r)
             else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
@@ -118,13 +119,14 @@ BRAND_WHY = "a company or a brand, not the place"
 _BRAND_PATTERNS: dict[int, tuple] = {}
 
 
-def _brand(resolver: Resolver, document: Document, r: Resolution) -> bool:
-    """Is this a company or a brand named like a place, in business news? (See the module doc.)"""
+def _brand(resolver: Resolver, document: Document, r: Resolution, brands: frozenset = frozenset()) -> bool:
+    """Is this a company or a brand named like a place, in business news? (See the module doc.) ``brands``: the
+    names the text already shows to be companies (one sense per text, where nothing names the place)."""
     key = id(resolver.lang)
     got = _BRAND_PATTERNS.get(key)
     if got is None:
         pat = resolver.lang.patterns
-        got = tuple(re.compile(pat[k]) if k in pat else None
+        got = tuple(re.compile(pat[k], 0 if k == "brand_names" else re.I) if k in pat else None
                     for k in ("brand_names", "brand_before", "business_words", "brand_context"))
         _BRAND_PATTERNS[key] = got
     names, before, business, context = got
@@ -132,11 +134,13 @@ def _brand(resolver: Resolver, document: Document, r: Resolution) -> bool:
     if names is None or not names.match(m.text.strip()):
         return False
     text = document.text if m.field == "text" else document.title
-    if resolver._re.article_before.search(text, max(0, m.start - 5), m.start):
-        return False  # "the Patagonia": the region
+    if m.cue or resolver._re.article_before.search(text, max(0, m.start - 5), m.start):
+        return False  # "the Patagonia", "the region of Patagonia": the region
     if (resolver._re.locative_before.search(text, max(0, m.start - 14), m.start)
             and not (before is not None and before.search(text, max(0, m.start - 30), m.start))):
         return False  # "the plant in Toyota": the place
+    if m.text.strip() in brands:
+        return True  # the text calls it a company elsewhere ("Google, Patagonia and Hilton face questions")
     sent = text[m.sent_start:m.sent_end] if m.field == "text" and m.sent_end > m.sent_start else text
     return any(p is not None and p.search(sent) for p in (business, context))
 
