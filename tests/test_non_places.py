@@ -120,3 +120,14 @@ def test_a_brand_is_one_company_through_the_text_and_the_region_stays(pipe):
     assert pats[2].place is not None, pats[2]  # "the region of Patagonia"
     toyota = next(r for r in pd.resolutions if r.mention.text == "Toyota")
     assert toyota.place is None, toyota  # "Shares in Toyota": not the city
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("The South Georgia and South Sandwich Islands announced new measures on Monday.",
+     "South Georgia and South Sandwich Islands", "GS"),
+    ("Caribbean Netherlands announced new measures on Monday.", "Caribbean Netherlands", "BQ"),
+    ("The U.S. Outlying Islands announced new measures on Monday.", "U.S. Outlying Islands", "UM"),
+])
+def test_territories_by_their_short_forms(pipe, text, name, cc):
+    r = _by_text(pipe, text)[name]
+    assert r.place is not None and r.place.country_code == cc and r.place.feature_code.startswith("PCL"), r
