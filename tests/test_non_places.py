@@ -131,3 +131,12 @@ def test_a_brand_is_one_company_through_the_text_and_the_region_stays(pipe):
 def test_territories_by_their_short_forms(pipe, text, name, cc):
     r = _by_text(pipe, text)[name]
     assert r.place is not None and r.place.country_code == cc and r.place.feature_code.startswith("PCL"), r
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Officials in Abai Region said the talks would resume next week.", "Abai Region", "KZ"),  # created in 2022
+    ("Central Papua announced new measures on Monday.", "Central Papua", "ID"),
+])
+def test_divisions_newer_than_the_geonames_extract(pipe, text, name, cc):
+    r = _by_text(pipe, text)[name]
+    assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r
