@@ -114,9 +114,10 @@ class Entities:
         best = None
         for i in range(max(0, a - 3), a + 1):
             for j in range(min(n, b + 3), b - 1, -1):
-                if (i, j) == (a, b) or j - i > 6 or not sdoc[j - 1].text[:1].isupper() \
-                        or not self._name_run(sdoc, i, j):  # (a capitalised last token: _name_run's first test)
-                    continue
+                if (i, j) == (a, b) or j - i > 6 or not (sdoc[j - 1].text[:1].isupper() or (
+                        j - i >= 3 and sdoc[j - 2].text == "-")) \
+                        or not self._name_run(sdoc, i, j):  # (_name_run's first test, cheaply: a capitalised
+                    continue                                 # last token, or a hyphen tail, "Hamgyŏng-namdo")
                 start, end = sdoc[i].idx, sdoc[j - 1].idx + len(sdoc[j - 1].text)
                 if best is not None and end - start <= best[1] - best[0]:
                     continue

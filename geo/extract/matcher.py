@@ -80,8 +80,9 @@ class GazetteerMatcher:
             matched = False
             for k in (5, 4, 3, 2, 1):
                 j = i + k
-                if j > n or not caps[j - 1]:  # (what _name_run checks first, without the call)
-                    continue
+                if j > n or not (caps[j - 1] or (  # (what _name_run checks first, without the call)
+                        k >= 3 and words[j - 2] == "-" and not toks[j - 3].whitespace_ and not toks[j - 2].whitespace_)):
+                    continue  # (a lower-case hyphen tail ends a name too: "Sejong-si", "Gyeongsangbuk-do")
                 # _name_run, inline: the first and last token are checked above, the ones inside here
                 run = True
                 for x in range(i + 1, j - 1):
