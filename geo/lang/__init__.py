@@ -71,6 +71,15 @@ class LanguageData:
     name_prefixes: frozenset[str]  # "mer Noire", "province d'Idleb": lower-case words that begin a known name
     patterns: Mapping[str, str]  # name -> regex: the few rules that need more than a word list
 
+    def regex(self, name: str, flags: int = 0) -> "re.Pattern[str] | None":
+        """The pattern ``name`` compiled, once per language data and flags; None when the language has none
+        (the optional patterns: ``brand_names``, ``player_verb_after``...)."""
+        compiled = self.__dict__.setdefault("_compiled", {})  # (not a field: a cache beside the frozen data)
+        key = (name, flags)
+        if key not in compiled:
+            compiled[key] = re.compile(self.patterns[name], flags) if name in self.patterns else None
+        return compiled[key]
+
 
 _TABLES = {"cue_suffixes", "cue_prefixes"}
 _REGEXES = {"patterns"}

@@ -82,13 +82,7 @@ def _player(resolver: Resolver, document: Document, r: Resolution) -> bool:
     m = r.mention
     if m.label != "GAZ" or " " in m.text.strip() or m.field != "text" or m.sent_end <= m.sent_start:
         return False
-    pat = resolver.lang.patterns
-    key = (id(resolver.lang), "player")
-    got = _BRAND_PATTERNS.get(key)
-    if got is None:
-        got = tuple(re.compile(pat[k]) if k in pat else None for k in ("player_verb_after", "match_words"))
-        _BRAND_PATTERNS[key] = got
-    verb, words = got
+    verb, words = resolver.lang.regex("player_verb_after"), resolver.lang.regex("match_words")
     if verb is None or words is None or not verb.match(document.text[m.end:m.end + 40]):
         return False
     sent = document.text[m.sent_start:m.sent_end]
@@ -102,13 +96,7 @@ def _org_word(resolver: Resolver, document: Document, r: Resolution) -> bool:
     """A place name that is only a word of an organisation's name ("Organization of American States",
     "Environment Canada", "Kenya Airways": the language's ``org_name_before`` / ``org_name_after``).
     Names such as "Bank of England" or "University of Nebraska" stay, doubted (the dev corpora count them)."""
-    pat = resolver.lang.patterns
-    key = (id(resolver.lang), "org")
-    got = _BRAND_PATTERNS.get(key)
-    if got is None:
-        got = tuple(re.compile(pat[k]) if k in pat else None for k in ("org_name_before", "org_name_after"))
-        _BRAND_PATTERNS[key] = got
-    before, after = got
+    before, after = resolver.lang.regex("org_name_before"), resolver.lang.regex("org_name_after")
     m = r.mention
     text = document.text if m.field == "text" else document.title
     return bool((before is not None and before.search(text, max(0, m.start - 80), m.start))
@@ -116,20 +104,14 @@ def _org_word(resolver: Resolver, document: Document, r: Resolution) -> bool:
 
 
 BRAND_WHY = "a company or a brand, not the place"
-_BRAND_PATTERNS: dict[int, tuple] = {}
 
 
 def _brand(resolver: Resolver, document: Document, r: Resolution, brands: frozenset = frozenset()) -> bool:
     """Is this a company or a brand named like a place, in business news? (See the module doc.) ``brands``: the
     names the text already shows to be companies (one sense per text, where nothing names the place)."""
-    key = id(resolver.lang)
-    got = _BRAND_PATTERNS.get(key)
-    if got is None:
-        pat = resolver.lang.patterns
-        got = tuple(re.compile(pat[k], 0 if k == "brand_names" else re.I) if k in pat else None
-                    for k in ("brand_names", "brand_before", "business_words", "brand_context"))
-        _BRAND_PATTERNS[key] = got
-    names, before, business, context = got
+    lang = resolver.lang
+    names = lang.regex("brand_names")
+    before, business, context = (lang.regex(k, re.I) for k in ("brand_before", "business_words", "brand_context"))
     m = r.mention
     if names is None or not names.match(m.text.strip()):
         return False
@@ -159,18 +141,8 @@ def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
                                why="not placed: a site the gazetteer does not know, no town named in its sentence")
 
 
-_TEAM_PATTERNS: dict[int, tuple] = {}
-
-
 def _team_patterns(resolver: Resolver) -> tuple:
-    key = id(resolver.lang)
-    got = _TEAM_PATTERNS.get(key)
-    if got is None:
-        pat = resolver.lang.patterns
-        got = tuple(re.compile(pat[k]) if k in pat else None
-                    for k in ("team_after", "team_verb_after", "team_verb_before", "match_score"))
-        _TEAM_PATTERNS[key] = got
-    return got
+    return tuple(resolver.lang.regex(k) for k in ("team_after", "team_verb_after", "team_verb_before", "match_score"))
 
 
 def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
