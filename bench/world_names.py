@@ -43,6 +43,9 @@ TEMPLATES = ("{X} announced new measures on Monday.",
              "Officials in {X} said the talks would resume next week.",
              "The minister flew to {X} on Tuesday.")
 CITY_KM = 30.0
+# words that name a physical kind: a division named with one ("Bay of Plenty", "River Nile") may be read as that
+# feature (issue 19: a mention whose own words name its kind resolves to that kind)
+_KIND_WORD = re.compile(r"\b(?:Bay|River|Lake|Gulf|Sea|Strait|Island|Islands|Atoll|Cape|Mount|Mountains|Valley)\b")
 COUNTRY_CODES = {"PCLI", "PCLS", "PCLF", "PCLD", "PCL", "PCLIX", "TERR", "PCLH"}
 _THE_WORDS = re.compile(r"\b(Republic|Kingdom|States|Islands|Union|Emirates|Federation|Commonwealth|Principality|"
                         r"Sultanate|Duchy|State of|Territory|Territories|Isles|Antilles|Confederation)\b")
@@ -167,10 +170,17 @@ def city_cases(gaz, country_forms: set[str]) -> tuple[list[Case], list[Case]]:
     for c in capitals:
         same[_norm(c.name)].extend(c.expect["points"])
     # a capital named like a city of 100,000+ elsewhere ("Hamilton" Bermuda and Ontario, "Plymouth" Montserrat and
-    # England, "Victoria" Seychelles and British Columbia): named alone, either is right, as for the cities of 1M+
+    # England) or like a first-level division ("Victoria" Seychelles and the Australian state): named alone,
+    # either is right, as for the cities of 1M+
     for c in cities.values():
         if c["population"] >= 100_000 and _norm(c["name"]) in same:
             same[_norm(c["name"])].append((c["latitude"], c["longitude"]))
+    with open(SOURCES / "geonames" / "admin1CodesASCII.txt", encoding="utf-8") as f:
+        for line in f:
+            _code, name, _ascii, gid = line.rstrip("\n").split("\t")
+            d = gaz.by_geonameid(int(gid)) if _norm(name) in same else None
+            if d is not None:
+                same[_norm(name)].append((d.lat, d.lon))
     for c in capitals:
         c.expect["points"] = same[_norm(c.name)]
     big = [c for c in cities.values() if c["population"] >= 1_000_000]
@@ -282,13 +292,20 @@ def judge(case: Case, place, gaz) -> bool:
             c.place.id == place.id for n in {case.name, _bare(case.name)} for c in gaz.exact(n))
         if not named:
             return False
-        if same and place.feature_class == "P":
-            return True  # the seat the division is named after ("Herat"; "Baki" -> Baku, "Kiev" -> Kyiv)
+        d = gaz.by_geonameid(e["geonameid"])
+        if place.feature_class == "P" and place.country_code == e["cc"] and (same or (d is not None and (
+                (gaz.admin1_at(place.lat, place.lon) or place).id == d.id
+                or haversine_km(d.lat, d.lon, place.lat, place.lon) <= 50))):
+            # the seat the division is named after ("Herat"; "Baki" -> Baku, "Kiev" -> Kyiv), also where the
+            # gazetteer files the town under an older code of the division
+            return True
+        if place.feature_class == "H" and _KIND_WORD.search(case.name) and d is not None and \
+                haversine_km(d.lat, d.lon, place.lat, place.lon) <= 1000:
+            return True  # a name whose own words give it a physical kind: "Bay of Plenty" the bay, "River Nile"
         # an island or an atoll that is the division ("Wake Island", "Bikini Atoll"), an overseas region held as
         # its territory ("Guyane" -> French Guiana)
-        d = gaz.by_geonameid(e["geonameid"])
         return (d is not None and place.feature_class in ("A", "T", "L") and place.feature_code != "ADM2"
-                and place.country_code in (e["cc"], None) | ({place.country_code} if place.feature_class == "A" else set())
+                and (place.country_code in (e["cc"], None) or place.feature_class == "A")
                 and haversine_km(d.lat, d.lon, place.lat, place.lon) <= (500 if place.feature_code == "ISLS" else 100))
     if "geonameid" in e and place.geonameid == e["geonameid"]:
         return True

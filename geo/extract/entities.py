@@ -32,6 +32,10 @@ class Entities:
             if span.endswith(".") and (re.search(r"(?:^|\.)[A-Z]\.$", span) or (
                     len(span.split()[-1]) <= 7 and self._known_name(span) is not None)):
                 break
+            # keep the "'s" of a name of several words that holds it ("St. John's", "St. George's"), not of a
+            # possessive ("South Sudan's")
+            if m.group(0)[:1] in "'\u2019" and " " in span and self._known_name(_as_name(span)) is not None:
+                break
             end = start + m.start()
             span = text[start:end]
         return start, end
