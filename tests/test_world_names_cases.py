@@ -64,3 +64,12 @@ def test_the_end_of_a_journey_is_a_place(pipe, text, name, cc):
     assert r.place is not None, r
     if cc is not None:
         assert r.place.country_code in (cc, None), r
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Officials in Auvergne-Rhône-Alpes said the talks would resume next week.", "Auvergne-Rhône-Alpes", "FR"),
+    ("Dakhla-Oued Ed-Dahab announced new measures on Monday.", "Dakhla-Oued Ed-Dahab", "MA"),
+])
+def test_an_entity_grows_into_a_long_hyphenated_name(pipe, text, name, cc):
+    r = _by_text(pipe, text)[name]  # NER tags only "Auvergne": the name runs on over hyphens
+    assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r

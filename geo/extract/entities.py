@@ -117,8 +117,8 @@ class Entities:
         n = len(sdoc)
         best = None
         for i in range(max(0, a - 3), a + 1):
-            for j in range(min(n, b + 3), b - 1, -1):
-                if (i, j) == (a, b) or j - i > 6 or not (sdoc[j - 1].text[:1].isupper() or (
+            for j in range(min(n, b + 5), b - 1, -1):  # (hyphens count as tokens: "Auvergne-Rhône-Alpes")
+                if (i, j) == (a, b) or j - i > 8 or not (sdoc[j - 1].text[:1].isupper() or (
                         j - i >= 3 and sdoc[j - 2].text == "-")) \
                         or not self._name_run(sdoc, i, j):  # (_name_run's first test, cheaply: a capitalised
                     continue                                 # last token, or a hyphen tail, "Hamgyŏng-namdo")
