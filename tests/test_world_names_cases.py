@@ -73,3 +73,12 @@ def test_the_end_of_a_journey_is_a_place(pipe, text, name, cc):
 def test_an_entity_grows_into_a_long_hyphenated_name(pipe, text, name, cc):
     r = _by_text(pipe, text)[name]  # NER tags only "Auvergne": the name runs on over hyphens
     assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The minister flew to Jeju-do on Tuesday.", "Jeju-do"),  # NER tags "Jeju" a person
+    ("Officials in Sejong-si said the talks would resume next week.", "Sejong-si"),
+])
+def test_a_name_tagged_as_a_person_keeps_its_hyphen_tail(pipe, text, name):
+    r = _by_text(pipe, text)[name]
+    assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == "KR", r

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Iterator
 from ..prominence import own_name as _own_name
 from .spans import TOPONYM_LABELS, _as_name, _big_place, _capitalised, _Span
 
+#: a hyphen tail right after an entity ("-do", "-si" of Korean divisions)
+_HYPHEN_TAIL = re.compile(r"-[^\W\d_]+")
 #: entity labels whose names may still be places, read from the text around them
 _OTHER_LABELS = frozenset({"PERSON", "ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 
@@ -81,6 +83,9 @@ class Entities:
         a, b = self._clean(text, ent.start_char, ent.end_char)
         if b <= a:
             return
+        tail = _HYPHEN_TAIL.match(text, b, min(len(text), b + 20))
+        if tail and self._known_name(_as_name(text[a:tail.end()])) is not None:
+            b = tail.end()  # "Jeju" tagged PERSON in "flew to Jeju-do": the name runs on over the hyphen
         surface = text[a:b]
         words = surface.split()
         before = text[max(0, a - 25):a]
