@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
+from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, WATER_CODES, cue_matches
 from ..gazetteer.names import normalize
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..geocoders import Geocoder
     from ..gazetteer import Gazetteer
 
+_WATER = RIVER_CODES | WATER_CODES  # what "the X" names where a division has the same name
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
 #: (with the language's street and neighbourhood words) the last word of a local site's name
 LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
@@ -272,7 +273,8 @@ class Resolver:
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 by_article = not cues and self._river_by_article(name, groups[key], cs, text)
                 if by_article:
-                    cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
+                    # "the Mississippi", "the Ohio": a state never takes "the"; its river does ("la Manche": the sea)
+                    cues = {"river" if any(c.place.feature_code in RIVER_CODES for c in cs) else "sea"}
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
                 seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
@@ -285,7 +287,7 @@ class Resolver:
                     # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
                     # "the Ohio": the river
                     within = [i for i, c in enumerate(cs) if any(inside(c.place, y) for y in containers[name])] \
-                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in RIVER_CODES]
+                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in _WATER]
                     if within and best not in within:
                         best = max(within, key=lambda i: s[i])
                         restricted[key] = within  # the probabilities are shared among these alone
@@ -322,10 +324,10 @@ class Resolver:
         return groups, rankings, demonym_places, ctx
 
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
-        """Is every mention of ``name`` preceded by the article ("the Ohio"), with both a first-level
-        division and a river called exactly so among its candidates?"""
-        if not ms or not any(c.place.feature_code == "ADM1" and c.similarity >= 0.999 for c in cs) or not any(
-                c.place.feature_code in RIVER_CODES and c.similarity >= 0.999 for c in cs):
+        """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche"), with both
+        a first- or second-level division and a river (or a sea, a strait) called exactly so among its candidates?"""
+        if not ms or not any(c.place.feature_code in ("ADM1", "ADM2") and c.similarity >= 0.999 for c in cs) or not any(
+                c.place.feature_code in _WATER and c.similarity >= 0.999 for c in cs):
             return False
         after = self._re.river_after
         return after is not None and all(
