@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parents[1]  # gazetteer/
 sys.path.insert(0, str(HERE.parent))
 
 from geo.gazetteer.names import is_latin, normalize  # noqa: E402
+from geo.gazetteer.priors import admin_short_names, physical_short_names  # noqa: E402
 
 DEFAULT_SOURCES = Path("/work/shared/gazetteer-sources")
 DEFAULT_LANGS = ("fr",)
@@ -195,14 +196,26 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
     #     names ("Darfour du Nord", "Darfour-Occidental" -> "Darfour")
     # (a town's localized name counts too: "Municipalité de Pékin" gives no "Pékin", Beijing's)
     town_names = {(cc_of.get(pid), normalize(name)) for (pid, name, _lang) in out if fclass.get(pid) == "P"}
+    # (nor a name another place has, in any language: the store's key table is shared by every language, and
+    # "Arakan", Rakhine's French bare name, would make the Arakan Mountains' name weigh more in English too)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for pid, ks in keys.items():
+        for k in ks:
+            owners[k].add(pid)
+    for (pid, name, _lang) in out:
+        owners[normalize(name)].add(pid)
+    for pid, k in short_keys(data):  # and the short forms the store derives ("Arakan" of the Arakan Mountains)
+        owners[k].add(pid)
     for (pid, lang), name in sorted(admin1_l10n.items()):
         forms = FEATURE_FORMS.get(lang, {})
         m = re.fullmatch(forms["admin1_kind_first"], name) if forms.get("admin1_kind_first") else None
         if m and not _compass_only(m.group(1), forms) and (cc_of.get(pid), normalize(m.group(1))) not in towns \
-                and (cc_of.get(pid), normalize(m.group(1))) not in town_names:
+                and (cc_of.get(pid), normalize(m.group(1))) not in town_names \
+                and not (owners.get(normalize(m.group(1)), set()) - {pid}):
             add(pid, m.group(1), lang, "derived: the bare name of a division's localized name")
     for pid, lang, core in region_cores(data, admin1_l10n, langs):
-        add(pid, core, lang, "derived: a region's localized name, from its divisions'")
+        if not (owners.get(normalize(core), set()) - {pid}):
+            add(pid, core, lang, "derived: a region's localized name, from its divisions'")
 
     # 5. the forms a language writes feature names in, where it puts the feature word first ("le fleuve
     #    Niger", "le lac Tchad", "la province d'Idleb"): the extractor widens a mention over such a word
@@ -387,6 +400,22 @@ def country_and_towns(data: Path) -> tuple[dict[str, str], set[tuple[str, str]]]
             if r["feature_class"] == "P":
                 towns.add((r["country_code"], normalize(r["name"])))
     return cc_of, towns
+
+
+def short_keys(data: Path):
+    """(place id, key) of the short forms the store derives from divisions' and physical features' names
+    (geo/gazetteer/fill.py: "Deir ez-Zor" of "Deir ez-Zor Governorate", "Arakan" of "Arakan Mountains")."""
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
+                if r["feature_class"] == "A" and r["feature_code"] in ("ADM1", "ADM2", "ADM3"):
+                    shorts = admin_short_names(n, normalize(n))
+                elif r["feature_class"] in ("T", "H"):
+                    shorts = physical_short_names(r["feature_code"], n, normalize(n))
+                else:
+                    continue
+                for k in shorts:
+                    yield r["id"], k
 
 
 def region_cores(data: Path, admin1_l10n: dict[tuple[str, str], str], langs: tuple[str, ...]):

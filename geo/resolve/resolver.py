@@ -329,6 +329,9 @@ class Resolver:
         if not ms or not any(c.place.feature_code in ("ADM1", "ADM2") and c.similarity >= 0.999 for c in cs) or not any(
                 c.place.feature_code in _WATER and c.similarity >= 0.999 for c in cs):
             return False
+        if self._re.area_article is not None and any(
+                c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999 for c in cs):
+            return False  # a language whose articles come before countries' names: "le Niger" is the country too
         after = self._re.river_after
         return after is not None and all(
             m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)

@@ -65,6 +65,9 @@
     });
     map.getContainer().classList.add("geo-map");
     map._geoState = S;
+    // Leaflet's own controls in the page's language (Leaflet options; folium adds them in English)
+    L.control.zoom({ position: "topleft", zoomInTitle: tr(S, "zoom_in"), zoomOutTitle: tr(S, "zoom_out") }).addTo(map);
+    L.control.scale({ imperial: !!S.ui.scale_imperial }).addTo(map);
     S.obstacles = function () {  // the bottom controls a popup must not open under
       var out = [], c = map.getContainer();
       var lg = boxIn(S.legendBox, c), ts = boxIn(S.timeControl && S.timeControl.getContainer(), c);
