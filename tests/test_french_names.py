@@ -129,3 +129,18 @@ def test_a_french_map_has_no_english_zoom_buttons(tmp_path):
     assert ui["zoom_in"] == "Zoom avant" and ui["zoom_out"] == "Zoom arrière"
     # (Leaflet's own default titles stay in its inlined source: the control made here passes the page's)
     assert "L.control.zoom({" in html and "zoomInTitle" in html
+
+
+def test_one_mention_the_province_another_the_town(fr):
+    # "du Québec" never comes before a town's name, "à Québec" does: each mention takes its own
+    text = "Les autorités du Québec ont ordonné l'évacuation de Sept-Îles. Des pompiers doivent arriver lundi à Québec."
+    got = [(r.mention.start, r.place) for r in fr.parse_one(Document("t", text)).resolutions
+           if r.mention.text == "Québec" and r.place is not None]
+    assert len(got) == 2, got
+    (_, first), (_, second) = sorted(got, key=lambda x: x[0])
+    assert first.feature_code == "ADM1" and first.country_code == "CA", first
+    assert second.feature_class == "P" and second.country_code == "CA", second
+    alone = _placed(fr, "Des pompiers sont arrivés à Québec lundi; la ville est sous la fumée.")
+    assert alone["Québec"].feature_class == "P"
+    area = _placed(fr, "Les feux se multiplient au Québec et en Ontario.")
+    assert area["Québec"].feature_code == "ADM1"

@@ -75,6 +75,8 @@ class _Patterns:
         self.site_first = re.compile(pat["site_first"]) if "site_first" in pat else None
         # "au Québec", "en Casamance": a preposition or article that never comes before a town's name (French)
         self.area_article = re.compile(pat["area_article_before"]) if "area_article_before" in pat else None
+        # "à Québec": a word that comes before a town's name, not its province's (French)
+        self.town_article = re.compile(pat["town_article_before"]) if "town_article_before" in pat else None
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -350,6 +352,33 @@ class Resolver:
             return False
         return not any(self.gz.has_name(f"{a} {name}") for a in self.lang.articles if a.isalpha())
 
+    def _area_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
+        """One mention of a name the document otherwise uses for a town, preceded by a word that never comes
+        before a town's name ("les autorités du Québec" beside "à Québec"): the area of that name (the best
+        of the candidates that are no town), with its probability among those."""
+        if not self._area_by_article(m.text, [m], r.candidates, text):
+            return chosen
+        within = [i for i, c in enumerate(r.candidates) if c.place.feature_class != "P"]
+        probs = self.ranker.probabilities(r.scores[within])
+        k = max(range(len(within)), key=lambda j: r.scores[within[j]])
+        return r.candidates[within[k]], float(probs[k]), f"the area: '{m.text}' after a word no town's name takes; " \
+            + self.why(r, within[k])
+
+    def _town_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
+        """One mention of a name the document otherwise uses for a province, preceded by a word that comes
+        before towns' names ("à Québec" beside "du Québec"): the town of that name in that province."""
+        area = chosen[0].place
+        if not (m.field == "text" and self._re.town_article.search(text, max(0, m.start - 4), m.start)):
+            return chosen
+        within = [i for i, c in enumerate(r.candidates) if c.place.feature_class == "P" and c.similarity >= 0.999
+                  and c.place.country_code == area.country_code and c.place.admin1_code == area.admin1_code]
+        if not within:
+            return chosen
+        probs = self.ranker.probabilities(r.scores[within])
+        k = max(range(len(within)), key=lambda j: r.scores[within[j]])
+        return r.candidates[within[k]], float(probs[k]), f"the town: '{m.text}' after a word a town's name takes; " \
+            + self.why(r, within[k])
+
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
         i = r.best if i is None else i
@@ -391,6 +420,10 @@ class Resolver:
                     enclose.append(len(out) - 1)
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
+            if c is not None and c.place.feature_class == "P" and self._re.area_article is not None:
+                c, s, why = self._area_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
+            elif c is not None and c.place.feature_code in ("ADM1", "ADM2") and self._re.town_article is not None:
+                c, s, why = self._town_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
                                                         or self._re.article_before.search(text, max(0, m.start - 5), m.start)))
