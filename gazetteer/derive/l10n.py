@@ -13,6 +13,11 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   the physical features geo ships from Natural Earth v4 (rivers, lakes, seas, regions, points),
   matched on their English name within the same layer (else on the main name of the one physical
   feature of that name: "Mozambique Channel", "Strait of Hormuz");
+- derives the bare names of first-level divisions whose localized name has its kind's word first
+  ("État libre de Saxe" -> "Saxe"), unless a town of that country, or any other place, has that name or
+  it is only a compass point ("Région du Nord"), and the names of regions made of divisions named by a
+  compass point from those divisions' localized names ("Darfour du Nord", "Darfour-Occidental"... ->
+  "Darfour" for the region Darfur);
 - and derives the forms a language puts the feature word first in (``FEATURE_FORMS``: "fleuve Niger",
   "lac Tchad", "province d'Idlib", "région de Gao") from the names of rivers, lakes and first-level
   divisions (main, Latin alternate and localized names).
