@@ -11,7 +11,7 @@
   keeps that pin only when the town is named in the site's own sentence.
 * **Teams stay off the map.** A country (or a home nation) that the text shows to be a team -- in a
   match report (the resolver's doubt), by its players and staff ("France's coach", "England's
-  bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
+  bowlers"; ``team_before``: "l'équipe de France", "le sélectionneur du Cameroun"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
   2-1") -- is reported unplaced, unless a locative names it as the venue ("in Cardiff").
 * **Players stay off the map.** A lone word only the gazetteer matcher found (spaCy did not call it a
   place), followed by what a player does ("Kane headed", "Bellingham scored": ``player_verb_after``) in
@@ -142,7 +142,8 @@ def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
 
 
 def _team_patterns(resolver: Resolver) -> tuple:
-    return tuple(resolver.lang.regex(k) for k in ("team_after", "team_verb_after", "team_verb_before", "match_score"))
+    return tuple(resolver.lang.regex(k) for k in ("team_after", "team_verb_after", "team_verb_before", "match_score",
+                                                  "team_before"))
 
 
 def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
@@ -155,9 +156,11 @@ def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
     text = document.text if m.field == "text" else document.title
     if resolver._re.locative_before.search(text, max(0, m.start - 14), m.start):
         return False  # "the final in France": the venue
-    after, verb_after, verb_before, score = _team_patterns(resolver)
+    after, verb_after, verb_before, score, before = _team_patterns(resolver)
     if after is not None and after.match(text[m.end:m.end + 60]):
         return True
+    if before is not None and before.search(text, max(0, m.start - 60), m.start):
+        return True  # "l'équipe de France", "le sélectionneur du Cameroun" (a language that names the team first)
     if score is None:
         return False
     sent = text[m.sent_start:m.sent_end] if m.field == "text" and m.sent_end > m.sent_start else text
