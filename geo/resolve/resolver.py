@@ -328,7 +328,10 @@ class Resolver:
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
         """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche"), with both
         a first- or second-level division and a river (or a sea, a strait) called exactly so among its candidates?"""
-        if not ms or not any(c.place.feature_code in ("ADM1", "ADM2") and c.similarity >= 0.999 for c in cs) or not any(
+        # English "the" comes before no state's name but before many areas' ("the Gaston and Swansea area",
+        # "the Albany-based"); French articles come before départements too ("le Rhône")
+        divisions = ("ADM1", "ADM2") if self._re.area_article is not None else ("ADM1",)
+        if not ms or not any(c.place.feature_code in divisions and c.similarity >= 0.999 for c in cs) or not any(
                 c.place.feature_code in _WATER and c.similarity >= 0.999 for c in cs):
             return False
         if self._re.area_article is not None and any(
