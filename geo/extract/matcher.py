@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..features import cue_matches
 from ..prominence import PHYSICAL_CLASSES
 from .spans import _NOT_PLACE_LABELS, _NUMERIC_LABELS, TOPONYM_LABELS, _as_name, _boundary, _capitalised, _Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
+
+
+#: the cue kinds (geo.features.CUE_FEATURES) of physical features: a name whose own words give one of
+#: these is a feature of that kind ("region" for "Atacama Desert", "Nicoya Peninsula", "Bekaa Valley")
+_PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "cape", "island", "region"})
 
 
 class GazetteerMatcher:
@@ -165,12 +171,35 @@ class GazetteerMatcher:
                 or self._is_demonym(surface)):
             return None
         known = self._known_name(_as_name(surface))
+        if known is not None and self._names_own_kind(surface):
+            return _Span(start, end, "GAZ")  # "Atacama Desert", "Jebel Marra" tagged PERSON: no one's name
         # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
         # "the English Channel" (ORG) is the sea
         towns_only = ent.label_ == "PERSON" or (ent.label_ == "ORG" and start == ent.start_char)
         if known is None or known[3 if towns_only else 2] < 2:
             return None
         return _Span(start, end, "GAZ")
+
+    def _names_own_kind(self, surface: str) -> bool:
+        """Does a name of two words or more say its physical kind in its own words ("Atacama Desert",
+        "Disko Bay", "Jebel Marra", "Mount Merapi", "Lake Naivasha") -- the language's cue word ending or
+        opening it -- and does the gazetteer know a physical feature of that kind by the whole name?
+        No person or organisation is called so."""
+        words = surface.split()
+        if len(words) < 2:
+            return False
+        kinds = {self.lang.cue_suffixes.get(w.lower().rstrip(".")) for w in (words[0], words[-1])}
+        kinds = {k for k in kinds if k in _PHYSICAL_KINDS}
+        if not kinds:
+            return False
+        key = ("kind", surface)
+        hit = self._known.get(key)
+        if hit is None:
+            hit = self._known[key] = any(
+                c.similarity >= 0.999 and c.place.feature_class in PHYSICAL_CLASSES
+                and any(cue_matches(k, c.place.feature_class, c.place.feature_code) for k in kinds)
+                for c in self.gz.exact(_as_name(surface)))
+        return hit
 
     def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray, *,
                        countries: bool = True) -> Iterator[_Span]:

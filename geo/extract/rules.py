@@ -161,6 +161,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
         spans = self._whole_names(spans, text)
+        spans = self._region_names(spans, text)
         diseases = {text[s.start:s.end] for s in spans
                     if s.label != "DATELINE" and self._disease_next.match(text[s.end:s.end + 25])}
         if diseases:
@@ -257,6 +258,41 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
             elif out and out[-1].end > start:
                 continue  # inside the name a previous span was widened to
             out.append(s)
+        return out
+
+    _CAP_WORD_AFTER = re.compile(r"[ \t]([A-Z][\w'\u2019-]*)")
+    _CAP_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)[ \t]$")
+
+    def _region_names(self, spans: list[_Span], text: str) -> list[_Span]:
+        """A region-ish name of several words is not cut to one of its words: a lone generic word
+        ("Bay" of "Bay Area", "Camp" of "Camp Four") takes the capitalised words after it, and a name right
+        after a capitalised direction word ("West Midlands", "Western Tigray", "Metro Vancouver") takes
+        that word, when the gazetteer does not know the shorter span as a country (the resolver places
+        the whole through its head, "Tigray", or not at all)."""
+        out = []
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        directions = {w.capitalize() for w in self.lang.directions}
+        for s in spans:
+            if s.label in ("DATELINE", "DEMONYM"):
+                out.append(s)
+                continue
+            surface = text[s.start:s.end]
+            start, end = s.start, s.end
+            if " " not in surface and surface.lower() in self.lang.generic_words:
+                pos = end
+                for _ in range(3):
+                    m = self._CAP_WORD_AFTER.match(text, pos)
+                    if not m or m.start(1) in taken:
+                        break
+                    pos = m.end()
+                end = pos
+            m = self._CAP_WORD_BEFORE.search(text, max(0, start - 14), start)
+            if (m and m.group(1) in directions and m.start(1) not in taken
+                    and self._known_name(text[m.start(1):end]) is None):
+                known = self._known_name(surface)
+                if known is None or not (known[1] == "A" and known[0] >= 0.9):
+                    start = m.start(1)  # (not "Western Europe" cut... nor "South Sudan": both known whole)
+            out.append(s if (start, end) == (s.start, s.end) else _Span(start, end, s.label, s.cue))
         return out
 
     def _context_cue(self, text: str, start: int, end: int) -> str | None:

@@ -44,7 +44,8 @@ LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels 
 #: (with the language's street and neighbourhood words) the last word of a local site's name
 LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
                          "station", "checkpoint", "base", "harbour", "harbor", "mosque", "church", "cathedral",
-                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine"})
+                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine",
+                         "barrage", "beach", "plant"})
 DOUBT_SCORE = 0.3  # the highest score of a place name that may stand for something else (Resolver._doubt)
 ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
 #: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
@@ -281,6 +282,12 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
+                if best >= 0 and not by_article and not containers.get(name):
+                    kind_fits = self._kind_by_article(name, groups[key], cs, text)
+                    if kind_fits and best not in kind_fits:
+                        # "the Rio Grande", "the Rio Negro": the name says its kind and "the" says it is no town
+                        best = max(kind_fits, key=lambda i: s[i])
+                        restricted[key] = kind_fits
                 if best >= 0 and (containers.get(name) or by_article):
                     # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
                     # "the Ohio": the river
@@ -320,6 +327,15 @@ class Resolver:
                 probs[r.best] = sum(float(probs[i]) for i, c in enumerate(r.candidates) if c.place.country_code == cc)
             r.probs = probs
         return groups, rankings, demonym_places, ctx
+
+    def _kind_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> list[int]:
+        """The candidates of the kind a name's own words give it ("Rio Grande", "Lake Placid"), when every
+        mention has the article before it ("the Rio Grande": a town's name never takes "the"); else []."""
+        kind = self.own_kind(name)
+        if kind is None or not ms or not all(
+                m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start) for m in ms):
+            return []
+        return [i for i, c in enumerate(cs) if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
 
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
         """Is every mention of ``name`` preceded by the article ("the Ohio"), with both a first-level
