@@ -14,8 +14,8 @@ from geo.gazetteer.names import is_latin
 
 from .common import TOL_PHYSICAL, Collector, add_alts, clean_display, log, place, rep_point, simplify, slug
 from .geonames import NoCountryFeatures
-from .naturalearth import (LATIN_RIVER_CC, V5Names, apply_v5, load_v5, ne_json, ne_rank, v5_key_lake, v5_key_named,
-                           v5_key_point, v5_key_region)
+from .naturalearth import (LATIN_RIVER_CC, V5_MISMATCHED, V5Names, apply_v5, core_name, load_v5, ne_json, ne_rank,
+                           v5_key_lake, v5_key_named, v5_key_point, v5_key_region)
 from .rivers import derive_rivers
 
 
@@ -83,7 +83,9 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
         col.add(rec, geom)
 
     lake_codes = {"Lake": "LK", "Reservoir": "RSV", "Alkaline Lake": "LKSL"}
-    for f in ne_json(src, "ne_10m_lakes"):
+    lakes = ne_json(src, "ne_10m_lakes")
+    lake_cores = {core_name(clean_display(f["properties"]["name"])) for f in lakes if f["properties"].get("name")}
+    for f in lakes:
         p = f["properties"]
         if not p.get("name") or not f["geometry"]:
             continue
@@ -94,7 +96,7 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
                     country_of(lat, lon), "", 0, ne_rank(p.get("scalerank")),
                     src="Natural Earth 10m lakes (v4); representative point inside")
         add_alts(rec, [a for a in (p.get("name_alt"), p.get("name_abb")) if a])
-        apply_v5(rec, v5_lakes.get(p), "lake")
+        apply_v5(rec, v5_lakes.get(p), "lake", lake_cores - {core_name(name)})
         kind_variants(rec)
         merge_gn(rec, geom)
         col.add(rec, geom)
@@ -172,5 +174,7 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
             if rec["id"] not in col.places:
                 col.add(rec)
 
+    log(f"  Natural Earth v5 joins refused (another feature's English name): {len(V5_MISMATCHED)}: "
+        + ", ".join(f"{a} / {b}" for a, b in V5_MISMATCHED[:40]))
     log(f"  Natural Earth v5 names joined: lakes {v5_lakes.joined}, marine {v5_marine.joined}, "
         f"regions {v5_regions.joined}, points {v5_points.joined}")

@@ -64,7 +64,7 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
     out = [r for r in out if not unplaced_lone_word(resolver, r)]
     out = [_unplace_far_site(r, out, resolver, document) for r in out]
     out = [_at_named_town(r, out, resolver, document) for r in out]
-    out = [_unplace_far_head(r, out, resolver) for r in out]
+    out = [_unplace_far_head(r, out, resolver, document) for r in out]
     out = [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
            else r for r in out]
@@ -186,15 +186,22 @@ def _at_named_town(r: Resolution, out: Sequence[Resolution], resolver: Resolver,
 FAR_HEAD_KM = 1000.0  # a place reached through a direction word's head this far from all the text's others is not it
 
 
-def _unplace_far_head(r: Resolution, out: Sequence[Resolution], resolver: Resolver) -> Resolution:
+def _unplace_far_head(r: Resolution, out: Sequence[Resolution], resolver: Resolver, document: Document) -> Resolution:
     """A name opened by a direction word the gazetteer does not know whole ("West Midlands", "Western
-    Tigray") is placed through its head ("Midlands", "Tigray"); when that head's place lies far from
+    Tigray") is placed through its head ("Midlands", "Tigray"), or read without the word; when that place lies far from
     every other place of the text (Zimbabwe's Midlands province in a story about Birmingham) and in none
     of its countries, it is not the region meant: unplaced rather than pinned far away."""
     m = r.mention
     words = m.text.split()
-    if r.place is None or len(words) < 2 or words[0].lower() not in resolver.lang.directions \
-            or normalize(r.place.name).startswith(normalize(words[0])):
+    if r.place is None or not words:
+        return r
+    if len(words) >= 2 and words[0].lower() in resolver.lang.directions:
+        direction = words[0]
+    else:  # "West Midlands" read as "Midlands" (a well-known province's name after a direction word)
+        text = document.text if m.field == "text" else document.title
+        b = re.search(r"([A-Z][a-z]+)[ \t]$", text[max(0, m.start - 14):m.start])
+        direction = b.group(1) if b and b.group(1).lower() in resolver.lang.directions else None
+    if direction is None or normalize(r.place.name).startswith(normalize(direction)):
         return r
     others = [q.place for q in out if q.place is not None and q is not r and q.mention.text != m.text]
     if not others or any(p.country_code == r.place.country_code for p in others) or any(

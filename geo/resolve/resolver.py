@@ -232,7 +232,9 @@ class Resolver:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
         for name, cue in groups:
-            if cue:
+            if cue and cue not in PHYSICAL_CUES:
+                # (a physical cue stays with its mentions: "the Ohio" by "the Ohio River" is the river,
+                # "Indiana and Ohio" the state)
                 cues_of[name].add(cue)
         cands = {name: self.candidates(name) for name, _ in groups}
         support = support_shares(cands, self.w.support_km)
@@ -283,9 +285,12 @@ class Resolver:
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 if best >= 0 and not by_article and not containers.get(name):
-                    kind_fits = self._kind_by_article(name, groups[key], cs, text)
+                    kind_fits = self._kind_by_article(name, groups[key], cs, text) or (
+                        [i for i, c in enumerate(cs) if cue_matches(cue, c.place.feature_class, c.place.feature_code)]
+                        if cue in PHYSICAL_CUES else [])
                     if kind_fits and best not in kind_fits:
-                        # "the Rio Grande", "the Rio Negro": the name says its kind and "the" says it is no town
+                        # "the Rio Grande", "the Rio Negro": the name says its kind and "the" says it is no town;
+                        # "the Ohio" in a text that says "the Ohio River": a physical cue decides
                         best = max(kind_fits, key=lambda i: s[i])
                         restricted[key] = kind_fits
                 if best >= 0 and (containers.get(name) or by_article):
@@ -329,10 +334,10 @@ class Resolver:
         return groups, rankings, demonym_places, ctx
 
     def _kind_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> list[int]:
-        """The candidates of the kind a name's own words give it ("Rio Grande", "Lake Placid"), when every
+        """The candidates of the kind a name's own words give it ("Rio Grande", "Lake Placid"), when a
         mention has the article before it ("the Rio Grande": a town's name never takes "the"); else []."""
         kind = self.own_kind(name)
-        if kind is None or not ms or not all(
+        if kind is None or not ms or not any(
                 m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start) for m in ms):
             return []
         return [i for i, c in enumerate(cs) if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
