@@ -142,3 +142,29 @@ def test_direction_before_a_country_still_the_country(pipe):
     r = _by_text(_parse(pipe, "Shelling continued in Eastern Ukraine overnight, officials said."))
     got = [x for x in r.values() if x.place is not None and x.place.country_code == "UA"]
     assert got, r
+
+
+def test_small_river_by_the_and_its_verb(pipe):
+    # a river too small for a lone word, found by "the" before it and what a river does after it
+    pd = _parse(pipe, "Rivers including the Pungwe burst their banks after the cyclone, officials in Beira said.")
+    r = _by_text(pd).get("Pungwe")
+    assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
+    # ... but not a company named like a river
+    pd = _parse(pipe, "Amazon reported record profits on Thursday, its chief executive said.")
+    assert all(r.mention.text != "Amazon" or r.place is None for r in pd.resolutions)
+
+
+def test_well_known_river_ending_an_organisation_like_name(pipe):
+    pd = _parse(pipe, "Farmers marched to the ministry on the Left Bank of the Seine on Monday.")
+    r = _by_text(pd).get("Seine")
+    assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
+
+
+def test_the_bare_name_is_the_river_the_text_names(pipe):
+    # "the Ohio" in a text that says "the Ohio River": the river; "Indiana and Ohio": the state
+    pd = _parse(pipe, "Barges waited as the Ohio crested at Paducah. The Ohio River is expected to fall by "
+                      "Friday, while rain kept falling over Indiana and Ohio.")
+    ohio = [r for r in pd.resolutions if r.mention.text == "Ohio"]
+    assert len(ohio) == 2, pd.resolutions
+    assert ohio[0].place is not None and ohio[0].place.feature_code in RIVER_CODES, ohio[0]
+    assert ohio[1].place is not None and ohio[1].place.feature_code == "ADM1", ohio[1]

@@ -180,6 +180,16 @@ class GazetteerMatcher:
             return None
         return _Span(start, end, "GAZ")
 
+    def _river_by_its_words(self, toks, i: int, j: int) -> bool:
+        """"the Pungwe burst", "the Buzi and": "the" right before a name and what may follow a river's
+        name after it (the language's ``river_after``: a verb of rivers, a conjunction, a clause's end)."""
+        after = self.lang.regex("river_after")
+        if after is None or i == 0 or toks[i - 1].text.lower() != "the":
+            return False
+        doc_text = toks[i].doc.text
+        end = toks[j - 1].idx + len(toks[j - 1].text)
+        return bool(after.match(doc_text[end:end + 20]))
+
     def _names_own_kind(self, surface: str) -> bool:
         """Does a name of two words or more say its physical kind in its own words ("Atacama Desert",
         "Disko Bay", "Jebel Marra", "Mount Merapi", "Lake Naivasha") -- the language's cue word ending or
@@ -205,7 +215,8 @@ class GazetteerMatcher:
                        countries: bool = True) -> Iterator[_Span]:
         """Places named inside a multi-word name: a country or province anywhere in an organisation's
         name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
-        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
+        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher"), a well-known river or sea
+        ending it after "of the" ("the Left Bank of the Seine")."""
         first = a + 1 if toks[a].text.lower() in self.lang.articles else a
         for x in range(first, b):
             t = toks[x]
@@ -220,6 +231,10 @@ class GazetteerMatcher:
                 if known is None or surface.lower() in self.lang.generic_words or self._opaque_acronym(surface):
                     continue
                 nxt = toks[x + k].text if x + k < len(toks) else ""
+                if x + k == b and x > first and toks[x - 1].text == "the" and toks[x - 2].text.lower() == "of" \
+                        and known[1] == "H" and known[2] >= 2:
+                    yield _Span(start, end, "GAZ")  # "the Left Bank of the Seine": a well-known river ends the name
+                    break
                 if (countries and known[0] >= self.in_org_importance and known[1] == "A") or (
                         x == first and nxt.lower() in self.lang.institution_words and known[0] >= 0.1
                         and not surface.endswith(" City")):
@@ -256,6 +271,8 @@ class GazetteerMatcher:
                 return False
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
+            if known[1] == "H" and (ent is None or ent.label_ == "ORG") and self._river_by_its_words(toks, i, j):
+                return True  # "the Buzi and the Pungwe burst their banks": a small river, by "the" and its verb
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
                 if (ent.label_ == "ORG" and known[1] in PHYSICAL_CLASSES and not known[3]
                         and (prev is None or prev.text.lower() not in self.lang.river_articles)):
