@@ -168,3 +168,19 @@ def test_the_bare_name_is_the_river_the_text_names(pipe):
     assert len(ohio) == 2, pd.resolutions
     assert ohio[0].place is not None and ohio[0].place.feature_code in RIVER_CODES, ohio[0]
     assert ohio[1].place is not None and ohio[1].place.feature_code == "ADM1", ohio[1]
+
+
+def test_site_with_its_kind_in_lower_case(pipe):
+    # "the X refugee camp", "the X crossing": a local place (spaCy calls the name a person), put at the town the
+    # sentence names it in; a crossing (outside towns) not at a town merely named in its sentence
+    pd = _parse(pipe, "Flames swept through the Nayapara refugee camp in Teknaf on Sunday, officials said.")
+    r = _by_text(pd).get("Nayapara refugee camp")
+    assert r is not None, pd.resolutions
+    assert r.place is not None and r.precision == "town" and r.place.country_code == "BD", r
+    pd = _parse(pipe, "Trucks queued at the Allenby crossing while talks continued in Amman.")
+    r = _by_text(pd).get("Allenby crossing")
+    assert r is not None, pd.resolutions
+    assert r.place is None, r
+    # a side in politics is no camp on the map
+    pd = _parse(pipe, "Donald Trump spoke on Monday. Aides in the Trump camp said the vote would be close.")
+    assert all("camp" not in r.mention.text for r in pd.resolutions), pd.resolutions

@@ -57,6 +57,35 @@ class LocalNames:
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")
         yield from self._head_first_names(text, sdoc)
+        yield from self._lower_tail_sites(sdoc, toks)
+
+    def _lower_tail_sites(self, sdoc: "Doc", toks: list) -> Iterator[_Span]:
+        """Sites named with their kind in lower case after the name ("the Zamzam camp", "the Kerem Shalom
+        crossing", "the Kutupalong refugee camp"; the language's ``site_tail``): label FAC, the span ending
+        with the kind's words, when the capitalised name alone is no place the gazetteer knows ("the
+        Jabalia camp" stays Jabalia) and no word of a person the text names in full ("the Trump camp")."""
+        tail = self.lang.regex("site_tail")
+        if tail is None:
+            return
+        # the words of the people the text names in full ("Donald Trump": "the Trump camp" is his side)
+        people = {t.text for e in sdoc.ents if e.label_ in ("PERSON", "PER") and len(e) >= 2 for t in e}
+        text = sdoc.text
+        for x in range(1, len(toks)):
+            t = toks[x]
+            if not t.text[:1].islower():
+                continue
+            m = tail.match(text[t.idx:t.idx + 30])
+            if m is None or not _capitalised(toks[x - 1].text):
+                continue
+            i = self._name_before(toks, x, ordinals=False)
+            if i is None or any(toks[k].text in people for k in range(i, x)):
+                continue
+            if i > 0 and _capitalised(toks[i - 1].text):
+                continue
+            name = text[toks[i].idx:toks[x - 1].idx + len(toks[x - 1].text)]
+            if self._known_name(name) is not None or name.lower() in self.lang.generic_words:
+                continue
+            yield _Span(toks[i].idx, t.idx + m.end(), "FAC")
 
     def _name_before(self, toks, x: int, *, ordinals: bool) -> int | None:
         """The first token of the capitalised name (up to four tokens) right before token ``x``."""
