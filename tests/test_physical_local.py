@@ -184,3 +184,16 @@ def test_site_with_its_kind_in_lower_case(pipe):
     # a side in politics is no camp on the map
     pd = _parse(pipe, "Donald Trump spoke on Monday. Aides in the Trump camp said the vote would be close.")
     assert all("camp" not in r.mention.text for r in pd.resolutions), pd.resolutions
+
+
+def test_site_named_after_its_town(pipe):
+    # a site's kind of several words ("Cricket Ground") and a site named after the town the text places
+    pd = _parse(pipe, "Rain delayed play at the Brisbane Cricket Ground on Friday. Fans in Brisbane waited for hours.")
+    res = _by_text(pd)
+    r = res.get("Brisbane Cricket Ground")
+    assert r is not None, pd.resolutions
+    assert r.place is not None and r.place.id == res["Brisbane"].place.id and r.precision == "town", r
+    # a power station lies outside towns: not put at the town it is named after
+    pd = _parse(pipe, "Shelling was reported near the Kursk Nuclear Power Plant, officials in Kursk said.")
+    r = _by_text(pd).get("Kursk Nuclear Power Plant")
+    assert r is not None and r.place is None, pd.resolutions

@@ -43,11 +43,11 @@ class LocalNames:
                 if word.endswith(".") and x + 1 == n:
                     end -= 1  # "... on Main St." at the very end: the sentence's period
                 yield _Span(toks[i].idx, end, "STREET")
-            elif self._site_head is not None and _capitalised(word) and self._site_head.match(word):
+            elif self._site_head is not None and _capitalised(word) and (h := self._site_head_start(words, x)) is not None:
                 nxt = toks[x + 1].text if x + 1 < n else ""
                 if _capitalised(nxt) and nxt.lower() not in self.stop_words:
                     continue  # "Camp David Accords", "Airport Road": a longer name
-                i = self._name_before(toks, x, ordinals=False)
+                i = self._name_before(toks, h, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x].idx + len(word), "FAC")
             elif word in neighbourhood_words:
@@ -86,6 +86,14 @@ class LocalNames:
             if self._known_name(name) is not None or name.lower() in self.lang.generic_words:
                 continue
             yield _Span(toks[i].idx, t.idx + m.end(), "FAC")
+
+    def _site_head_start(self, words: list[str], x: int) -> int | None:
+        """Where the site's kind's words ending at token ``x`` start ("Stadium"; "Cricket Ground", "Nuclear
+        Power Plant": a head of several words, the name before all of them), or None."""
+        for k in (2, 1):
+            if x - k >= 1 and self._site_head.match(" ".join(words[x - k:x + 1])):
+                return x - k
+        return x if self._site_head.match(words[x]) else None
 
     def _name_before(self, toks, x: int, *, ordinals: bool) -> int | None:
         """The first token of the capitalised name (up to four tokens) right before token ``x``."""

@@ -149,11 +149,14 @@ def _unplace_far_site(r: Resolution, out: Sequence[Resolution], resolver: Resolv
                and m.end <= q.mention.start and resolver._re.enclosed_by.match(text, m.end, q.mention.start)
                for q in out):
             return r
-    elif any(q.place is not None and q.place.id == r.place.id and q.mention.field == m.field and q is not r
-             and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60) for q in out):
-        return r
+    elif any(q.place is not None and q.place.id == r.place.id and q is not r and (
+            (q.mention.field == m.field and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60))
+            or normalize(m.text).startswith(normalize(q.mention.text) + " ")) for q in out):
+        return r  # (or a site named after its town: "Melbourne Cricket Ground")
     return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None,
-                               why="not placed: a site the gazetteer does not know, no town named in its sentence")
+                               why="not placed: a site the gazetteer does not know, no town named in its sentence"
+                               if outlying is None or not outlying.search(m.text.strip()) else
+                               "not placed: a site outside towns the gazetteer does not know, no town named right by it")
 
 
 FAR_FROM_TOWN_KM = 100.0  # a name placed farther than this from the town the text puts it in is not there

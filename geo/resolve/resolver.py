@@ -487,6 +487,14 @@ class Resolver:
         m = r.mention
         placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
                   and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score >= 0.5]
+        # a site named after the town it is in ("Melbourne Cricket Ground"), a town the text places
+        lead = normalize(m.text)
+        own = [q for q in placed if q.place.feature_class == "P" and lead.startswith(normalize(q.mention.text) + " ")]
+        if own:
+            q = max(own, key=lambda q: len(q.mention.text))
+            return dataclasses.replace(
+                r, place=q.place, score=round(min(q.score, 0.5) * 0.5, 4), source=q.source, precision="town",
+                why=f"{ENCLOSED} {q.place.name}, named in the text (town precision)")
         for level, ok in (("town", lambda p: p.feature_class == "P"),
                           ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
                           ("country", lambda p: p.feature_code in COUNTRY_CODES)):
