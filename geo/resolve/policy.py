@@ -159,7 +159,7 @@ def _unplace_far_site(r: Resolution, out: Sequence[Resolution], resolver: Resolv
                                "not placed: a site outside towns the gazetteer does not know, no town named right by it")
 
 
-FAR_FROM_TOWN_KM = 100.0  # a name placed farther than this from the town the text puts it in is not there
+FAR_FROM_TOWN_KM = 300.0  # a name placed farther than this from the town the text puts it in or near is not there
 
 
 def _at_named_town(r: Resolution, out: Sequence[Resolution], resolver: Resolver, document: Document) -> Resolution:
@@ -168,7 +168,8 @@ def _at_named_town(r: Resolution, out: Sequence[Resolution], resolver: Resolver,
     gazetteer does not know: put at the town, with town precision. Nothing pinned far away."""
     m = r.mention
     after = resolver.lang.regex("town_after")
-    if after is None or r.place is None or r.why.startswith(ENCLOSED) or m.label not in NER_LABELS | {"GAZ"}:
+    if after is None or r.place is None or r.source != "gazetteer" or r.why.startswith(ENCLOSED) \
+            or m.label not in NER_LABELS | {"GAZ"}:
         return r
     if r.place.feature_class not in ("P", "S") or r.place.population >= 100_000:
         return r  # (a city of 100,000 is no part of another town; a river or a range "near" a town is long)
