@@ -197,3 +197,16 @@ def test_site_named_after_its_town(pipe):
     pd = _parse(pipe, "Shelling was reported near the Kursk Nuclear Power Plant, officials in Kursk said.")
     r = _by_text(pd).get("Kursk Nuclear Power Plant")
     assert r is not None and r.place is None, pd.resolutions
+
+
+def test_lesser_feature_far_from_the_story_is_not_pinned(pipe):
+    # the gazetteer's only "Litani" river is in French Guiana: not the river of a story about Lebanon
+    pd = _parse(pipe, "Strikes hit villages along the Litani River, officials in Beirut and Tyre said, "
+                      "as families fled north from southern Lebanon.")
+    r = _by_text(pd).get("Litani River")
+    assert r is not None, pd.resolutions
+    assert r.place is None or r.place.country_code == "LB", r.place
+    # a river in the story's own country stays
+    pd = _parse(pipe, "Barges waited on the Pungwe River near Beira, officials in Maputo said.")
+    r = _by_text(pd).get("Pungwe River")
+    assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions

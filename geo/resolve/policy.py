@@ -65,6 +65,7 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
     out = [_unplace_far_site(r, out, resolver, document) for r in out]
     out = [_at_named_town(r, out, resolver, document) for r in out]
     out = [_unplace_far_head(r, out, resolver, document) for r in out]
+    out = [_unplace_far_feature(r, out) for r in out]
     out = [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
            else r for r in out]
@@ -214,6 +215,26 @@ def _unplace_far_head(r: Resolution, out: Sequence[Resolution], resolver: Resolv
     return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                why=f"not placed: {r.place.name}, reached through the name's head, lies far from "
                                    f"the text's other places")
+
+
+FAR_FEATURE_KM = 2000.0  # a lesser physical feature this far from all the text's other places is another one
+LESSER_FEATURE = 0.4  # importance below which a physical feature is not known far from home
+
+
+def _unplace_far_feature(r: Resolution, out: Sequence[Resolution]) -> Resolution:
+    """A lesser physical feature (a small river, lake or hill: importance below ``LESSER_FEATURE``) placed far
+    from every other place of the text (at least two) and in none of their countries is a namesake of the
+    one meant, which the gazetteer lacks ("Litani River" in a story about Lebanon: the gazetteer's Litani
+    is in French Guiana): unplaced rather than pinned far away."""
+    p = r.place
+    if p is None or p.feature_class not in ("H", "T", "L") or p.importance >= LESSER_FEATURE:
+        return r
+    others = {q.place.id: q.place for q in out if q.place is not None and q.mention.text != r.mention.text}
+    if len(others) < 2 or any(o.country_code and o.country_code == p.country_code for o in others.values()) or any(
+            haversine_km(o.lat, o.lon, p.lat, p.lon) <= FAR_FEATURE_KM for o in others.values()):
+        return r
+    return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                               why=f"not placed: {p.name}, a lesser feature, lies far from the text's other places")
 
 
 def _team_patterns(resolver: Resolver) -> tuple:
