@@ -45,7 +45,8 @@ LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels 
 #: (with the language's street and neighbourhood words) the last word of a local site's name
 LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
                          "station", "checkpoint", "base", "harbour", "harbor", "mosque", "church", "cathedral",
-                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine"})
+                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine",
+                         "barrage", "beach", "plant"})
 DOUBT_SCORE = 0.3  # the highest score of a place name that may stand for something else (Resolver._doubt)
 ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
 #: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
@@ -234,7 +235,9 @@ class Resolver:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
         for name, cue in groups:
-            if cue:
+            if cue and cue not in PHYSICAL_CUES:
+                # (a physical cue stays with its mentions: "the Ohio" by "the Ohio River" is the river,
+                # "Indiana and Ohio" the state)
                 cues_of[name].add(cue)
         cands = {name: self.candidates(name) for name, _ in groups}
         support = support_shares(cands, self.w.support_km)
@@ -285,6 +288,15 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
+                if best >= 0 and not by_article and not containers.get(name):
+                    kind_fits = self._kind_by_article(name, groups[key], cs, text) or (
+                        [i for i, c in enumerate(cs) if cue_matches(cue, c.place.feature_class, c.place.feature_code)]
+                        if cue in PHYSICAL_CUES else [])
+                    if kind_fits and best not in kind_fits:
+                        # "the Rio Grande", "the Rio Negro": the name says its kind and "the" says it is no town;
+                        # "the Ohio" in a text that says "the Ohio River": a physical cue decides
+                        best = max(kind_fits, key=lambda i: s[i])
+                        restricted[key] = kind_fits
                 if best >= 0 and (containers.get(name) or by_article):
                     # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
                     # "the Ohio": the river
@@ -324,6 +336,15 @@ class Resolver:
                 probs[r.best] = sum(float(probs[i]) for i, c in enumerate(r.candidates) if c.place.country_code == cc)
             r.probs = probs
         return groups, rankings, demonym_places, ctx
+
+    def _kind_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> list[int]:
+        """The candidates of the kind a name's own words give it ("Rio Grande", "Lake Placid"), when a
+        mention has the article before it ("the Rio Grande": a town's name never takes "the"); else []."""
+        kind = self.own_kind(name)
+        if kind is None or not ms or not any(
+                m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start) for m in ms):
+            return []
+        return [i for i, c in enumerate(cs) if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
 
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
         """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche"), with both
@@ -507,6 +528,14 @@ class Resolver:
         m = r.mention
         placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
                   and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score >= 0.5]
+        # a site named after the town it is in ("Melbourne Cricket Ground"), a town the text places
+        lead = normalize(m.text)
+        own = [q for q in placed if q.place.feature_class == "P" and lead.startswith(normalize(q.mention.text) + " ")]
+        if own:
+            q = max(own, key=lambda q: len(q.mention.text))
+            return dataclasses.replace(
+                r, place=q.place, score=round(min(q.score, 0.5) * 0.5, 4), source=q.source, precision="town",
+                why=f"{ENCLOSED} {q.place.name}, named in the text (town precision)")
         for level, ok in (("town", lambda p: p.feature_class == "P"),
                           ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
                           ("country", lambda p: p.feature_code in COUNTRY_CODES)):
