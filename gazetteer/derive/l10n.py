@@ -13,6 +13,11 @@ Reads the staged sources (see gazetteer/L10N.md for each one's origin and licenc
   the physical features geo ships from Natural Earth v4 (rivers, lakes, seas, regions, points),
   matched on their English name within the same layer (else on the main name of the one physical
   feature of that name: "Mozambique Channel", "Strait of Hormuz");
+- derives the bare names of first-level divisions whose localized name has its kind's word first
+  ("État libre de Saxe" -> "Saxe"), unless a town of that country, or any other place, has that name or
+  it is only a compass point ("Région du Nord"), and the names of regions made of divisions named by a
+  compass point from those divisions' localized names ("Darfour du Nord", "Darfour-Occidental"... ->
+  "Darfour" for the region Darfur);
 - and derives the forms a language puts the feature word first in (``FEATURE_FORMS``: "fleuve Niger",
   "lac Tchad", "province d'Idlib", "région de Gao") from the names of rivers, lakes and first-level
   divisions (main, Latin alternate and localized names).
@@ -44,6 +49,7 @@ HERE = Path(__file__).resolve().parents[1]  # gazetteer/
 sys.path.insert(0, str(HERE.parent))
 
 from geo.gazetteer.names import is_latin, normalize  # noqa: E402
+from geo.gazetteer.priors import admin_short_names, physical_short_names  # noqa: E402
 
 DEFAULT_SOURCES = Path("/work/shared/gazetteer-sources")
 DEFAULT_LANGS = ("fr",)
@@ -124,6 +130,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
     keys, by_gid, country, admin1, ne = read_places(data)
     fclass = FCLASS
     out: dict[tuple[str, str, str], str] = {}
+    admin1_l10n: dict[tuple[str, str], str] = {}  # (admin1 place id, lang) -> its localized name
+    cc_of, towns = country_and_towns(data)
 
     def add(pid: str | None, name: str, lang: str, source: str) -> None:
         name = " ".join((name or "").split())
@@ -149,6 +157,8 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         else:
             pid = by_gid.get(r["key"])
         add(pid, r["name"], lang, "GeoNames localized names (libgeonames)")
+        if r["kind"] == "admin1" and pid and lang in langs:
+            admin1_l10n[(pid, lang)] = " ".join(r["name"].split())
 
     # 2. alternateNamesV2 of countries: preferred or short names only
     cols = ["id", "geonameid", "lang", "name", "preferred", "short", "colloquial", "historic", "from", "to"]
@@ -183,6 +193,35 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
                         break
             for lang in langs:
                 add(pid, r.get(f"name_{lang}", ""), lang, f"Natural Earth v5 {fname.split('.')[0]}")
+    # 4b. a first-level division's localized name with the language's kind word first ("État libre de Saxe",
+    #     "Oblast de Kherson", "Province du Nord-Kivu") also gives the bare name ("Saxe") -- unless a town of
+    #     that country has it (the bare name of "Gouvernorat de Tunis" stays the city's) or it is only a
+    #     compass point ("Région du Nord"); and a region whose name is the common part of divisions named by
+    #     a compass point ("Darfur": North, South, West... Darfur) takes the common part of their localized
+    #     names ("Darfour du Nord", "Darfour-Occidental" -> "Darfour")
+    # (a town's localized name counts too: "Municipalité de Pékin" gives no "Pékin", Beijing's)
+    town_names = {(cc_of.get(pid), normalize(name)) for (pid, name, _lang) in out if fclass.get(pid) == "P"}
+    # (nor a name another place has, in any language: the store's key table is shared by every language, and
+    # "Arakan", Rakhine's French bare name, would make the Arakan Mountains' name weigh more in English too)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for pid, ks in keys.items():
+        for k in ks:
+            owners[k].add(pid)
+    for (pid, name, _lang) in out:
+        owners[normalize(name)].add(pid)
+    for pid, k in short_keys(data):  # and the short forms the store derives ("Arakan" of the Arakan Mountains)
+        owners[k].add(pid)
+    for (pid, lang), name in sorted(admin1_l10n.items()):
+        forms = FEATURE_FORMS.get(lang, {})
+        m = re.fullmatch(forms["admin1_kind_first"], name) if forms.get("admin1_kind_first") else None
+        if m and not _compass_only(m.group(1), forms) and (cc_of.get(pid), normalize(m.group(1))) not in towns \
+                and (cc_of.get(pid), normalize(m.group(1))) not in town_names \
+                and not (owners.get(normalize(m.group(1)), set()) - {pid}):
+            add(pid, m.group(1), lang, "derived: the bare name of a division's localized name")
+    for pid, lang, core in region_cores(data, admin1_l10n, langs):
+        if not (owners.get(normalize(core), set()) - {pid}):
+            add(pid, core, lang, "derived: a region's localized name, from its divisions'")
+
     # 5. the forms a language writes feature names in, where it puts the feature word first ("le fleuve
     #    Niger", "le lac Tchad", "la province d'Idleb"): the extractor widens a mention over such a word
     #    (geo/lang/<code>/name_prefixes.txt) when the gazetteer knows the longer name
@@ -221,6 +260,18 @@ FEATURE_FORMS: dict[str, dict] = {
         "compass": {"north": "Nord", "northern": "Nord", "south": "Sud", "southern": "Sud", "east": "Est",
                     "eastern": "Est", "west": "Ouest", "western": "Ouest", "central": "Centre"},
         "compass_forms": ("{core}-{point}", "{point}-{core}"),
+        # a division's localized name with its kind's word first: the bare name in group 1
+        "admin1_kind_first": (r"(?:(?:État libre|État|Land|Province|Région(?: autonome)?|Gouvernorat|Wilaya|Oblast|"
+                              r"Kraï|Canton|Comté|Département|Préfecture|District(?: autonome)?|Territoire|Émirat|"
+                              r"Voïvodie|Raion|Municipalité|Communauté autonome|République(?: autonome)?|Division|"
+                              r"Comitat|Gouvernement|Okrug autonome|Paroisse) "
+                              r"(?:de la |de l['’]|de |du |des |d['’]))([A-ZÀ-Ý].+)"),
+        # a division named by a compass point, in the language: the other part in group 1 ("Darfour du Nord",
+        # "Darfour-Occidental", "Nord-Kivu", "Kordofan-Sud")
+        "compass_part": (r"(.+?)(?:(?:-| du | de l['’]|-du-|-de-l['’])(?:Nord|Sud|Est|Ouest|Centre)"
+                         r"(?:-(?:Est|Ouest))?|-(?:Occidental|Oriental|Central|Septentrional|Méridional)e?)"
+                         r"|(?:Nord|Sud|Est|Ouest|Centre)(?:-(?:Est|Ouest))?-(.+)"),
+        "compass_words": ("nord", "sud", "est", "ouest", "centre", "extreme", "extrême"),
         # airports: the English name's bare part (group 1) -> the French forms ("l'aéroport Toussaint-Louverture",
         # "l'aéroport international de La Tontouta")
         "airport": ((r"(.+?) (?:International )?Airport", ("aéroport {}", "aéroport {de}", "aéroport international {}",
@@ -336,6 +387,75 @@ def compass_cores(data: Path, points: dict[str, str]):
                 if m and m.group(1).lower() in points and (m.group(2), m.group(1).lower()) not in seen:
                     seen.add((m.group(2), m.group(1).lower()))
                     yield r["id"], m.group(2), points[m.group(1).lower()]
+
+
+def _compass_only(name: str, forms: dict) -> bool:
+    """Is ``name`` only compass words ("Nord", "Sud-Ouest", "Extrême-Nord")?"""
+    words = forms.get("compass_words", ())
+    return all(w in words for w in re.split(r"[\s'’-]+", normalize(name).replace(" ", "-")) if w)
+
+
+def country_and_towns(data: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """Place id -> country code, and the (country code, name key) of every populated place's main name."""
+    cc_of: dict[str, str] = {}
+    towns: set[tuple[str, str]] = set()
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            cc_of[r["id"]] = r["country_code"]
+            if r["feature_class"] == "P":
+                towns.add((r["country_code"], normalize(r["name"])))
+    return cc_of, towns
+
+
+def short_keys(data: Path):
+    """(place id, key) of the short forms the store derives from divisions' and physical features' names
+    (geo/gazetteer/fill.py: "Deir ez-Zor" of "Deir ez-Zor Governorate", "Arakan" of "Arakan Mountains")."""
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
+                if r["feature_class"] == "A" and r["feature_code"] in ("ADM1", "ADM2", "ADM3"):
+                    shorts = admin_short_names(n, normalize(n))
+                elif r["feature_class"] in ("T", "H"):
+                    shorts = physical_short_names(r["feature_code"], n, normalize(n))
+                else:
+                    continue
+                for k in shorts:
+                    yield r["id"], k
+
+
+def region_cores(data: Path, admin1_l10n: dict[tuple[str, str], str], langs: tuple[str, ...]):
+    """(place id, lang, localized name) of regions (feature class L or A, not a first-level division) whose
+    main name is the part of two or more first-level divisions' English names besides a compass point
+    ("Darfur": "North Darfur", "West Darfur"...), when those divisions' localized names, their compass part
+    removed, agree ("Darfour du Nord", "Darfour-Occidental" -> "Darfour")."""
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)  # (cc, English core key) -> admin1 ids
+    regions: dict[tuple[str, str], list[str]] = defaultdict(list)
+    with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] == "ADM1":
+                m = _COMPASS_NAME.fullmatch(_bare(r["name"], _ADMIN1_PREFIXES, _ADMIN1_SUFFIXES))
+                if m and m.group(1).lower() in FEATURE_FORMS["fr"]["compass"]:
+                    members[(r["country_code"], normalize(m.group(2)))].append(r["id"])
+            elif r["feature_class"] in ("L", "A"):
+                regions[(r["country_code"], normalize(r["name"]))].append(r["id"])
+    for (cc, core), ids in sorted(members.items()):
+        if len(ids) < 2 or (cc, core) not in regions:
+            continue
+        for lang in langs:
+            rx = FEATURE_FORMS.get(lang, {}).get("compass_part")
+            if not rx:
+                continue
+            parts = set()
+            for pid in ids:
+                name = admin1_l10n.get((pid, lang))
+                m = re.fullmatch(rx, name) if name else None
+                if name and not m:
+                    parts.add(None)  # a division named otherwise in the language: no common part
+                elif m:
+                    parts.add((m.group(1) or m.group(2)).strip())
+            if len(parts) == 1 and None not in parts and sum(1 for pid in ids if (pid, lang) in admin1_l10n) >= 2:
+                for pid in regions[(cc, core)]:
+                    yield pid, lang, next(iter(parts))
 
 
 def write(rows: list[tuple[str, str, str, str]], path: Path) -> None:

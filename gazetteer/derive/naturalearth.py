@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from shapely.geometry import shape
@@ -106,7 +107,31 @@ def v5_key_point(r: dict) -> tuple:
         return (normalize(r.get("name", "")), r.get("featurecla", "").lower(), None, None)
 
 
-def apply_v5(rec: dict, row: dict | None, kind: str) -> None:
+V5_MISMATCHED: list[tuple[str, str]] = []  # (v4 name, v5 English name) joins refused by same_name
+
+
+def _core_words(name: str) -> list[str]:
+    return [w for w in normalize(FEATURE_WORD.sub(" ", LAKE_WORD.sub(" ", MOUNT_PREFIX.sub("", name)))).split()
+            if len(w) > 1 and w not in ("de", "del", "la", "el", "al", "of", "the", "di", "du", "des")]
+
+
+def same_name(v4: str, en: str) -> bool:
+    """Do a v4 name and a v5 English name name the same feature: some word of one (feature words aside)
+    close to a word of the other ("Baykal"/"Baikal", "Hornos"/"Horn", "Atacama"/"Atacama")? A name whose
+    words are all feature words, or an empty English name, passes."""
+    a, b = _core_words(v4), _core_words(en or "")
+    if not a or not b:
+        return True
+    return any(x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
+               or SequenceMatcher(None, x, y).ratio() >= 0.7 for x in a for y in b)
+
+
+def core_name(name: str) -> str:
+    """A feature's name without its feature words ("Poyang Hu", "Poyang Lake" -> "poyang")."""
+    return " ".join(_core_words(name))
+
+
+def apply_v5(rec: dict, row: dict | None, kind: str, others: "set[str] | None" = None) -> None:
     """English display name and the news forms of a Natural Earth feature.
 
     The display name becomes v5's English name (``name_en``) unless the v4 name already has an English
@@ -115,8 +140,13 @@ def apply_v5(rec: dict, row: dict | None, kind: str) -> None:
     "Cabo de Hornos" "Cape Horn"); the v4 name, v5's English name and the Spanish, Portuguese and French
     names (those no shorter than the English one) become alternate names. Lakes without a lake word are
     shown as "Lake X" and also answer to "X Lake"; mountains answer to "Mount X", "Mt. X" and "X" ("Gunung
-    Merapi" is shown as "Mount Merapi")."""
+    Merapi" is shown as "Mount Merapi"). ``others``: the core names (:func:`core_name`) of the layer's
+    other features: an English name that is another feature's and nothing like this one's is refused."""
     names = []
+    if (row is not None and others and not same_name(rec["name"], row.get("name_en", ""))
+            and " ".join(_core_words(row.get("name_en", ""))) in others):
+        V5_MISMATCHED.append((rec["name"], row.get("name_en", "")))
+        row = None  # another feature's name: v4 "Po Hu" (a lake in Anhui) is no "Poyang Lake" (v4 "Poyang Hu")
     if row is not None:
         en = clean_display(row.get("name_en", ""))
         old = f" {normalize(rec['name'])} "

@@ -10,11 +10,50 @@ from typing import Callable
 from shapely.geometry import Point, shape
 from shapely.ops import unary_union
 
+from geo.gazetteer.names import is_latin
+
 from .common import TOL_PHYSICAL, Collector, add_alts, clean_display, log, place, rep_point, simplify, slug
 from .geonames import NoCountryFeatures
-from .naturalearth import (LATIN_RIVER_CC, V5Names, apply_v5, load_v5, ne_json, ne_rank, v5_key_lake, v5_key_named,
-                           v5_key_point, v5_key_region)
+from .naturalearth import (LATIN_RIVER_CC, V5_MISMATCHED, V5Names, apply_v5, core_name, load_v5, ne_json, ne_rank,
+                           v5_key_lake, v5_key_named, v5_key_point, v5_key_region)
 from .rivers import derive_rivers
+
+
+ISLAND_WORD = re.compile(r"(?i)\b(island|islands|isla|islas|ile|île|iles|îles|isle|isles|is\.|atoll|archipelago|"
+                         r"pulau|jazireh|jazirat|ostrov|ostrova|nusa|char|ko|koh)\b")
+OF_FORMS = re.compile(r"(?i)^(bay|gulf|strait|straits|sea|isle|isles)\s+of\s+(?:the\s+)?(.+)$")
+FORM_OF = re.compile(r"(?i)^(.+?)\s+(bay|gulf|strait)$")
+JEBEL = re.compile(r"(?i)^(jabal|jebel|djebel|jbel|gebel)\s+(.+)$")
+MTS = re.compile(r"(?i)^(.+?)\s+(?:mts\.?|mountains)$")
+
+
+def kind_variants(rec: dict) -> None:
+    """The other forms news gives a physical feature's names, derived from its kind for every feature:
+    an island also answers to "X Island" ("Qeshm Island"; islands groups to "X Islands"); a bay, gulf or
+    strait to both "Bay of X" and "X Bay" ("Ha Long Bay" / "Bay of Ha Long"); a range "X Mountains" to
+    "X Mts." and back; an Arabic "Jabal X" to its other spellings ("Jebel Marra", "Djebel Marra")."""
+    names = [rec["name"]] + list(rec["alts"])
+    out = []
+    code = rec["fcode"]
+    for n in names:
+        if not n or not is_latin(n):
+            continue
+        if code in ("ISL", "ISLS") and not ISLAND_WORD.search(n) and len(n.split()) <= 3:
+            out.append(f"{n} Islands" if code == "ISLS" else f"{n} Island")
+        if code in ("BAY", "GULF", "STRT", "SD", "SEA", "LGN", "INLT", "FJD", "CHN"):
+            m = OF_FORMS.match(n)
+            if m and m.group(1).lower() in ("bay", "gulf", "strait"):
+                out.append(f"{m.group(2)} {m.group(1).title()}")
+            m = FORM_OF.match(n)
+            if m:
+                out.append(f"{m.group(2).title()} of {m.group(1)}")
+        m = JEBEL.match(n)
+        if m:
+            out += [f"{w} {m.group(2)}" for w in ("Jebel", "Jabal", "Djebel")]
+        m = MTS.match(n)
+        if m and code in ("MTS", "MT", "HLLS", "PLAT"):
+            out += [f"{m.group(1)} Mountains", f"{m.group(1)} Mts."]
+    add_alts(rec, out)
 
 
 def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callable[[float, float], str],
@@ -44,7 +83,9 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
         col.add(rec, geom)
 
     lake_codes = {"Lake": "LK", "Reservoir": "RSV", "Alkaline Lake": "LKSL"}
-    for f in ne_json(src, "ne_10m_lakes"):
+    lakes = ne_json(src, "ne_10m_lakes")
+    lake_cores = {core_name(clean_display(f["properties"]["name"])) for f in lakes if f["properties"].get("name")}
+    for f in lakes:
         p = f["properties"]
         if not p.get("name") or not f["geometry"]:
             continue
@@ -55,7 +96,8 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
                     country_of(lat, lon), "", 0, ne_rank(p.get("scalerank")),
                     src="Natural Earth 10m lakes (v4); representative point inside")
         add_alts(rec, [a for a in (p.get("name_alt"), p.get("name_abb")) if a])
-        apply_v5(rec, v5_lakes.get(p), "lake")
+        apply_v5(rec, v5_lakes.get(p), "lake", lake_cores - {core_name(name)})
+        kind_variants(rec)
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -76,6 +118,7 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
         if p.get("namealt"):
             add_alts(rec, [p["namealt"]])
         apply_v5(rec, v5_marine.get(p), "marine")
+        kind_variants(rec)
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -104,6 +147,7 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
             alts.append(p["name"])
         add_alts(rec, alts)
         apply_v5(rec, v5_regions.get(p), "region")
+        kind_variants(rec)
         merge_gn(rec, geom)
         col.add(rec, geom)
 
@@ -125,9 +169,12 @@ def derive_physical(src: Path, curated: Path, col: Collector, country_of: Callab
             if name != p["name"]:
                 add_alts(rec, [p["name"]])
             apply_v5(rec, v5_points.get(p), "mountain" if fcode == "MT" else "point")
+            kind_variants(rec)
             merge_gn(rec, Point(lon, lat).buffer(0.5))
             if rec["id"] not in col.places:
                 col.add(rec)
 
+    log(f"  Natural Earth v5 joins refused (another feature's English name): {len(V5_MISMATCHED)}: "
+        + ", ".join(f"{a} / {b}" for a, b in V5_MISMATCHED[:40]))
     log(f"  Natural Earth v5 names joined: lakes {v5_lakes.joined}, marine {v5_marine.joined}, "
         f"regions {v5_regions.joined}, points {v5_points.joined}")

@@ -2,14 +2,42 @@
 curated/river_names.tsv, grouped by connectivity and merged into one line per river)."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from shapely.geometry import shape
 from shapely.ops import linemerge, unary_union
 
+from geo.gazetteer.names import is_latin, normalize
+
 from .common import TOL_PHYSICAL, add_alts, clean_display, place, read_tsv, rep_point, simplify
-from .naturalearth import ne_json, ne_rank
+from .naturalearth import load_v5, ne_json, ne_rank
+
+# a name that already says "river" in some language ("Rio Negro", "Shatt al Arab", "Wadi Hadramawt")
+RIVER_WORD = re.compile(r"(?i)(?:^|\s)(?:river|r\.|rio|río|rivi[eè]re|wadi|oued|nahr|shatt|ribeir[aã]o|arroyo|"
+                        r"canal|creek|brook|fork|delta)(?:\s|$)")
+
+
+def river_variants(names) -> list[str]:
+    """The forms news gives a river's names: "X", "X River" and "River X" for each name that does not
+    already say "river" (British usage puts the word first: "River Mersey", "River Thames")."""
+    out = []
+    for n in names:
+        n = (n or "").strip()
+        if not n or not is_latin(n) or RIVER_WORD.search(n) or len(normalize(n)) < 3:
+            continue
+        out += [n, f"{n} River", f"River {n}"]
+    return out
+
+
+def v5_river_names(src: Path) -> dict[tuple[str, str], dict]:
+    """Natural Earth v5 rows of the rivers layer, keyed by (dissolve, normalised name) -- the v4 segments
+    carry the same ``dissolve`` key ("1044River") and name ("Punguè", English "Pungwe" in v5 only)."""
+    out: dict[tuple[str, str], dict] = {}
+    for r in load_v5(src, "ne_10m_rivers_lake_centerlines"):
+        out.setdefault((r.get("dissolve", ""), normalize(r.get("name", ""))), r)
+    return out
 
 
 def merge_lines(geom):
@@ -40,6 +68,7 @@ def derive_rivers(src: Path, curated: Path) -> list[tuple[dict, object]]:
     table = read_tsv(curated / "river_names.tsv")
     same_river = {r["ne_name"]: r["river"] for r in table if r["how"] == "same"}
     part_of = [(r["ne_name"], r["river"]) for r in table if r["how"] == "part"]
+    v5 = v5_river_names(src)
     by_name: dict[str, list] = defaultdict(list)
     for f in ne_json(src, "ne_10m_rivers_lake_centerlines"):
         p = f["properties"]
@@ -91,8 +120,14 @@ def derive_rivers(src: Path, curated: Path) -> list[tuple[dict, object]]:
                         src="Natural Earth 10m rivers (v4), segments joined along the course; point on the longest part")
             alts = [p0.get("name"), p0.get("name_alt")] + sorted({n for _, _, n in c if n != name})
             alts += sorted({clean_display(p["name"]) for p, _, _ in c if p.get("name")})  # reach names ("Rio Negro")
-            if "river" not in name.lower():
-                alts += [f"{name} River", f"River {name}"]
+            # v5's English names of the river's own segments ("Pungwe" for v4's "Punguè")
+            rows = [v5.get((str(p.get("dissolve") or ""), normalize(p.get("name") or ""))) for p, _, _ in c]
+            for r in rows:
+                if r is not None:
+                    alts += [clean_display(r.get(k, "")) for k in ("name_en", "name", "name_alt")]
+            alts = [a for a in alts if a]
+            # every name also as "X River" and "River X" ("Dnipro River", "River Mersey")
+            alts += river_variants([name] + alts)
             add_alts(rec, [a for a in alts if a])
             out.append((rec, geom))
     return out

@@ -43,11 +43,11 @@ class LocalNames:
                 if word.endswith(".") and x + 1 == n:
                     end -= 1  # "... on Main St." at the very end: the sentence's period
                 yield _Span(toks[i].idx, end, "STREET")
-            elif self._site_head is not None and _capitalised(word) and self._site_head.match(word):
+            elif self._site_head is not None and _capitalised(word) and (h := self._site_head_start(words, x)) is not None:
                 nxt = toks[x + 1].text if x + 1 < n else ""
                 if _capitalised(nxt) and nxt.lower() not in self.stop_words:
                     continue  # "Camp David Accords", "Airport Road": a longer name
-                i = self._name_before(toks, x, ordinals=False)
+                i = self._name_before(toks, h, ordinals=False)
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x].idx + len(word), "FAC")
             elif word in neighbourhood_words:
@@ -57,6 +57,43 @@ class LocalNames:
                 if i is not None:
                     yield _Span(toks[i].idx, toks[x - 1].idx + len(toks[x - 1].text), "NEIGHBOURHOOD")
         yield from self._head_first_names(text, sdoc)
+        yield from self._lower_tail_sites(sdoc, toks)
+
+    def _lower_tail_sites(self, sdoc: "Doc", toks: list) -> Iterator[_Span]:
+        """Sites named with their kind in lower case after the name ("the Zamzam camp", "the Kerem Shalom
+        crossing", "the Kutupalong refugee camp"; the language's ``site_tail``): label FAC, the span ending
+        with the kind's words, when the capitalised name alone is no place the gazetteer knows ("the
+        Jabalia camp" stays Jabalia) and no word of a person the text names in full ("the Trump camp")."""
+        tail = self.lang.regex("site_tail")
+        if tail is None:
+            return
+        # the words of the people the text names in full ("Donald Trump": "the Trump camp" is his side)
+        people = {t.text for e in sdoc.ents if e.label_ in ("PERSON", "PER") and len(e) >= 2 for t in e}
+        text = sdoc.text
+        for x in range(1, len(toks)):
+            t = toks[x]
+            if not t.text[:1].islower():
+                continue
+            m = tail.match(text[t.idx:t.idx + 30])
+            if m is None or not _capitalised(toks[x - 1].text):
+                continue
+            i = self._name_before(toks, x, ordinals=False)
+            if i is None or any(toks[k].text in people for k in range(i, x)):
+                continue
+            if i > 0 and _capitalised(toks[i - 1].text):
+                continue
+            name = text[toks[i].idx:toks[x - 1].idx + len(toks[x - 1].text)]
+            if self._known_name(name) is not None or name.lower() in self.lang.generic_words:
+                continue
+            yield _Span(toks[i].idx, t.idx + m.end(), "FAC")
+
+    def _site_head_start(self, words: list[str], x: int) -> int | None:
+        """Where the site's kind's words ending at token ``x`` start ("Stadium"; "Cricket Ground", "Nuclear
+        Power Plant": a head of several words, the name before all of them), or None."""
+        for k in (2, 1):
+            if x - k >= 1 and self._site_head.match(" ".join(words[x - k:x + 1])):
+                return x - k
+        return x if self._site_head.match(words[x]) else None
 
     def _name_before(self, toks, x: int, *, ordinals: bool) -> int | None:
         """The first token of the capitalised name (up to four tokens) right before token ``x``."""

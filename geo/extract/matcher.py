@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from ..features import cue_matches
 from ..prominence import PHYSICAL_CLASSES
 from .spans import _NOT_PLACE_LABELS, _NUMERIC_LABELS, TOPONYM_LABELS, _as_name, _boundary, _capitalised, _Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
+
+
+#: the cue kinds (geo.features.CUE_FEATURES) of physical features: a name whose own words give one of
+#: these is a feature of that kind ("region" for "Atacama Desert", "Nicoya Peninsula", "Bekaa Valley")
+_PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "cape", "island", "region"})
 
 
 class GazetteerMatcher:
@@ -165,6 +171,8 @@ class GazetteerMatcher:
                 or self._is_demonym(surface)):
             return None
         known = self._known_name(_as_name(surface))
+        if known is not None and self._names_own_kind(surface):
+            return _Span(start, end, "GAZ")  # "Atacama Desert", "Jebel Marra" tagged PERSON: no one's name
         # a person or an organisation may share its name with a river or a mountain ("St. Clair"), but
         # "the English Channel" (ORG) is the sea
         towns_only = ent.label_ == "PERSON" or (ent.label_ == "ORG" and start == ent.start_char)
@@ -172,11 +180,43 @@ class GazetteerMatcher:
             return None
         return _Span(start, end, "GAZ")
 
+    def _river_by_its_words(self, toks, i: int, j: int) -> bool:
+        """"the Pungwe burst", "the Buzi and": "the" right before a name and what may follow a river's
+        name after it (the language's ``river_after``: a verb of rivers, a conjunction, a clause's end)."""
+        after = self.lang.regex("river_after")
+        if after is None or i == 0 or toks[i - 1].text.lower() != "the":
+            return False
+        doc_text = toks[i].doc.text
+        end = toks[j - 1].idx + len(toks[j - 1].text)
+        return bool(after.match(doc_text[end:end + 20]))
+
+    def _names_own_kind(self, surface: str) -> bool:
+        """Does a name of two words or more say its physical kind in its own words ("Atacama Desert",
+        "Disko Bay", "Jebel Marra", "Mount Merapi", "Lake Naivasha") -- the language's cue word ending or
+        opening it -- and does the gazetteer know a physical feature of that kind by the whole name?
+        No person or organisation is called so."""
+        words = surface.split()
+        if len(words) < 2:
+            return False
+        kinds = {self.lang.cue_suffixes.get(w.lower().rstrip(".")) for w in (words[0], words[-1])}
+        kinds = {k for k in kinds if k in _PHYSICAL_KINDS}
+        if not kinds:
+            return False
+        key = ("kind", surface)
+        hit = self._known.get(key)
+        if hit is None:
+            hit = self._known[key] = any(
+                c.similarity >= 0.999 and c.place.feature_class in PHYSICAL_CLASSES
+                and any(cue_matches(k, c.place.feature_class, c.place.feature_code) for k in kinds)
+                for c in self.gz.exact(_as_name(surface)))
+        return hit
+
     def _places_in_org(self, toks, a: int, b: int, text: str, taken: bytearray, *,
                        countries: bool = True) -> Iterator[_Span]:
         """Places named inside a multi-word name: a country or province anywhere in an organisation's
         name ("the US Joint Chiefs of Staff"), any known place heading an institution or office
-        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher")."""
+        ("Dublin City Council", "Dublin Mayor Marilee Chinnici-Zuercher"), a well-known river or sea
+        ending it after "of the" ("the Left Bank of the Seine")."""
         first = a + 1 if toks[a].text.lower() in self.lang.articles else a
         for x in range(first, b):
             t = toks[x]
@@ -191,6 +231,10 @@ class GazetteerMatcher:
                 if known is None or surface.lower() in self.lang.generic_words or self._opaque_acronym(surface):
                     continue
                 nxt = toks[x + k].text if x + k < len(toks) else ""
+                if x + k == b and x > first and toks[x - 1].text == "the" and toks[x - 2].text.lower() == "of" \
+                        and known[1] == "H" and known[2] >= 2:
+                    yield _Span(start, end, "GAZ")  # "the Left Bank of the Seine": a well-known river ends the name
+                    break
                 if (countries and known[0] >= self.in_org_importance and known[1] == "A") or (
                         x == first and nxt.lower() in self.lang.institution_words and known[0] >= 0.1
                         and not surface.endswith(" City")):
@@ -227,6 +271,8 @@ class GazetteerMatcher:
                 return False
             sentence_initial = prev is None or prev.text in {".", "!", "?", ":", '"', "\u201c"} or "\n" in prev.text
             ent = ent_label.get(i)
+            if known[1] == "H" and (ent is None or ent.label_ == "ORG") and self._river_by_its_words(toks, i, j):
+                return True  # "the Buzi and the Pungwe burst their banks": a small river, by "the" and its verb
             if ent is not None and ent.label_ in {"PERSON", "ORG"}:
                 if (ent.label_ == "ORG" and known[1] in PHYSICAL_CLASSES and not known[3]
                         and (prev is None or prev.text.lower() not in self.lang.river_articles)):

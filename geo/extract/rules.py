@@ -161,6 +161,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
         spans = self._whole_names(spans, text)
+        spans = self._region_names(spans, text)
         diseases = {text[s.start:s.end] for s in spans
                     if s.label != "DATELINE" and self._disease_next.match(text[s.end:s.end + 25])}
         if diseases:
@@ -176,7 +177,7 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 se = s.end
             if ss > s.start:
                 ss = s.start
-            cue = s.cue or self._context_cue(text, s.start, s.end)
+            cue = s.cue or self._context_cue(text, s.start, s.end) or self._named_kind_elsewhere(text, s)
             out.append(Mention(doc_id, text[s.start:s.end], s.start, s.end, s.label, ss, se, cue))
         return out
 
@@ -258,6 +259,65 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 continue  # inside the name a previous span was widened to
             out.append(s)
         return out
+
+    _CAP_WORD_AFTER = re.compile(r"[ \t]([A-Z][\w'\u2019-]*)")
+    _CAP_WORD_BEFORE = re.compile(r"([A-Z][a-z]+)[ \t]$")
+
+    def _region_names(self, spans: list[_Span], text: str) -> list[_Span]:
+        """A region-ish name of several words is not cut to one of its words: a lone generic word or a
+        site's word ("Bay" of "Bay Area", "Camp" of "Camp Four") takes the capitalised words after it, and a
+        name right after a capitalised direction word ("North Street", "South Charlston") takes that word,
+        unless the shorter span is the own name of a well-known place ("East Texas": Texas). The resolver
+        places a whole name through its head ("Metro Vancouver": Vancouver) or not at all."""
+        out = []
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        directions = {w.capitalize() for w in self.lang.directions}
+        site_head = self._site_head  # "Camp" of "Camp Four"
+        for s in spans:
+            if s.label in ("DATELINE", "DEMONYM"):
+                out.append(s)
+                continue
+            surface = text[s.start:s.end]
+            start, end = s.start, s.end
+            if " " not in surface and (surface.lower() in self.lang.generic_words
+                                       or (site_head is not None and site_head.match(surface))):
+                pos = end
+                for _ in range(3):
+                    m = self._CAP_WORD_AFTER.match(text, pos)
+                    if not m or m.start(1) in taken:
+                        break
+                    pos = m.end()
+                end = pos
+            m = self._CAP_WORD_BEFORE.search(text, max(0, start - 14), start)
+            if (m and m.group(1) in directions and m.start(1) not in taken
+                    and self._known_name(text[m.start(1):end]) is None):
+                known = self._known_name(surface)
+                if known is None or surface.lower() in self.lang.generic_words or known[3] < 2:
+                    # "North Street", "Bay Area", "South Charlston"; not "East Texas", "Western Tigray": a
+                    # province or country after a direction word stays the span (news corpora annotate so),
+                    # and the resolver drops it when it lies far from the text's other places
+                    start = m.start(1)
+            out.append(s if (start, end) == (s.start, s.end) else _Span(start, end, s.label, s.cue))
+        return out
+
+    def _named_kind_elsewhere(self, text: str, s: _Span) -> str | None:
+        """"the Ohio" where the text also says "the Ohio River": the river's cue for the bare name after "the"
+        (a state's or a town's name never takes it), from the language's physical cue words ("River", "Lake")."""
+        if s.label in ("DATELINE", "DEMONYM") or not text[max(0, s.start - 4):s.start].lower().endswith("the "):
+            return None
+        name = text[s.start:s.end]
+        if len(name) < 3 or "\n" in name:
+            return None
+        known = self._known_name(name)
+        if known is not None and known[1] == "A" and known[0] >= 0.9:
+            return None  # "the Gambia", "the Congo": the country, though the text names its river too
+        for word, kind in self.lang.cue_suffixes.items():
+            if kind not in ("river", "lake", "sea", "mountain") or len(word) < 4:
+                continue
+            w = word.capitalize()
+            if f"{name} {w}" in text or f"{w} {name}" in text or f"{w} of {name}" in text:
+                return kind
+        return None
 
     def _context_cue(self, text: str, start: int, end: int) -> str | None:
         """The feature type asked for around a name: "X River", "X county", "province of X"."""

@@ -308,6 +308,10 @@ def shadow_alternate_names(con: sqlite3.Connection) -> None:
     "Santa Ana" not Taguig, "Mexico" the country before Mexico City)."""
     con.execute("CREATE TEMP TABLE main_keys AS SELECT DISTINCT n.key FROM names n JOIN places p ON p.pid = n.pid "
                 "WHERE n.kind = 0 AND p.importance >= ?", (SHADOW_MIN_IMPORTANCE,))
+    # an alternate name in another script that reads as another notable place's main name is only a
+    # transliteration clash (Tunisia's Russian "Тунис" -> "tunis", the city's name): dropped
+    con.create_function("is_latin", 1, is_latin, deterministic=True)
+    con.execute("DELETE FROM names WHERE kind = 1 AND key IN (SELECT key FROM main_keys) AND NOT is_latin(name)")
     # in every language: "Tombouctou" is the city before the French name of its region
     con.execute(f"UPDATE names SET prior = round(prior * {SHADOWED_FACTOR}, 4) WHERE kind IN (1, 3) "
                 f"AND key IN (SELECT key FROM main_keys)")

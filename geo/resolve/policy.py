@@ -11,7 +11,7 @@
   keeps that pin only when the town is named in the site's own sentence.
 * **Teams stay off the map.** A country (or a home nation) that the text shows to be a team -- in a
   match report (the resolver's doubt), by its players and staff ("France's coach", "England's
-  bowlers"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
+  bowlers"; ``team_before``: "l'équipe de France", "le sélectionneur du Cameroun"), or beating or losing to another with a score in the sentence ("Brazil beat Argentina
   2-1") -- is reported unplaced, unless a locative names it as the venue ("in Cardiff").
 * **Players stay off the map.** A lone word only the gazetteer matcher found (spaCy did not call it a
   place), followed by what a player does ("Kane headed", "Bellingham scored": ``player_verb_after``) in
@@ -28,6 +28,8 @@ from typing import Sequence
 import re
 
 from ..features import COUNTRY_CODES
+from ..gazetteer.names import normalize
+from ..gazetteer.store import haversine_km
 from ..prominence import well_known
 from ..types import Document, Mention, Resolution
 from .resolver import ENCLOSED, Resolver
@@ -60,7 +62,10 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
         out = [dataclasses.replace(r, mention=originals[id(r.mention)]) if id(r.mention) in originals else r
                for r in resolver.resolve(joined, shifted)]
     out = [r for r in out if not unplaced_lone_word(resolver, r)]
-    out = [_unplace_far_site(r, out) for r in out]
+    out = [_unplace_far_site(r, out, resolver, document) for r in out]
+    out = [_at_named_town(r, out, resolver, document) for r in out]
+    out = [_unplace_far_head(r, out, resolver, document) for r in out]
+    out = [_unplace_far_feature(r, out) for r in out]
     out = [dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                why=f"{TEAM_WHY}; {r.why}") if r.place is not None and _team(resolver, document, r)
            else r for r in out]
@@ -132,22 +137,114 @@ def _brand(resolver: Resolver, document: Document, r: Resolution, brands: frozen
     return any(p is not None and p.search(sent) for p in (business, context))
 
 
-def _unplace_far_site(r: Resolution, out: Sequence[Resolution]) -> Resolution:
+def _unplace_far_site(r: Resolution, out: Sequence[Resolution], resolver: Resolver | None = None,
+                      document: Document | None = None) -> Resolution:
     """A site the gazetteer does not know ("Zamzam Camp", "Wembley Stadium") is put at the town the
     text names it in only when that town is named in its own sentence: a town named elsewhere in the
-    story may lie far from it (a mountain's base camp, a dam upriver), and no pin beats a far one."""
+    story may lie far from it (a mountain's base camp, a dam upriver), and no pin beats a far one.
+    A site that lies outside towns (the language's ``outlying_site``: "Three Gorges Dam", "Everest Base
+    Camp", "Kerem Shalom Crossing") keeps the pin only when the town is named right after it ("the
+    Kotri Barrage near Hyderabad"): "the Three Gorges Dam ... threatening Wuhan" is not at Wuhan."""
     m = r.mention
     if m.label != "FAC" or r.place is None or not r.why.startswith(ENCLOSED):
         return r
-    if any(q.place is not None and q.place.id == r.place.id and q.mention.field == m.field and q is not r
-           and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60) for q in out):
-        return r
+    outlying = resolver.lang.regex("outlying_site") if resolver is not None and document is not None else None
+    if outlying is not None and outlying.search(m.text.strip()):
+        text = document.text if m.field == "text" else document.title
+        if any(q.place is not None and q.place.id == r.place.id and q.mention.field == m.field and q is not r
+               and m.end <= q.mention.start and resolver._re.enclosed_by.match(text, m.end, q.mention.start)
+               for q in out):
+            return r
+    elif any(q.place is not None and q.place.id == r.place.id and q is not r and (
+            (q.mention.field == m.field and m.sent_start <= q.mention.start < max(m.sent_end, m.end + 60))
+            or normalize(m.text).startswith(normalize(q.mention.text) + " ")) for q in out):
+        return r  # (or a site named after its town: "Melbourne Cricket Ground")
     return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None,
-                               why="not placed: a site the gazetteer does not know, no town named in its sentence")
+                               why="not placed: a site the gazetteer does not know, no town named in its sentence"
+                               if outlying is None or not outlying.search(m.text.strip()) else
+                               "not placed: a site outside towns the gazetteer does not know, no town named right by it")
+
+
+FAR_FROM_TOWN_KM = 300.0  # a name placed farther than this from the town the text puts it in or near is not there
+
+
+def _at_named_town(r: Resolution, out: Sequence[Resolution], resolver: Resolver, document: Document) -> Resolution:
+    """A name the text puts in a town ("Lido Beach in Mogadishu": the language's ``town_after``)
+    that the gazetteer placed far from that town (a Lido Beach in New York) is a place of that town the
+    gazetteer does not know: put at the town, with town precision. Nothing pinned far away."""
+    m = r.mention
+    after = resolver.lang.regex("town_after")
+    if after is None or r.place is None or r.source != "gazetteer" or r.why.startswith(ENCLOSED) \
+            or m.label not in NER_LABELS | {"GAZ"}:
+        return r
+    if r.place.feature_class not in ("P", "S") or r.place.population >= 100_000:
+        return r  # (a city of 100,000 is no part of another town; a river or a range "near" a town is long)
+    text = document.text if m.field == "text" else document.title
+    a = after.match(text[m.end:m.end + 60])
+    if a is None:
+        return r
+    town = next((q for q in out if q.mention.field == m.field and q.mention.start == m.end + a.start(1)
+                 and q.place is not None and q.place.feature_class == "P" and q is not r), None)
+    if town is None or haversine_km(r.place.lat, r.place.lon, town.place.lat, town.place.lon) <= FAR_FROM_TOWN_KM:
+        return r
+    return dataclasses.replace(r, place=town.place, score=round(min(town.score, 0.5) * 0.5, 4), source=town.source,
+                               precision="town", alternatives=(),
+                               why=f"{ENCLOSED} {town.place.name}, named in the text (town precision); "
+                                   f"the gazetteer's {r.place.name} lies far from it")
+
+
+FAR_HEAD_KM = 1000.0  # a place reached through a direction word's head this far from all the text's others is not it
+
+
+def _unplace_far_head(r: Resolution, out: Sequence[Resolution], resolver: Resolver, document: Document) -> Resolution:
+    """A name opened by a direction word the gazetteer does not know whole ("West Midlands", "Western
+    Tigray") is placed through its head ("Midlands", "Tigray"), or read without the word; when that place lies far from
+    every other place of the text (Zimbabwe's Midlands province in a story about Birmingham) and in none
+    of its countries, it is not the region meant: unplaced rather than pinned far away."""
+    m = r.mention
+    words = m.text.split()
+    if r.place is None or not words:
+        return r
+    if len(words) >= 2 and words[0].lower() in resolver.lang.directions:
+        direction = words[0]
+    else:  # "West Midlands" read as "Midlands" (a well-known province's name after a direction word)
+        text = document.text if m.field == "text" else document.title
+        b = re.search(r"([A-Z][a-z]+)[ \t]$", text[max(0, m.start - 14):m.start])
+        direction = b.group(1) if b and b.group(1).lower() in resolver.lang.directions else None
+    if direction is None or normalize(r.place.name).startswith(normalize(direction)):
+        return r
+    others = [q.place for q in out if q.place is not None and q is not r and q.mention.text != m.text]
+    if not others or any(p.country_code == r.place.country_code for p in others) or any(
+            haversine_km(p.lat, p.lon, r.place.lat, r.place.lon) <= FAR_HEAD_KM for p in others):
+        return r
+    return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                               why=f"not placed: {r.place.name}, reached through the name's head, lies far from "
+                                   f"the text's other places")
+
+
+FAR_FEATURE_KM = 2000.0  # a lesser physical feature this far from all the text's other places is another one
+LESSER_FEATURE = 0.4  # importance below which a physical feature is not known far from home
+
+
+def _unplace_far_feature(r: Resolution, out: Sequence[Resolution]) -> Resolution:
+    """A lesser physical feature (a small river, lake or hill: importance below ``LESSER_FEATURE``) placed far
+    from every other place of the text (at least two) and in none of their countries is a namesake of the
+    one meant, which the gazetteer lacks ("Litani River" in a story about Lebanon: the gazetteer's Litani
+    is in French Guiana): unplaced rather than pinned far away."""
+    p = r.place
+    if p is None or p.feature_class not in ("H", "T", "L") or p.importance >= LESSER_FEATURE:
+        return r
+    others = {q.place.id: q.place for q in out if q.place is not None and q.mention.text != r.mention.text}
+    if len(others) < 2 or any(o.country_code and o.country_code == p.country_code for o in others.values()) or any(
+            haversine_km(o.lat, o.lon, p.lat, p.lon) <= FAR_FEATURE_KM for o in others.values()):
+        return r
+    return dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                               why=f"not placed: {p.name}, a lesser feature, lies far from the text's other places")
 
 
 def _team_patterns(resolver: Resolver) -> tuple:
-    return tuple(resolver.lang.regex(k) for k in ("team_after", "team_verb_after", "team_verb_before", "match_score"))
+    return tuple(resolver.lang.regex(k) for k in ("team_after", "team_verb_after", "team_verb_before", "match_score",
+                                                  "team_before"))
 
 
 def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
@@ -160,9 +257,11 @@ def _team(resolver: Resolver, document: Document, r: Resolution) -> bool:
     text = document.text if m.field == "text" else document.title
     if resolver._re.locative_before.search(text, max(0, m.start - 14), m.start):
         return False  # "the final in France": the venue
-    after, verb_after, verb_before, score = _team_patterns(resolver)
+    after, verb_after, verb_before, score, before = _team_patterns(resolver)
     if after is not None and after.match(text[m.end:m.end + 60]):
         return True
+    if before is not None and before.search(text, max(0, m.start - 60), m.start):
+        return True  # "l'équipe de France", "le sélectionneur du Cameroun" (a language that names the team first)
     if score is None:
         return False
     sent = text[m.sent_start:m.sent_end] if m.field == "text" and m.sent_end > m.sent_start else text

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, cue_matches
+from ..features import AREA_CODES, COUNTRY_CODES, HUGE_CODES, RIVER_CODES, WATER_CODES, cue_matches
 from ..gazetteer.names import normalize
 from ..gazetteer.store import haversine_km
 from ..lang import LanguageData, alternation
@@ -40,11 +40,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..geocoders import Geocoder
     from ..gazetteer import Gazetteer
 
+_WATER = RIVER_CODES | WATER_CODES  # what "the X" names where a division has the same name
 LOCAL_LABELS = frozenset({"STREET", "NEIGHBOURHOOD"})  # (as geo.extract labels them)
 #: (with the language's street and neighbourhood words) the last word of a local site's name
 LOCAL_HEADS = frozenset({"airport", "bridge", "camp", "crossing", "dam", "port", "stadium", "market", "hospital",
                          "station", "checkpoint", "base", "harbour", "harbor", "mosque", "church", "cathedral",
-                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine"})
+                         "palace", "university", "park", "ground", "arena", "terminal", "refinery", "mine",
+                         "barrage", "beach", "plant"})
 DOUBT_SCORE = 0.3  # the highest score of a place name that may stand for something else (Resolver._doubt)
 ENCLOSED = "not in the gazetteer: put at"  # the why of a local place put at the enclosing place named
 #: cue kinds (geo.features.CUE_FEATURES) that a name's own words can give it: physical features
@@ -74,6 +76,8 @@ class _Patterns:
         self.site_first = re.compile(pat["site_first"]) if "site_first" in pat else None
         # "au Québec", "en Casamance": a preposition or article that never comes before a town's name (French)
         self.area_article = re.compile(pat["area_article_before"]) if "area_article_before" in pat else None
+        # "à Québec": a word that comes before a town's name, not its province's (French)
+        self.town_article = re.compile(pat["town_article_before"]) if "town_article_before" in pat else None
         self.org_words = lang.non_place_tails | lang.institution_words
         self.next_words = re.compile(r"\s+([A-Z][\w'-]*)(?:\s+([A-Z][\w'-]*))?(?:\s+([A-Z][\w'-]*))?")
         # "Regent Street in London", "Tahrir Square, Cairo": what lies between a local place and its town
@@ -231,7 +235,9 @@ class Resolver:
                 groups[(m.text, m.cue)].append(m)
         cues_of: dict[str, set[str]] = defaultdict(set)
         for name, cue in groups:
-            if cue:
+            if cue and cue not in PHYSICAL_CUES:
+                # (a physical cue stays with its mentions: "the Ohio" by "the Ohio River" is the river,
+                # "Indiana and Ohio" the state)
                 cues_of[name].add(cue)
         cands = {name: self.candidates(name) for name, _ in groups}
         support = support_shares(cands, self.w.support_km)
@@ -272,7 +278,8 @@ class Resolver:
                 cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
                 by_article = not cues and self._river_by_article(name, groups[key], cs, text)
                 if by_article:
-                    cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
+                    # "the Mississippi", "the Ohio": a state never takes "the"; its river does ("la Manche": the sea)
+                    cues = {"river" if any(c.place.feature_code in RIVER_CODES for c in cs) else "sea"}
                 # "Kharkiv": the city and its province both contain the story's other places; the
                 # province gets no credit for that over its own namesake city (cue words decide).
                 seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
@@ -281,11 +288,20 @@ class Resolver:
                                     support=support, coherence_km=self.w.coherence_km)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
+                if best >= 0 and not by_article and not containers.get(name):
+                    kind_fits = self._kind_by_article(name, groups[key], cs, text) or (
+                        [i for i, c in enumerate(cs) if cue_matches(cue, c.place.feature_class, c.place.feature_code)]
+                        if cue in PHYSICAL_CUES else [])
+                    if kind_fits and best not in kind_fits:
+                        # "the Rio Grande", "the Rio Negro": the name says its kind and "the" says it is no town;
+                        # "the Ohio" in a text that says "the Ohio River": a physical cue decides
+                        best = max(kind_fits, key=lambda i: s[i])
+                        restricted[key] = kind_fits
                 if best >= 0 and (containers.get(name) or by_article):
                     # "Cairo, Illinois", "CAIRO, Ill. -": the province or country named right after decides;
                     # "the Ohio": the river
                     within = [i for i, c in enumerate(cs) if any(inside(c.place, y) for y in containers[name])] \
-                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in RIVER_CODES]
+                        if containers.get(name) else [i for i, c in enumerate(cs) if c.place.feature_code in _WATER]
                     if within and best not in within:
                         best = max(within, key=lambda i: s[i])
                         restricted[key] = within  # the probabilities are shared among these alone
@@ -321,12 +337,27 @@ class Resolver:
             r.probs = probs
         return groups, rankings, demonym_places, ctx
 
+    def _kind_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> list[int]:
+        """The candidates of the kind a name's own words give it ("Rio Grande", "Lake Placid"), when a
+        mention has the article before it ("the Rio Grande": a town's name never takes "the"); else []."""
+        kind = self.own_kind(name)
+        if kind is None or not ms or not any(
+                m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start) for m in ms):
+            return []
+        return [i for i, c in enumerate(cs) if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
+
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
-        """Is every mention of ``name`` preceded by the article ("the Ohio"), with both a first-level
-        division and a river called exactly so among its candidates?"""
-        if not ms or not any(c.place.feature_code == "ADM1" and c.similarity >= 0.999 for c in cs) or not any(
-                c.place.feature_code in RIVER_CODES and c.similarity >= 0.999 for c in cs):
+        """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche"), with both
+        a first- or second-level division and a river (or a sea, a strait) called exactly so among its candidates?"""
+        # English "the" comes before no state's name but before many areas' ("the Gaston and Swansea area",
+        # "the Albany-based"); French articles come before départements too ("le Rhône")
+        divisions = ("ADM1", "ADM2") if self._re.area_article is not None else ("ADM1",)
+        if not ms or not any(c.place.feature_code in divisions and c.similarity >= 0.999 for c in cs) or not any(
+                c.place.feature_code in _WATER and c.similarity >= 0.999 for c in cs):
             return False
+        if self._re.area_article is not None and any(
+                c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999 for c in cs):
+            return False  # a language whose articles come before countries' names: "le Niger" is the country too
         after = self._re.river_after
         return after is not None and all(
             m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)
@@ -344,6 +375,33 @@ class Resolver:
         if not all(m.field == "text" and pat.search(text, max(0, m.start - 6), m.start) for m in ms):
             return False
         return not any(self.gz.has_name(f"{a} {name}") for a in self.lang.articles if a.isalpha())
+
+    def _area_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
+        """One mention of a name the document otherwise uses for a town, preceded by a word that never comes
+        before a town's name ("les autorités du Québec" beside "à Québec"): the area of that name (the best
+        of the candidates that are no town), with its probability among those."""
+        if not self._area_by_article(m.text, [m], r.candidates, text):
+            return chosen
+        within = [i for i, c in enumerate(r.candidates) if c.place.feature_class != "P"]
+        probs = self.ranker.probabilities(r.scores[within])
+        k = max(range(len(within)), key=lambda j: r.scores[within[j]])
+        return r.candidates[within[k]], float(probs[k]), f"the area: '{m.text}' after a word no town's name takes; " \
+            + self.why(r, within[k])
+
+    def _town_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
+        """One mention of a name the document otherwise uses for a province, preceded by a word that comes
+        before towns' names ("à Québec" beside "du Québec"): the town of that name in that province."""
+        area = chosen[0].place
+        if not (m.field == "text" and self._re.town_article.search(text, max(0, m.start - 4), m.start)):
+            return chosen
+        within = [i for i, c in enumerate(r.candidates) if c.place.feature_class == "P" and c.similarity >= 0.999
+                  and c.place.country_code == area.country_code and c.place.admin1_code == area.admin1_code]
+        if not within:
+            return chosen
+        probs = self.ranker.probabilities(r.scores[within])
+        k = max(range(len(within)), key=lambda j: r.scores[within[j]])
+        return r.candidates[within[k]], float(probs[k]), f"the town: '{m.text}' after a word a town's name takes; " \
+            + self.why(r, within[k])
 
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
@@ -386,6 +444,10 @@ class Resolver:
                     enclose.append(len(out) - 1)
                 continue
             c, s, why, backed = choice[(m.text, m.cue)]
+            if c is not None and c.place.feature_class == "P" and self._re.area_article is not None:
+                c, s, why = self._area_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
+            elif c is not None and c.place.feature_code in ("ADM1", "ADM2") and self._re.town_article is not None:
+                c, s, why = self._town_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
                                                         or self._re.article_before.search(text, max(0, m.start - 5), m.start)))
@@ -466,6 +528,14 @@ class Resolver:
         m = r.mention
         placed = [q for q in out if q.place is not None and q.mention.label not in LOCAL_LABELS
                   and q.mention.label not in {"DEMONYM", "FAC"} and q.precision is None and q.score >= 0.5]
+        # a site named after the town it is in ("Melbourne Cricket Ground"), a town the text places
+        lead = normalize(m.text)
+        own = [q for q in placed if q.place.feature_class == "P" and lead.startswith(normalize(q.mention.text) + " ")]
+        if own:
+            q = max(own, key=lambda q: len(q.mention.text))
+            return dataclasses.replace(
+                r, place=q.place, score=round(min(q.score, 0.5) * 0.5, 4), source=q.source, precision="town",
+                why=f"{ENCLOSED} {q.place.name}, named in the text (town precision)")
         for level, ok in (("town", lambda p: p.feature_class == "P"),
                           ("region", lambda p: p.feature_code in {"ADM1", "ADM2", "ADM3", "ADMD"}),
                           ("country", lambda p: p.feature_code in COUNTRY_CODES)):

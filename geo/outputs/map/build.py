@@ -74,8 +74,10 @@ def build_map(
     if data["bounds"]:
         (s, w), (n, e) = data["bounds"]
         center = [round((s + n) / 2, 5), round((w + e) / 2, 5)]
+    # (Leaflet's zoom and scale controls come from geomap.js's geo.start, with the page's language: their
+    # button titles "Zoom in"/"Zoom out" and the scale's units are Leaflet options)
     m = folium.Map(location=center, zoom_start=2, tiles=None, width=width, height=height,
-                   control_scale=True, world_copy_jump=False)
+                   control_scale=False, zoom_control=False, world_copy_jump=False)
     # Assets come from our elements (inline or CDN); keep folium's default links (jQuery, Bootstrap,
     # Font Awesome, ...) out: none are used, and icon fonts by URL would not load offline anyway.
     m.default_js = []

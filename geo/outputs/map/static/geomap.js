@@ -65,6 +65,15 @@
     });
     map.getContainer().classList.add("geo-map");
     map._geoState = S;
+    // Leaflet's own controls in the page's language (Leaflet options; folium adds them in English)
+    L.control.zoom({ position: "topleft", zoomInTitle: tr(S, "zoom_in"), zoomOutTitle: tr(S, "zoom_out") }).addTo(map);
+    L.control.scale({ imperial: !!S.ui.scale_imperial }).addTo(map);
+    var ac = map.attributionControl;  // the title of Leaflet's own link, in the attribution's prefix option
+    if (ac && typeof ac.options.prefix === "string") {
+      ac.setPrefix(ac.options.prefix.replace(/title="[^"]*"/, function () {
+        return 'title="' + tr(S, "leaflet_title").replace(/[&"<>]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }) + '"';
+      }));
+    }
     S.obstacles = function () {  // the bottom controls a popup must not open under
       var out = [], c = map.getContainer();
       var lg = boxIn(S.legendBox, c), ts = boxIn(S.timeControl && S.timeControl.getContainer(), c);
@@ -457,6 +466,9 @@
     (baseLayers || []).forEach(function (b) { bases[b[0]] = b[1]; });
     if (baseLayers && baseLayers.length) { bases[D.offlineLabel] = L.layerGroup(); }
     S.layerControl = L.control.layers(bases, overlays, { collapsed: S.DOCS.length > 3 || S.T.length > 4 || map.getSize().x < NARROW }).addTo(map);
+    // the collapsed control's button: Leaflet writes its title in English and has no option for it
+    var toggle = S.layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.title = tr(S, "layers"); }
   };
 
   // -- search ---------------------------------------------------------------------------------------
