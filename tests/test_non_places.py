@@ -79,6 +79,7 @@ def test_a_bank_of_a_place_and_a_country_s_state_agency_are_off_the_map(pipe, te
     ("Ships waited in Panama while the canal's water level fell. Panama exported less.", "Panama"),
     ("Floods hit Kenya. Department officials said roads were cut.", "Kenya"),  # the agency word is in the next sentence
     ("England played host to the summit; the Bank said nothing.", "England"),
+    ("Farmers met the minister on the Left Bank of the Seine in Paris.", "Seine"),  # a river's bank
     # a ministry or a "Department of ...": the country acting (the dev corpora count it)
     ("Samples were tested by the U.S. Department of Agriculture in Iowa.", "U.S."),
     ("Officials from the DRC Ministry of Health flew to Kananga.", "DRC"),
