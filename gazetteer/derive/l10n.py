@@ -58,6 +58,10 @@ DEFAULT_LANGS = ("fr",)
 # (wordfreq's Zipf scale: 3 = once per million words) are left out.
 MAX_ENGLISH_ZIPF = 3.0
 FCLASS: dict[str, str] = {}  # place id -> GeoNames feature class (filled by read_places)
+# name key -> (the largest population of a place with that name, whether a country has it), filled by
+# read_places: a common English word that is already a larger place's name adds no new name to English text
+KEY_POP: dict[str, tuple[bool, float]] = {}
+POP: dict[str, float] = {}  # place id -> population (filled by read_places)
 OUT = HERE / "data" / "names_l10n.tsv.gz"
 DEMONYMS_OUT = HERE / "data" / "demonyms_l10n.tsv"
 LANG_DIR = HERE.parent / "geo" / "lang"
@@ -94,9 +98,15 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
             FCLASS[pid] = r["feature_class"]
             names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]
             keys[pid].update(normalize(n) for n in names)
+            pop = float(r["population"] or 0)
+            POP[pid] = pop
+            big = (r["feature_code"] in COUNTRY_CODES, pop)
+            for n in names:
+                k = normalize(n)
+                if k and big > KEY_POP.get(k, (False, -1.0)):
+                    KEY_POP[k] = big
             if r["geonameid"]:
                 by_gid[r["geonameid"]] = pid
-            pop = float(r["population"] or 0)
             if r["feature_code"] in COUNTRY_CODES and r["country_code"]:
                 if r["country_code"] not in country or pop > country[r["country_code"]][0]:
                     country[r["country_code"]] = (pop, pid)
@@ -114,6 +124,17 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
         if len(pids) == 1:
             ne.setdefault(("*", k), next(iter(pids)))
     return (keys, by_gid, {k: v[1] for k, v in country.items()}, {k: v[1] for k, v in admin1.items()}, ne)
+
+
+def _known_already(key: str, pid: str, keys: dict[str, set[str]]) -> bool:
+    """A localized name that English text already reads as a place, and no more often with it: one the
+    gazetteer gives this very place (Kolkata's "Calcutta", now recorded as its French name), or the name
+    of a country or of a place at least as populous ("Mexico", the country, is Mexico City's French name):
+    the common-English-word filter has nothing to keep out."""
+    if key in keys.get(pid, ()):
+        return True
+    is_country, pop = KEY_POP.get(key, (False, -1.0))
+    return is_country or (pop > 0 and pop >= POP.get(pid, 0.0))
 
 
 def tsv_rows(path: Path, *, header: bool = True, fieldnames=None):
@@ -140,7 +161,7 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         k = normalize(name)
         if not k:
             return  # (a name the gazetteer already gives this place stays: its language is recorded)
-        if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF:
+        if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF and not _known_already(k, pid, keys):
             return  # (a phrase's estimate is its rarest word's: only single words are tested)
         out.setdefault((pid, name, lang), source)
 
