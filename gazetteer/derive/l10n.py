@@ -91,6 +91,7 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
     country: dict[str, tuple[float, str]] = {}
     admin1: dict[tuple[str, str], tuple[float, str]] = {}
     ne: dict[tuple[str, str], str] = {}
+    ne_main: set[tuple[str, str]] = set()
     physical: dict[str, set[str]] = {}
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -116,7 +117,13 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
                     admin1[k] = (pop, pid)
             if pid.startswith("ne:"):
                 layer = pid.split(":")[1]
-                for n in names:
+                # a feature's main name before another's alternate name ("White Nile" is the White Nile's,
+                # not the Albert Nile's, which GeoNames also calls so)
+                main = (layer, normalize(r["name"]))
+                if main not in ne_main:
+                    ne_main.add(main)
+                    ne[main] = pid
+                for n in names[1:]:
                     ne.setdefault((layer, normalize(n)), pid)
             if r["feature_class"] in ("H", "T", "L"):  # any physical feature by its main name: a fallback
                 physical.setdefault(normalize(r["name"]), set()).add(pid)
@@ -261,8 +268,9 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
                     add(pid, form.format(core=core, point=point), lang, f"derived: admin1 name in {lang}")
     # a division named after a sea or a river ("Mer Rouge", Egypt's and Sudan's Red Sea provinces) does not
     # get that name in another language: there it would take the sea's place
-    physical = {k for pid, ks in keys.items() if fclass.get(pid) in ("H", "T") for k in ks}
-    physical |= {normalize(name) for (pid, name, _lang) in out if fclass.get(pid) in ("H", "T")}
+    # (water only: a state named like its peninsula, "Floride", keeps its name)
+    physical = {k for pid, ks in keys.items() if fclass.get(pid) == "H" for k in ks}
+    physical |= {normalize(name) for (pid, name, _lang) in out if fclass.get(pid) == "H"}
     return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items()
                   if not (fclass.get(pid) == "A" and (normalize(name) in physical or
                                                       normalize(_bare(name, _ADMIN1_PREFIXES, ())) in physical)))
@@ -351,8 +359,12 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
     # Idlib): the feature-word forms only -- the store derives no bare name from a localized form, so
     # "Idleb" alone stays the city's
     capital_alts: dict[tuple[str, str, str], list[str]] = {}
+    # an island that is a country or a territory ("La Réunion", "Chypre") is named as the country: no "île de X"
+    countries: set[str] = set()
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] in COUNTRY_CODES:
+                countries.update(normalize(n) for n in [r["name"], *(r["alternate_names"] or "").split("|")] if n)
             if r["feature_code"] == "PPLA" and r["alternate_names"]:
                 capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
                     r["alternate_names"].split("|")
@@ -371,7 +383,8 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
                     for rx, kind_forms in patterns:
                         m = re.fullmatch(rx, n) if is_latin(n) else None
-                        if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done:
+                        if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done \
+                                and normalize(m.group(1)) not in countries:
                             done.add((m.group(1), rx))
                             yield pid, "physical" if code != "AIRP" else "airport", m.group(1), kind_forms
                 continue

@@ -394,13 +394,17 @@ class Resolver:
             + self.why(r, within[k])
 
     def _town_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
-        """One mention of a name the document otherwise uses for a province, preceded by a word that comes
-        before towns' names ("à Québec" beside "du Québec"): the town of that name in that province."""
+        """One mention of a name the document otherwise uses for a province or a country, preceded by a word
+        that comes before towns' names ("à Québec" beside "du Québec"; "à Mexico", where the country is "au
+        Mexique"): the town of that name in that province, or the well-known town of that name in that country
+        (its capital, a large city: "à Cuba" stays the island)."""
         area = chosen[0].place
         if not (m.field == "text" and self._re.town_article.search(text, max(0, m.start - 4), m.start)):
             return chosen
+        country = area.feature_code in COUNTRY_CODES
         within = [i for i, c in enumerate(r.candidates) if c.place.feature_class == "P" and c.similarity >= 0.999
-                  and c.place.country_code == area.country_code and c.place.admin1_code == area.admin1_code]
+                  and c.place.country_code == area.country_code
+                  and (well_known(c, self.w) if country else c.place.admin1_code == area.admin1_code)]
         if not within:
             return chosen
         probs = self.ranker.probabilities(r.scores[within])
@@ -451,7 +455,8 @@ class Resolver:
             c, s, why, backed = choice[(m.text, m.cue)]
             if c is not None and c.place.feature_class == "P" and self._re.area_article is not None:
                 c, s, why = self._area_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
-            elif c is not None and c.place.feature_code in ("ADM1", "ADM2") and self._re.town_article is not None:
+            elif (c is not None and (c.place.feature_code in ("ADM1", "ADM2") or c.place.feature_code in COUNTRY_CODES)
+                  and self._re.town_article is not None):
                 c, s, why = self._town_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
