@@ -365,6 +365,7 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             if r["feature_code"] in COUNTRY_CODES:
                 countries.update(normalize(n) for n in [r["name"], *(r["alternate_names"] or "").split("|")] if n)
+                countries.update(normalize(n) for n in own.get(r["id"], ()))  # and its names in the language
             if r["feature_code"] == "PPLA" and r["alternate_names"]:
                 capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
                     r["alternate_names"].split("|")
