@@ -397,7 +397,7 @@ class Resolver:
         """One mention of a name the document otherwise uses for a province or a country, preceded by a word
         that comes before towns' names ("à Québec" beside "du Québec"; "à Mexico", where the country is "au
         Mexique"): the town of that name in that province, or the well-known town of that name in that country
-        (its capital, a large city: "à Cuba" stays the island)."""
+        (its capital, a large city; "à Cuba", "à Madagascar" stay the countries)."""
         area = chosen[0].place
         if not (m.field == "text" and self._re.town_article.search(text, max(0, m.start - 4), m.start)):
             return chosen
