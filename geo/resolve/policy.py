@@ -19,6 +19,8 @@
 * **Brands stay off the map.** A company or brand named like a place (the language's ``brand_names``:
   "Toyota", "Nokia", "Patagonia" the brand) in a sentence of business news is reported unplaced, unless
   a locative names the place ("the plant in Toyota"; not "shares in Toyota") or "the" precedes it.
+* **People after a title stay off the map.** A one-word name right after an abbreviated title ("M. Paris",
+  "Mr. Washington": the language's ``titles``, capitalised, with a period) is a person: reported unplaced.
 """
 from __future__ import annotations
 
@@ -76,7 +78,26 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
                                      why=f"{ORG_WHY}; {r.why}") if r.place is not None and _org_word(resolver, document, r)
             else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                      why=f"{PLAYER_WHY}; {r.why}") if r.place is not None and _player(resolver, document, r)
+            else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                     why=f"{TITLED_WHY}; {r.why}") if r.place is not None and _titled(resolver, document, r)
             else r for r in out]
+
+
+TITLED_WHY = "a person named after a title, not the place"
+# an abbreviated title right before a name: "M. Paris", "Mr. Clinton", "Dr. Lyon" (short, capitalised, with its period)
+_ABBREVIATED_TITLE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})\.[ \t]+$")
+
+
+def _titled(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """A one-word name right after an abbreviated title of the language's ``titles`` ("M. Paris a
+    démissionné", "Mr. Washington"): a person. (The gazetteer matcher already skips such names; this is
+    for the ones spaCy labels a place.)"""
+    m = r.mention
+    if " " in m.text.strip():
+        return False
+    text = document.text if m.field == "text" else document.title
+    t = _ABBREVIATED_TITLE.search(text, max(0, m.start - 8), m.start)
+    return t is not None and t.group(1).lower() in resolver.lang.titles
 
 
 PLAYER_WHY = "a player, not the place"
