@@ -158,6 +158,11 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at,
                                          toks=toks, words=words, ents=ents):
             add(s)
+        # lesser towns after a locative ("at Adre"): never a word NER calls a person anywhere in the text
+        persons = person_tokens | {e.text for e in ents if e.label_ == "PERSON" and len(e) == 1
+                                   and not title_at[e.start_char]}
+        for s in self._lesser_places(toks, words, text, spans, taken, persons, lower_words, ents, title_at):
+            add(s)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
         spans = self._whole_names(spans, text)
