@@ -1,7 +1,7 @@
 """The gazetteer matcher: known names in runs of capitalised tokens that NER did not accept as places."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..features import cue_matches
 from ..prominence import PHYSICAL_CLASSES
@@ -22,8 +22,8 @@ _PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "cape", "island
 #: a lesser town or area (:meth:`GazetteerMatcher._lesser_places`) must be at least this important (GeoNames
 #: hamlets and farms are named like everything)
 _LESSER_MIN_IMPORTANCE = 0.15
-#: ... and its name one that few towns and areas share: names of many ("Johnson", "Smith", "Christian") are
-#: people's names and words as often
+#: ... and its name one that the towns and areas of few provinces share (a town and its district count once):
+#: names of many ("Johnson", "Smith", "Christian") are people's names and words as often
 _LESSER_MAX_NAMESAKES = 2
 
 
@@ -339,20 +339,23 @@ class GazetteerMatcher:
         return out
 
     def _lesser_places(self, toks, words: list[str], text: str, spans: list[_Span], taken: bytearray,
-                       persons: set[str], lower_words: set[str], ents, title_at: bytearray) -> Iterator[_Span]:
+                       persons: set[str], lone_persons: Mapping[str, int], lower_words: set[str], ents,
+                       title_at: bytearray) -> Iterator[_Span]:
         """Towns and areas too small for the gazetteer matcher's lone-word gate, named where the text itself
         says a place follows: a capitalised word or two right after a locative preposition (the language's
         ``town_before``: "crossed into Chad at Adre", "the plant at Enerhodar", "boats from Ilulissat"), or
         continuing a list that began after one ("from Maungdaw and Buthidaung", "between Bairnsdale and
         Orbost"). Such a name must be the own name (not an alias) of a town or an administrative area of
         at least some importance, in a country where the text's well-known places lie
-        (:meth:`_anchor_countries`), and a name few places share (one many towns share is a surname or a
-        word as often: "a letter from Johnson"); never a person's name in the text, a generic or common word, a
-        demonym, an acronym, the head of a longer name ("at Harvard University") or a word NER called a
-        place, a person or a date (its rules decided those). A word NER took alone for something else
-        ("Cagayan" NORP, "Ilulissat" ORG) must also be followed by what ends a place's name: punctuation, a
-        stop word, an administrative word ("in Cagayan province") -- not a noun it qualifies ("in Christian
-        communities"). The resolver keeps such a one-word name only with the text's backing or after a
+        (:meth:`_anchor_countries`), and a name the places of few provinces share (one many towns share is
+        a surname or a word as often: "a letter from Johnson"). Never a generic or common word, a demonym,
+        an acronym, the head of a longer name ("at Harvard University"), a word of a person's name in the
+        text or a word NER calls a person alone elsewhere in it ("at Kakuma" tagged PERSON once is the
+        town), nor a word NER called a place or a date (its rules decided those). The word after the name
+        must end a place's name: punctuation, a stop word, an administrative word ("in Cagayan province"),
+        not a noun the name qualifies ("in Christian communities"), unless NER's entity ends with the name
+        ("the Zaporizhzhia Nuclear Power Plant at Enerhodar" ORG, then "lost"). The resolver keeps such a
+        one-word name only with the text's backing or after a
         locative, as for any other it did not find through NER."""
         before = self.lang.regex("town_before")
         if before is None:
@@ -380,7 +383,8 @@ class GazetteerMatcher:
                 start, end = t.idx, toks[j - 1].idx + len(words[j - 1])
                 if any(taken[start:end]) or not self._located(text, start, before, listed, by_end):
                     continue
-                if not self._lesser_name(toks, i, j, text[start:end], persons, lower_words, ent_at, countries):
+                if not self._lesser_name(toks, i, j, text[start:end], persons, lone_persons, lower_words, ent_at,
+                                         countries):
                     continue
                 span = _Span(start, end, "GAZ")
                 by_end[end] = span
@@ -403,8 +407,8 @@ class GazetteerMatcher:
             start = prev.start
         return False
 
-    def _lesser_name(self, toks, i: int, j: int, surface: str, persons: set[str], lower_words: set[str],
-                     ent_at: dict, countries: set[str]) -> bool:
+    def _lesser_name(self, toks, i: int, j: int, surface: str, persons: set[str], lone_persons: Mapping[str, int],
+                     lower_words: set[str], ent_at: dict, countries: set[str]) -> bool:
         """The tests of :meth:`_lesser_places` on the name of tokens ``i..j`` (its text, its entity, the
         word after it, the gazetteer's places of the name)."""
         words = surface.split()
@@ -417,8 +421,11 @@ class GazetteerMatcher:
             return False
         ent = ent_at.get(i)
         inside = ent is not None and ent.end - ent.start > 1
+        lone_person = ent is not None and ent.label_ == "PERSON" and not inside
+        if any(lone_persons.get(x, 0) > (1 if lone_person else 0) for x in words):
+            return False  # NER calls the word a person elsewhere in the text
         if ent is not None:
-            if (ent.label_ in TOPONYM_LABELS or ent.label_ in _NUMERIC_LABELS or ent.label_ == "PERSON"
+            if (ent.label_ in TOPONYM_LABELS or ent.label_ in _NUMERIC_LABELS or (ent.label_ == "PERSON" and inside)
                     or ent_at.get(j - 1) is not ent):
                 return False
             if ent.label_ == "ORG" and inside and j != ent.end:
@@ -440,6 +447,6 @@ class GazetteerMatcher:
             return False
         places = [c.place for c in self.gz.exact(name) if c.similarity >= 0.999 and c.place.feature_class in ("P", "A")
                   and _latin(c.matched_name) and _own_name(c)]
-        if len(places) > _LESSER_MAX_NAMESAKES:
+        if len({(p.country_code, p.admin1_code) for p in places}) > _LESSER_MAX_NAMESAKES:
             return False  # a name many places share: a surname or a word as often ("Johnson", "Christian")
         return any(p.country_code in countries and p.importance >= _LESSER_MIN_IMPORTANCE for p in places)
