@@ -89,3 +89,18 @@ def test_a_name_qualifying_a_noun_is_not_taken(pipe):
     placed = _placed(pipe, "Aid workers in South Sudan met traders from Kapoeta markets on Monday.")
     assert "South Sudan" in placed
     assert "Kapoeta" not in placed
+
+
+# -- a site named after its town -----------------------------------------------------------------------------
+
+def test_town_naming_a_site_in_a_province_the_text_names(pipe):
+    """"the Bonny terminal": the town, in the state the text names (NER calls it a person)."""
+    placed = _placed(pipe, "Militants attacked a pipeline in Rivers State, Nigeria, cutting exports from the Bonny terminal.")
+    _town_in(placed, "Bonny", "NG")
+
+
+def test_town_naming_a_site_in_another_province_is_not_taken(pipe):
+    """Kapoeta lies in South Sudan, not in the Kenya of the text: "the Kapoeta market" is no town here."""
+    placed = _placed(pipe, "Officials in Nairobi said the Kapoeta market reopened.")
+    assert placed["Nairobi"].country_code == "KE"
+    assert "Kapoeta" not in placed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..features import cue_matches
+from ..features import COUNTRY_CODES, cue_matches
 from ..prominence import PHYSICAL_CLASSES
 from ..prominence import latin as _latin
 from ..prominence import own_name as _own_name
@@ -315,11 +315,12 @@ class GazetteerMatcher:
         return True
 
     # -- lesser towns and areas named once ------------------------------------------------------------------
-    def _anchor_countries(self, text: str, spans: list[_Span]) -> set[str]:
-        """The countries of the places the text names that a reader knows by their name alone (a
-        country, a province, a big city: :func:`geo.prominence.well_known`, by its own name) or by their
-        people ("Chadian"): where the text is."""
-        out: set[str] = set()
+    def _anchor_countries(self, text: str, spans: list[_Span]) -> tuple[set[str], set[tuple[str, str]]]:
+        """The countries, and the first-level divisions, of the places the text names that a reader knows
+        by their name alone (a country, a province, a big city: :func:`geo.prominence.well_known`, by its
+        own name) or by their people ("Chadian"): where the text is."""
+        countries: set[str] = set()
+        provinces: set[tuple[str, str]] = set()
         for s in spans:
             surface = text[s.start:s.end]
             key = ("cc", s.label == "DEMONYM", surface)
@@ -327,16 +328,18 @@ class GazetteerMatcher:
             if hit is None:
                 if s.label == "DEMONYM":
                     p = self.gz.demonym(surface)
-                    hit = frozenset({p.country_code} if p is not None and p.country_code else ())
+                    places = [p] if p is not None else []
                 else:
                     name = _as_name(surface)
-                    hit = frozenset(
-                        c.place.country_code for c in (self.gz.exact(name) if self.gz.has_name(name) else ())
-                        if c.similarity >= 0.999 and c.place.country_code and _own_name(c)
-                        and _well_known_place(c.place))
+                    places = [c.place for c in (self.gz.exact(name) if self.gz.has_name(name) else ())
+                              if c.similarity >= 0.999 and _own_name(c) and _well_known_place(c.place)]
+                hit = (frozenset(p.country_code for p in places if p.country_code),
+                       frozenset((p.country_code, p.admin1_code) for p in places
+                                 if p.country_code and p.admin1_code and p.feature_code not in COUNTRY_CODES))
                 self._known[key] = hit
-            out |= hit
-        return out
+            countries |= hit[0]
+            provinces |= hit[1]
+        return countries, provinces
 
     def _lesser_places(self, toks, words: list[str], text: str, spans: list[_Span], taken: bytearray,
                        persons: set[str], lone_persons: Mapping[str, int], lower_words: set[str], ents,
@@ -354,14 +357,20 @@ class GazetteerMatcher:
         town), nor a word NER called a place or a date (its rules decided those). The word after the name
         must end a place's name: punctuation, a stop word, an administrative word ("in Cagayan province"),
         not a noun the name qualifies ("in Christian communities"), unless NER's entity ends with the name
-        ("the Zaporizhzhia Nuclear Power Plant at Enerhodar" ORG, then "lost"). The resolver keeps such a
+        ("the Zaporizhzhia Nuclear Power Plant at Enerhodar" ORG, then "lost").
+
+        A town also qualifies a site that lies in or by it: "the" and the name before a word of the
+        language's ``town_site_after`` ("the Rungis wholesale market", "the Bonny terminal"), when one of its
+        places lies in a first-level division of the text's well-known places (not merely its country), and the
+        name is no brand ("the Toyota plant"). The resolver keeps such a
         one-word name only with the text's backing or after a
         locative, as for any other it did not find through NER."""
         before = self.lang.regex("town_before")
         if before is None:
             return
         listed = self.lang.regex("town_list_before")
-        countries = self._anchor_countries(text, spans)
+        site_after = self.lang.regex("town_site_after")
+        countries, provinces = self._anchor_countries(text, spans)
         if not countries:
             return
         ent_at = {}
@@ -381,10 +390,17 @@ class GazetteerMatcher:
                 if j > n or (k == 2 and not (_capitalised(words[i + 1]) and t.whitespace_)):
                     continue
                 start, end = t.idx, toks[j - 1].idx + len(words[j - 1])
-                if any(taken[start:end]) or not self._located(text, start, before, listed, by_end):
+                if any(taken[start:end]):
+                    continue
+                if self._located(text, start, before, listed, by_end):
+                    where = countries
+                elif (k == 1 and site_after is not None and site_after.match(text, end, end + 40)
+                      and i > 0 and words[i - 1].lower() in self.lang.articles):
+                    where = provinces  # "the Rungis wholesale market": a town of a province the text names
+                else:
                     continue
                 if not self._lesser_name(toks, i, j, text[start:end], persons, lone_persons, lower_words, ent_at,
-                                         countries):
+                                         where, site=where is provinces):
                     continue
                 span = _Span(start, end, "GAZ")
                 by_end[end] = span
@@ -408,9 +424,10 @@ class GazetteerMatcher:
         return False
 
     def _lesser_name(self, toks, i: int, j: int, surface: str, persons: set[str], lone_persons: Mapping[str, int],
-                     lower_words: set[str], ent_at: dict, countries: set[str]) -> bool:
+                     lower_words: set[str], ent_at: dict, where: set, *, site: bool = False) -> bool:
         """The tests of :meth:`_lesser_places` on the name of tokens ``i..j`` (its text, its entity, the
-        word after it, the gazetteer's places of the name)."""
+        word after it, the gazetteer's places of the name); ``where``: the countries (or with ``site``,
+        the (country, province) pairs) one of the name's places must lie in."""
         words = surface.split()
         if surface.isupper() or self._opaque_acronym(surface) or surface.lower() in self.lang.generic_words:
             return False
@@ -438,15 +455,19 @@ class GazetteerMatcher:
                 return False  # "at Johnson's", "at Madison Square", "from Dublin Police"
             if _capitalised(nxt.text) and low not in self.stop_words:
                 return False  # the head of a longer name ("at Harvard University")
-            if (nxt.text[:1].islower() and nxt.is_alpha and low not in self.stop_words
+            if (not site and nxt.text[:1].islower() and nxt.is_alpha and low not in self.stop_words
                     and low not in self.lang.admin_units and low not in self.lang.cue_suffixes
                     and not (inside and ent.end == j)):
                 return False  # "in Christian communities": a word qualifying a noun (NER's entity ending here: a name)
         name = _as_name(surface)
+        brands = self.lang.regex("brand_names")
+        if site and brands is not None and brands.match(surface):
+            return False  # "the Toyota plant": the company's
         if not self.gz.has_name(name):
             return False
         places = [c.place for c in self.gz.exact(name) if c.similarity >= 0.999 and c.place.feature_class in ("P", "A")
                   and _latin(c.matched_name) and _own_name(c)]
         if len({(p.country_code, p.admin1_code) for p in places}) > _LESSER_MAX_NAMESAKES:
             return False  # a name many places share: a surname or a word as often ("Johnson", "Christian")
-        return any(p.country_code in countries and p.importance >= _LESSER_MIN_IMPORTANCE for p in places)
+        return any((p.country_code, p.admin1_code) in where if site else p.country_code in where
+                   for p in places if p.importance >= _LESSER_MIN_IMPORTANCE)
