@@ -99,13 +99,18 @@ ORG_WHY = "a word of an organisation's name, not the place"
 
 def _org_word(resolver: Resolver, document: Document, r: Resolution) -> bool:
     """A place name that is only a word of an organisation's name ("Organization of American States",
-    "Environment Canada", "Kenya Airways": the language's ``org_name_before`` / ``org_name_after``).
-    Names such as "Bank of England" or "University of Nebraska" stay, doubted (the dev corpora count them)."""
+    "Environment Canada", "Kenya Airways", "Bank of England": the language's ``org_name_before`` /
+    ``org_name_after``; a country heading a state agency's name, "U.S. Geological Survey": ``org_country_after``).
+    Names such as "University of Nebraska" or "the Texas Forest Service" stay, doubted (the dev corpora count
+    them)."""
     before, after = resolver.lang.regex("org_name_before"), resolver.lang.regex("org_name_after")
+    agency = resolver.lang.regex("org_country_after")  # a country heading a state agency's name
     m = r.mention
     text = document.text if m.field == "text" else document.title
     return bool((before is not None and before.search(text, max(0, m.start - 80), m.start))
-                or (after is not None and after.match(text[m.end:m.end + 20])))
+                or (after is not None and after.match(text[m.end:m.end + 20]))
+                or (agency is not None and r.place.feature_code in COUNTRY_CODES
+                    and agency.match(text[m.end:m.end + 80])))
 
 
 BRAND_WHY = "a company or a brand, not the place"
