@@ -1,10 +1,13 @@
 """The gazetteer matcher: known names in runs of capitalised tokens that NER did not accept as places."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..features import cue_matches
+from ..features import COUNTRY_CODES, cue_matches
 from ..prominence import PHYSICAL_CLASSES
+from ..prominence import latin as _latin
+from ..prominence import own_name as _own_name
+from ..prominence import well_known as _well_known_place
 from .spans import _NOT_PLACE_LABELS, _NUMERIC_LABELS, TOPONYM_LABELS, _as_name, _boundary, _capitalised, _Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,6 +18,13 @@ if TYPE_CHECKING:  # pragma: no cover
 #: the cue kinds (geo.features.CUE_FEATURES) of physical features: a name whose own words give one of
 #: these is a feature of that kind ("region" for "Atacama Desert", "Nicoya Peninsula", "Bekaa Valley")
 _PHYSICAL_KINDS = frozenset({"sea", "river", "lake", "mountain", "cape", "island", "region"})
+
+#: a lesser town or area (:meth:`GazetteerMatcher._lesser_places`) must be at least this important (GeoNames
+#: hamlets and farms are named like everything)
+_LESSER_MIN_IMPORTANCE = 0.15
+#: ... and its name one that the towns and areas of few provinces share (a town and its district count once):
+#: names of many ("Johnson", "Smith", "Christian") are people's names and words as often
+_LESSER_MAX_NAMESAKES = 2
 
 
 class GazetteerMatcher:
@@ -303,3 +313,161 @@ class GazetteerMatcher:
                 continue  # inside a hyphenated name
             return False
         return True
+
+    # -- lesser towns and areas named once ------------------------------------------------------------------
+    def _anchor_countries(self, text: str, spans: list[_Span]) -> tuple[set[str], set[tuple[str, str]]]:
+        """The countries, and the first-level divisions, of the places the text names that a reader knows
+        by their name alone (a country, a province, a big city: :func:`geo.prominence.well_known`, by its
+        own name) or by their people ("Chadian"): where the text is."""
+        countries: set[str] = set()
+        provinces: set[tuple[str, str]] = set()
+        for s in spans:
+            surface = text[s.start:s.end]
+            key = ("cc", s.label == "DEMONYM", surface)
+            hit = self._known.get(key)
+            if hit is None:
+                if s.label == "DEMONYM":
+                    p = self.gz.demonym(surface)
+                    places = [p] if p is not None else []
+                else:
+                    name = _as_name(surface)
+                    places = [c.place for c in (self.gz.exact(name) if self.gz.has_name(name) else ())
+                              if c.similarity >= 0.999 and _own_name(c) and _well_known_place(c.place)]
+                hit = (frozenset(p.country_code for p in places if p.country_code),
+                       frozenset((p.country_code, p.admin1_code) for p in places
+                                 if p.country_code and p.admin1_code and p.feature_code not in COUNTRY_CODES))
+                self._known[key] = hit
+            countries |= hit[0]
+            provinces |= hit[1]
+        return countries, provinces
+
+    def _lesser_places(self, toks, words: list[str], text: str, spans: list[_Span], taken: bytearray,
+                       persons: set[str], lone_persons: Mapping[str, int], lower_words: set[str], ents,
+                       title_at: bytearray) -> Iterator[_Span]:
+        """Towns and areas too small for the gazetteer matcher's lone-word gate, named where the text itself
+        says a place follows: a capitalised word or two right after a locative preposition (the language's
+        ``town_before``: "crossed into Chad at Adre", "the plant at Enerhodar", "boats from Ilulissat"), or
+        continuing a list that began after one ("from Maungdaw and Buthidaung", "between Bairnsdale and
+        Orbost"). Such a name must be the own name (not an alias) of a town or an administrative area of
+        at least some importance, in a country where the text's well-known places lie
+        (:meth:`_anchor_countries`), and a name the places of few provinces share (one many towns share is
+        a surname or a word as often: "a letter from Johnson"). Never a generic or common word, a demonym,
+        an acronym, the head of a longer name ("at Harvard University"), a word of a person's name in the
+        text or a word NER calls a person alone elsewhere in it ("at Kakuma" tagged PERSON once is the
+        town), nor a word NER called a place or a date (its rules decided those). The word after the name
+        must end a place's name: punctuation, a stop word, an administrative word ("in Cagayan province"),
+        not a noun the name qualifies ("in Christian communities"), unless NER's entity ends with the name
+        ("the Zaporizhzhia Nuclear Power Plant at Enerhodar" ORG, then "lost").
+
+        A town also qualifies a site that lies in or by it: "the" and the name before a word of the
+        language's ``town_site_after`` ("the Rungis wholesale market", "the Bonny terminal"), when one of its
+        places lies in a first-level division of the text's well-known places (not merely its country), and the
+        name is no brand ("the Toyota plant"). The resolver keeps such a
+        one-word name only with the text's backing or after a
+        locative, as for any other it did not find through NER."""
+        before = self.lang.regex("town_before")
+        if before is None:
+            return
+        listed = self.lang.regex("town_list_before")
+        site_after = self.lang.regex("town_site_after")
+        countries, provinces = self._anchor_countries(text, spans)
+        if not countries:
+            return
+        ent_at = {}
+        for ent in ents:
+            for x in range(ent.start, ent.end):
+                ent_at[x] = ent
+        by_end = {s.end: s for s in spans if s.label != "DATELINE"}
+        n = len(toks)
+        for i in range(n):
+            t, w = toks[i], words[i]
+            if not w[:1].isupper() or taken[t.idx] or title_at[t.idx] or w in self.article_words:
+                continue
+            if i > 0 and _capitalised(words[i - 1]) and words[i - 1] not in self.article_words:
+                continue  # inside a longer capitalised name ("Prime Minister", "Fort Hood")
+            for k in (2, 1):
+                j = i + k
+                if j > n or (k == 2 and not (_capitalised(words[i + 1]) and t.whitespace_)):
+                    continue
+                start, end = t.idx, toks[j - 1].idx + len(words[j - 1])
+                if any(taken[start:end]):
+                    continue
+                if self._located(text, start, before, listed, by_end):
+                    where = countries
+                elif (k == 1 and site_after is not None and site_after.match(text, end, end + 40)
+                      and i > 0 and words[i - 1].lower() in self.lang.articles):
+                    where = provinces  # "the Rungis wholesale market": a town of a province the text names
+                else:
+                    continue
+                if not self._lesser_name(toks, i, j, text[start:end], persons, lone_persons, lower_words, ent_at,
+                                         where, site=where is provinces):
+                    continue
+                span = _Span(start, end, "GAZ")
+                by_end[end] = span
+                yield span
+                break
+
+    def _located(self, text: str, start: int, before, listed, by_end: dict) -> bool:
+        """Is the name at ``start`` right after a locative preposition, or listed after a name that is
+        ("from Maungdaw and Buthidaung", "in Cagayan, Isabela and ...")? (up to four names back)"""
+        for _ in range(5):
+            pre = text[max(0, start - 30):start]
+            if before.search(pre):
+                return True
+            m = listed.search(pre) if listed is not None else None
+            if m is None:
+                return False
+            prev = by_end.get(start - (len(pre) - m.start()))
+            if prev is None:
+                return False
+            start = prev.start
+        return False
+
+    def _lesser_name(self, toks, i: int, j: int, surface: str, persons: set[str], lone_persons: Mapping[str, int],
+                     lower_words: set[str], ent_at: dict, where: set, *, site: bool = False) -> bool:
+        """The tests of :meth:`_lesser_places` on the name of tokens ``i..j`` (its text, its entity, the
+        word after it, the gazetteer's places of the name); ``where``: the countries (or with ``site``,
+        the (country, province) pairs) one of the name's places must lie in."""
+        words = surface.split()
+        if surface.isupper() or self._opaque_acronym(surface) or surface.lower() in self.lang.generic_words:
+            return False
+        if any(x in persons or x.lower() in self.stop_words or x.lower() in lower_words
+               or x.lower() in self.lang.generic_words for x in words):
+            return False
+        if self._is_demonym(surface) or (len(words) > 1 and any(self._is_demonym(x) for x in words)):
+            return False
+        ent = ent_at.get(i)
+        inside = ent is not None and ent.end - ent.start > 1
+        lone_person = ent is not None and ent.label_ == "PERSON" and not inside
+        if any(lone_persons.get(x, 0) > (1 if lone_person else 0) for x in words):
+            return False  # NER calls the word a person elsewhere in the text
+        if ent is not None:
+            if (ent.label_ in TOPONYM_LABELS or ent.label_ in _NUMERIC_LABELS or (ent.label_ == "PERSON" and inside)
+                    or ent_at.get(j - 1) is not ent):
+                return False
+            if ent.label_ == "ORG" and inside and j != ent.end:
+                return False  # a word inside an organisation's name
+        nxt = toks[j] if j < len(toks) else None
+        if nxt is not None:
+            low = nxt.text.lower()
+            if nxt.text in self.lang.possessives or low in self.lang.non_place_tails \
+                    or low in self.lang.institution_words:
+                return False  # "at Johnson's", "at Madison Square", "from Dublin Police"
+            if _capitalised(nxt.text) and low not in self.stop_words:
+                return False  # the head of a longer name ("at Harvard University")
+            if (not site and nxt.text[:1].islower() and nxt.is_alpha and low not in self.stop_words
+                    and low not in self.lang.admin_units and low not in self.lang.cue_suffixes
+                    and not (inside and ent.end == j)):
+                return False  # "in Christian communities": a word qualifying a noun (NER's entity ending here: a name)
+        name = _as_name(surface)
+        brands = self.lang.regex("brand_names")
+        if site and brands is not None and brands.match(surface):
+            return False  # "the Toyota plant": the company's
+        if not self.gz.has_name(name):
+            return False
+        places = [c.place for c in self.gz.exact(name) if c.similarity >= 0.999 and c.place.feature_class in ("P", "A")
+                  and _latin(c.matched_name) and _own_name(c)]
+        if len({(p.country_code, p.admin1_code) for p in places}) > _LESSER_MAX_NAMESAKES:
+            return False  # a name many places share: a surname or a word as often ("Johnson", "Christian")
+        return any((p.country_code, p.admin1_code) in where if site else p.country_code in where
+                   for p in places if p.importance >= _LESSER_MIN_IMPORTANCE)

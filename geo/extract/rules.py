@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Iterable
 
 from ..gazetteer.names import normalize
@@ -157,6 +158,12 @@ class ToponymRules(Datelines, LocalNames, Headlines, GazetteerMatcher, Entities)
                 add(s)
         for s in self._gazetteer_matches(sdoc, text, person_tokens, lower_words, taken, title_at,
                                          toks=toks, words=words, ents=ents):
+            add(s)
+        # lesser towns after a locative ("at Adre"): never a word of a person's name in the text, nor one NER
+        # calls a person alone more than once
+        lone_persons = Counter(e.text for e in ents if e.label_ == "PERSON" and len(e) == 1 and not title_at[e.start_char])
+        for s in self._lesser_places(toks, words, text, spans, taken, person_tokens, lone_persons, lower_words, ents,
+                                     title_at):
             add(s)
         if self._name_prefix is not None:
             spans = self._with_name_prefixes(text, spans)
