@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 #: no coherence or containment from these: they say nothing about where a story is
 _NO_POINT = COUNTRY_CODES | {"CONT", "RGN"}
+_NEAR_NUMPY_PAIRS = 256  # Others.near_many: from this many (point, place) pairs on, numpy decides
 
 
 @dataclass
@@ -112,6 +113,7 @@ class Others:
     _minus: "Others | None" = field(default=None, repr=False)
     _arrays: tuple | None = field(default=None, repr=False)
     _small: list | None = field(default=None, repr=False)
+    _net: list | None = field(default=None, repr=False)
 
     @classmethod
     def from_choices(cls, chosen: Mapping[tuple[str, str | None], Place | None],
@@ -183,6 +185,53 @@ class Others:
             if haversine_km(self.points[i][0], self.points[i][1], lat, lon) < km:
                 total += self.points[i][2]
         return total
+
+    def _net_points(self) -> list[tuple[float, float, float]]:
+        """The points with their weights, those of ``without``'s name taken off (points left with no weight
+        dropped): ``near`` is the total weight of these within the distance."""
+        if self._net is None:
+            if self._base is None:
+                self._net = self.points
+            else:
+                w = {(la, lo): wt for la, lo, wt in self._base._net_points()}
+                for la, lo, wt in self._minus._net_points():
+                    w[(la, lo)] -= wt
+                self._net = [(la, lo, wt) for (la, lo), wt in w.items() if wt]
+        return self._net
+
+    def near_many(self, lats: Sequence[float], lons: Sequence[float], km: float) -> list[float]:
+        """``[self.near(lat, lon, km) for lat, lon in zip(lats, lons)]``, the same numbers, in one go: the
+        weights are whole numbers (their sums exact in any order), and each point is in or out exactly
+        as ``haversine_km`` says."""
+        pts = self._net_points()
+        if not pts or not lats:
+            return [0.0] * len(lats)
+        if len(pts) * len(lats) < _NEAR_NUMPY_PAIRS:
+            # haversine_km(la, lo, lat, lon) < km inline, as in ``near``: the same floats
+            sin, asin, sqrt, radians, cos = math.sin, math.asin, math.sqrt, math.radians, math.cos
+            pre = [(radians(la), cos(radians(la)), lo, wt) for la, lo, wt in pts]
+            out = []
+            for lat, lon in zip(lats, lons):
+                p2 = radians(lat)
+                cp2 = cos(p2)
+                out.append(sum(wt for p1, cp1, lo, wt in pre
+                               if 2 * 6371.0088 * asin(min(1.0, sqrt(sin((p2 - p1) / 2) ** 2
+                                                                      + cp1 * cp2 * sin(radians(lon - lo) / 2) ** 2))) < km))
+            return out
+        import numpy as np
+
+        arr = np.array(pts, dtype=float)
+        la, lo, wt = np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2]
+        p2 = np.radians(np.asarray(lats, dtype=float))[:, None]
+        l2 = np.radians(np.asarray(lons, dtype=float))[:, None]
+        a = np.sin((la - p2) / 2) ** 2 + np.cos(p2) * np.cos(la) * np.sin((lo - l2) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        # numpy decides all but the pairs within a metre of the radius; haversine_km (as ``near``) those
+        out = [float(v) for v in (np.where(d < km - 1e-3, wt, 0.0)).sum(axis=1)]
+        for i, j in zip(*np.nonzero(np.abs(d - km) <= 1e-3)):
+            if haversine_km(pts[j][0], pts[j][1], lats[i], lons[i]) < km:
+                out[i] += pts[j][2]
+        return out
 
     def near_share(self, p: Place, radius_km: float) -> float:
         """The share of the other places within ``radius_km`` of ``p``."""

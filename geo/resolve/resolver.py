@@ -258,6 +258,7 @@ class Resolver:
         adjusted: set[tuple[str, str | None]] = set()  # names whose choice moved to the country itself
         restricted: dict[tuple[str, str | None], list[int]] = {}  # names a container or "the" decided
         previous = None
+        fixed: dict[tuple[str, str | None], tuple] = {}  # per name: what no round changes (cues, features)
         for round_ in range(self.rounds):
             chosen = {k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()}
             if round_ >= 2 and chosen == previous:
@@ -268,17 +269,20 @@ class Resolver:
             for key in groups:
                 name, cue = key
                 cs = cands[name]
-                # a mention without a cue takes its name's cue when the document uses only one
-                cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
-                by_article = not cues and self._river_by_article(name, groups[key], cs, text)
-                if by_article:
-                    cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
-                # "Kharkiv": the city and its province both contain the story's other places; the
-                # province gets no credit for that over its own namesake city (cue words decide).
-                seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
-                X = F.name_features(cs, name=name, cues=cues, ctx=ctx, containers=containers.get(name, ()),
-                                    others=others.without(name) if others else None, seats=seats,
-                                    support=support, coherence_km=self.w.coherence_km)
+                if key not in fixed:
+                    # a mention without a cue takes its name's cue when the document uses only one
+                    cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
+                    by_article = not cues and self._river_by_article(name, groups[key], cs, text)
+                    if by_article:
+                        cues = {"river"}  # "the Mississippi", "the Ohio": a state never takes "the"; its river does
+                    # "Kharkiv": the city and its province both contain the story's other places; the
+                    # province gets no credit for that over its own namesake city (cue words decide).
+                    seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
+                    fixed[key] = (cues, by_article, F.NameRows(
+                        cs, name=name, cues=cues, ctx=ctx, containers=containers.get(name, ()), seats=seats,
+                        support=support, coherence_km=self.w.coherence_km))
+                cues, by_article, rows = fixed[key]
+                X = rows.rows(others.without(name) if others else None)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 if best >= 0 and (containers.get(name) or by_article):
