@@ -186,17 +186,20 @@ class Others:
                 total += self.points[i][2]
         return total
 
-    def _net_points(self) -> list[tuple[float, float, float]]:
+    def _net_points(self) -> list[tuple[float, float, float, float, float]]:
         """The points with their weights, those of ``without``'s name taken off (points left with no weight
-        dropped): ``near`` is the total weight of these within the distance."""
+        dropped), as ``(lat, lon, weight, radians(lat), cos(radians(lat)))``: ``near`` is the total weight
+        of these within the distance."""
         if self._net is None:
             if self._base is None:
-                self._net = self.points
+                radians, cos = math.radians, math.cos
+                self._net = [(la, lo, wt, radians(la), cos(radians(la))) for la, lo, wt in self.points]
             else:
-                w = {(la, lo): wt for la, lo, wt in self._base._net_points()}
-                for la, lo, wt in self._minus._net_points():
-                    w[(la, lo)] -= wt
-                self._net = [(la, lo, wt) for (la, lo), wt in w.items() if wt]
+                net = {(t[0], t[1]): t for t in self._base._net_points()}
+                for la, lo, wt, *_trig in self._minus._net_points():
+                    t = net[(la, lo)]
+                    net[(la, lo)] = (la, lo, t[2] - wt, *t[3:])
+                self._net = [t for t in net.values() if t[2]]
         return self._net
 
     def near_many(self, lats: Sequence[float], lons: Sequence[float], km: float) -> list[float]:
@@ -207,27 +210,31 @@ class Others:
         if not pts or not lats:
             return [0.0] * len(lats)
         if len(pts) * len(lats) < _NEAR_NUMPY_PAIRS:
-            # haversine_km(la, lo, lat, lon) < km inline, as in ``near``: the same floats
+            # haversine_km(la, lo, lat, lon) < km inline, as in ``near`` (the same floats), after a test
+            # that only drops points farther in latitude alone than the radius and a kilometre
             sin, asin, sqrt, radians, cos = math.sin, math.asin, math.sqrt, math.radians, math.cos
-            pre = [(radians(la), cos(radians(la)), lo, wt) for la, lo, wt in pts]
+            far = (km + 1.0) / 6371.0088
             out = []
             for lat, lon in zip(lats, lons):
                 p2 = radians(lat)
                 cp2 = cos(p2)
-                out.append(sum(wt for p1, cp1, lo, wt in pre
-                               if 2 * 6371.0088 * asin(min(1.0, sqrt(sin((p2 - p1) / 2) ** 2
-                                                                      + cp1 * cp2 * sin(radians(lon - lo) / 2) ** 2))) < km))
+                total = 0.0
+                for _la, lo, wt, p1, cp1 in pts:
+                    if abs(p2 - p1) <= far and 2 * 6371.0088 * asin(min(1.0, sqrt(
+                            sin((p2 - p1) / 2) ** 2 + cp1 * cp2 * sin(radians(lon - lo) / 2) ** 2))) < km:
+                        total += wt
+                out.append(total)
             return out
-        import numpy as np
+        import numpy as np  # (lazy, as in ``near``: start-up speed)
 
-        arr = np.array(pts, dtype=float)
+        arr = np.array([t[:3] for t in pts], dtype=float)
         la, lo, wt = np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2]
         p2 = np.radians(np.asarray(lats, dtype=float))[:, None]
         l2 = np.radians(np.asarray(lons, dtype=float))[:, None]
         a = np.sin((la - p2) / 2) ** 2 + np.cos(p2) * np.cos(la) * np.sin((lo - l2) / 2) ** 2
         d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         # numpy decides all but the pairs within a metre of the radius; haversine_km (as ``near``) those
-        out = [float(v) for v in (np.where(d < km - 1e-3, wt, 0.0)).sum(axis=1)]
+        out = [float(v) for v in np.where(d < km - 1e-3, wt, 0.0).sum(axis=1)]
         for i, j in zip(*np.nonzero(np.abs(d - km) <= 1e-3)):
             if haversine_km(pts[j][0], pts[j][1], lats[i], lons[i]) < km:
                 out[i] += pts[j][2]

@@ -600,7 +600,8 @@ def _runners_up(r: Ranking, k: int = 3) -> tuple[Alternative, ...]:
     """The best ``k`` other places (one entry per place), best first, with their probabilities."""
     out: list[Alternative] = []
     seen = {r.chosen.place.id} if r.chosen is not None else set()
-    order = sorted(range(len(r.candidates)), key=lambda i: (-r.scores[i], r.candidates[i].place.id))
+    scores = r.scores.tolist()  # (Python floats: the same values, compared faster than numpy's scalars)
+    order = sorted(range(len(r.candidates)), key=lambda i: (-scores[i], r.candidates[i].place.id))
     for i in order:
         c = r.candidates[i]
         if c.place.id in seen:
