@@ -258,13 +258,29 @@ def _near_pairs(xyz, chord: float):
     exactly at the chord are dropped either way and both give the same result."""
     import numpy as np
 
+    i, j = _near_rows(xyz, chord)
+    return np.column_stack((i, j))
+
+
+def _near_rows(xyz, chord: float):
+    """:func:`_near_pairs` as two arrays (the i's, the j's), in the same order."""
+    import numpy as np
+
     if len(xyz) <= _BRUTE_FORCE_ROWS:
-        d2 = ((xyz[:, None, :] - xyz[None, :, :]) ** 2).sum(axis=-1)
-        i, j = np.nonzero(np.triu(d2 <= chord * chord, k=1))
-        return np.column_stack((i, j))
+        # (the squared distances as the sum over the three coordinates, in that order)
+        d2 = (xyz[:, None, 0] - xyz[None, :, 0]) ** 2
+        d2 += (xyz[:, None, 1] - xyz[None, :, 1]) ** 2
+        d2 += (xyz[:, None, 2] - xyz[None, :, 2]) ** 2
+        i, j = np.nonzero(d2 <= chord * chord)
+        upper = i < j  # (row-major order kept: as the upper triangle's nonzero)
+        return i[upper], j[upper]
     from scipy.spatial import cKDTree  # lazy: start-up speed, see above
 
-    return cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    return pairs[:, 0], pairs[:, 1]
+
+
+_NO_SUPPORT = COUNTRY_CODES | {"CONT", "RGN", "OCN", "SEA"}
 
 
 def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
@@ -279,29 +295,40 @@ def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[
     names = [n for n, cs in cands.items() if cs]
     if len(names) < 2:
         return {}
-    rows = [(k, c.place.id, c.place.lat, c.place.lon) for k, n in enumerate(names) for c in cands[n]
-            if c.place.feature_code not in COUNTRY_CODES | {"CONT", "RGN", "OCN", "SEA"}]
-    if not rows:
+    of_name, ids, lats, lons = [], [], [], []
+    for k, n in enumerate(names):
+        for c in cands[n]:
+            p = c.place
+            if p.feature_code not in _NO_SUPPORT:
+                of_name.append(k)
+                ids.append(p.id)
+                lats.append(p.lat)
+                lons.append(p.lon)
+    if not ids:
         return {}
-    idx = np.array([r[0] for r in rows])
-    lat = np.radians(np.array([r[2] for r in rows], dtype=float))
-    lon = np.radians(np.array([r[3] for r in rows], dtype=float))
-    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    lat = np.radians(np.array(lats, dtype=float))
+    lon = np.radians(np.array(lons, dtype=float))
+    cos_lat = np.cos(lat)
+    xyz = np.empty((len(ids), 3))
+    xyz[:, 0] = cos_lat * np.cos(lon)
+    xyz[:, 1] = cos_lat * np.sin(lon)
+    xyz[:, 2] = np.sin(lat)
     chord = 2 * math.sin(min(math.pi, radius_km / 6371.0088) / 2) * 1.001 + 1e-9  # a little wider
-    pairs = _near_pairs(xyz, chord)
-    if not len(pairs):
+    i, j = _near_rows(xyz, chord)
+    if not len(i):
         return {}
-    i, j = pairs[:, 0], pairs[:, 1]
     dlat, dlon = lat[i] - lat[j], lon[i] - lon[j]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[i] * np.cos(lat)[j] * np.sin(dlon / 2) ** 2
+    a = np.sin(dlat / 2) ** 2 + cos_lat[i] * cos_lat[j] * np.sin(dlon / 2) ** 2
     near = (2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))) < radius_km
-    ids = np.array([r[1] for r in rows], dtype=object)
-    near &= ids[i] != ids[j]
-    i, j = i[near], j[near]
-    # per candidate, which other names have a near candidate
-    row, name = np.concatenate((i, j)), np.concatenate((idx[j], idx[i]))
-    keep = name != idx[row]
-    hits = np.unique(row[keep] * len(names) + name[keep]) // len(names)
-    count = np.bincount(hits, minlength=len(rows))
-    share = count / (len(names) - 1)
-    return {(names[r[0]], r[1]): float(v) for r, v in zip(rows, share) if v > 0}
+    # per candidate, which other names have a near candidate (a place near itself, under another
+    # name, does not count)
+    hits: set[tuple[int, int]] = set()
+    for r, q in zip(i[near].tolist(), j[near].tolist()):
+        if ids[r] != ids[q] and of_name[r] != of_name[q]:
+            hits.add((r, of_name[q]))
+            hits.add((q, of_name[r]))
+    if not hits:
+        return {}
+    count = Counter(r for r, _ in hits)
+    others = len(names) - 1
+    return {(names[of_name[r]], ids[r]): count[r] / others for r in range(len(ids)) if r in count}
