@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 #: no coherence or containment from these: they say nothing about where a story is
 _NO_POINT = COUNTRY_CODES | {"CONT", "RGN"}
-_NEAR_NUMPY_PAIRS = 256  # Others.near_many: from this many (point, place) pairs on, numpy decides
+_NEAR_NUMPY_PAIRS = 160  # Others.near_many: from this many (point, place) pairs on, numpy decides
 
 
 @dataclass
