@@ -21,7 +21,6 @@ from typing import Sequence
 
 from .features import FEATURES
 
-_INDEX = {f: i for i, f in enumerate(FEATURES)}
 MODEL_PATH = Path(__file__).with_name("ranker.json")  # the default model, bench/train_ranker.py's output
 HAND_PATH = Path(__file__).with_name("ranker-hand.json")  # the former hand-tuned weights
 FORMAT = "geo-linear-ranker/1"
@@ -64,6 +63,9 @@ class LinearRanker:
         object.__setattr__(self, "_mean", mean)
         object.__setattr__(self, "_b", float(np.dot(w, mean)))
         object.__setattr__(self, "_used", np.flatnonzero(w))  # the features that weigh something, in order
+        # the same as (index, feature, mean, weight) Python floats, for ``explain``
+        object.__setattr__(self, "_terms", tuple((int(j), FEATURES[j], float(mean[j]), float(w[j]))
+                                                 for j in np.flatnonzero(w)))
 
     # -- persistence ------------------------------------------------------------------------------------
     @classmethod
@@ -124,15 +126,20 @@ def _default() -> LinearRanker:
 
 def explain(ranker: LinearRanker, row, describe, k: int = 6, present: Sequence[str] = ("prior",)) -> str:
     """``why``: the ``k`` largest contributions among the features the candidate has (non-zero),
-    e.g. "prior 0.73 +1.2, in US, named in the text +0.8"; ``describe(feature)`` words one feature."""
-    idx = _INDEX
-    parts = []
-    for f, v in ranker.contributions(row):
-        if row[idx[f]] == 0 and f not in present:
+    e.g. "prior 0.73 +1.2, in US, named in the text +0.8"; ``describe(feature)`` words one feature.
+
+    (The contributions of :meth:`LinearRanker.contributions`, the same floats, in the same order: those
+    left out are dropped before a stable sort on their size rather than after.)"""
+    values = row.tolist() if hasattr(row, "tolist") else list(row)
+    kept = []
+    for j, f, mean, w in ranker._terms:
+        x = values[j]
+        if x == 0 and f not in present:
             continue
+        v = (x - mean) * w
         if abs(v) < 0.05:
             continue
-        parts.append(f"{describe(f)} {v:+.1f}")
-        if len(parts) >= k:
-            break
+        kept.append((f, v))
+    kept.sort(key=lambda fv: -abs(fv[1]))
+    parts = [f"{describe(f)} {v:+.1f}" for f, v in kept[:k]]
     return ", ".join(parts) if parts else "prior only"
