@@ -146,8 +146,8 @@ class Others:
         """The choices of every name but ``name``."""
         own = self._own.get(name) or Others(self.per_name)
         o = Others(self.per_name, total=self.total - own.total)
-        o.countries = +(self.countries - own.countries)
-        o.admin1 = +(self.admin1 - own.admin1)
+        o.countries = _less(self.countries, own.countries)
+        o.admin1 = _less(self.admin1, own.admin1)
         o._base, o._minus = self, own
         return o
 
@@ -245,6 +245,18 @@ class Others:
         if not self.total:
             return 0.0
         return self.near(p.lat, p.lon, radius_km) / self.total
+
+
+def _less(a: Counter, b: Counter) -> Counter:
+    """``+(a - b)`` for tallies (counts above zero, ``b``'s within ``a``'s), without Counter's generic arithmetic."""
+    out = Counter(a)
+    for k, v in b.items():
+        n = out.get(k, 0) - v
+        if n > 0:
+            out[k] = n
+        else:
+            out.pop(k, None)
+    return out
 
 
 _BRUTE_FORCE_ROWS = 600  # up to here all pairs are compared at once (a 600x600 matrix, a few MB)
