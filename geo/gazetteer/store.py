@@ -36,7 +36,7 @@ ENV_PATH = "GEO_GAZETTEER_PATH"
 _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
               "p.importance, p.geonameid, p.has_geom"
 _COUNTRY_CODES = ("PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH")
-_ANSWERS_MAX = 20_000  # remembered answers of exact() and demonym() (then forgotten all at once)
+_ANSWERS_MAX = 50_000  # remembered answers of exact(), has_name() and demonym() (then forgotten all at once)
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0..100) below which a near spelling is not a candidate
 WEAK_EXACT_PRIOR = 0.3  # exact matches whose best prior is below this also get fuzzy candidates appended
 
@@ -280,7 +280,7 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._buckets: dict[tuple[str, str | None], list[str]] = {}
         self._shapes: dict[int, object] = {}
-        # answers of exact() and demonym(), which documents ask again and again ("X, Y": Y; "Syrian")
+        # answers of exact(), has_name() and demonym(), which documents ask again and again ("X, Y": Y; "Syrian")
         self._answers: dict[tuple, Any] = {}
         self._rebuild = rebuild
         self._rebuilt = False
@@ -446,8 +446,12 @@ class Gazetteer:
 
     def has_name(self, name: str) -> bool:
         """Fast membership test on the normalised key."""
-        key = normalize(name)
-        return bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
+        got = self._answers.get(("has", name))
+        if got is None:
+            key = normalize(name)
+            got = bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
+            self._remember(("has", name), got)
+        return got
 
     def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True,
                lang: str | None = None) -> list[Candidate]:
