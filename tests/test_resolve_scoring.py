@@ -344,3 +344,53 @@ def test_the_ranker_is_trained_on_texts_the_tests_do_not_use():
     tests_src = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests").glob("*.py"))
     for t in stories:
         assert t not in short and t[:40] not in tests_src, t
+
+
+# -- speed without changing a number (issue 24.6) -----------------------------------------------------
+
+def test_near_many_counts_as_near_does_for_every_name():
+    import random
+
+    rng = random.Random(24)
+    places = [Place(str(100 + i), f"P{i}", rng.uniform(30.0, 40.0), rng.uniform(-100.0, -85.0), "P", "PPL", "US",
+                    "TX", population=1000) for i in range(40)]
+    # some places chosen for several names or mentions (weights above 1), some points shared
+    chosen = {(f"n{i}", None): places[i % 25] for i in range(40)}
+    groups = {k: [None] * (1 + i % 3) for i, k in enumerate(chosen)}
+    o = Others.from_choices(chosen, groups)
+    lats = [rng.uniform(28.0, 42.0) for _ in range(30)] + [p.lat for p in places[:5]]
+    lons = [rng.uniform(-102.0, -83.0) for _ in range(30)] + [p.lon for p in places[:5]]
+    seen_some, seen_none = False, False
+    for view in [o] + [o.without(f"n{i}") for i in range(0, 40, 3)] + [o.without("nobody")]:
+        for km in (60.0, 500.0):
+            for n in (1, 4, len(lats)):  # the Python loop and numpy, by the number of pairs
+                got = view.near_many(lats[:n], lons[:n], km)
+                want = [view.near(la, lo, km) for la, lo in zip(lats[:n], lons[:n])]
+                assert got == want
+                seen_some |= any(v > 0 for v in got)
+                seen_none |= any(v == 0 for v in got)
+    assert seen_some and seen_none
+
+
+def test_fixed_features_follow_a_list_of_candidates_changed_in_place():
+    cs = [cand(PARIS_TX), cand(PARIS_FR)]
+    X = feats(cs, name="Paris")
+    assert row(X, 1, "top_prior") == 1.0 and row(X, 0, "top_prior") == 0.0
+    cs[0] = cand(PARIS_TX, prior=0.99)  # the same list object, another candidate: not the features kept
+    X = feats(cs, name="Paris")
+    assert row(X, 0, "top_prior") == 1.0 and row(X, 0, "prior") == 0.99
+    assert row(X, 1, "prior_gap") == pytest.approx(0.99 - 0.95)
+
+
+def test_explain_lists_the_largest_contributions_of_the_features_present():
+    from geo.resolve.ranker import explain
+
+    r = LinearRanker.load()
+    X = feats([cand(PARIS_FR), cand(PARIS_TX), cand(PARIS_TN)], name="Paris",
+              ctx=Context(countries={"US": 2}), support={("Paris", "8"): 0.5})
+    for i in range(len(X)):
+        row_ = X[i]
+        want = [f"{f} {v:+.1f}" for f, v in r.contributions(row_)
+                if (row_[INDEX[f]] != 0 or f == "prior") and abs(v) >= 0.05][:6]
+        assert want
+        assert explain(r, row_, lambda f: f) == ", ".join(want)

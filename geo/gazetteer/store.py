@@ -36,6 +36,7 @@ ENV_PATH = "GEO_GAZETTEER_PATH"
 _PLACE_COLS = "p.pid, p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.a1code, p.a1name, p.population, " \
               "p.importance, p.geonameid, p.has_geom"
 _COUNTRY_CODES = ("PCLI", "PCLS", "PCLF", "PCLD", "PCL", "TERR", "PCLH")
+_ANSWERS_MAX = 50_000  # remembered answers of exact(), has_name() and demonym() (then forgotten all at once)
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0..100) below which a near spelling is not a candidate
 WEAK_EXACT_PRIOR = 0.3  # exact matches whose best prior is below this also get fuzzy candidates appended
 
@@ -279,6 +280,8 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._buckets: dict[tuple[str, str | None], list[str]] = {}
         self._shapes: dict[int, object] = {}
+        # answers of exact(), has_name() and demonym(), which documents ask again and again ("X, Y": Y; "Syrian")
+        self._answers: dict[tuple, Any] = {}
         self._rebuild = rebuild
         self._rebuilt = False
         self._ino: int | None = None
@@ -361,6 +364,7 @@ class Gazetteer:
             self._places.clear()
             self._buckets.clear()
             self._shapes.clear()
+            self._answers.clear()
             self._connect()
 
     def __getstate__(self) -> dict:
@@ -407,10 +411,17 @@ class Gazetteer:
 
     def exact(self, name: str, *, country: str | None = None) -> list[Candidate]:
         """Exact normalised matches on names and alternate names, best prior first."""
-        key = normalize(name)
-        if not key:
-            return []
-        return self._exact_key(key, country)
+        got = self._answers.get(("exact", name, country))
+        if got is None:
+            key = normalize(name)
+            got = self._exact_key(key, country) if key else []
+            self._remember(("exact", name, country), got)
+        return list(got)
+
+    def _remember(self, key: tuple, answer: Any) -> None:
+        if len(self._answers) >= _ANSWERS_MAX:
+            self._answers.clear()
+        self._answers[key] = answer
 
     def _exact_key(self, key: str, country: str | None, lang: str | None = None) -> list[Candidate]:
         sql = f"SELECT n.name, n.prior, {_PLACE_COLS}, n.l10n FROM names n JOIN places p ON p.pid = n.pid WHERE n.key = ?"
@@ -435,8 +446,12 @@ class Gazetteer:
 
     def has_name(self, name: str) -> bool:
         """Fast membership test on the normalised key."""
-        key = normalize(name)
-        return bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
+        got = self._answers.get(("has", name))
+        if got is None:
+            key = normalize(name)
+            got = bool(key) and self._db.execute("SELECT 1 FROM keys WHERE key=?", (key,)).fetchone() is not None
+            self._remember(("has", name), got)
+        return got
 
     def lookup(self, name: str, *, country: str | None = None, limit: int = 10, fuzzy: bool = True,
                lang: str | None = None) -> list[Candidate]:
@@ -539,6 +554,13 @@ class Gazetteer:
 
     def demonym(self, word: str) -> Place | None:
         """'Syrian' -> Syria; 'Kurdish' -> Kurdistan Region (curated table)."""
+        got = self._answers.get(("demonym", word), self)  # (self: not asked yet; None is an answer)
+        if got is self:
+            got = self._demonym(word)
+            self._remember(("demonym", word), got)
+        return got
+
+    def _demonym(self, word: str) -> Place | None:
         key = normalize(word)
         row = self._db.execute(f"SELECT {_PLACE_COLS} FROM demonyms d JOIN places p ON p.pid = d.pid "
                                f"WHERE d.key = ?", (key,)).fetchone()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _AFTER_COMMA = re.compile(r"^,\s*([A-Z][A-Za-z.]*\.?(?:\s[A-Z][A-Za-z.]+)?)")
 #: no coherence or containment from these: they say nothing about where a story is
 _NO_POINT = COUNTRY_CODES | {"CONT", "RGN"}
+_NEAR_NUMPY_PAIRS = 160  # Others.near_many: from this many (point, place) pairs on, numpy decides
 
 
 @dataclass
@@ -112,6 +113,7 @@ class Others:
     _minus: "Others | None" = field(default=None, repr=False)
     _arrays: tuple | None = field(default=None, repr=False)
     _small: list | None = field(default=None, repr=False)
+    _net: list | None = field(default=None, repr=False)
 
     @classmethod
     def from_choices(cls, chosen: Mapping[tuple[str, str | None], Place | None],
@@ -144,8 +146,8 @@ class Others:
         """The choices of every name but ``name``."""
         own = self._own.get(name) or Others(self.per_name)
         o = Others(self.per_name, total=self.total - own.total)
-        o.countries = +(self.countries - own.countries)
-        o.admin1 = +(self.admin1 - own.admin1)
+        o.countries = _less(self.countries, own.countries)
+        o.admin1 = _less(self.admin1, own.admin1)
         o._base, o._minus = self, own
         return o
 
@@ -184,11 +186,77 @@ class Others:
                 total += self.points[i][2]
         return total
 
+    def _net_points(self) -> list[tuple[float, float, float, float, float]]:
+        """The points with their weights, those of ``without``'s name taken off (points left with no weight
+        dropped), as ``(lat, lon, weight, radians(lat), cos(radians(lat)))``: ``near`` is the total weight
+        of these within the distance."""
+        if self._net is None:
+            if self._base is None:
+                radians, cos = math.radians, math.cos
+                self._net = [(la, lo, wt, radians(la), cos(radians(la))) for la, lo, wt in self.points]
+            else:
+                net = {(t[0], t[1]): t for t in self._base._net_points()}
+                for la, lo, wt, *_trig in self._minus._net_points():
+                    t = net[(la, lo)]
+                    net[(la, lo)] = (la, lo, t[2] - wt, *t[3:])
+                self._net = [t for t in net.values() if t[2]]
+        return self._net
+
+    def near_many(self, lats: Sequence[float], lons: Sequence[float], km: float) -> list[float]:
+        """``[self.near(lat, lon, km) for lat, lon in zip(lats, lons)]``, the same numbers, in one go: the
+        weights are whole numbers (their sums exact in any order), and each point is in or out exactly
+        as ``haversine_km`` says."""
+        pts = self._net_points()
+        if not pts or not lats:
+            return [0.0] * len(lats)
+        if len(pts) * len(lats) < _NEAR_NUMPY_PAIRS:
+            # haversine_km(la, lo, lat, lon) < km inline, as in ``near`` (the same floats), after a test
+            # that only drops points farther in latitude alone than the radius and a kilometre
+            sin, asin, sqrt, radians, cos = math.sin, math.asin, math.sqrt, math.radians, math.cos
+            far = (km + 1.0) / 6371.0088
+            out = []
+            for lat, lon in zip(lats, lons):
+                p2 = radians(lat)
+                cp2 = cos(p2)
+                total = 0.0
+                for _la, lo, wt, p1, cp1 in pts:
+                    if abs(p2 - p1) <= far and 2 * 6371.0088 * asin(min(1.0, sqrt(
+                            sin((p2 - p1) / 2) ** 2 + cp1 * cp2 * sin(radians(lon - lo) / 2) ** 2))) < km:
+                        total += wt
+                out.append(total)
+            return out
+        import numpy as np  # (lazy, as in ``near``: start-up speed)
+
+        arr = np.array([t[:3] for t in pts], dtype=float)
+        la, lo, wt = np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2]
+        p2 = np.radians(np.asarray(lats, dtype=float))[:, None]
+        l2 = np.radians(np.asarray(lons, dtype=float))[:, None]
+        a = np.sin((la - p2) / 2) ** 2 + np.cos(p2) * np.cos(la) * np.sin((lo - l2) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        # numpy decides all but the pairs within a metre of the radius; haversine_km (as ``near``) those
+        out = [float(v) for v in np.where(d < km - 1e-3, wt, 0.0).sum(axis=1)]
+        for i, j in zip(*np.nonzero(np.abs(d - km) <= 1e-3)):
+            if haversine_km(pts[j][0], pts[j][1], lats[i], lons[i]) < km:
+                out[i] += pts[j][2]
+        return out
+
     def near_share(self, p: Place, radius_km: float) -> float:
         """The share of the other places within ``radius_km`` of ``p``."""
         if not self.total:
             return 0.0
         return self.near(p.lat, p.lon, radius_km) / self.total
+
+
+def _less(a: Counter, b: Counter) -> Counter:
+    """``+(a - b)`` for tallies (counts above zero, ``b``'s within ``a``'s), without Counter's generic arithmetic."""
+    out = Counter(a)
+    for k, v in b.items():
+        n = out.get(k, 0) - v
+        if n > 0:
+            out[k] = n
+        else:
+            out.pop(k, None)
+    return out
 
 
 _BRUTE_FORCE_ROWS = 600  # up to here all pairs are compared at once (a 600x600 matrix, a few MB)
@@ -202,13 +270,29 @@ def _near_pairs(xyz, chord: float):
     exactly at the chord are dropped either way and both give the same result."""
     import numpy as np
 
+    i, j = _near_rows(xyz, chord)
+    return np.column_stack((i, j))
+
+
+def _near_rows(xyz, chord: float):
+    """:func:`_near_pairs` as two arrays (the i's, the j's), in the same order."""
+    import numpy as np
+
     if len(xyz) <= _BRUTE_FORCE_ROWS:
-        d2 = ((xyz[:, None, :] - xyz[None, :, :]) ** 2).sum(axis=-1)
-        i, j = np.nonzero(np.triu(d2 <= chord * chord, k=1))
-        return np.column_stack((i, j))
+        # (the squared distances as the sum over the three coordinates, in that order)
+        d2 = (xyz[:, None, 0] - xyz[None, :, 0]) ** 2
+        d2 += (xyz[:, None, 1] - xyz[None, :, 1]) ** 2
+        d2 += (xyz[:, None, 2] - xyz[None, :, 2]) ** 2
+        i, j = np.nonzero(d2 <= chord * chord)
+        upper = i < j  # (row-major order kept: as the upper triangle's nonzero)
+        return i[upper], j[upper]
     from scipy.spatial import cKDTree  # lazy: start-up speed, see above
 
-    return cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+    return pairs[:, 0], pairs[:, 1]
+
+
+_NO_SUPPORT = COUNTRY_CODES | {"CONT", "RGN", "OCN", "SEA"}
 
 
 def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[tuple[str, str], float]:
@@ -223,29 +307,40 @@ def support(cands: Mapping[str, Sequence[Candidate]], radius_km: float) -> dict[
     names = [n for n, cs in cands.items() if cs]
     if len(names) < 2:
         return {}
-    rows = [(k, c.place.id, c.place.lat, c.place.lon) for k, n in enumerate(names) for c in cands[n]
-            if c.place.feature_code not in COUNTRY_CODES | {"CONT", "RGN", "OCN", "SEA"}]
-    if not rows:
+    of_name, ids, lats, lons = [], [], [], []
+    for k, n in enumerate(names):
+        for c in cands[n]:
+            p = c.place
+            if p.feature_code not in _NO_SUPPORT:
+                of_name.append(k)
+                ids.append(p.id)
+                lats.append(p.lat)
+                lons.append(p.lon)
+    if not ids:
         return {}
-    idx = np.array([r[0] for r in rows])
-    lat = np.radians(np.array([r[2] for r in rows], dtype=float))
-    lon = np.radians(np.array([r[3] for r in rows], dtype=float))
-    xyz = np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    lat = np.radians(np.array(lats, dtype=float))
+    lon = np.radians(np.array(lons, dtype=float))
+    cos_lat = np.cos(lat)
+    xyz = np.empty((len(ids), 3))
+    xyz[:, 0] = cos_lat * np.cos(lon)
+    xyz[:, 1] = cos_lat * np.sin(lon)
+    xyz[:, 2] = np.sin(lat)
     chord = 2 * math.sin(min(math.pi, radius_km / 6371.0088) / 2) * 1.001 + 1e-9  # a little wider
-    pairs = _near_pairs(xyz, chord)
-    if not len(pairs):
+    i, j = _near_rows(xyz, chord)
+    if not len(i):
         return {}
-    i, j = pairs[:, 0], pairs[:, 1]
     dlat, dlon = lat[i] - lat[j], lon[i] - lon[j]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[i] * np.cos(lat)[j] * np.sin(dlon / 2) ** 2
+    a = np.sin(dlat / 2) ** 2 + cos_lat[i] * cos_lat[j] * np.sin(dlon / 2) ** 2
     near = (2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))) < radius_km
-    ids = np.array([r[1] for r in rows], dtype=object)
-    near &= ids[i] != ids[j]
-    i, j = i[near], j[near]
-    # per candidate, which other names have a near candidate
-    row, name = np.concatenate((i, j)), np.concatenate((idx[j], idx[i]))
-    keep = name != idx[row]
-    hits = np.unique(row[keep] * len(names) + name[keep]) // len(names)
-    count = np.bincount(hits, minlength=len(rows))
-    share = count / (len(names) - 1)
-    return {(names[r[0]], r[1]): float(v) for r, v in zip(rows, share) if v > 0}
+    # per candidate, which other names have a near candidate (a place near itself, under another
+    # name, does not count)
+    hits: set[tuple[int, int]] = set()
+    for r, q in zip(i[near].tolist(), j[near].tolist()):
+        if ids[r] != ids[q] and of_name[r] != of_name[q]:
+            hits.add((r, of_name[q]))
+            hits.add((q, of_name[r]))
+    if not hits:
+        return {}
+    count = Counter(r for r, _ in hits)
+    others = len(names) - 1
+    return {(names[of_name[r]], ids[r]): count[r] / others for r in range(len(ids)) if r in count}

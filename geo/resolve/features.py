@@ -42,6 +42,7 @@ document's other names (see ``context.Others``); in the first round they are 0.
 from __future__ import annotations
 
 import math
+import operator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
@@ -113,68 +114,162 @@ def name_features(cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Co
                   containers: Sequence[Place] = (), others: Others | None = None, seats: set = frozenset(),
                   support: dict | None = None, coherence_km: float = 500.0) -> "np.ndarray":
     """One row of :data:`FEATURES` per candidate of ``name`` (in the candidates' order)."""
-    import numpy as np
+    return NameRows(cs, name=name, cues=cues, ctx=ctx, containers=containers, seats=seats, support=support,
+                    coherence_km=coherence_km).rows(others)
 
-    X = np.zeros((len(cs), len(FEATURES)))
-    if not cs:
-        return X
-    top = max(c.prior for c in cs)
-    top_i = max(range(len(cs)), key=lambda i: (cs[i].prior, -i))
-    n_words = len(name.split())
-    city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
-    I = INDEX
-    nf = len(FEATURES)
-    rows = []  # plain lists, one array at the end: far cheaper than setting numpy elements one by one
-    for c in cs:
-        p, row = c.place, [0.0] * nf
-        rows.append(row)
-        fc, cc = p.feature_code, p.country_code
-        sub_area = p.feature_class == "A" and fc not in COUNTRY_CODES  # a province or county
-        row[I["prior"]] = c.prior
-        row[I["similarity"]] = c.similarity - 1.0
-        row[I["exact"]] = c.similarity >= 0.999
-        row[I["alias"]] = is_alias(c)
-        row[I["bare_admin2"]] = fc in {"ADM2", "ADM3"} and "county" not in cues and n_words < len(p.name.split())
-        row[I["country_named"]] = bool(cc) and cc in ctx.countries and fc not in COUNTRY_CODES
-        row[I["admin1_named"]] = bool(cc) and (cc, p.admin1_code) in ctx.admin1 and fc != "ADM1"
-        row[I["container"]] = any(inside(p, y) for y in containers)
-        if cues:
-            ok = any(cue_matches(cue, p.feature_class, fc) for cue in cues)
-            row[I["cue_match" if ok else "cue_miss"]] = 1.0
-        if others is not None and others.total:
-            if fc not in _NO_COHERENCE:
-                row[I["coherence"]] = near = others.near_share(p, coherence_km)
-                row[I["far_from_others"]] = near == 0
-            inside_admin1 = others.admin1.get((cc, p.admin1_code), 0) / others.total
-            if fc == "ADM1":
-                if (cc, p.admin1_code) not in seats:
-                    row[I["contains_admin1"]] = inside_admin1
-                row[I["area_contains_none"]] = inside_admin1 == 0
-            elif fc in COUNTRY_CODES:
-                row[I["contains_country"]] = 0.5 * others.countries.get(cc, 0) / others.total
-                row[I["area_contains_none"]] = not others.countries.get(cc)
-            else:
-                row[I["admin1_others"]] = inside_admin1
-            if sub_area and cc:
-                row[I["area_abroad"]] = 1.0 - others.countries.get(cc, 0) / others.total
-        if support:
-            row[I["support"]] = support.get((name, p.id), 0.0)
-        row[I[f"type_{place_type(p)}"]] = 1.0
-        # an area's population is not a city's: prominence is compared within each kind
-        pop = math.log10(1 + max(p.population or 0, 0)) / 7.0
-        row[I["importance"]] = p.importance or 0.0
-        row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
-        row[I["prior_gap"]] = top - c.prior
-        row[I["area_below_city"]] = sub_area and (p.population or 0) < city_pop
-    X[:] = rows
-    X[top_i, I["top_prior"]] = 1.0
-    # "Washington": a national capital named like one of the name's provinces -- news means the capital
-    # unless the province's places are around (the province's containment features say so)
-    if any(c.place.feature_code == "ADM1" for c in cs):
+
+#: the features that read the previous round's choices (``Others``); every other one is fixed per name
+ROUND_FEATURES = ("coherence", "far_from_others", "contains_admin1", "area_contains_none", "contains_country",
+                  "admin1_others", "area_abroad")
+
+
+class _Fixed:
+    """What a list of candidates alone decides (whatever the document): the rows with the features of
+    the candidates themselves and of the name's other candidates (prior, spelling, type, prominence),
+    and what the document-dependent features read of each place."""
+
+    __slots__ = ("cs", "X", "places", "near", "areas")
+
+    def __init__(self, cs: Sequence[Candidate]) -> None:
+        import numpy as np
+
+        self.cs = tuple(cs)
+        top = max(c.prior for c in cs)
+        top_i = max(range(len(cs)), key=lambda i: (cs[i].prior, -i))
+        city_pop = max((c.place.population or 0 for c in cs if c.place.feature_class == "P"), default=0)
+        I = INDEX
+        nf = len(FEATURES)
+        near_rows, lats, lons = [], [], []
+        self.places = places = []  # per candidate: (place, feature code, country code, (cc, admin1 code), words)
+        self.areas = areas = []  # per candidate: (row, kind, (cc, admin1 code), area abroad?)
+        rows = []  # plain lists, one array at the end: far cheaper than setting numpy elements one by one
         for i, c in enumerate(cs):
-            if c.place.feature_code == "PPLC":
-                X[i, I["capital_with_province_namesake"]] = 1.0
-    return X
+            p, row = c.place, [0.0] * nf
+            rows.append(row)
+            fc, cc = p.feature_code, p.country_code
+            a1 = (cc, p.admin1_code)
+            sub_area = p.feature_class == "A" and fc not in COUNTRY_CODES  # a province or county
+            places.append((p, fc, cc, a1, len(p.name.split()) if fc in {"ADM2", "ADM3"} else 0))
+            row[I["prior"]] = c.prior
+            row[I["similarity"]] = c.similarity - 1.0
+            row[I["exact"]] = c.similarity >= 0.999
+            row[I["alias"]] = is_alias(c)
+            if fc not in _NO_COHERENCE:
+                near_rows.append(i)
+                lats.append(p.lat)
+                lons.append(p.lon)
+            areas.append((i, 1 if fc == "ADM1" else 2 if fc in COUNTRY_CODES else 0, a1, bool(sub_area and cc)))
+            row[I[f"type_{place_type(p)}"]] = 1.0
+            # an area's population is not a city's: prominence is compared within each kind
+            pop = math.log10(1 + max(p.population or 0, 0)) / 7.0
+            row[I["importance"]] = p.importance or 0.0
+            row[I["log_population_area" if p.feature_class == "A" else "log_population_point"]] = pop
+            row[I["prior_gap"]] = top - c.prior
+            row[I["area_below_city"]] = sub_area and (p.population or 0) < city_pop
+        self.X = X = np.array(rows, dtype=float)
+        X[top_i, I["top_prior"]] = 1.0
+        # "Washington": a national capital named like one of the name's provinces -- news means the capital
+        # unless the province's places are around (the province's containment features say so)
+        if any(c.place.feature_code == "ADM1" for c in cs):
+            for i, c in enumerate(cs):
+                if c.place.feature_code == "PPLC":
+                    X[i, I["capital_with_province_namesake"]] = 1.0
+        self.near = (near_rows, lats, lons)
+
+    @classmethod
+    def of(cls, cs: Sequence[Candidate]) -> "_Fixed":
+        """Computed once per list of candidates (the resolver keeps one list per name across documents),
+        recognised by the very candidate objects it holds, in order (candidates are frozen)."""
+        key = id(cs)
+        got = _FIXED.get(key)
+        if got is None or len(got.cs) != len(cs) or not all(map(operator.is_, got.cs, cs)):
+            got = cls(cs)
+            if len(_FIXED) >= _FIXED_MAX:
+                _FIXED.clear()
+            _FIXED[key] = got  # (got.cs keeps the list's candidates alive, not the list: hence the check above)
+        return got
+
+
+_FIXED: dict[int, _Fixed] = {}
+_FIXED_MAX = 4096
+
+
+class NameRows:
+    """:func:`name_features` in two steps, for the resolver's rounds: the features that stay the same
+    from round to round (all but :data:`ROUND_FEATURES`) are computed once, here; :meth:`rows` adds
+    those that read the previous round's choices. ``NameRows(...).rows(others)`` is
+    ``name_features(..., others=others)``, value for value."""
+
+    __slots__ = ("X", "coherence_km", "_near", "_areas")
+
+    def __init__(self, cs: Sequence[Candidate], *, name: str, cues: set[str], ctx: Context,
+                 containers: Sequence[Place] = (), seats: set = frozenset(), support: dict | None = None,
+                 coherence_km: float = 500.0) -> None:
+        import numpy as np
+
+        self.coherence_km = coherence_km
+        self._near: tuple = ((), (), ())  # candidates that take coherence: rows, latitudes, longitudes
+        self._areas: list = []  # per candidate: (row, kind, (cc, admin1 code), province credit?, area abroad?)
+        if not cs:
+            self.X = np.zeros((0, len(FEATURES)))
+            return
+        fixed = _Fixed.of(cs)
+        self.X = X = fixed.X.copy()
+        self._near = fixed.near
+        self._areas = [(i, kind, a1, a1 not in seats, abroad) for i, kind, a1, abroad in fixed.areas]
+        # what the document says: the features set for some candidates only
+        I = INDEX
+        i_bare, i_country, i_admin1, i_container, i_support = (
+            I["bare_admin2"], I["country_named"], I["admin1_named"], I["container"], I["support"])
+        i_cue = (I["cue_miss"], I["cue_match"])
+        n_words = len(name.split())
+        county = "county" in cues
+        countries, admin1 = ctx.countries, ctx.admin1
+        for i, (p, fc, cc, a1, words) in enumerate(fixed.places):
+            if words and not county and n_words < words:
+                X[i, i_bare] = 1.0
+            if cc:
+                if fc not in COUNTRY_CODES and cc in countries:
+                    X[i, i_country] = 1.0
+                if fc != "ADM1" and a1 in admin1:
+                    X[i, i_admin1] = 1.0
+            if containers and any(inside(p, y) for y in containers):
+                X[i, i_container] = 1.0
+            if cues:
+                X[i, i_cue[any(cue_matches(cue, p.feature_class, fc) for cue in cues)]] = 1.0
+            if support:
+                X[i, i_support] = support.get((name, p.id), 0.0)
+
+    def rows(self, others: Others | None = None) -> "np.ndarray":
+        """The rows with the previous round's choices (``others``, seen without this name) added."""
+        X = self.X.copy()
+        if others is None or not others.total or not len(X):
+            return X
+        I = INDEX
+        total = others.total
+        near_rows, lats, lons = self._near
+        if near_rows:
+            i_coh, i_far = I["coherence"], I["far_from_others"]
+            for i, near in zip(near_rows, others.near_many(lats, lons, self.coherence_km)):
+                X[i, i_coh] = near / total
+                X[i, i_far] = near == 0
+        i_ca1, i_none, i_cc, i_a1o, i_abroad = (I["contains_admin1"], I["area_contains_none"], I["contains_country"],
+                                                I["admin1_others"], I["area_abroad"])
+        admin1, countries = others.admin1, others.countries
+        for i, kind, a1, credit, abroad in self._areas:
+            inside_admin1 = admin1.get(a1, 0) / total
+            if kind == 1:  # a first-level division
+                if credit:
+                    X[i, i_ca1] = inside_admin1
+                X[i, i_none] = inside_admin1 == 0
+            elif kind == 2:  # a country
+                X[i, i_cc] = 0.5 * countries.get(a1[0], 0) / total
+                X[i, i_none] = not countries.get(a1[0])
+            else:
+                X[i, i_a1o] = inside_admin1
+            if abroad:
+                X[i, i_abroad] = 1.0 - countries.get(a1[0], 0) / total
+        return X
 
 
 def backed(row: "np.ndarray") -> bool:

@@ -266,6 +266,7 @@ class Resolver:
         adjusted: set[tuple[str, str | None]] = set()  # names whose choice moved to the country itself
         restricted: dict[tuple[str, str | None], list[int]] = {}  # names a container or "the" decided
         previous = None
+        fixed: dict[tuple[str, str | None], tuple] = {}  # per name: what no round changes (cues, features)
         for round_ in range(self.rounds):
             chosen = {k: (r.chosen.place if r.chosen else None) for k, r in rankings.items()}
             if round_ >= 2 and chosen == previous:
@@ -276,18 +277,21 @@ class Resolver:
             for key in groups:
                 name, cue = key
                 cs = cands[name]
-                # a mention without a cue takes its name's cue when the document uses only one
-                cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
-                by_article = not cues and self._river_by_article(name, groups[key], cs, text)
-                if by_article:
-                    # "the Mississippi", "the Ohio": a state never takes "the"; its river does ("la Manche": the sea)
-                    cues = {"river" if any(c.place.feature_code in RIVER_CODES for c in cs) else "sea"}
-                # "Kharkiv": the city and its province both contain the story's other places; the
-                # province gets no credit for that over its own namesake city (cue words decide).
-                seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
-                X = F.name_features(cs, name=name, cues=cues, ctx=ctx, containers=containers.get(name, ()),
-                                    others=others.without(name) if others else None, seats=seats,
-                                    support=support, coherence_km=self.w.coherence_km)
+                if key not in fixed:
+                    # a mention without a cue takes its name's cue when the document uses only one
+                    cues = {cue} if cue else (cues_of[name] if len(cues_of[name]) == 1 else set())
+                    by_article = not cues and self._river_by_article(name, groups[key], cs, text)
+                    if by_article:
+                        # "the Mississippi", "the Ohio": a state never takes "the"; its river does ("la Manche": the sea)
+                        cues = {"river" if any(c.place.feature_code in RIVER_CODES for c in cs) else "sea"}
+                    # "Kharkiv": the city and its province both contain the story's other places; the
+                    # province gets no credit for that over its own namesake city (cue words decide).
+                    seats = {(c.place.country_code, c.place.admin1_code) for c in cs if c.place.feature_class == "P"}
+                    fixed[key] = (cues, by_article, F.NameRows(
+                        cs, name=name, cues=cues, ctx=ctx, containers=containers.get(name, ()), seats=seats,
+                        support=support, coherence_km=self.w.coherence_km))
+                cues, by_article, rows = fixed[key]
+                X = rows.rows(others.without(name) if others else None)
                 s = self.ranker.scores(X) if cs else np.zeros(0)
                 best = int(np.argmax(s)) if cs else -1
                 if best >= 0 and not by_article and not containers.get(name):
@@ -676,7 +680,8 @@ def _runners_up(r: Ranking, k: int = 3) -> tuple[Alternative, ...]:
     """The best ``k`` other places (one entry per place), best first, with their probabilities."""
     out: list[Alternative] = []
     seen = {r.chosen.place.id} if r.chosen is not None else set()
-    order = sorted(range(len(r.candidates)), key=lambda i: (-r.scores[i], r.candidates[i].place.id))
+    scores = r.scores.tolist()  # (Python floats: the same values, compared faster than numpy's scalars)
+    order = sorted(range(len(r.candidates)), key=lambda i: (-scores[i], r.candidates[i].place.id))
     for i in order:
         c = r.candidates[i]
         if c.place.id in seen:
