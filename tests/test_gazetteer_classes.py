@@ -86,6 +86,9 @@ def test_ports_never_the_bare_town(gazetteer):
     assert _places(gazetteer, "Odesa Port", "PRT")
     assert not _places(gazetteer, "Odesa", "PRT")
     assert not _places(gazetteer, "Trieste", "PRT")
+    # a port named like its town ("Port of Spain", the capital) is left to the town
+    assert not _places(gazetteer, "Port of Spain", "PRT") and _places(gazetteer, "Port of Spain", "PPLC")
+    assert not _places(gazetteer, "Port Sudan", "PRT")
 
 
 # -- on texts -----------------------------------------------------------------------------------------------------

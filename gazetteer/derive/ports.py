@@ -31,8 +31,8 @@ def port_names(name: str) -> list[str]:
 
 
 def derive_ports(src: Path, col: Collector, country_of: Callable[[float, float], str]) -> int:
-    """Add the World Port Index's 3,805 ports (S.PRT; point = WPI's; country = the outline the point is in,
-    else WPI's country name)."""
+    """Add the World Port Index's ports (S.PRT; point = WPI's; country = the outline the point is in, else
+    WPI's country name); a port named exactly like a town within 0.2 degrees ("Port Sudan") is left to it."""
     country_by_name = {}
     for cc, pid in col.country_ids.items():
         r = col.places[pid]
@@ -40,12 +40,19 @@ def derive_ports(src: Path, col: Collector, country_of: Callable[[float, float],
             country_by_name.setdefault(normalize(n), cc)
     with gzip.open(src / "ports_wpi" / "UpdatedPub150.csv.gz", "rt", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    n = 0
+    towns: dict[str, list[tuple[float, float]]] = {}
+    for t in col.places.values():
+        if t["fcl"] == "P":
+            towns.setdefault(normalize(t["name"]), []).append((t["lat"], t["lon"]))
+    n = skipped = 0
     for r in rows:
         names = port_names(r["Main Port Name"])
         if not names:
             continue
         lat, lon = float(r["Latitude"]), float(r["Longitude"])
+        if any(abs(a - lat) < 0.2 and abs(b - lon) < 0.2 for a, b in towns.get(normalize(names[0]), [])):
+            skipped += 1  # a town's own name with a port word ("Port Sudan", "Port of Spain"): the town's
+            continue
         cc = country_of(lat, lon) or country_by_name.get(normalize(r["Country Code"]), "")
         pid = f"wpi:{int(float(r['World Port Index Number']))}"
         if pid in col.places:
@@ -59,5 +66,5 @@ def derive_ports(src: Path, col: Collector, country_of: Callable[[float, float],
         add_alts(rec, alts)
         col.add(rec)
         n += 1
-    log(f"  ports: {n}")
+    log(f"  ports: {n}; left to the town of the same name: {skipped}")
     return n
