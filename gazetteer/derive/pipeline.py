@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .admin1 import derive_admin1, name_admin1
 from .admin2 import derive_admin2
+from .admin2_iso import derive_admin2_iso_points
 from .airports import add_airports
 from .cities import derive_cities
 from .common import Collector, log
@@ -53,6 +54,7 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
     derive_ports(src, col, country_of)
     log("admin2")
     derive_admin2(src, col, a1_recs)
+    derive_admin2_iso_points(src, col)
     derive_curated(src, curated, col)
 
     log("pruning alternate names")
