@@ -103,17 +103,27 @@ def test_a_strait_is_never_the_state_it_is_named_after(pipe):
     assert r.place is None or r.place.feature_class != "A"
 
 
-# -- place names standing for something else: kept, with a doubtful score -----------------------------
+# -- place names standing for something else: kept, with a doubtful score (a bank "of" a place, a country's state
+# agency: off the map, tests/test_non_places.py) -----------------------------------------------------------------
 
 @pytest.mark.parametrize("text, surface", [
-    ("Economists expect the Bank of Canada to hold rates in Ottawa next week.", "Canada"),
-    ("Officials at the Bank of England met in London on Monday.", "England"),  # (an airline: test_non_places)
+    ("Students at the University of Nebraska marched in Lincoln on Monday.", "Nebraska"),
+    ("Fires burned near Austin, according to the Texas Forest Service.", "Texas"),
 ])
 def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surface):
     by = _by_text(_parse(pipe, text))
     r = by[surface]
     assert r.place is not None and r.score <= DOUBT_SCORE
     assert "organisation" in r.why
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Economists expect the Bank of Canada to hold rates in Ottawa next week.", "Canada"),
+    ("Officials at the Bank of England met in London on Monday.", "England"),  # (an airline: test_non_places)
+])
+def test_a_bank_of_a_place_is_off_the_map(pipe, text, surface):
+    r = _by_text(_parse(pipe, text))[surface]
+    assert r.place is None and "organisation" in r.why, r
 
 
 @pytest.mark.parametrize("text, teams, places", [

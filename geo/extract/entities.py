@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Iterator
 from ..prominence import own_name as _own_name
 from .spans import TOPONYM_LABELS, _as_name, _big_place, _capitalised, _Span
 
+#: a hyphen tail right after an entity ("-do", "-si" of Korean divisions)
+_HYPHEN_TAIL = re.compile(r"-[^\W\d_]+")
 #: entity labels whose names may still be places, read from the text around them
 _OTHER_LABELS = frozenset({"PERSON", "ORG", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 
@@ -31,6 +33,10 @@ class Entities:
             # keep the final period of abbreviations such as "U.S.", "D.C." or "Ga."
             if span.endswith(".") and (re.search(r"(?:^|\.)[A-Z]\.$", span) or (
                     len(span.split()[-1]) <= 7 and self._known_name(span) is not None)):
+                break
+            # keep the "'s" of a name of several words that holds it ("St. John's", "St. George's"), not of a
+            # possessive ("South Sudan's")
+            if m.group(0)[:1] in "'\u2019" and " " in span and self._known_name(_as_name(span)) is not None:
                 break
             end = start + m.start()
             span = text[start:end]
@@ -77,6 +83,9 @@ class Entities:
         a, b = self._clean(text, ent.start_char, ent.end_char)
         if b <= a:
             return
+        tail = _HYPHEN_TAIL.match(text, b, min(len(text), b + 20))
+        if tail and self._known_name(_as_name(text[a:tail.end()])) is not None:
+            b = tail.end()  # "Jeju" tagged PERSON in "flew to Jeju-do": the name runs on over the hyphen
         surface = text[a:b]
         words = surface.split()
         before = text[max(0, a - 25):a]
@@ -113,8 +122,8 @@ class Entities:
         n = len(sdoc)
         best = None
         for i in range(max(0, a - 3), a + 1):
-            for j in range(min(n, b + 3), b - 1, -1):
-                if (i, j) == (a, b) or j - i > 6 or not (sdoc[j - 1].text[:1].isupper() or (
+            for j in range(min(n, b + 5), b - 1, -1):  # (hyphens count as tokens: "Auvergne-Rhône-Alpes")
+                if (i, j) == (a, b) or j - i > 8 or not (sdoc[j - 1].text[:1].isupper() or (
                         j - i >= 3 and sdoc[j - 2].text == "-")) \
                         or not self._name_run(sdoc, i, j):  # (_name_run's first test, cheaply: a capitalised
                     continue                                 # last token, or a hyphen tail, "Hamgyŏng-namdo")

@@ -57,7 +57,10 @@ _ADMIN_AFFIX = re.compile(
     r"estado de|state of|region de|oblast|gouvernorat de|governorate of|province of)\s+|"
     r"\s+(?:governorate|province|oblast|oblast'|region|state|county|district|prefecture|department|"
     r"municipality|parish|emirate|voivodeship|kray|krai|republic|autonomous okrug|autonomous region|"
-    r"territory|division|canton|governorate|city|municipal district)$")
+    r"territory|division|canton|governorate|city|municipal district|"
+    # the romanised unit words GeoNames keeps in division names ("Shanxi Sheng", "Beijing Shi", "Ningxia Huizu
+    # Zizhiqu", "Dagana Dzongkhag", "Moca Municipio")
+    r"sheng|shi|(?:huizu |zhuangzu |uygur )?zizhiqu|dzongkhag|rayon|aymag|municipio|novads|megye|marz|oblysy)$")
 
 
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an) (?=\w{3,})")

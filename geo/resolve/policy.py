@@ -19,6 +19,8 @@
 * **Brands stay off the map.** A company or brand named like a place (the language's ``brand_names``:
   "Toyota", "Nokia", "Patagonia" the brand) in a sentence of business news is reported unplaced, unless
   a locative names the place ("the plant in Toyota"; not "shares in Toyota") or "the" precedes it.
+* **People after a title stay off the map.** A one-word name right after an abbreviated title ("M. Paris",
+  "Mr. Washington": the language's ``titles``, capitalised, with a period) is a person: reported unplaced.
 """
 from __future__ import annotations
 
@@ -76,7 +78,26 @@ def resolve_document(resolver: Resolver, document: Document, mentions: Sequence[
                                      why=f"{ORG_WHY}; {r.why}") if r.place is not None and _org_word(resolver, document, r)
             else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
                                      why=f"{PLAYER_WHY}; {r.why}") if r.place is not None and _player(resolver, document, r)
+            else dataclasses.replace(r, place=None, score=0.0, source=None, precision=None, alternatives=(),
+                                     why=f"{TITLED_WHY}; {r.why}") if r.place is not None and _titled(resolver, document, r)
             else r for r in out]
+
+
+TITLED_WHY = "a person named after a title, not the place"
+# an abbreviated title right before a name: "M. Paris", "Mr. Clinton", "Dr. Lyon" (short, capitalised, with its period)
+_ABBREVIATED_TITLE = re.compile(r"(?<![\w.])([A-Z][a-z]{0,3})\.[ \t]+$")
+
+
+def _titled(resolver: Resolver, document: Document, r: Resolution) -> bool:
+    """A one-word name right after an abbreviated title of the language's ``titles`` ("M. Paris a
+    démissionné", "Mr. Washington"): a person. (The gazetteer matcher already skips such names; this is
+    for the ones spaCy labels a place.)"""
+    m = r.mention
+    if " " in m.text.strip():
+        return False
+    text = document.text if m.field == "text" else document.title
+    t = _ABBREVIATED_TITLE.search(text, max(0, m.start - 8), m.start)
+    return t is not None and t.group(1).lower() in resolver.lang.titles
 
 
 PLAYER_WHY = "a player, not the place"
@@ -99,13 +120,18 @@ ORG_WHY = "a word of an organisation's name, not the place"
 
 def _org_word(resolver: Resolver, document: Document, r: Resolution) -> bool:
     """A place name that is only a word of an organisation's name ("Organization of American States",
-    "Environment Canada", "Kenya Airways": the language's ``org_name_before`` / ``org_name_after``).
-    Names such as "Bank of England" or "University of Nebraska" stay, doubted (the dev corpora count them)."""
+    "Environment Canada", "Kenya Airways", "Bank of England": the language's ``org_name_before`` /
+    ``org_name_after``; a country heading a state agency's name, "U.S. Geological Survey": ``org_country_after``).
+    Names such as "University of Nebraska" or "the Texas Forest Service" stay, doubted (the dev corpora count
+    them)."""
     before, after = resolver.lang.regex("org_name_before"), resolver.lang.regex("org_name_after")
+    agency = resolver.lang.regex("org_country_after")  # a country heading a state agency's name
     m = r.mention
     text = document.text if m.field == "text" else document.title
     return bool((before is not None and before.search(text, max(0, m.start - 80), m.start))
-                or (after is not None and after.match(text[m.end:m.end + 20])))
+                or (after is not None and after.match(text[m.end:m.end + 20]))
+                or (agency is not None and r.place.feature_code in COUNTRY_CODES
+                    and agency.match(text[m.end:m.end + 80])))
 
 
 BRAND_WHY = "a company or a brand, not the place"

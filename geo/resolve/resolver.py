@@ -71,6 +71,8 @@ class _Patterns:
         self.match_words = re.compile(pat["match_words"]) if "match_words" in pat else None
         self.business_words = re.compile(pat["business_words"]) if "business_words" in pat else None
         self.river_after = re.compile(pat["river_after"]) if "river_after" in pat else None  # "the Ohio rose"
+        # "le niveau de la Loire", "la crue de la Seine": a word of water right before the article (French)
+        self.river_before = re.compile(pat["river_before"]) if "river_before" in pat else None
         self.valley = re.compile(pat["valley"]) if "valley" in pat else None  # "Hudson Valley": a river's
         # "le stade Vélodrome", "le camp de réfugiés de Zamzam": a site named with its kind's word first (French)
         self.site_first = re.compile(pat["site_first"]) if "site_first" in pat else None
@@ -347,8 +349,10 @@ class Resolver:
         return [i for i, c in enumerate(cs) if cue_matches(kind, c.place.feature_class, c.place.feature_code)]
 
     def _river_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
-        """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche"), with both
-        a first- or second-level division and a river (or a sea, a strait) called exactly so among its candidates?"""
+        """Is every mention of ``name`` preceded by the article ("the Ohio", "le Rhône", "la Manche") and followed
+        by what water does (``river_after``) or preceded by a word of water (``river_before``: "le niveau de la
+        Loire"), with both a first- or second-level division and a river (or a sea, a strait) called exactly so
+        among its candidates?"""
         # English "the" comes before no state's name but before many areas' ("the Gaston and Swansea area",
         # "the Albany-based"); French articles come before départements too ("le Rhône")
         divisions = ("ADM1", "ADM2") if self._re.area_article is not None else ("ADM1",)
@@ -358,10 +362,11 @@ class Resolver:
         if self._re.area_article is not None and any(
                 c.place.feature_code in COUNTRY_CODES and c.similarity >= 0.999 for c in cs):
             return False  # a language whose articles come before countries' names: "le Niger" is the country too
-        after = self._re.river_after
+        after, before = self._re.river_after, self._re.river_before
         return after is not None and all(
             m.field == "text" and self._re.article_before.search(text, max(0, m.start - 5), m.start)
-            and after.match(text[m.end:m.end + 20]) for m in ms)
+            and (after.match(text[m.end:m.end + 20])
+                 or (before is not None and before.search(text, max(0, m.start - 40), m.start))) for m in ms)
 
     def _area_by_article(self, name: str, ms: Sequence[Mention], cs: Sequence[Candidate], text: str) -> bool:
         """Is every mention of ``name`` preceded by a word that never comes before a town's name (French "au
@@ -389,13 +394,17 @@ class Resolver:
             + self.why(r, within[k])
 
     def _town_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
-        """One mention of a name the document otherwise uses for a province, preceded by a word that comes
-        before towns' names ("à Québec" beside "du Québec"): the town of that name in that province."""
+        """One mention of a name the document otherwise uses for a province or a country, preceded by a word
+        that comes before towns' names ("à Québec" beside "du Québec"; "à Mexico", where the country is "au
+        Mexique"): the town of that name in that province, or the well-known town of that name in that country
+        (its capital, a large city; "à Cuba", "à Madagascar" stay the countries)."""
         area = chosen[0].place
         if not (m.field == "text" and self._re.town_article.search(text, max(0, m.start - 4), m.start)):
             return chosen
+        country = area.feature_code in COUNTRY_CODES
         within = [i for i, c in enumerate(r.candidates) if c.place.feature_class == "P" and c.similarity >= 0.999
-                  and c.place.country_code == area.country_code and c.place.admin1_code == area.admin1_code]
+                  and c.place.country_code == area.country_code
+                  and (well_known(c, self.w) if country else c.place.admin1_code == area.admin1_code)]
         if not within:
             return chosen
         probs = self.ranker.probabilities(r.scores[within])
@@ -446,7 +455,8 @@ class Resolver:
             c, s, why, backed = choice[(m.text, m.cue)]
             if c is not None and c.place.feature_class == "P" and self._re.area_article is not None:
                 c, s, why = self._area_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
-            elif c is not None and c.place.feature_code in ("ADM1", "ADM2") and self._re.town_article is not None:
+            elif (c is not None and (c.place.feature_code in ("ADM1", "ADM2") or c.place.feature_code in COUNTRY_CODES)
+                  and self._re.town_article is not None):
                 c, s, why = self._town_mention(m, rankings[(m.text, m.cue)], text, (c, s, why))
             if (c is not None and not backed and m.label == "GAZ" and " " not in m.text
                     and not (well_known(c, self.w) and (c.place.feature_code not in RIVER_CODES
