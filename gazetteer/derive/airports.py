@@ -1,13 +1,16 @@
-"""Airports: Natural Earth's 10m airports (v4 point, v5 English name joined on the IATA/ICAO code)."""
+"""Airports: Natural Earth's 10m airports (v4 point, v5 English name joined on the IATA/ICAO code), and
+the airportsdata airports that have an IATA code (scheduled-service airports and airfields)."""
 from __future__ import annotations
 
+import csv
 import gzip
 import json
+from collections import Counter
 import re
 from pathlib import Path
 from typing import Callable
 
-from geo.gazetteer.names import is_latin
+from geo.gazetteer.names import is_latin, normalize
 
 from .common import Collector, add_alts, log, place, slug
 from .naturalearth import V5_LANGS, load_v5
@@ -52,6 +55,48 @@ def derive_airports(src: Path) -> list[dict]:
 
 
 
+# words that make a name an airport's (airportsdata names: "RAF Akrotiri", "CFB Trenton", "X Air Park")
+AIRPORT_NAME = re.compile(r"(?i)\b(airport|international|airfield|aerodrome|air base|airstrip|field|air ?park|"
+                          r"air force (base|station)|air station|seaplane base|landing strip|raf|rnas|rnzaf|cfb|"
+                          r"aeropuerto|aeroporto|a[ée]roport)\b")
+AIRPORTSDATA_RANK = "0.250"  # below Natural Earth's airports (0.3 / 0.4): the smaller fields
+
+
+def airport_display(name: str) -> str:
+    """An airportsdata name as news writes it: "Intl" spelt out, and "Airport" added to a bare place name
+    ("Kabwum" -> "Kabwum Airport": the bare name is the town's)."""
+    name = re.sub(r"\s+", " ", re.sub(r"(?i)\bIntl\b\.?", "International", name)).strip()
+    if not AIRPORT_NAME.search(name):
+        name = f"{name} International Airport" if name.endswith("International") else f"{name} Airport"
+    if re.search(r"(?i)\binternational$", name):
+        name += " Airport"
+    return name
+
+
+def derive_airportsdata(src: Path) -> list[dict]:
+    """The airportsdata airports with an IATA code (7,884 of 28,298; the rest are private strips), named as
+    the source names them, never by a bare place name or a code; an airport that is the only one of its
+    city also answers to "<city> Airport" ("Lukla Airport")."""
+    with gzip.open(src / "airports_airportsdata" / "airports.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["iata"] and r["name"]]
+    per_city = Counter((r["country"], r["city"]) for r in rows)
+    out = []
+    for r in rows:
+        name = airport_display(r["name"])
+        rec = place(f"ap:{(r['icao'] or r['iata']).lower()}", name, float(r["lat"]), float(r["lon"]), "S", "AIRP",
+                    r["country"], "", 0, AIRPORTSDATA_RANK, src="airportsdata 20260905 (IATA-coded airports)")
+        alts = []
+        if name.endswith(" International Airport"):
+            alts.append(name.replace(" International Airport", " Airport"))
+        city = r["city"].strip()
+        if city and per_city[(r["country"], r["city"])] == 1 and normalize(city) not in normalize(name):
+            alts.append(f"{city} Airport")
+        add_alts(rec, [a for a in alts if is_latin(a)])
+        rec["codes"] = {r["iata"].lower(), r["icao"].lower()} - {""}
+        out.append(rec)
+    return out
+
+
 def add_airports(src: Path, col: Collector, country_of: Callable[[float, float], str]) -> None:
     log("airports")
     n_air = 0
@@ -60,4 +105,14 @@ def add_airports(src: Path, col: Collector, country_of: Callable[[float, float],
         if rec["id"] not in col.places:
             col.add(rec)
             n_air += 1
-    log(f"  airports: {n_air}")
+    n_new = n_merged = 0
+    for rec in derive_airportsdata(src):
+        codes = rec.pop("codes")
+        ne = next((col.places[f"ne:airport:{c}"] for c in sorted(codes) if f"ne:airport:{c}" in col.places), None)
+        if ne is not None:  # Natural Earth's airport: airportsdata's name as another name of it
+            add_alts(ne, [rec["name"]] + rec["alts"])
+            n_merged += 1
+        elif rec["id"] not in col.places:
+            col.add(rec)
+            n_new += 1
+    log(f"  airports: Natural Earth {n_air}; airportsdata {n_new} added, {n_merged} merged into Natural Earth's")

@@ -1,5 +1,6 @@
 """Curated places (curated/places.tsv: Kurdistan Region, Donbas, Strait of Hormuz, ...): our own points,
-or iso3166-2 subdivision points, or a point inside a union of other places' outlines."""
+or iso3166-2 subdivision points, or a point inside a union of other places' outlines. A row whose id is a
+derived place's (``ne:adm0:cyn``) only adds its alternate names to that place."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,11 @@ def derive_curated(src: Path, curated: Path, col: Collector) -> None:
     iso_pts = json.load(open(src / "iso3166_2/iso3166-2.json", encoding="utf-8"))
     for r in read_tsv(curated / "places.tsv"):
         if r["id"].startswith("#"):
+            continue
+        if r["id"] in col.places:  # a derived place: the row only adds its news names
+            if r["name"] != col.places[r["id"]]["name"]:
+                raise SystemExit(f"curated/places.tsv: {r['id']} is {col.places[r['id']]['name']!r}, not {r['name']!r}")
+            add_alts(col.places[r["id"]], [a for a in r["alternate_names"].split("|") if a])
             continue
         geom = None
         recipe = r.get("geometry", "").strip()

