@@ -130,6 +130,14 @@ def test_direction_word_names_not_pinned_far(pipe):
     assert any(r.place is not None and r.place.country_code == "GB" for r in pd.resolutions)
 
 
+def test_an_ocean_after_a_direction_word_is_still_the_ocean(pipe):
+    # far from every town of the story, as an ocean always is: not a namesake region to leave unplaced
+    pd = _parse(pipe, "Fishing boats from Gloucester, Massachusetts, and Portland, Maine, were caught in a storm "
+                      "on the North Atlantic on Monday.")
+    r = _by_text(pd)["North Atlantic"]
+    assert r.place is not None and r.place.feature_code == "OCN", r
+
+
 def test_direction_word_kept_before_a_generic_word(pipe):
     # "North Street" is a street, not the word "Street"
     pd = _parse(pipe, "Police closed North Street in the town centre after the fire, officials in Bristol said.")

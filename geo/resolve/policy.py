@@ -29,7 +29,7 @@ from typing import Sequence
 
 import re
 
-from ..features import COUNTRY_CODES
+from ..features import COUNTRY_CODES, HUGE_CODES
 from ..gazetteer.names import normalize
 from ..gazetteer.store import haversine_km
 from ..prominence import well_known
@@ -234,6 +234,8 @@ def _unplace_far_head(r: Resolution, out: Sequence[Resolution], resolver: Resolv
         direction = b.group(1) if b and b.group(1).lower() in resolver.lang.directions else None
     if direction is None or normalize(r.place.name).startswith(normalize(direction)):
         return r
+    if r.place.feature_code in HUGE_CODES:
+        return r  # "the North Atlantic", "the Southwest Pacific": an ocean or a continent is far from every town
     others = [q.place for q in out if q.place is not None and q is not r and q.mention.text != m.text]
     if not others or any(p.country_code == r.place.country_code for p in others) or any(
             haversine_km(p.lat, p.lon, r.place.lat, r.place.lon) <= FAR_HEAD_KM for p in others):
