@@ -218,3 +218,15 @@ def test_lesser_feature_far_from_the_story_is_not_pinned(pipe):
     pd = _parse(pipe, "Barges waited on the Pungwe River near Beira, officials in Maputo said.")
     r = _by_text(pd).get("Pungwe River")
     assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
+
+
+def test_an_airport_is_no_near_spelling_of_another(pipe):
+    # "Long Beach Airport" is not a respelling of Australia's "Longreach Airport"; a near name that keeps every
+    # word of the shorter one still is ("Hartsfield-Jackson International Airport")
+    pd = _parse(pipe, "Flights out of Long Beach Airport were delayed on Friday, officials in Long Beach, "
+                      "California, said.")
+    r = _by_text(pd)["Long Beach Airport"]
+    assert r.place is None or r.place.country_code == "US", r
+    pd = _parse(pipe, "Passengers were stranded at Hartsfield-Jackson International Airport on Monday.")
+    r = _by_text(pd)["Hartsfield-Jackson International Airport"]
+    assert r.place is not None and r.place.feature_code == "AIRP" and r.place.country_code == "US", r

@@ -663,6 +663,11 @@ def _country_itself(cs: Sequence[Candidate], best: int) -> int:
     return best
 
 
+#: airports and ports: a near name must keep every word of the shorter one ("Hartsfield-Jackson International
+#: Airport" for "Hartsfield–Jackson Atlanta International Airport"); "Long Beach Airport" is not "Longreach Airport"
+_FACILITY_CODES = frozenset({"AIRP", "AIRF", "PRT"})
+
+
 def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6) -> bool:
     """Exact (normalised) matches always; fuzzy ones only when close, the name is long enough and, for a
     name of several words, word by word: each word a respelling (one edit in five letters: "Khan Yunis"
@@ -672,6 +677,9 @@ def _good_match(name: str, c: Candidate, min_sim: float = 0.9, min_len: int = 6)
     if c.similarity < min_sim or len(name) < min_len:
         return False
     a, b = normalize(name).split(), normalize(c.matched_name).split()
+    if c.place.feature_code in _FACILITY_CODES:
+        short, long_ = sorted((set(a), set(b)), key=len)
+        return short <= long_
     return len(a) != len(b) or len(a) < 2 or all(
         Levenshtein.distance(x, y) <= max(1, max(len(x), len(y)) // 5) for x, y in zip(a, b))
 
