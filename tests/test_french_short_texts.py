@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.types import Document
+
+from parse_util import resolutions  # tests/ is on sys.path (rootdir conftest)
 
 ROOT = Path(__file__).resolve().parents[1]
 L10N = ROOT / "gazetteer" / "data" / "names_l10n.tsv.gz"
@@ -70,12 +71,6 @@ def fr(gazetteer):
     return Pipeline(lang="fr", gazetteer=gazetteer, progress=False)
 
 
-def _res(fr, text: str) -> dict:
-    got = {r.mention.text: r for r in fr.parse_one(Document("t", text)).resolutions}
-    assert got, f"nothing found in {text!r}"
-    return got
-
-
 @pytest.mark.parametrize("text, name, code, cc", [
     ("Une chaleur écrasante s'est abattue mardi sur Calcutta.", "Calcutta", "PPL", "IN"),
     ("Des dizaines de milliers de personnes ont défilé à Mexico samedi.", "Mexico", "PPLC", "MX"),
@@ -83,7 +78,7 @@ def _res(fr, text: str) -> dict:
     ("Un ouragan a touché la Floride dans la nuit.", "Floride", "ADM1", "US"),
 ])
 def test_a_french_name_is_the_place_french_readers_mean(fr, text, name, code, cc):
-    r = _res(fr, text)[name]
+    r = resolutions(fr, text)[name]
     assert r.place is not None and r.place.feature_code == code and r.place.country_code == cc, r.place
 
 
@@ -93,19 +88,19 @@ def test_a_french_name_is_the_place_french_readers_mean(fr, text, name, code, cc
     ("Des pluies torrentielles se sont abattues à Madagascar.", "Madagascar", "PCLI"),
 ])
 def test_a_country_stays_the_country(fr, text, name, code):
-    r = _res(fr, text)[name]
+    r = resolutions(fr, text)[name]
     assert r.place is not None and r.place.feature_code == code, r.place
 
 
 def test_a_word_of_water_before_the_article_says_the_river(fr):
-    river = _res(fr, "Le niveau de la Loire n'a jamais été aussi bas en juillet.")["Loire"]
+    river = resolutions(fr, "Le niveau de la Loire n'a jamais été aussi bas en juillet.")["Loire"]
     assert river.place is not None and river.place.feature_class == "H", river.place
-    dept = _res(fr, "Un incendie s'est déclaré dans la Loire, près de Saint-Étienne.")["Loire"]
+    dept = resolutions(fr, "Un incendie s'est déclaré dans la Loire, près de Saint-Étienne.")["Loire"]
     assert dept.place is not None and dept.place.feature_code == "ADM2", dept.place
 
 
 def test_a_name_after_an_abbreviated_title_is_a_person(fr):
-    got = _res(fr, "M. Lyon a quitté la direction du groupe, a annoncé le conseil réuni à Paris.")
+    got = resolutions(fr, "M. Lyon a quitté la direction du groupe, a annoncé le conseil réuni à Paris.")
     assert got["Paris"].place is not None and got["Paris"].place.country_code == "FR"
     assert all(r.place is None for t, r in got.items() if t == "Lyon")
 

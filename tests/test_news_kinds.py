@@ -13,24 +13,13 @@ from geo.focus import focus
 from geo.outputs.jsonl import MENTION_FIELDS, mention_record
 from geo.pipeline import Pipeline
 from geo.resolve.resolver import DOUBT_SCORE
-from geo.types import Document
+
+from parse_util import by_text, parse  # tests/ is on sys.path (rootdir conftest)
 
 
 @pytest.fixture(scope="module")
 def pipe(gazetteer):
     return Pipeline(gazetteer=gazetteer, progress=False)
-
-
-def _parse(pipe, text: str, title: str = ""):
-    return pipe.parse_one(Document("t", text, title=title))
-
-
-def _by_text(pd) -> dict:
-    out = {}
-    for r in pd.resolutions:
-        out.setdefault(r.mention.text, r)
-    assert out, f"nothing found in {pd.document.text!r}"
-    return out
 
 
 # -- a country named alone is the country -------------------------------------------------------------
@@ -54,7 +43,7 @@ COUNTRY_CASES = [
 
 @pytest.mark.parametrize("text, name, cc", [case[:3] for case in COUNTRY_CASES if case[3]])
 def test_a_country_named_alone_is_the_country(pipe, text, name, cc):
-    r = _by_text(_parse(pipe, text))[name]
+    r = by_text(parse(pipe, text))[name]
     assert r.place is not None and r.place.country_code == cc
     assert r.place.feature_code.startswith("PCL"), r.place
     assert r.precision == "country"
@@ -65,23 +54,23 @@ def test_a_country_named_alone_is_the_country(pipe, text, name, cc):
     ("Oil exports from Pointe-Noire rose as Congo cut taxes.", "CG"),
 ])
 def test_either_congo_as_the_text_points(pipe, text, cc):
-    r = _by_text(_parse(pipe, text))["Congo"]
+    r = by_text(parse(pipe, text))["Congo"]
     assert r.place is not None and r.place.country_code == cc and r.place.feature_code.startswith("PCL"), r.place
 
 
 def test_a_province_named_with_a_lowercase_region_word(pipe):
-    r = _by_text(_parse(pipe, "In the Donetsk region, fighting intensified on Monday."))["Donetsk"]
+    r = by_text(parse(pipe, "In the Donetsk region, fighting intensified on Monday."))["Donetsk"]
     assert r.place.feature_code == "ADM1" and r.place.country_code == "UA", r.place
 
 
 def test_the_city_when_the_text_points_there(pipe):
-    r = _by_text(_parse(pipe, "The blast hit the city of Djibouti near its port."))["Djibouti"]
+    r = by_text(parse(pipe, "The blast hit the city of Djibouti near its port."))["Djibouti"]
     assert r.place is not None and r.place.feature_class == "P"
 
 
 @pytest.mark.parametrize("text, surface, cc", [case[:3] for case in COUNTRY_CASES if not case[3]])
 def test_whole_names_and_their_forms(pipe, text, surface, cc):
-    r = _by_text(_parse(pipe, text))[surface]
+    r = by_text(parse(pipe, text))[surface]
     assert r.place is not None and r.place.country_code == cc
 
 
@@ -92,13 +81,13 @@ def test_whole_names_and_their_forms(pipe, text, surface, cc):
     ("Barges sat idle on the Red River near Shreveport.", "Red River", {"STM"}),
 ])
 def test_a_feature_word_decides_the_kind(pipe, text, surface, codes):
-    r = _by_text(_parse(pipe, text))[surface]
+    r = by_text(parse(pipe, text))[surface]
     assert r.place is not None and r.place.feature_code in codes, r.place
 
 
 def test_a_strait_is_never_the_state_it_is_named_after(pipe):
-    pd = _parse(pipe, "A ferry crossed the Strait of Georgia from Vancouver in a gale.")
-    r = _by_text(pd)["Strait of Georgia"]
+    pd = parse(pipe, "A ferry crossed the Strait of Georgia from Vancouver in a gale.")
+    r = by_text(pd)["Strait of Georgia"]
     # the gazetteer may not know the strait under this name; it must not become the US state
     assert r.place is None or r.place.feature_class != "A"
 
@@ -111,7 +100,7 @@ def test_a_strait_is_never_the_state_it_is_named_after(pipe):
     ("Fires burned near Austin, according to the Texas Forest Service.", "Texas"),
 ])
 def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surface):
-    by = _by_text(_parse(pipe, text))
+    by = by_text(parse(pipe, text))
     r = by[surface]
     assert r.place is not None and r.score <= DOUBT_SCORE
     assert "organisation" in r.why
@@ -122,7 +111,7 @@ def test_a_place_name_that_stands_for_something_else_scores_low(pipe, text, surf
     ("Officials at the Bank of England met in London on Monday.", "England"),  # (an airline: test_non_places)
 ])
 def test_a_bank_of_a_place_is_off_the_map(pipe, text, surface):
-    r = _by_text(_parse(pipe, text))[surface]
+    r = by_text(parse(pipe, text))[surface]
     assert r.place is None and "organisation" in r.why, r
 
 
@@ -141,7 +130,7 @@ def test_a_bank_of_a_place_is_off_the_map(pipe, text, surface):
 def test_teams_stay_off_the_map(pipe, text, teams, places):
     """A country (or a home nation) that the text shows to be a team is reported unplaced: in a match
     report, by its players and staff, or beating or losing to another with a score."""
-    by = _by_text(_parse(pipe, text))
+    by = by_text(parse(pipe, text))
     for t in teams:
         assert by[t].place is None and "team" in by[t].why, by[t]
     for p in places:
@@ -156,19 +145,19 @@ def test_teams_stay_off_the_map(pipe, text, teams, places):
     ("The final was played in France after a 2-1 win in the semi-final.", "France"),
 ])
 def test_a_country_in_war_or_as_a_venue_is_no_team(pipe, text, name):
-    r = _by_text(_parse(pipe, text))[name]
+    r = by_text(parse(pipe, text))[name]
     assert r.place is not None and r.place.feature_code.startswith("PCL"), r
 
 
 def test_brands_in_business_news(pipe):
-    business = _by_text(_parse(pipe, "Hitachi said profits from its rail unit rose 8 percent."))
+    business = by_text(parse(pipe, "Hitachi said profits from its rail unit rose 8 percent."))
     assert business["Hitachi"].score <= DOUBT_SCORE and "company" in business["Hitachi"].why
-    war = _by_text(_parse(pipe, "Russia lost 3-4 positions near Bakhmut, officials said on Tuesday."))
+    war = by_text(parse(pipe, "Russia lost 3-4 positions near Bakhmut, officials said on Tuesday."))
     assert war["Russia"].score > DOUBT_SCORE  # a number pair alone is no match report
 
 
 def test_the_venue_of_a_match_is_no_team(pipe):
-    by = _by_text(_parse(pipe, "Wales beat Scotland 27-13 in the Six Nations in Cardiff."))
+    by = by_text(parse(pipe, "Wales beat Scotland 27-13 in the Six Nations in Cardiff."))
     assert by["Cardiff"].score > DOUBT_SCORE
     assert by["Scotland"].place is None
 
@@ -176,9 +165,9 @@ def test_the_venue_of_a_match_is_no_team(pipe):
 # -- local places and precision ------------------------------------------------------------------------
 
 def test_local_places_are_put_at_the_town_the_text_names(pipe):
-    pd = _parse(pipe, "Police closed Shevchenko Avenue in Kharkiv after the strike. "
+    pd = parse(pipe, "Police closed Shevchenko Avenue in Kharkiv after the strike. "
                       "Residents of Kharkiv gathered in the square.")
-    by = _by_text(pd)
+    by = by_text(pd)
     street = by["Shevchenko Avenue"]
     assert street.place is not None and street.place.id == by["Kharkiv"].place.id
     assert street.precision == "town" and street.score < by["Kharkiv"].score
@@ -189,13 +178,13 @@ def test_local_places_are_put_at_the_town_the_text_names(pipe):
 
 
 def test_precision_of_countries_and_regions(pipe):
-    by = _by_text(_parse(pipe, "Floods hit Bavaria in Germany on Monday."))
+    by = by_text(parse(pipe, "Floods hit Bavaria in Germany on Monday."))
     assert by["Germany"].precision == "country"
     assert by["Bavaria"].precision == "region"
 
 
 def test_a_local_place_with_no_town_named_stays_unplaced(pipe):
-    by = _by_text(_parse(pipe, "Crowds gathered on Zzyzxqua Boulevard on Monday."))
+    by = by_text(parse(pipe, "Crowds gathered on Zzyzxqua Boulevard on Monday."))
     r = by.get("Zzyzxqua Boulevard")
     assert r is not None and r.place is None and r.precision is None
 
@@ -206,7 +195,7 @@ def test_focus_is_where_things_happen_not_the_actors(pipe):
     text = ("Russian officials said Russian jets had not struck the town. Russia denied the reports, and "
             "Russian diplomats in Moscow called them false. Shelling hit Idlib overnight, and residents of "
             "Idlib fled north. Aid groups in Idlib said the hospital in Idlib was damaged.")
-    pd = _parse(pipe, text)
+    pd = parse(pipe, text)
     fs = focus(pd)
     countries = [f for f in fs if f.level == "country"]
     assert countries and countries[0].country_code == "SY"
@@ -224,14 +213,14 @@ def test_focus_is_where_things_happen_not_the_actors(pipe):
     ("Trains between Karachi and Lahore were halted by the floods.", "Lahore", "PK"),
 ])
 def test_places_of_every_size_named_alone(pipe, text, name, cc):
-    r = _by_text(_parse(pipe, text))[name]
+    r = by_text(parse(pipe, text))[name]
     assert r.place is not None and r.place.country_code == cc, r
 
 
 def test_a_fuzzy_match_is_a_respelling_not_another_word(pipe):
-    r = _by_text(_parse(pipe, "Heavy rain flooded the Hudson Valley on Monday."))["Hudson Valley"]
+    r = by_text(parse(pipe, "Heavy rain flooded the Hudson Valley on Monday."))["Hudson Valley"]
     assert r.place is None or r.place.country_code == "US", r.place  # never Huon Valley, Tasmania
-    r = _by_text(_parse(pipe, "Shelling hit Khan Yunis overnight."))["Khan Yunis"]
+    r = by_text(parse(pipe, "Shelling hit Khan Yunis overnight."))["Khan Yunis"]
     assert r.place is not None and r.place.country_code == "PS"
 
 
@@ -240,14 +229,14 @@ def test_a_fuzzy_match_is_a_respelling_not_another_word(pipe):
     ("Families sheltered in Zamzam Camp near El Fasher.", "Zamzam Camp", "El Fasher"),
 ])
 def test_a_site_named_with_its_kind_is_put_at_its_town(pipe, text, site, town):
-    by = _by_text(_parse(pipe, text))
+    by = by_text(parse(pipe, text))
     r = by[site]
     assert r.place is not None and r.place.id == by[town].place.id and r.precision == "town", r
     assert r.score < by[town].score
 
 
 def test_an_airport_the_gazetteer_knows_is_placed_itself(pipe):
-    r = _by_text(_parse(pipe, "Flights at Jomo Kenyatta International Airport resumed in Nairobi."))[
+    r = by_text(parse(pipe, "Flights at Jomo Kenyatta International Airport resumed in Nairobi."))[
         "Jomo Kenyatta International Airport"]
     assert r.place is not None and r.place.feature_code == "AIRP" and r.precision == "exact", r
 
@@ -258,19 +247,19 @@ def test_an_airport_the_gazetteer_knows_is_placed_itself(pipe):
     ("Storms hit Paris, Texas, on Sunday.", "Paris", "US", "TX"),
 ])
 def test_the_province_named_after_a_town_decides(pipe, text, name, cc, admin1):
-    r = _by_text(_parse(pipe, text))[name]
+    r = by_text(parse(pipe, text))[name]
     assert r.place is not None and r.place.country_code == cc and r.place.admin1_code == admin1, r.place
 
 
 def test_the_ohio_is_the_river_and_ohio_the_state(pipe):
-    by = _by_text(_parse(pipe, "Barges waited on the Mississippi near Memphis as the Ohio rose."))
+    by = by_text(parse(pipe, "Barges waited on the Mississippi near Memphis as the Ohio rose."))
     assert by["Mississippi"].place.feature_code == "STM" and by["Ohio"].place.feature_code == "STM"
     for text in ("Voters in Mississippi went to the polls.", "The bill passed the Ohio legislature on Monday."):
-        r = next(iter(_by_text(_parse(pipe, text)).values()))
+        r = next(iter(by_text(parse(pipe, text)).values()))
         assert r.place.feature_code == "ADM1", (text, r.place)
 
 
 def test_a_site_is_not_pinned_at_a_town_of_another_sentence(pipe):
-    by = _by_text(_parse(pipe, "Climbers returned to Kathmandu on Monday. Crowds gathered at Everest Base Camp."))
+    by = by_text(parse(pipe, "Climbers returned to Kathmandu on Monday. Crowds gathered at Everest Base Camp."))
     assert by["Kathmandu"].place is not None
     assert by["Everest Base Camp"].place is None  # the capital lies 150 km from the camp

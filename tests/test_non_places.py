@@ -10,18 +10,12 @@ from geo.pipeline import Pipeline
 from geo.resolve.resolver import DOUBT_SCORE
 from geo.types import Document
 
+from parse_util import resolutions  # tests/ is on sys.path (rootdir conftest)
+
 
 @pytest.fixture(scope="module")
 def pipe(gazetteer):
     return Pipeline(gazetteer=gazetteer, progress=False)
-
-
-def _by_text(pipe, text: str) -> dict:
-    out = {}
-    for r in pipe.parse_one(Document("t", text)).resolutions:
-        out.setdefault(r.mention.text, r)
-    assert out, f"nothing found in {text!r}"
-    return out
 
 
 @pytest.mark.parametrize("text, brand", [
@@ -31,7 +25,7 @@ def _by_text(pipe, text: str) -> dict:
     ("Hilton said occupancy at its hotels rose in the quarter.", "Hilton"),
 ])
 def test_a_brand_in_business_news_is_off_the_map(pipe, text, brand):
-    r = _by_text(pipe, text)[brand]
+    r = resolutions(pipe, text)[brand]
     assert r.place is None and "brand" in r.why, r
 
 
@@ -40,7 +34,7 @@ def test_a_brand_in_business_news_is_off_the_map(pipe, text, brand):
     ("Workers at the plant in Toyota went on strike.", "Toyota", "JP"),  # a locative names the place
 ])
 def test_the_place_of_a_brand_s_name_stays(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.score > DOUBT_SCORE, r
     assert r.place.country_code in (cc, None)  # Patagonia the region spans two countries
 
@@ -54,7 +48,7 @@ def test_the_place_of_a_brand_s_name_stays(pipe, text, name, cc):
     ("Air India flew 200 people home from Kuwait.", "India", "Kuwait"),
 ])
 def test_a_word_of_an_organisation_s_name_is_off_the_map(pipe, text, word, other):
-    by = _by_text(pipe, text)
+    by = resolutions(pipe, text)
     assert by[word].place is None and "organisation" in by[word].why, by[word]
     assert by[other].place is not None
 
@@ -69,7 +63,7 @@ def test_a_word_of_an_organisation_s_name_is_off_the_map(pipe, text, word, other
     ("Japan Fisheries Agency inspectors boarded the trawler off Hokkaido.", "Japan", "Hokkaido"),
 ])
 def test_a_bank_of_a_place_and_a_country_s_state_agency_are_off_the_map(pipe, text, word, other):
-    by = _by_text(pipe, text)
+    by = resolutions(pipe, text)
     assert by[word].place is None and "organisation" in by[word].why, by[word]
     assert by[other].place is not None, by[other]
 
@@ -85,12 +79,12 @@ def test_a_bank_of_a_place_and_a_country_s_state_agency_are_off_the_map(pipe, te
     ("Officials from the DRC Ministry of Health flew to Kananga.", "DRC"),
 ])
 def test_a_place_next_to_agency_words_outside_an_agency_s_name_stays(pipe, text, name):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None, r
 
 
 def test_a_country_with_air_elsewhere_stays(pipe):
-    by = _by_text(pipe, "Aid reached Kenya by air. Canada sent money.")
+    by = resolutions(pipe, "Aid reached Kenya by air. Canada sent money.")
     assert by["Kenya"].place is not None and by["Canada"].place is not None
 
 
@@ -102,7 +96,7 @@ def test_a_country_with_air_elsewhere_stays(pipe):
      "collapse before lunch.", ["England", "Australia"], []),
 ])
 def test_cricket_teams_stay_off_the_map(pipe, text, teams, places):
-    by = _by_text(pipe, text)
+    by = resolutions(pipe, text)
     for t in teams:
         assert by[t].place is None and "team" in by[t].why, by[t]
     for p in places:
@@ -110,19 +104,19 @@ def test_cricket_teams_stay_off_the_map(pipe, text, teams, places):
 
 
 def test_a_month_abbreviation_is_no_place(pipe):
-    by = _by_text(pipe, "The talks were held in Nov in Geneva, and resume on Dec 4 in Kigali.")
+    by = resolutions(pipe, "The talks were held in Nov in Geneva, and resume on Dec 4 in Kigali.")
     assert "Nov" not in by and "Dec" not in by
     assert by["Geneva"].place is not None and by["Kigali"].place is not None
 
 
 def test_players_named_like_towns_are_off_the_map(pipe):
-    by = _by_text(pipe, "Kane headed in the equaliser and Sterling added a third as England won the match.")
+    by = resolutions(pipe, "Kane headed in the equaliser and Sterling added a third as England won the match.")
     for name in ("Kane", "Sterling"):
         assert by[name].place is None and "player" in by[name].why, by[name]
 
 
 def test_a_town_doing_things_outside_sport_stays(pipe):
-    by = _by_text(pipe, "Officials in Sterling added two buses after floods hit Chicago.")
+    by = resolutions(pipe, "Officials in Sterling added two buses after floods hit Chicago.")
     assert by["Sterling"].place is not None, by["Sterling"]
 
 
@@ -135,7 +129,7 @@ def test_a_town_doing_things_outside_sport_stays(pipe):
     ("Officials in Salah ad Din said the talks would resume next week.", "Salah ad Din", "IQ"),
 ])
 def test_division_names_with_hyphen_tails_and_joiners_keep_their_words(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.country_code == cc, r
 
 
@@ -159,7 +153,7 @@ def test_a_brand_is_one_company_through_the_text_and_the_region_stays(pipe):
     ("The U.S. Outlying Islands announced new measures on Monday.", "U.S. Outlying Islands", "UM"),
 ])
 def test_territories_by_their_short_forms(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.country_code == cc and r.place.feature_code.startswith("PCL"), r
 
 
@@ -168,5 +162,5 @@ def test_territories_by_their_short_forms(pipe, text, name, cc):
     ("Central Papua announced new measures on Monday.", "Central Papua", "ID"),
 ])
 def test_divisions_newer_than_the_geonames_extract(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r

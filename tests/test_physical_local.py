@@ -10,24 +10,13 @@ import pytest
 
 from geo.features import RIVER_CODES
 from geo.pipeline import Pipeline
-from geo.types import Document
+
+from parse_util import by_text, parse  # tests/ is on sys.path (rootdir conftest)
 
 
 @pytest.fixture(scope="module")
 def pipe(gazetteer):
     return Pipeline(gazetteer=gazetteer, progress=False)
-
-
-def _parse(pipe, text: str, title: str = ""):
-    return pipe.parse_one(Document("t", text, title=title))
-
-
-def _by_text(pd) -> dict:
-    out = {}
-    for r in pd.resolutions:
-        out.setdefault(r.mention.text, r)
-    assert out, f"nothing found in {pd.document.text!r}"
-    return out
 
 
 # -- the gazetteer carries the forms news gives a feature's names -----------------------------------------
@@ -64,15 +53,15 @@ def test_island_and_bay_forms(gazetteer):
     ("Engineers inspected the banks of the Dnipro River after the shelling.", "Dnipro River", RIVER_CODES),
 ])
 def test_feature_with_kind_word(pipe, text, name, codes):
-    r = _by_text(_parse(pipe, text)).get(name)
-    assert r is not None and r.place is not None, _parse(pipe, text).resolutions
+    r = by_text(parse(pipe, text)).get(name)
+    assert r is not None and r.place is not None, parse(pipe, text).resolutions
     assert r.place.feature_code in codes, r.place
 
 
 def test_the_rio_is_the_river(pipe):
     # "the Rio Grande": the name says "river" and the article says it is no town
-    pd = _parse(pipe, "Hundreds of migrants waded across the Rio Grande near El Paso on Tuesday.")
-    r = _by_text(pd)["Rio Grande"]
+    pd = parse(pipe, "Hundreds of migrants waded across the Rio Grande near El Paso on Tuesday.")
+    r = by_text(pd)["Rio Grande"]
     assert r.place is not None and r.place.feature_code in RIVER_CODES, r.place
     assert r.place.country_code == "US"
 
@@ -81,25 +70,25 @@ def test_the_rio_is_the_river(pipe):
 
 def test_outlying_site_not_pinned_at_a_town_it_merely_names(pipe):
     # a dam lies outside towns: naming a city in its sentence does not put it there
-    pd = _parse(pipe, "Engineers opened the floodgates of the Kariba Dam on Monday as rain hit Lusaka "
+    pd = parse(pipe, "Engineers opened the floodgates of the Kariba Dam on Monday as rain hit Lusaka "
                       "and towns downstream.")
-    r = _by_text(pd)["Kariba Dam"]
-    lusaka = _by_text(pd)["Lusaka"].place
+    r = by_text(pd)["Kariba Dam"]
+    lusaka = by_text(pd)["Lusaka"].place
     assert lusaka is not None
     assert r.place is None or r.place.id != lusaka.id, r
 
 
 def test_outlying_site_kept_at_the_town_named_right_after(pipe):
-    pd = _parse(pipe, "Water spilled over the Sukkur Barrage near Sukkur on Friday, officials said.")
-    r = _by_text(pd)["Sukkur Barrage"]
+    pd = parse(pipe, "Water spilled over the Sukkur Barrage near Sukkur on Friday, officials said.")
+    r = by_text(pd)["Sukkur Barrage"]
     assert r.place is not None and r.place.name.startswith("Sukkur"), r
     assert r.precision == "town"
 
 
 def test_name_put_in_a_town_is_not_pinned_far_from_it(pipe):
     # the gazetteer knows a "Lido Beach" in New York; the text puts this one in Mogadishu
-    pd = _parse(pipe, "Gunmen stormed a restaurant near Lido Beach in Mogadishu late on Friday, police said.")
-    res = _by_text(pd)
+    pd = parse(pipe, "Gunmen stormed a restaurant near Lido Beach in Mogadishu late on Friday, police said.")
+    res = by_text(pd)
     mog = res["Mogadishu"].place
     r = res["Lido Beach"]
     assert mog is not None and mog.country_code == "SO"
@@ -112,7 +101,7 @@ def test_name_put_in_a_town_is_not_pinned_far_from_it(pipe):
 
 def test_region_name_not_cut_to_a_generic_word(pipe):
     # "Bay Area" is not the town "Bay" in the Philippines
-    pd = _parse(pipe, "Start-ups in the Bay Area cut hundreds of jobs, San Jose officials said on Monday.")
+    pd = parse(pipe, "Start-ups in the Bay Area cut hundreds of jobs, San Jose officials said on Monday.")
     texts = {r.mention.text for r in pd.resolutions}
     assert "Bay" not in texts, texts
     for r in pd.resolutions:
@@ -122,7 +111,7 @@ def test_region_name_not_cut_to_a_generic_word(pipe):
 
 def test_direction_word_names_not_pinned_far(pipe):
     # the gazetteer's only "Midlands" is Zimbabwe's province: not the West Midlands of a story about Birmingham
-    pd = _parse(pipe, "Factories across the West Midlands reported falling orders, a survey of firms "
+    pd = parse(pipe, "Factories across the West Midlands reported falling orders, a survey of firms "
                       "in Birmingham and Coventry found.")
     mid = [r for r in pd.resolutions if "Midlands" in r.mention.text]
     assert mid, pd.resolutions
@@ -132,45 +121,45 @@ def test_direction_word_names_not_pinned_far(pipe):
 
 def test_an_ocean_after_a_direction_word_is_still_the_ocean(pipe):
     # far from every town of the story, as an ocean always is: not a namesake region to leave unplaced
-    pd = _parse(pipe, "Fishing boats from Gloucester, Massachusetts, and Portland, Maine, were caught in a storm "
+    pd = parse(pipe, "Fishing boats from Gloucester, Massachusetts, and Portland, Maine, were caught in a storm "
                       "on the North Atlantic on Monday.")
-    r = _by_text(pd)["North Atlantic"]
+    r = by_text(pd)["North Atlantic"]
     assert r.place is not None and r.place.feature_code == "OCN", r
 
 
 def test_direction_word_kept_before_a_generic_word(pipe):
     # "North Street" is a street, not the word "Street"
-    pd = _parse(pipe, "Police closed North Street in the town centre after the fire, officials in Bristol said.")
+    pd = parse(pipe, "Police closed North Street in the town centre after the fire, officials in Bristol said.")
     texts = {r.mention.text for r in pd.resolutions}
     assert "Street" not in texts, texts
 
 
 def test_direction_before_a_country_still_the_country(pipe):
     # the rule does not cut a country off its direction word nor keep a direction before it
-    r = _by_text(_parse(pipe, "Shelling continued in Eastern Ukraine overnight, officials said."))
+    r = by_text(parse(pipe, "Shelling continued in Eastern Ukraine overnight, officials said."))
     got = [x for x in r.values() if x.place is not None and x.place.country_code == "UA"]
     assert got, r
 
 
 def test_small_river_by_the_and_its_verb(pipe):
     # a river too small for a lone word, found by "the" before it and what a river does after it
-    pd = _parse(pipe, "Rivers including the Pungwe burst their banks after the cyclone, officials in Beira said.")
-    r = _by_text(pd).get("Pungwe")
+    pd = parse(pipe, "Rivers including the Pungwe burst their banks after the cyclone, officials in Beira said.")
+    r = by_text(pd).get("Pungwe")
     assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
     # ... but not a company named like a river
-    pd = _parse(pipe, "Amazon reported record profits on Thursday, its chief executive said.")
+    pd = parse(pipe, "Amazon reported record profits on Thursday, its chief executive said.")
     assert all(r.mention.text != "Amazon" or r.place is None for r in pd.resolutions)
 
 
 def test_well_known_river_ending_an_organisation_like_name(pipe):
-    pd = _parse(pipe, "Farmers marched to the ministry on the Left Bank of the Seine on Monday.")
-    r = _by_text(pd).get("Seine")
+    pd = parse(pipe, "Farmers marched to the ministry on the Left Bank of the Seine on Monday.")
+    r = by_text(pd).get("Seine")
     assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
 
 
 def test_the_bare_name_is_the_river_the_text_names(pipe):
     # "the Ohio" in a text that says "the Ohio River": the river; "Indiana and Ohio": the state
-    pd = _parse(pipe, "Barges waited as the Ohio crested at Paducah. The Ohio River is expected to fall by "
+    pd = parse(pipe, "Barges waited as the Ohio crested at Paducah. The Ohio River is expected to fall by "
                       "Friday, while rain kept falling over Indiana and Ohio.")
     ohio = [r for r in pd.resolutions if r.mention.text == "Ohio"]
     assert len(ohio) == 2, pd.resolutions
@@ -181,52 +170,52 @@ def test_the_bare_name_is_the_river_the_text_names(pipe):
 def test_site_with_its_kind_in_lower_case(pipe):
     # "the X refugee camp", "the X crossing": a local place (spaCy calls the name a person), put at the town the
     # sentence names it in; a crossing (outside towns) not at a town merely named in its sentence
-    pd = _parse(pipe, "Flames swept through the Nayapara refugee camp in Teknaf on Sunday, officials said.")
-    r = _by_text(pd).get("Nayapara refugee camp")
+    pd = parse(pipe, "Flames swept through the Nayapara refugee camp in Teknaf on Sunday, officials said.")
+    r = by_text(pd).get("Nayapara refugee camp")
     assert r is not None, pd.resolutions
     assert r.place is not None and r.precision == "town" and r.place.country_code == "BD", r
-    pd = _parse(pipe, "Trucks queued at the Allenby crossing while talks continued in Amman.")
-    r = _by_text(pd).get("Allenby crossing")
+    pd = parse(pipe, "Trucks queued at the Allenby crossing while talks continued in Amman.")
+    r = by_text(pd).get("Allenby crossing")
     assert r is not None, pd.resolutions
     assert r.place is None, r
     # a side in politics is no camp on the map
-    pd = _parse(pipe, "Donald Trump spoke on Monday. Aides in the Trump camp said the vote would be close.")
+    pd = parse(pipe, "Donald Trump spoke on Monday. Aides in the Trump camp said the vote would be close.")
     assert all("camp" not in r.mention.text for r in pd.resolutions), pd.resolutions
 
 
 def test_site_named_after_its_town(pipe):
     # a site's kind of several words ("Cricket Ground") and a site named after the town the text places
-    pd = _parse(pipe, "Rain delayed play at the Brisbane Cricket Ground on Friday. Fans in Brisbane waited for hours.")
-    res = _by_text(pd)
+    pd = parse(pipe, "Rain delayed play at the Brisbane Cricket Ground on Friday. Fans in Brisbane waited for hours.")
+    res = by_text(pd)
     r = res.get("Brisbane Cricket Ground")
     assert r is not None, pd.resolutions
     assert r.place is not None and r.place.id == res["Brisbane"].place.id and r.precision == "town", r
     # a power station lies outside towns: not put at the town it is named after
-    pd = _parse(pipe, "Shelling was reported near the Kursk Nuclear Power Plant, officials in Kursk said.")
-    r = _by_text(pd).get("Kursk Nuclear Power Plant")
+    pd = parse(pipe, "Shelling was reported near the Kursk Nuclear Power Plant, officials in Kursk said.")
+    r = by_text(pd).get("Kursk Nuclear Power Plant")
     assert r is not None and r.place is None, pd.resolutions
 
 
 def test_lesser_feature_far_from_the_story_is_not_pinned(pipe):
     # the gazetteer's only "Litani" river is in French Guiana: not the river of a story about Lebanon
-    pd = _parse(pipe, "Strikes hit villages along the Litani River, officials in Beirut and Tyre said, "
+    pd = parse(pipe, "Strikes hit villages along the Litani River, officials in Beirut and Tyre said, "
                       "as families fled north from southern Lebanon.")
-    r = _by_text(pd).get("Litani River")
+    r = by_text(pd).get("Litani River")
     assert r is not None, pd.resolutions
     assert r.place is None or r.place.country_code == "LB", r.place
     # a river in the story's own country stays
-    pd = _parse(pipe, "Barges waited on the Pungwe River near Beira, officials in Maputo said.")
-    r = _by_text(pd).get("Pungwe River")
+    pd = parse(pipe, "Barges waited on the Pungwe River near Beira, officials in Maputo said.")
+    r = by_text(pd).get("Pungwe River")
     assert r is not None and r.place is not None and r.place.feature_code in RIVER_CODES, pd.resolutions
 
 
 def test_an_airport_is_no_near_spelling_of_another(pipe):
     # "Long Beach Airport" is not a respelling of Australia's "Longreach Airport"; a near name that keeps every
     # word of the shorter one still is ("Hartsfield-Jackson International Airport")
-    pd = _parse(pipe, "Flights out of Long Beach Airport were delayed on Friday, officials in Long Beach, "
+    pd = parse(pipe, "Flights out of Long Beach Airport were delayed on Friday, officials in Long Beach, "
                       "California, said.")
-    r = _by_text(pd)["Long Beach Airport"]
+    r = by_text(pd)["Long Beach Airport"]
     assert r.place is None or r.place.country_code == "US", r
-    pd = _parse(pipe, "Passengers were stranded at Hartsfield-Jackson International Airport on Monday.")
-    r = _by_text(pd)["Hartsfield-Jackson International Airport"]
+    pd = parse(pipe, "Passengers were stranded at Hartsfield-Jackson International Airport on Monday.")
+    r = by_text(pd)["Hartsfield-Jackson International Airport"]
     assert r.place is not None and r.place.feature_code == "AIRP" and r.place.country_code == "US", r

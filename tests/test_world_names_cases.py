@@ -9,18 +9,12 @@ import pytest
 from geo.pipeline import Pipeline
 from geo.types import Document
 
+from parse_util import resolutions  # tests/ is on sys.path (rootdir conftest)
+
 
 @pytest.fixture(scope="module")
 def pipe(gazetteer):
     return Pipeline(gazetteer=gazetteer, progress=False)
-
-
-def _by_text(pipe, text: str) -> dict:
-    out = {}
-    for r in pipe.parse_one(Document("t", text)).resolutions:
-        out.setdefault(r.mention.text, r)
-    assert out, f"nothing found in {text!r}"
-    return out
 
 
 @pytest.mark.parametrize("text, name, cc, code_word", [
@@ -30,7 +24,7 @@ def _by_text(pipe, text: str) -> dict:
     ("Nidwalden announced new measures on Monday.", "Nidwalden", "CH", "Nidwalden"),
 ])
 def test_a_division_named_alone_is_the_division(pipe, text, name, cc, code_word):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r
     assert code_word in r.place.name, r  # "Shanxi Sheng", not Shaanxi
 
@@ -46,12 +40,12 @@ def test_shanxi_and_shaanxi_are_two_provinces(pipe):
     ("St. George's announced new measures on Monday.", "St. George's"),
 ])
 def test_a_name_ending_in_s_keeps_it(pipe, text, name):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.feature_class == "P", r
 
 
 def test_a_possessive_is_still_cut(pipe):
-    by = _by_text(pipe, "South Sudan's army moved north as New York's mayor spoke.")
+    by = resolutions(pipe, "South Sudan's army moved north as New York's mayor spoke.")
     assert "South Sudan" in by and "New York" in by, by
 
 
@@ -60,7 +54,7 @@ def test_a_possessive_is_still_cut(pipe):
     ("Thousands of families fled to Astara as the fighting spread.", "Astara", None),
 ])
 def test_the_end_of_a_journey_is_a_place(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None, r
     if cc is not None:
         assert r.place.country_code in (cc, None), r
@@ -71,7 +65,7 @@ def test_the_end_of_a_journey_is_a_place(pipe, text, name, cc):
     ("Dakhla-Oued Ed-Dahab announced new measures on Monday.", "Dakhla-Oued Ed-Dahab", "MA"),
 ])
 def test_an_entity_grows_into_a_long_hyphenated_name(pipe, text, name, cc):
-    r = _by_text(pipe, text)[name]  # NER tags only "Auvergne": the name runs on over hyphens
+    r = resolutions(pipe, text)[name]  # NER tags only "Auvergne": the name runs on over hyphens
     assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == cc, r
 
 
@@ -80,5 +74,5 @@ def test_an_entity_grows_into_a_long_hyphenated_name(pipe, text, name, cc):
     ("Officials in Sejong-si said the talks would resume next week.", "Sejong-si"),
 ])
 def test_a_name_tagged_as_a_person_keeps_its_hyphen_tail(pipe, text, name):
-    r = _by_text(pipe, text)[name]
+    r = resolutions(pipe, text)[name]
     assert r.place is not None and r.place.feature_code == "ADM1" and r.place.country_code == "KR", r
