@@ -21,3 +21,18 @@ def by_text(parsed) -> dict:
 def resolutions(pipe, text: str, title: str = "") -> dict:
     """:func:`by_text` of :func:`parse`."""
     return by_text(parse(pipe, text, title))
+
+
+def placed_by_text(parsed) -> dict:
+    """Mention text -> the place its first placed mention was pinned to; asserts that something was placed."""
+    out = {}
+    for r in parsed.resolutions:
+        if r.place is not None:
+            out.setdefault(r.mention.text, r.place)
+    assert out, f"nothing placed in {parsed.document.text[:80]!r}"
+    return out
+
+
+def placed(pipe, text: str, title: str = "") -> dict:
+    """:func:`placed_by_text` of :func:`parse`."""
+    return placed_by_text(parse(pipe, text, title))

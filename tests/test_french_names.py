@@ -16,6 +16,8 @@ import pytest
 
 from geo.types import Document
 
+from parse_util import placed  # tests/ is on sys.path (rootdir conftest)
+
 ROOT = Path(__file__).resolve().parents[1]
 L10N = ROOT / "gazetteer" / "data" / "names_l10n.tsv.gz"
 
@@ -70,32 +72,26 @@ def fr(gazetteer):
     return Pipeline(lang="fr", gazetteer=gazetteer, progress=False)
 
 
-def _placed(fr, text: str) -> dict[str, object]:
-    got = {r.mention.text: r.place for r in fr.parse_one(Document("t", text)).resolutions if r.place is not None}
-    assert got, f"nothing placed in {text!r}"
-    return got
-
-
 @pytest.mark.parametrize("text, name, codes, cc", [
     ("Les combats ont repris au Darfour, dans l'ouest du Soudan, selon l'ONU.", "Darfour", {"RGN"}, "SD"),
     ("Les électeurs de Saxe ont voté dimanche, à Dresde comme à Leipzig.", "Saxe", {"ADM1"}, "DE"),
     ("Des renforts sont arrivés à Tunis dimanche, a annoncé le ministère tunisien.", "Tunis", {"PPLC"}, "TN"),
 ])
 def test_french_names_of_regions_divisions_and_capitals(fr, text, name, codes, cc):
-    got = _placed(fr, text)
+    got = placed(fr, text)
     assert name in got, f"{name!r} not placed; got {sorted(got)}"
     assert got[name].feature_code in codes and got[name].country_code == cc, got[name]
 
 
 def test_the_article_before_a_name_shared_by_water_and_a_departement(fr):
-    sea = _placed(fr, "La tempête a balayé la Bretagne. La Manche était interdite à la navigation toute la journée.")
+    sea = placed(fr, "La tempête a balayé la Bretagne. La Manche était interdite à la navigation toute la journée.")
     assert sea["Manche"].feature_code == "CHN", sea["Manche"]
-    river = _placed(fr, "Les crues ont atteint Lyon, où le Rhône a débordé.")
+    river = placed(fr, "Les crues ont atteint Lyon, où le Rhône a débordé.")
     assert river["Rhône"].feature_code == "STM", river["Rhône"]
-    dept = _placed(fr, "Un incendie s'est déclaré dans la Manche, près de Cherbourg.")
+    dept = placed(fr, "Un incendie s'est déclaré dans la Manche, près de Cherbourg.")
     assert dept["Manche"].feature_code == "ADM2" and dept["Manche"].country_code == "FR", dept["Manche"]
     # a country takes the article in French: "le Niger" stays the country
-    country = _placed(fr, "Des soldats ont été tués dans le sud-ouest du Niger, près de la frontière du Mali.")
+    country = placed(fr, "Des soldats ont été tués dans le sud-ouest du Niger, près de la frontière du Mali.")
     assert country["Niger"].feature_code == "PCLI", country["Niger"]
 
 
@@ -144,9 +140,9 @@ def test_one_mention_the_province_another_the_town(fr):
     (_, first), (_, second) = sorted(got, key=lambda x: x[0])
     assert first.feature_code == "ADM1" and first.country_code == "CA", first
     assert second.feature_class == "P" and second.country_code == "CA", second
-    alone = _placed(fr, "Des pompiers sont arrivés à Québec lundi; la ville est sous la fumée.")
+    alone = placed(fr, "Des pompiers sont arrivés à Québec lundi; la ville est sous la fumée.")
     assert alone["Québec"].feature_class == "P"
-    area = _placed(fr, "Les feux se multiplient au Québec et en Ontario.")
+    area = placed(fr, "Les feux se multiplient au Québec et en Ontario.")
     assert area["Québec"].feature_code == "ADM1"
 
 
