@@ -392,10 +392,7 @@ class Resolver:
         if not self._area_by_article(m.text, [m], r.candidates, text):
             return chosen
         within = [i for i, c in enumerate(r.candidates) if c.place.feature_class != "P"]
-        probs = self.ranker.probabilities(r.scores[within])
-        k = max(range(len(within)), key=lambda j: r.scores[within[j]])
-        return r.candidates[within[k]], float(probs[k]), f"the area: '{m.text}' after a word no town's name takes; " \
-            + self.why(r, within[k])
+        return self._best_among(r, within, f"the area: '{m.text}' after a word no town's name takes; ")
 
     def _town_mention(self, m: Mention, r: Ranking, text: str, chosen: tuple) -> tuple:
         """One mention of a name the document otherwise uses for a province or a country, preceded by a word
@@ -411,10 +408,13 @@ class Resolver:
                   and (well_known(c, self.w) if country else c.place.admin1_code == area.admin1_code)]
         if not within:
             return chosen
+        return self._best_among(r, within, f"the town: '{m.text}' after a word a town's name takes; ")
+
+    def _best_among(self, r: Ranking, within: list[int], reason: str) -> tuple:
+        """(the best of candidates ``within``, its probability among those alone, ``reason`` and its features)."""
         probs = self.ranker.probabilities(r.scores[within])
         k = max(range(len(within)), key=lambda j: r.scores[within[j]])
-        return r.candidates[within[k]], float(probs[k]), f"the town: '{m.text}' after a word a town's name takes; " \
-            + self.why(r, within[k])
+        return r.candidates[within[k]], float(probs[k]), reason + self.why(r, within[k])
 
     def why(self, r: Ranking, i: int | None = None) -> str:
         """The largest feature contributions to candidate ``i`` (default: the chosen one)."""
